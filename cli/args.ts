@@ -1,0 +1,22 @@
+import { InvalidArgumentError } from 'commander'
+import { parseMultiaddr } from '../node/auto-dialer.ts'
+import { validateName } from '../protocols/common/names.ts'
+
+/** commander argParser for a repeatable multiaddr option. */
+export function collectMultiaddr(value: string, previous: string[] = []): string[] {
+  try {
+    parseMultiaddr(value)
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err))
+  }
+  return [...previous, value]
+}
+
+/** commander argParser for --name. */
+export function nameArg(value: string): string {
+  try {
+    return validateName(value)
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err))
+  }
+}

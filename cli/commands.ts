@@ -1,0 +1,56 @@
+/** What one line of user input asks for. Parsing is pure: the session decides what to do with it. */
+export type Command =
+  | { type: 'broadcast'; text: string }
+  | { type: 'users' }
+  | { type: 'msg'; to: string; text: string }
+  | { type: 'help' }
+  | { type: 'quit' }
+  | { type: 'none' }
+  | { type: 'invalid'; code: 'UNKNOWN_COMMAND' | 'USAGE'; message: string }
+
+/** One line per command, for /help and the README. */
+export const HELP: ReadonlyArray<[string, string]> = [
+  ['<text>', 'send <text> to everyone'],
+  ['/users', 'list who is online'],
+  ['/msg <name|peerId> <text>', 'send a direct message that only that user receives'],
+  ['/help', 'show this help'],
+  ['/quit', 'leave the chat (also Ctrl-C or end of input)']
+]
+
+/** Parses one input line. `//text` sends a message that starts with a slash. */
+export function parseCommand(line: string): Command {
+  const input = line.replace(/\r?\n$/, '')
+  if (input.trim().length === 0) {
+    return { type: 'none' }
+  }
+  if (input.startsWith('//')) {
+    return { type: 'broadcast', text: input.slice(1) }
+  }
+  if (!input.startsWith('/')) {
+    return { type: 'broadcast', text: input }
+  }
+  const match = /^\/(\S+)\s*(.*)$/s.exec(input)
+  const name = match?.[1].toLowerCase() ?? ''
+  const rest = match?.[2] ?? ''
+  switch (name) {
+    case 'users':
+    case 'who':
+      return { type: 'users' }
+    case 'msg':
+    case 'dm': {
+      const args = /^(\S+)\s+(.*\S.*)$/s.exec(rest)
+      if (args == null) {
+        return { type: 'invalid', code: 'USAGE', message: 'usage: /msg <name|peerId> <text>' }
+      }
+      return { type: 'msg', to: args[1], text: args[2] }
+    }
+    case 'help':
+    case '?':
+      return { type: 'help' }
+    case 'quit':
+    case 'exit':
+      return { type: 'quit' }
+    default:
+      return { type: 'invalid', code: 'UNKNOWN_COMMAND', message: `unknown command /${name} (type /help for the list)` }
+  }
+}

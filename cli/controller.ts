@@ -1,0 +1,124 @@
+import type { ChatNode } from '../node/chat-node.ts'
+import { errorCode } from '../node/errors.ts'
+import { type Command, HELP } from './commands.ts'
+import { type OutputEvent, ref } from './output.ts'
+
+/**
+ * Runs parsed commands against a ChatNode and turns node events into OutputEvents.
+ * Shared by line, JSON and full-screen modes, so they behave the same.
+ */
+export class ChatController {
+  private readonly pending = new Set<Promise<void>>()
+  private readonly detach: Array<() => void> = []
+
+  constructor(
+    readonly node: ChatNode,
+    private readonly emit: (event: OutputEvent) => void
+  ) {}
+
+  /** Starts forwarding node events to `emit`. */
+  attach(): void {
+    const on = <K extends Parameters<ChatNode['addEventListener']>[0]>(
+      type: K,
+      fn: (evt: CustomEvent) => void
+    ): void => {
+      this.node.addEventListener(type, fn as never)
+      this.detach.push(() => this.node.removeEventListener(type, fn as never))
+    }
+    on('message', ({ detail: m }) => {
+      this.emit({
+        type: 'message',
+        id: m.id,
+        scope: m.scope,
+        from: ref(m.from),
+        ...(m.to ? { to: ref(m.to) } : {}),
+        text: m.text,
+        ts: m.ts
+      })
+    })
+    on('sent', ({ detail: s }) => {
+      this.emit({
+        type: 'sent',
+        id: s.id,
+        scope: s.scope,
+        ...(s.to ? { to: ref(s.to) } : {}),
+        text: s.text,
+        ts: s.ts,
+        ...(s.recipients == null ? {} : { recipients: s.recipients })
+      })
+    })
+    on('delivered', ({ detail: d }) => {
+      this.emit({ type: 'delivered', id: d.id, to: ref(d.to) })
+    })
+    on('join', ({ detail: u }) => {
+      this.emit({ type: 'join', peerId: u.peerId, name: u.name })
+    })
+    on('leave', ({ detail: u }) => {
+      this.emit({ type: 'leave', peerId: u.peerId, name: u.name, reason: u.reason })
+    })
+    on('error', ({ detail: e }) => {
+      this.emit({ type: 'error', code: e.code, message: e.message })
+    })
+  }
+
+  ready(): OutputEvent {
+    return { type: 'ready', peerId: this.node.peerId.toString(), name: this.node.name, addrs: this.node.addrs }
+  }
+
+  /** Runs a command; returns 'quit' when the user asked to leave. Errors become `error` events. */
+  run(command: Command): 'quit' | undefined {
+    switch (command.type) {
+      case 'none':
+        return undefined
+      case 'quit':
+        return 'quit'
+      case 'help':
+        this.emit({ type: 'help', commands: HELP.map(([usage, description]) => ({ usage, description })) })
+        return undefined
+      case 'users': {
+        const me = this.node.peerId.toString()
+        this.emit({
+          type: 'users',
+          users: this.node.users().map((u) => ({ ...ref(u), displayName: u.displayName, self: u.peerId === me }))
+        })
+        return undefined
+      }
+      case 'invalid':
+        this.emit({ type: 'error', code: command.code, message: command.message })
+        return undefined
+      case 'broadcast':
+        this.track(this.node.broadcast(command.text))
+        return undefined
+      case 'msg':
+        this.track(this.node.sendDirect(command.to, command.text))
+        return undefined
+    }
+  }
+
+  /** Waits for sends still in flight (bounded by their own timeouts), e.g. before quitting at end of input. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.pending])
+  }
+
+  /** How a peer is shown right now (with a suffix when its name is shared). */
+  displayName(peerId: string, fallback: string): string {
+    return this.node.users().find((u) => u.peerId === peerId)?.displayName ?? fallback
+  }
+
+  dispose(): void {
+    for (const off of this.detach.splice(0)) {
+      off()
+    }
+  }
+
+  private track(op: Promise<unknown>): void {
+    const p = op.then(
+      () => undefined,
+      (err: unknown) => {
+        this.emit({ type: 'error', code: errorCode(err), message: err instanceof Error ? err.message : String(err) })
+      }
+    )
+    this.pending.add(p)
+    void p.finally(() => this.pending.delete(p))
+  }
+}

@@ -1,0 +1,37 @@
+import { createInterface } from 'node:readline'
+import { parseCommand } from './commands.ts'
+import type { ChatController } from './controller.ts'
+import { type OutputEvent, toJsonLine, toTextLine } from './output.ts'
+
+/** Writes events to stdout: JSON objects or human lines, one per event. */
+export function lineWriter(json: boolean, names: () => ChatController | undefined): (event: OutputEvent) => void {
+  return (event) => {
+    const controller = names()
+    const text = json
+      ? toJsonLine(event)
+      : toTextLine(event, (peerId, fallback) => controller?.displayName(peerId, fallback) ?? fallback)
+    process.stdout.write(`${text}\n`)
+  }
+}
+
+/** Line mode: each input line is a command or a message. Resolves when the user quits or input ends. */
+export function runLineMode(controller: ChatController, shutdownSignal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, terminal: false })
+    let done = false
+    const finish = (): void => {
+      if (!done) {
+        done = true
+        rl.close()
+        resolve()
+      }
+    }
+    rl.on('line', (line) => {
+      if (controller.run(parseCommand(line)) === 'quit') {
+        finish()
+      }
+    })
+    rl.on('close', finish)
+    shutdownSignal.addEventListener('abort', finish, { once: true })
+  })
+}

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline/promises'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { Command, CommanderError } from 'commander'
+import { ChatNode } from '../node/chat-node.ts'
+import { defaultDataDir, ensureDataDir } from '../node/data-dir.ts'
+import { errorCode } from '../node/errors.ts'
+import { loadOrCreateIdentity } from '../node/identity.ts'
+import { validateName } from '../protocols/common/names.ts'
+import { collectMultiaddr, nameArg } from './args.ts'
+import { ChatController } from './controller.ts'
+import { lineWriter, runLineMode } from './line-ui.ts'
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
+const EXIT_FAILURE = 1
+const EXIT_USAGE = 2
+
+interface StartOptions {
+  name?: string
+  dataDir?: string
+  listen?: string[]
+  bootstrap?: string[]
+  mdns: boolean
+  json?: boolean
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+/** Reports a failure in the mode the user asked for and sets the exit code. */
+function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FAILURE): void {
+  const message = err instanceof Error ? err.message : String(err)
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
+  } else {
+    process.stderr.write(`p2pchat: ${message}\n`)
+  }
+  process.exitCode = exit
+}
+
+async function askName(): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    for (;;) {
+      const answer = (await rl.question('Your name for this session: ')).trim()
+      try {
+        return validateName(answer)
+      } catch (err) {
+        process.stdout.write(`  ${err instanceof Error ? err.message : String(err)}\n`)
+      }
+    }
+  } finally {
+    rl.close()
+  }
+}
+
+async function start(opts: StartOptions): Promise<void> {
+  const json = opts.json === true
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !json
+  let name = opts.name
+  if (name == null) {
+    if (!interactive) {
+      fail(json, new Error('--name is required when input is not a terminal'), 'NAME_REQUIRED', EXIT_USAGE)
+      return
+    }
+    name = await askName()
+  }
+
+  let node: ChatNode
+  try {
+    node = await ChatNode.create({
+      name,
+      dataDir: opts.dataDir ?? defaultDataDir(),
+      listen: opts.listen,
+      bootstrap: opts.bootstrap,
+      mdns: opts.mdns
+    })
+    await node.start()
+  } catch (err) {
+    fail(json, err)
+    return
+  }
+
+  const shutdown = new AbortController()
+  const onSignal = (): void => shutdown.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+
+  let controller: ChatController | undefined
+  if (interactive) {
+    const { runTui } = await import('./tui/run-tui.js')
+    controller = new ChatController(node, () => {})
+    await runTui(node, shutdown.signal)
+  } else {
+    const write = lineWriter(json, () => controller)
+    controller = new ChatController(node, write)
+    controller.attach()
+    write(controller.ready())
+    await runLineMode(controller, shutdown.signal)
+    await controller.settle()
+    controller.dispose()
+  }
+  await node.stop()
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+}
+
+async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void> {
+  try {
+    const dir = await ensureDataDir(opts.dataDir ?? defaultDataDir())
+    const peerId = peerIdFromPrivateKey(await loadOrCreateIdentity(dir)).toString()
+    process.stdout.write(opts.json ? `${JSON.stringify({ type: 'id', peerId })}\n` : `${peerId}\n`)
+  } catch (err) {
+    fail(opts.json === true, err)
+  }
+}
+
+function program(): Command {
+  const cli = new Command('p2pchat')
+    .description('Peer-to-peer chat: no server on a LAN, direct messages nobody else sees')
+    .version(version(), '-v, --version')
+    .showHelpAfterError('(run p2pchat --help for usage)')
+    .exitOverride()
+
+  cli
+    .command('start')
+    .description('join the chat (full-screen in a terminal, line mode when piped, JSON with --json)')
+    .option('-n, --name <name>', 'your name for this session (asked for if omitted in a terminal)', nameArg)
+    .option('-d, --data-dir <dir>', 'where your identity and history live', undefined)
+    .option(
+      '-l, --listen <multiaddr>',
+      'address to listen on, repeatable (default /ip4/0.0.0.0/tcp/0)',
+      collectMultiaddr
+    )
+    .option('-b, --bootstrap <multiaddr>', 'peer to connect to and stay connected with, repeatable', collectMultiaddr)
+    .option('--no-mdns', 'do not look for peers on the LAN')
+    .option('--json', 'machine-readable events, one JSON object per line')
+    .exitOverride()
+    .action(start)
+
+  cli
+    .command('id')
+    .description('print your PeerId (creates the identity on first use)')
+    .option('-d, --data-dir <dir>', 'where your identity lives')
+    .option('--json', 'print {"type":"id","peerId":...}')
+    .exitOverride()
+    .action(showId)
+
+  return cli
+}
+
+/** Entry point used by bin/p2pchat.js. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv, { from: 'user' })
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every parse error is a usage error
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE
+      return
+    }
+    fail(argv.includes('--json'), err)
+  }
+  // libp2p may leave sockets closing in the background; do not let them hold the process open
+  setTimeout(() => process.exit(), 2000).unref()
+}

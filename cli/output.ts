@@ -1,0 +1,74 @@
+import type { User } from '../node/users.ts'
+
+interface PeerRef {
+  peerId: string
+  name: string
+}
+
+/** Everything the client shows, one variant per JSON event `type`. This is the stable contract in the README. */
+export type OutputEvent =
+  | { type: 'ready'; peerId: string; name: string; addrs: string[] }
+  | { type: 'message'; id: string; scope: 'lobby' | 'dm'; from: PeerRef; to?: PeerRef; text: string; ts: number }
+  | { type: 'sent'; id: string; scope: 'lobby' | 'dm'; to?: PeerRef; text: string; ts: number; recipients?: number }
+  | { type: 'delivered'; id: string; to: PeerRef }
+  | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean }> }
+  | { type: 'join'; peerId: string; name: string }
+  | { type: 'leave'; peerId: string; name: string; reason: string }
+  | { type: 'help'; commands: Array<{ usage: string; description: string }> }
+  | { type: 'error'; code: string; message: string }
+
+/** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
+export type DisplayNames = (peerId: string, fallback: string) => string
+
+export function ref(user: User): PeerRef {
+  return { peerId: user.peerId, name: user.name }
+}
+
+/** One JSON object per line. */
+export function toJsonLine(event: OutputEvent): string {
+  return JSON.stringify(event)
+}
+
+// C0/C1 controls other than tab and newline: a peer's text must not drive our terminal (colour, cursor, title).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+
+/** Makes remote text safe to print: control characters become U+FFFD, continuation lines are indented. */
+export function sanitize(text: string): string {
+  return text.replace(UNSAFE, '\uFFFD').replace(/\n/g, '\n    ')
+}
+
+function clock(ts: number): string {
+  const d = new Date(ts)
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
+/** A human-readable line (possibly several) for line mode. */
+export function toTextLine(event: OutputEvent, names: DisplayNames): string {
+  switch (event.type) {
+    case 'ready':
+      return `* you are ${event.name} (${event.peerId})\n* listening on ${event.addrs.join(' ') || '(no addresses)'}\n* type /help for commands`
+    case 'message': {
+      const who = names(event.from.peerId, event.from.name)
+      return event.scope === 'dm'
+        ? `[${clock(event.ts)}] [dm] ${who}: ${sanitize(event.text)}`
+        : `[${clock(event.ts)}] ${who}: ${sanitize(event.text)}`
+    }
+    case 'sent':
+      return event.scope === 'dm' && event.to != null
+        ? `[${clock(event.ts)}] [dm -> ${names(event.to.peerId, event.to.name)}] ${sanitize(event.text)}`
+        : `[${clock(event.ts)}] (you): ${sanitize(event.text)}${event.recipients === 0 ? '\n* nobody else is online yet' : ''}`
+    case 'delivered':
+      return `  delivered to ${names(event.to.peerId, event.to.name)}`
+    case 'users':
+      return `* online (${event.users.length}): ${event.users.map((u) => (u.self ? `${u.displayName} (you)` : u.displayName)).join(', ')}`
+    case 'join':
+      return `* ${names(event.peerId, event.name)} joined`
+    case 'leave':
+      return `* ${names(event.peerId, event.name)} left${event.reason === 'left' ? '' : ` (${event.reason === 'timeout' ? 'timed out' : 'unreachable'})`}`
+    case 'help':
+      return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
+    case 'error':
+      return `! ${event.message}`
+  }
+}

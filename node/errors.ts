@@ -1,0 +1,72 @@
+import {
+  EmptyMessageError,
+  InvalidMessageError,
+  InvalidNameError,
+  MessageTooLargeError
+} from '../protocols/common/errors.ts'
+import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/errors.ts'
+
+/** No online user matches what was typed. */
+export class UnknownUserError extends Error {
+  static override readonly name = 'UnknownUserError'
+  override readonly name = 'UnknownUserError'
+}
+
+/** Several online users match a name; the message lists them so the user can pick one. */
+export class AmbiguousNameError extends Error {
+  static override readonly name = 'AmbiguousNameError'
+  override readonly name = 'AmbiguousNameError'
+  constructor(
+    message: string,
+    readonly candidates: string[]
+  ) {
+    super(message)
+  }
+}
+
+/** Another p2pchat process holds this data directory. */
+export class DataDirInUseError extends Error {
+  static override readonly name = 'DataDirInUseError'
+  override readonly name = 'DataDirInUseError'
+}
+
+/** The stored identity key cannot be read; we refuse to silently replace someone's identity. */
+export class CorruptIdentityError extends Error {
+  static override readonly name = 'CorruptIdentityError'
+  override readonly name = 'CorruptIdentityError'
+}
+
+/** A DM addressed to ourselves. */
+export class SelfMessageError extends Error {
+  static override readonly name = 'SelfMessageError'
+  override readonly name = 'SelfMessageError'
+}
+
+/** The node is not running (not started yet, or stopped). */
+export class NotStartedError extends Error {
+  static override readonly name = 'NotStartedError'
+  override readonly name = 'NotStartedError'
+}
+
+/** Stable codes for the JSON `error` event, by error class name. Codes never change once published. */
+const CODES: Record<string, string> = {
+  [UnknownUserError.name]: 'UNKNOWN_USER',
+  [AmbiguousNameError.name]: 'AMBIGUOUS_NAME',
+  [DataDirInUseError.name]: 'DATA_DIR_IN_USE',
+  [CorruptIdentityError.name]: 'CORRUPT_IDENTITY',
+  [SelfMessageError.name]: 'SELF_MESSAGE',
+  [NotStartedError.name]: 'NOT_STARTED',
+  [DeliveryFailedError.name]: 'DELIVERY_FAILED',
+  [DeliveryRefusedError.name]: 'DELIVERY_REFUSED',
+  [InvalidNameError.name]: 'INVALID_NAME',
+  [MessageTooLargeError.name]: 'MESSAGE_TOO_LARGE',
+  [EmptyMessageError.name]: 'EMPTY_MESSAGE',
+  [InvalidMessageError.name]: 'PROTOCOL_ERROR',
+  AbortError: 'ABORTED',
+  TimeoutError: 'TIMEOUT'
+}
+
+/** The JSON error code for any error; unknown ones are INTERNAL. */
+export function errorCode(err: unknown): string {
+  return err instanceof Error ? (CODES[err.name] ?? 'INTERNAL') : 'INTERNAL'
+}

@@ -1,0 +1,41 @@
+import type { User } from './users.ts'
+
+/** A chat message received (or, for `sent`, sent by us). */
+export interface ChatMessage {
+  id: string
+  scope: 'lobby' | 'dm'
+  from: User
+  /** the recipient of a DM */
+  to?: User
+  text: string
+  /** sender's clock, ms since the epoch */
+  ts: number
+}
+
+export interface SentInfo {
+  id: string
+  scope: 'lobby' | 'dm'
+  to?: User
+  text: string
+  ts: number
+  /** lobby: peers the message was handed to directly (0 means nobody heard it) */
+  recipients?: number
+}
+
+/** Something that went wrong in the background; the node keeps running. */
+export interface ChatErrorInfo {
+  code: string
+  message: string
+  /** the peer that caused it, if any */
+  peerId?: string
+}
+
+/** The events of ChatNode: the contract every front end (CLI, relay, browser) renders. */
+export interface ChatEvents {
+  message: CustomEvent<ChatMessage>
+  sent: CustomEvent<SentInfo>
+  join: CustomEvent<User>
+  leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' }>
+  delivered: CustomEvent<{ id: string; to: User }>
+  error: CustomEvent<ChatErrorInfo>
+}

@@ -1,0 +1,23 @@
+/** Bytes that do not decode into a well-formed message of the expected type. */
+export class InvalidMessageError extends Error {
+  static override readonly name = 'InvalidMessageError'
+  override readonly name = 'InvalidMessageError'
+}
+
+/** A text or frame over its size limit. */
+export class MessageTooLargeError extends Error {
+  static override readonly name = 'MessageTooLargeError'
+  override readonly name = 'MessageTooLargeError'
+}
+
+/** A display name that breaks the naming rules. */
+export class InvalidNameError extends Error {
+  static override readonly name = 'InvalidNameError'
+  override readonly name = 'InvalidNameError'
+}
+
+/** A message with no visible text. */
+export class EmptyMessageError extends Error {
+  static override readonly name = 'EmptyMessageError'
+  override readonly name = 'EmptyMessageError'
+}

@@ -1,0 +1,11 @@
+/** The recipient answered but would not take the message. */
+export class DeliveryRefusedError extends Error {
+  static override readonly name = 'DeliveryRefusedError'
+  override readonly name = 'DeliveryRefusedError'
+}
+
+/** The recipient could not be reached, or did not acknowledge in time. */
+export class DeliveryFailedError extends Error {
+  static override readonly name = 'DeliveryFailedError'
+  override readonly name = 'DeliveryFailedError'
+}

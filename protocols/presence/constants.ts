@@ -1,0 +1,23 @@
+/** Gossipsub topic that carries join, alive and leave announcements. */
+export const PRESENCE_TOPIC = '/p2pchat/presence/1.0.0'
+
+/** How often a peer says it is still here. */
+export const HEARTBEAT_INTERVAL_MS = 10_000
+
+/** A peer silent this long is gone: three missed heartbeats, so one lost gossip message does not drop anyone. */
+export const PRESENCE_TTL_MS = 30_000
+
+/** Most dial addresses we keep per announcement; real peers have a handful. */
+export const MAX_ANNOUNCED_ADDRS = 16
+
+/** Longest binary multiaddr we accept in an announcement. */
+export const MAX_ADDR_BYTES = 256
+
+/** Upper bound on remembered peers, so a flood of fake identities cannot exhaust memory. */
+export const MAX_DIRECTORY_SIZE = 10_000
+
+/** Delay window for answering someone's JOIN, so that many peers answering at once spread out. */
+export const REPLY_JITTER_MS = 300
+
+/** Time for a queued LEAVE to reach the wire before our connections close. */
+export const LEAVE_FLUSH_MS = 150

@@ -1,0 +1,256 @@
+import type { GossipSub, Message, SubscriptionChangeData } from '@libp2p/gossipsub'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type {
+  ComponentLogger,
+  Libp2pEvents,
+  Logger,
+  PeerId,
+  PeerStore,
+  Startable,
+  TypedEventTarget
+} from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
+import { multiaddr } from '@multiformats/multiaddr'
+import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
+import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_JITTER_MS } from './constants.ts'
+import { Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
+
+export interface PresenceComponents {
+  peerId: PeerId
+  pubsub: GossipSub
+  addressManager: AddressManager
+  connectionManager: ConnectionManager
+  peerStore: PeerStore
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface PresenceInit {
+  /** this session's display name */
+  name: string
+  /** @default HEARTBEAT_INTERVAL_MS */
+  heartbeatIntervalMs?: number
+  /** @default PRESENCE_TTL_MS */
+  ttlMs?: number
+  /** wait after a disconnect before checking whether the peer is really gone */
+  disconnectCheckDelayMs?: number
+}
+
+export interface PresenceEvents {
+  join: CustomEvent<DirectoryEntry>
+  leave: CustomEvent<{ entry: DirectoryEntry; reason: 'left' | 'timeout' | 'unreachable' }>
+  rename: CustomEvent<{ entry: DirectoryEntry; previousName: string }>
+}
+
+/** Tells the network who we are, and keeps the list of who else is online. */
+export class PresenceService extends TypedEventEmitter<PresenceEvents> implements Startable {
+  readonly directory: Directory
+  private readonly components: PresenceComponents
+  private readonly log: Logger
+  private readonly name: string
+  private readonly heartbeatIntervalMs: number
+  private readonly disconnectCheckDelayMs: number
+  private heartbeat?: ReturnType<typeof setInterval>
+  private replyTimer?: ReturnType<typeof setTimeout>
+  private readonly disconnectChecks = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly shutdown = new AbortController()
+
+  constructor(components: PresenceComponents, init: PresenceInit) {
+    super()
+    this.components = components
+    this.log = components.logger.forComponent('p2pchat:presence')
+    this.name = init.name
+    this.heartbeatIntervalMs = init.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS
+    this.disconnectCheckDelayMs = init.disconnectCheckDelayMs ?? 1000
+    this.directory = new Directory({ ttlMs: init.ttlMs })
+    this.onMessage = this.onMessage.bind(this)
+    this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
+    this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
+  }
+
+  start(): void {
+    const { pubsub, events } = this.components
+    pubsub.topicValidators.set(PRESENCE_TOPIC, (_peer, msg) => validate(msg))
+    pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
+    events.addEventListener('peer:disconnect', this.onPeerDisconnect)
+  }
+
+  /** Gossipsub is running once every service has started, so only now can we announce ourselves. */
+  async afterStart(): Promise<void> {
+    this.components.pubsub.subscribe(PRESENCE_TOPIC)
+    await this.announce('join')
+    this.heartbeat = setInterval(() => {
+      void this.announce('alive')
+      this.applyAll(this.directory.expire(Date.now()))
+    }, this.heartbeatIntervalMs)
+  }
+
+  /** Says goodbye while connections are still open, so others see us leave at once instead of after the TTL. */
+  async beforeStop(): Promise<void> {
+    this.shutdown.abort()
+    clearInterval(this.heartbeat)
+    clearTimeout(this.replyTimer)
+    for (const timer of this.disconnectChecks.values()) {
+      clearTimeout(timer)
+    }
+    await this.announce('leave')
+    // gossipsub queues the frame; give it a moment on the wire before connections close under it
+    await new Promise((resolve) => setTimeout(resolve, LEAVE_FLUSH_MS))
+  }
+
+  stop(): void {
+    const { pubsub, events } = this.components
+    pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
+    events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    pubsub.topicValidators.delete(PRESENCE_TOPIC)
+  }
+
+  /** Online peers other than ourselves. */
+  list(): DirectoryEntry[] {
+    return this.directory.list()
+  }
+
+  private async announce(kind: PresenceKind): Promise<void> {
+    const addrs = this.components.addressManager.getAddresses().map((ma) => ma.bytes)
+    const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs })
+    try {
+      await this.components.pubsub.publish(PRESENCE_TOPIC, data)
+    } catch (err) {
+      this.log.error('could not announce %s - %e', kind, err)
+    }
+  }
+
+  /** Answer after a random delay, and only once for a burst of newcomers. */
+  private scheduleReply(): void {
+    if (this.replyTimer != null || this.shutdown.signal.aborted) {
+      return
+    }
+    this.replyTimer = setTimeout(
+      () => {
+        this.replyTimer = undefined
+        void this.announce('alive')
+      },
+      Math.floor(Math.random() * REPLY_JITTER_MS)
+    )
+  }
+
+  private onMessage(evt: CustomEvent<Message>): void {
+    const msg = evt.detail
+    if (msg.topic !== PRESENCE_TOPIC || msg.type !== 'signed') {
+      return
+    }
+    const peerId = msg.from.toString()
+    if (peerId === this.components.peerId.toString()) {
+      return
+    }
+    let announcement: ReturnType<typeof decodeAnnouncement>
+    try {
+      announcement = decodeAnnouncement(msg.data)
+    } catch (err) {
+      this.log('dropping bad announcement from %s - %e', peerId, err)
+      return
+    }
+    const known = this.directory.has(peerId)
+    const change = this.directory.apply(peerId, announcement, Date.now())
+    if (change?.type === 'join' || (announcement.kind === 'join' && !known)) {
+      this.scheduleReply()
+    }
+    if (change != null) {
+      if (change.type !== 'leave') {
+        this.rememberAddrs(msg.from, announcement.addrs)
+      }
+      this.applyAll([change])
+    }
+  }
+
+  private rememberAddrs(peer: PeerId, addrs: Uint8Array[]): void {
+    const multiaddrs = addrs.flatMap((bytes) => {
+      try {
+        return [multiaddr(bytes)]
+      } catch {
+        return []
+      }
+    })
+    this.components.peerStore.merge(peer, { multiaddrs }).catch((err: unknown) => {
+      this.log.error('could not store addresses of %p - %e', peer, err)
+    })
+  }
+
+  private onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
+    const joined = evt.detail.subscriptions.some((s) => s.topic === PRESENCE_TOPIC && s.subscribe)
+    if (joined) {
+      this.scheduleReply()
+    }
+  }
+
+  /** A dropped connection may mean the peer died: confirm by dialing it, rather than waiting for the TTL. */
+  private onPeerDisconnect(evt: CustomEvent<PeerId>): void {
+    const peer = evt.detail
+    const key = peer.toString()
+    if (!this.directory.has(key) || this.disconnectChecks.has(key) || this.shutdown.signal.aborted) {
+      return
+    }
+    const timer = setTimeout(() => {
+      void this.confirmGone(peer).finally(() => this.disconnectChecks.delete(key))
+    }, this.disconnectCheckDelayMs)
+    this.disconnectChecks.set(key, timer)
+  }
+
+  private async confirmGone(peer: PeerId): Promise<void> {
+    const { connectionManager } = this.components
+    if (connectionManager.getConnections(peer).length > 0) {
+      return
+    }
+    try {
+      await connectionManager.openConnection(peer, {
+        signal: AbortSignal.any([AbortSignal.timeout(5000), this.shutdown.signal])
+      })
+    } catch (err) {
+      if (this.shutdown.signal.aborted) {
+        return
+      }
+      this.log('%p did not answer after disconnecting - %e', peer, err)
+      const change = this.directory.remove(peer.toString())
+      if (change != null) {
+        this.applyAll([change])
+      }
+    }
+  }
+
+  private applyAll(changes: DirectoryChange[]): void {
+    for (const change of changes) {
+      if (change.type === 'join') {
+        this.safeDispatch('join', change.entry)
+      } else if (change.type === 'leave') {
+        this.safeDispatch('leave', { entry: change.entry, reason: change.reason })
+      } else {
+        this.safeDispatch('rename', { entry: change.entry, previousName: change.previousName })
+      }
+    }
+  }
+
+  private safeDispatch<K extends keyof PresenceEvents>(type: K, detail: PresenceEvents[K]['detail']): void {
+    this.safeDispatchEvent(type, { detail })
+  }
+}
+
+/** Gossipsub validator: reject (and do not forward) what does not decode, so junk dies at the first hop. */
+export function validate(msg: Message): TopicValidatorResult {
+  if (msg.type !== 'signed') {
+    return TopicValidatorResult.Reject
+  }
+  try {
+    decodeAnnouncement(msg.data)
+    return TopicValidatorResult.Accept
+  } catch {
+    return TopicValidatorResult.Reject
+  }
+}
+
+/** Service factory: `services: { presence: presence({ name }) }`, after `pubsub`. */
+export function presence(init: PresenceInit): (components: PresenceComponents) => PresenceService {
+  return (components) => new PresenceService(components, init)
+}
