@@ -15,7 +15,7 @@ import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
 import { ChatStore } from './store.ts'
-import { resolveUser, type User, withDisplayNames } from './users.ts'
+import { displayUser, resolveUser, type User, withDisplayNames } from './users.ts'
 
 export interface ChatNodeInit {
   /** display name for this session (1-32 characters, no spaces or control characters) */
@@ -42,6 +42,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly dms: DirectMessages
   private readonly dialer: AutoDialer
   private running = false
+  private userCache?: User[]
 
   private constructor(name: string, libp2p: ChatLibp2p, store: ChatStore, bootstrap: Multiaddr[]) {
     super()
@@ -109,11 +110,15 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   /** Everyone online, ourselves first, with display names that tell equal names apart. */
   users(): User[] {
-    const others = this.presence
-      .list()
-      .map((e) => ({ peerId: e.peerId, name: e.name }))
-      .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
-    return withDisplayNames([{ peerId: this.peerId.toString(), name: this.name }, ...others])
+    // Recomputed only when presence changes: messages look users up on every arrival.
+    this.userCache ??= withDisplayNames([
+      { peerId: this.peerId.toString(), name: this.name },
+      ...this.presence
+        .list()
+        .map((e) => ({ peerId: e.peerId, name: e.name }))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
+    ])
+    return this.userCache
   }
 
   /** The online user meant by `query` (PeerId, name#suffix or unambiguous name). */
@@ -194,6 +199,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       const { peer, error } = evt.detail
       this.emitError(error, `bad DM stream from ${peer}: ${error.message}`, peer.toString())
     })
+    for (const type of ['join', 'rename', 'leave'] as const) {
+      // registered first, so the handlers below already see the new list
+      this.presence.addEventListener(type, () => {
+        this.userCache = undefined
+      })
+    }
     this.presence.addEventListener('join', (evt) => {
       const user = this.userFor(evt.detail.peerId, evt.detail.name)
       void this.store.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
@@ -204,22 +215,15 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     })
     this.presence.addEventListener('leave', (evt) => {
       const { entry, reason } = evt.detail
-      const user = withDisplayNames([...this.users(), { peerId: entry.peerId, name: entry.name }]).at(-1)
-      this.safeDispatchEvent('leave', { detail: { ...(user ?? { ...entry, displayName: entry.name }), reason } })
+      const user = displayUser({ peerId: entry.peerId, name: entry.name }, this.users())
+      this.safeDispatchEvent('leave', { detail: { ...user, reason } })
     })
   }
 
   /** The user as currently displayed; falls back to the name a message carried if presence has not caught up. */
   private userFor(peerId: string, fallbackName: string): User {
-    const online = this.users().find((u) => u.peerId === peerId)
-    return (
-      online ??
-      withDisplayNames([...this.users(), { peerId, name: fallbackName }]).at(-1) ?? {
-        peerId,
-        name: fallbackName,
-        displayName: fallbackName
-      }
-    )
+    const users = this.users()
+    return users.find((u) => u.peerId === peerId) ?? displayUser({ peerId, name: fallbackName }, users)
   }
 
   private me(): User {
