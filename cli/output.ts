@@ -69,6 +69,7 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'help':
       return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
     case 'error':
-      return `! ${event.message}`
+      // error messages can quote a peer (a DM refusal carries its reason), so they are remote text too
+      return `! ${sanitize(event.message)}`
   }
 }
