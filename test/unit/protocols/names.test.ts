@@ -68,6 +68,11 @@ describe('validateName', () => {
     expect(() => validateName('\ufeffalice')).toThrow(InvalidNameError)
   })
 
+  it('rejects a lone surrogate, which would turn into U+FFFD on the wire', () => {
+    expect(() => validateName('al\ud800ice')).toThrow(InvalidNameError)
+    expect(() => validateName('al\udc00')).toThrow('valid Unicode')
+  })
+
   it("rejects '#', which is reserved for the PeerId suffix", () => {
     expect(() => validateName('alice#3fa9')).toThrow(new InvalidNameError("name must not contain '#'"))
     expect(() => validateName('#')).toThrow(InvalidNameError)
