@@ -13,7 +13,8 @@ export type OutputEvent =
   | { type: 'delivered'; id: string; to: PeerRef }
   | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean }> }
   | { type: 'join'; peerId: string; name: string }
-  | { type: 'leave'; peerId: string; name: string; reason: string }
+  /** `displayName`: how the peer was shown, since it is no longer online to look up */
+  | { type: 'leave'; peerId: string; name: string; displayName?: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
   | { type: 'error'; code: string; message: string }
 
@@ -65,7 +66,7 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'join':
       return `* ${names(event.peerId, event.name)} joined`
     case 'leave':
-      return `* ${names(event.peerId, event.name)} left${event.reason === 'left' ? '' : ` (${event.reason === 'timeout' ? 'timed out' : 'unreachable'})`}`
+      return `* ${names(event.peerId, event.displayName ?? event.name)} left${event.reason === 'left' ? '' : ` (${event.reason === 'timeout' ? 'timed out' : 'unreachable'})`}`
     case 'help':
       return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
     case 'error':

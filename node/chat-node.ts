@@ -10,7 +10,7 @@ import type { LobbyService } from '../protocols/lobby/lobby.ts'
 import type { PresenceService } from '../protocols/presence/presence.ts'
 import { AutoDialer, parseMultiaddr } from './auto-dialer.ts'
 import { ensureDataDir } from './data-dir.ts'
-import { errorCode, NotStartedError, SelfMessageError } from './errors.ts'
+import { errorCode, NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
@@ -126,6 +126,19 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return resolveUser(query, this.users())
   }
 
+  /** Like resolve(), among the others only: sharing our name must not make a DM ambiguous. */
+  private resolveRecipient(query: string): User {
+    const [me, ...others] = this.users()
+    try {
+      return resolveUser(query, others)
+    } catch (err) {
+      if (err instanceof UnknownUserError && resolveUser(query, [me, ...others]).peerId === me.peerId) {
+        throw new SelfMessageError('that is you')
+      }
+      throw err
+    }
+  }
+
   /** Sends `text` to everyone in the lobby. */
   async broadcast(text: string, _options: AbortOptions = {}): Promise<SentInfo> {
     this.assertRunning()
@@ -145,10 +158,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   async sendDirect(to: string, text: string, options: AbortOptions = {}): Promise<{ id: string; to: User }> {
     this.assertRunning()
     validateText(text)
-    const user = this.resolve(to)
-    if (user.peerId === this.peerId.toString()) {
-      throw new SelfMessageError('that is you')
-    }
+    const user = this.resolveRecipient(to)
     const dm = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
     this.safeDispatchEvent('sent', { detail: { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts } })
     await this.dms.send(peerIdFromString(user.peerId), dm, options)

@@ -88,7 +88,7 @@ export function formatEvent(event: OutputEvent, names: DisplayNames): LineConten
       return [notice(`* ${who(event.peerId, event.name)} joined`, 'green')]
     case 'leave': {
       const why = event.reason === 'left' ? '' : event.reason === 'timeout' ? ' (timed out)' : ' (unreachable)'
-      return [notice(`* ${who(event.peerId, event.name)} left${why}`, 'yellow')]
+      return [notice(`* ${who(event.peerId, event.displayName ?? event.name)} left${why}`, 'yellow')]
     }
     case 'users': {
       const list: Segment[] = event.users.flatMap((u, i) => [

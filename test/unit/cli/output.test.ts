@@ -126,6 +126,17 @@ describe('toTextLine', () => {
     expect(toTextLine({ type: 'leave', ...BOB, reason: 'unreachable' }, names)).toBe('* bob left (unreachable)')
   })
 
+  it('leave keeps the suffix the peer was shown with, though it is no longer online to look up', () => {
+    const gone: OutputEvent = {
+      type: 'leave',
+      peerId: 'QmGone',
+      name: 'alice',
+      displayName: 'alice#Gone',
+      reason: 'left'
+    }
+    expect(toTextLine(gone, (_id, fallback) => fallback)).toBe('* alice#Gone left')
+  })
+
   it('users: count and display names, marking ourselves', () => {
     const users: OutputEvent = {
       type: 'users',
