@@ -84,6 +84,9 @@ describe('two users with the same name', () => {
     alice1.send(`/msg ${other.displayName} hello, namesake`)
     const got = await alice2.waitFor('message', (m) => m.text === 'hello, namesake')
     expect(got.from.peerId).toBe(alice1.peerId)
+    // for her, plain 'alice' is not ambiguous: only one other user has that name
+    alice1.send('/msg alice hello again')
+    expect((await alice2.waitFor('message', (m) => m.text === 'hello again')).from.peerId).toBe(alice1.peerId)
     // her own display name is not someone else: a DM to it is refused
     const from = alice1.events.length
     alice1.send(`/msg ${me.displayName} note to self`)
