@@ -8,6 +8,7 @@ import { loadOrCreateIdentity } from '../node/identity.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
+import { stripControls } from './output.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
 const EXIT_FAILURE = 1
@@ -103,11 +104,13 @@ async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void>
   }
 }
 
-function program(): Command {
+function program(json: boolean): Command {
   const cli = new Command('p2pchat')
     .description('Peer-to-peer chat: no server on a LAN, direct messages nobody else sees')
     .version(version(), '-v, --version')
-    .showHelpAfterError('(run p2pchat --help for usage)')
+    // in JSON mode the error is reported as a JSON event by main(); a bad value is echoed, so strip controls
+    .configureOutput({ outputError: (text, write) => (json ? undefined : write(stripControls(text))) })
+    .showHelpAfterError(json ? false : '(run p2pchat --help for usage)')
     .exitOverride()
 
   cli
@@ -139,15 +142,19 @@ function program(): Command {
 
 /** Entry point used by bin/p2pchat.js. */
 export async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json')
   try {
-    await program().parseAsync(argv, { from: 'user' })
+    await program(json).parseAsync(argv, { from: 'user' })
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; every parse error is a usage error
+      if (err.exitCode !== 0 && json) {
+        fail(true, new Error(err.message.replace(/^error: /, '')), 'USAGE', EXIT_USAGE)
+      }
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE
       return
     }
-    fail(argv.includes('--json'), err)
+    fail(json, err)
   }
   // libp2p may leave sockets closing in the background; do not let them hold the process open
   setTimeout(() => process.exit(), 2000).unref()

@@ -34,9 +34,14 @@ export function toJsonLine(event: OutputEvent): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 
+/** Replaces control characters (other than tab and newline) with U+FFFD. */
+export function stripControls(text: string): string {
+  return text.replace(UNSAFE, '\uFFFD')
+}
+
 /** Makes remote text safe to print: control characters become U+FFFD, continuation lines are indented. */
 export function sanitize(text: string): string {
-  return text.replace(UNSAFE, '\uFFFD').replace(/\n/g, '\n    ')
+  return stripControls(text).replace(/\n/g, '\n    ')
 }
 
 function clock(ts: number): string {

@@ -151,6 +151,25 @@ describe('command line errors', () => {
     }
   })
 
+  it('with --json, a usage error is one JSON error event with code USAGE on stdout', async () => {
+    const results = await Promise.all([
+      runCli(safeStart('--json', '--name', 'bob', '--frobnicate')),
+      runCli(safeStart('--json', '--name', 'two words'))
+    ])
+    for (const r of results) {
+      expect(r.code).toBe(2)
+      expect(r.stderr).toBe('')
+      const events = r.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(events).toHaveLength(1)
+      expect(events[0]).toMatchObject({ type: 'error', code: 'USAGE' })
+    }
+    expect(results[0].stdout).toContain('frobnicate')
+    expect(results[1].stdout).toContain('spaces')
+  })
+
   it('a bad multiaddr for --listen or --bootstrap exits 2 naming the option', async () => {
     const cases: Array<[string, string]> = [
       ['--listen', '/ip4/1.2.3/tcp/0'],
