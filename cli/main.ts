@@ -7,9 +7,10 @@ import { defaultDataDir, ensureDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
 import { validateName } from '../protocols/common/names.ts'
-import { collectMultiaddr, nameArg } from './args.ts'
+import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
+import { registerRelayCommands } from './relay-command.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
 const EXIT_FAILURE = 1
@@ -20,6 +21,7 @@ interface StartOptions {
   dataDir?: string
   listen?: string[]
   bootstrap?: string[]
+  relay?: string[]
   mdns: boolean
   json?: boolean
 }
@@ -75,6 +77,7 @@ async function start(opts: StartOptions): Promise<void> {
       dataDir: opts.dataDir ?? defaultDataDir(),
       listen: opts.listen,
       bootstrap: opts.bootstrap,
+      relays: opts.relay,
       mdns: opts.mdns
     })
     await node.start()
@@ -135,6 +138,11 @@ function program(): Command {
       collectMultiaddr
     )
     .option('-b, --bootstrap <multiaddr>', 'peer to connect to and stay connected with, repeatable', collectMultiaddr)
+    .option(
+      '-r, --relay <multiaddr>',
+      'relay to stay reachable through, ending in /p2p/<relay PeerId>; repeatable',
+      collectRelayAddr
+    )
     .option('--no-mdns', 'do not look for peers on the LAN')
     .option('--json', 'machine-readable events, one JSON object per line')
     .exitOverride()
@@ -148,6 +156,7 @@ function program(): Command {
     .exitOverride()
     .action(showId)
 
+  registerRelayCommands(cli)
   return cli
 }
 

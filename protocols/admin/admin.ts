@@ -9,9 +9,10 @@ import type {
   Stream
 } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
-import { type AdminReply, decodeReply, encodeReply } from './codec.ts'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { type AdminReply, decodeCommand, decodeReply, decodeRequest, encodeReply } from './codec.ts'
 import {
   ADMIN_PROTOCOL,
   ADMIN_TIMEOUT_MS,
@@ -102,8 +103,8 @@ export class AdminServer extends TypedEventEmitter<AdminServerEvents> implements
     const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
     let entry: AdminRequestLog = { peer, command: '', args: [], ok: false, code: 'BAD_REQUEST', message: '' }
     let reply: Uint8Array
+    let frame: Awaited<ReturnType<typeof lp.read>> | undefined
     try {
-      let frame: Awaited<ReturnType<typeof lp.read>>
       try {
         frame = await lp.read({ signal })
       } catch (err) {
@@ -155,8 +156,13 @@ export function adminServer(init: AdminServerInit = {}): (components: AdminServe
 }
 
 export interface AdminClientComponents {
-  connectionManager: ConnectionManager
   privateKey: PrivateKey
+  /** opens a stream to the relay, e.g. `connectionManager.openStream` or `libp2p.dialProtocol` */
+  openStream: (
+    relay: PeerId,
+    protocol: string,
+    options: AbortOptions & { runOnLimitedConnection?: boolean }
+  ) => Promise<Stream>
 }
 
 /**
@@ -172,7 +178,7 @@ export async function sendAdminCommand(
 ): Promise<AdminReply> {
   const signal = AbortSignal.any([AbortSignal.timeout(ADMIN_TIMEOUT_MS), ...(options.signal ? [options.signal] : [])])
   const frame = await signRequest(components.privateKey, { relay: relay.toString(), command, args })
-  const stream = await components.connectionManager.openStream(relay, ADMIN_PROTOCOL, {
+  const stream = await components.openStream(relay, ADMIN_PROTOCOL, {
     signal,
     runOnLimitedConnection: true
   })
@@ -188,6 +194,19 @@ export async function sendAdminCommand(
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
     throw err
+  }
+}
+
+/** For the log only: what a refused request asked for, if it decodes at all. Never acted upon. */
+function unverifiedCommand(frame: Uint8Array | Uint8ArrayList | undefined): { command: string; args: string[] } {
+  if (frame == null) {
+    return { command: '', args: [] }
+  }
+  try {
+    const body = decodeCommand(decodeRequest(frame).commandBytes)
+    return { command: body.command, args: body.args }
+  } catch {
+    return { command: '', args: [] }
   }
 }
 
