@@ -135,7 +135,7 @@ export class AdminServer extends TypedEventEmitter<AdminServerEvents> implements
         err instanceof AdminRefusedError
           ? err
           : new AdminRefusedError('INTERNAL', `admin command failed: ${describe(err)}`)
-      entry = { ...entry, ok: false, code: refusal.code, message: refusal.message }
+      entry = { ...entry, ...unverifiedCommand(frame), ok: false, code: refusal.code, message: refusal.message }
       reply = encodeReply({ ok: false, code: refusal.code, message: refusal.message })
     }
     this.log('admin request from %s: %s %s', peer, entry.ok ? 'ok' : entry.code, entry.message)
