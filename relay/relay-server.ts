@@ -212,7 +212,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       reason = 'kicked a moment ago'
     }
     if (reason != null) {
-      const key = `${id}/${what}`
+      const key = `${id}/${what}/${reason}`
       const now = Date.now()
       if ((this.refusalsLogged.get(key) ?? 0) < now - REFUSAL_LOG_INTERVAL_MS) {
         this.refusalsLogged.set(key, now)

@@ -3,6 +3,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
+import { openStreamReusing } from '../common/streams.ts'
 import { type Ack, type Dm, decodeAck, decodeDm, encodeAck, encodeDm } from './codec.ts'
 import { DM_PROTOCOL, DM_TIMEOUT_MS, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS } from './constants.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from './errors.ts'
@@ -72,7 +73,7 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), ...(options.signal ? [options.signal] : [])])
     let stream: Stream
     try {
-      stream = await this.components.connectionManager.openStream(peer, DM_PROTOCOL, {
+      stream = await openStreamReusing(this.components.connectionManager, peer, DM_PROTOCOL, {
         signal,
         runOnLimitedConnection: this.runOnLimitedConnection
       })
