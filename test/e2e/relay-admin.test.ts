@@ -200,6 +200,24 @@ describe('relay admin commands', () => {
     )
   })
 
+  it("clients apply the relay's ban list: a banned peer's posts are dropped even over a direct connection", async () => {
+    // on loopback the clients also connect to each other directly, so this checks the clients, not the relay
+    const mallory = await spawnPeer({ name: 'mallory', extraArgs: ['--relay', relay.addrOn()] })
+    await mallory.waitFor('relay', (e) => e.state === 'reserved')
+    await bob.waitForUsers((users) => users.some((u) => u.peerId === mallory.peerId))
+    await mallory.waitForUsers((users) => users.length === 3)
+    mallory.send('before the ban')
+    await bob.waitFor('message', (m) => m.text === 'before the ban')
+
+    expect((await answer(alice, `/admin ban ${mallory.peerId} spam`)).code).toBe('ok')
+    await bob.waitFor('notice', (n) => n.kind === 'banned' && n.peerId === mallory.peerId)
+    mallory.send('after the ban')
+    alice.send('barrier')
+    await bob.waitFor('message', (m) => m.text === 'barrier')
+    expect(bob.all('message').some((m) => m.text === 'after the ban')).toBe(false)
+    expect((await answer(alice, `/admin unban ${mallory.peerId}`)).code).toBe('ok')
+  })
+
   it('kick disconnects a user and tells them; refused for a non-admin', async () => {
     expect((await answer(bob, '/admin kick alice')).code).toBe('NOT_ADMIN')
     expect((await answer(alice, '/admin kick bob')).code).toBe('ok')
