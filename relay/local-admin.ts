@@ -82,10 +82,11 @@ async function viaNetwork(
     streamMuxers: [yamux()]
   })
   try {
-    // loopback first: this runs on the relay host
-    const sorted = [...addrs].sort((a, b) => Number(b.includes('/127.0.0.1/')) - Number(a.includes('/127.0.0.1/')))
+    // loopback first (this runs on the relay host), then TCP before WebSockets
+    const rank = (a: string): number => (a.includes('/127.0.0.1/') ? 0 : 2) + (a.includes('/ws') ? 1 : 0)
+    const sorted = [...addrs].sort((a, b) => rank(a) - rank(b))
     let lastError: unknown = new RelayNotRunningError('the relay has no addresses')
-    for (const addr of sorted.filter((a) => !a.includes('/ws'))) {
+    for (const addr of sorted) {
       try {
         await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(5000) })
         lastError = undefined
