@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-import { canRoute, createStar, destroyNamespaces, netnsAvailable, type Spoke } from './netns.ts'
+import { canRoute, createStar, destroyNamespaces, netnsAvailable, type Spoke } from './netns-star.ts'
 import { initRelay, killRelays, newIdentity, type RelayProcess, startRelay } from './relay-harness.ts'
 
 const RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
