@@ -78,5 +78,6 @@ export function errorCode(err: unknown): string {
     // the relay's own code (NOT_ADMIN, REPLAYED, ...) says more than the class
     return err.code
   }
-  return err instanceof Error ? (CODES[err.name] ?? 'INTERNAL') : 'INTERNAL'
+  // own keys only: an error named 'constructor' or 'toString' must not pick up Object.prototype members
+  return err instanceof Error && Object.hasOwn(CODES, err.name) ? CODES[err.name] : 'INTERNAL'
 }

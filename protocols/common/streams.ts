@@ -7,12 +7,13 @@ import type { ConnectionManager } from '@libp2p/interface-internal'
  * collide as duplicates. Protocols that run over relays (DMs, file transfer) open their streams through this.
  */
 export async function openStreamReusing(
-  connectionManager: ConnectionManager,
+  // getConnections is optional so that services can be run against a bare openStream (as their unit tests do)
+  connectionManager: Pick<ConnectionManager, 'openStream'> & Partial<Pick<ConnectionManager, 'getConnections'>>,
   peer: PeerId,
   protocol: string,
   options: AbortOptions & { runOnLimitedConnection?: boolean } = {}
 ): Promise<Stream> {
-  const open = connectionManager.getConnections(peer).filter((c) => c.status === 'open')
+  const open = (connectionManager.getConnections?.(peer) ?? []).filter((c) => c.status === 'open')
   const connection =
     open.find((c) => c.limits == null) ?? (options.runOnLimitedConnection === true ? open[0] : undefined)
   if (connection != null) {
