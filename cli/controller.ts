@@ -1,5 +1,6 @@
 import type { ChatNode } from '../node/chat-node.ts'
 import { errorCode } from '../node/errors.ts'
+import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
 import { type Command, HELP } from './commands.ts'
 import { type OutputEvent, ref } from './output.ts'
 
@@ -59,6 +60,15 @@ export class ChatController {
     on('error', ({ detail: e }) => {
       this.emit({ type: 'error', code: e.code, message: e.message })
     })
+    on('relay', ({ detail }) => {
+      this.emit(relayOutput(detail))
+    })
+    on('notice', ({ detail }) => {
+      const out = noticeOutput(detail, this.node.peerId.toString())
+      if (out != null) {
+        this.emit(out)
+      }
+    })
   }
 
   ready(): OutputEvent {
@@ -91,6 +101,11 @@ export class ChatController {
         return undefined
       case 'msg':
         this.track(this.node.sendDirect(command.to, command.text))
+        return undefined
+      case 'admin':
+        this.track(
+          this.node.admin(command.command, command.args).then((reply) => this.emit(adminOutput(command.command, reply)))
+        )
         return undefined
     }
   }

@@ -1,4 +1,12 @@
 import type { User } from '../node/users.ts'
+import {
+  type AdminOutput,
+  adminText,
+  type NoticeOutput,
+  noticeText,
+  type RelayOutput,
+  relayText
+} from './admin-command.ts'
 
 interface PeerRef {
   peerId: string
@@ -17,6 +25,9 @@ export type OutputEvent =
   | { type: 'leave'; peerId: string; name: string; displayName?: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
   | { type: 'error'; code: string; message: string }
+  | AdminOutput
+  | RelayOutput
+  | NoticeOutput
 
 /** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
 export type DisplayNames = (peerId: string, fallback: string) => string
@@ -77,5 +88,11 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'error':
       // error messages can quote a peer (a DM refusal carries its reason), so they are remote text too
       return `! ${sanitize(event.message)}`
+    case 'admin':
+      return adminText(event)
+    case 'relay':
+      return relayText(event)
+    case 'notice':
+      return noticeText(event, (peerId) => names(peerId, peerId))
   }
 }

@@ -1,3 +1,4 @@
+import type { RelayNoticeEvent, RelayStatus } from './relay-client.ts'
 import type { User } from './users.ts'
 
 /** A chat message received (or, for `sent`, sent by us). */
@@ -38,4 +39,8 @@ export interface ChatEvents {
   leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' }>
   delivered: CustomEvent<{ id: string; to: User }>
   error: CustomEvent<ChatErrorInfo>
+  /** a relay we use granted, lost or refused us a slot */
+  relay: CustomEvent<RelayStatus>
+  /** something one of our relays told us (announcement, message from its admins, kick, shutdown) */
+  notice: CustomEvent<RelayNoticeEvent>
 }
