@@ -1,3 +1,4 @@
+import type { PurgeCounts } from './history.ts'
 import type { User } from './users.ts'
 
 /** A chat message received (or, for `sent`, sent by us). */
@@ -35,7 +36,10 @@ export interface ChatEvents {
   message: CustomEvent<ChatMessage>
   sent: CustomEvent<SentInfo>
   join: CustomEvent<User>
-  leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' }>
+  /** also when we block someone (`blocked`) or they destroy their account (`deleted`) */
+  leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' | 'blocked' | 'deleted' }>
   delivered: CustomEvent<{ id: string; to: User }>
   error: CustomEvent<ChatErrorInfo>
+  /** the retention timer deleted expired messages (counts per scope) */
+  purged: CustomEvent<PurgeCounts>
 }

@@ -3,13 +3,14 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
+import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
@@ -21,6 +22,7 @@ export type ChatServices = {
   lobby: LobbyService
   presence: PresenceService
   dm: DirectMessages
+  deletion: DeletionService
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -30,6 +32,10 @@ export interface AssembleInit {
   listen: string[]
   mdns: boolean
   presence: PresenceInit
+  /** refuses blocked peers' connections */
+  connectionGater?: ConnectionGater
+  /** refuses blocked peers' DMs on connections that are already open */
+  acceptDm?: (peer: PeerId) => boolean
 }
 
 /** TCP + Noise + yamux, gossipsub for broadcast and presence, mDNS for the LAN. Created stopped. */
@@ -42,6 +48,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns({ interval: 10_000 })] : [],
+    connectionGater: init.connectionGater,
     services: {
       identify: identify(),
       ping: ping(),
@@ -56,7 +63,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       // after pubsub: they find it among their components
       lobby: lobby(),
       presence: presence(init.presence),
-      dm: directMessages()
+      dm: directMessages({ accept: init.acceptDm }),
+      deletion: deletionNotices()
     }
   })
 }
