@@ -1,5 +1,6 @@
 import type { ChatNode } from '../node/chat-node.ts'
 import { errorCode } from '../node/errors.ts'
+import { AccountCommands } from './account-controller.ts'
 import { type Command, HELP } from './commands.ts'
 import { type OutputEvent, ref } from './output.ts'
 
@@ -10,6 +11,7 @@ import { type OutputEvent, ref } from './output.ts'
 export class ChatController {
   private readonly pending = new Set<Promise<void>>()
   private readonly detach: Array<() => void> = []
+  private accountCommands?: AccountCommands
 
   constructor(
     readonly node: ChatNode,
@@ -59,10 +61,19 @@ export class ChatController {
     on('error', ({ detail: e }) => {
       this.emit({ type: 'error', code: e.code, message: e.message })
     })
+    on('purged', ({ detail: counts }) => {
+      this.emit({ type: 'purged', ...counts })
+    })
   }
 
   ready(): OutputEvent {
-    return { type: 'ready', peerId: this.node.peerId.toString(), name: this.node.name, addrs: this.node.addrs }
+    return {
+      type: 'ready',
+      peerId: this.node.peerId.toString(),
+      name: this.node.name,
+      addrs: this.node.addrs,
+      ...(this.node.account.persistent ? {} : { ephemeral: true as const })
+    }
   }
 
   /** Runs a command; returns 'quit' when the user asked to leave. Errors become `error` events. */
@@ -92,6 +103,9 @@ export class ChatController {
       case 'msg':
         this.track(this.node.sendDirect(command.to, command.text))
         return undefined
+      default:
+        this.accountCommands ??= new AccountCommands(this.node, this.emit, (op) => this.track(op))
+        return this.accountCommands.run(command)
     }
   }
 

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Command, CommanderError } from 'commander'
 import { ChatNode } from '../node/chat-node.ts'
-import { defaultDataDir, ensureDataDir } from '../node/data-dir.ts'
+import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
-import { loadOrCreateIdentity } from '../node/identity.ts'
 import { validateName } from '../protocols/common/names.ts'
+import { accountPeerId, exitCodeFor, openStartAccount, registerAccountCommands, savedName } from './account-command.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
@@ -22,6 +21,8 @@ interface StartOptions {
   bootstrap?: string[]
   mdns: boolean
   json?: boolean
+  ephemeral?: boolean
+  passphraseFile?: string
 }
 
 function version(): string {
@@ -59,7 +60,12 @@ async function askName(): Promise<string> {
 async function start(opts: StartOptions): Promise<void> {
   const json = opts.json === true
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !json
-  let name = opts.name
+  if (opts.ephemeral && opts.dataDir != null) {
+    fail(json, new Error('--ephemeral writes nothing, so it takes no --data-dir'), 'USAGE', EXIT_USAGE)
+    return
+  }
+  const dataDir = opts.dataDir ?? defaultDataDir()
+  let name = opts.name ?? (opts.ephemeral ? undefined : await savedName(dataDir))
   if (name == null) {
     if (!interactive) {
       fail(json, new Error('--name is required when input is not a terminal'), 'NAME_REQUIRED', EXIT_USAGE)
@@ -70,16 +76,17 @@ async function start(opts: StartOptions): Promise<void> {
 
   let node: ChatNode
   try {
+    const account = await openStartAccount({ ...opts, dataDir, name, ephemeral: opts.ephemeral === true, json })
     node = await ChatNode.create({
       name,
-      dataDir: opts.dataDir ?? defaultDataDir(),
+      account,
       listen: opts.listen,
       bootstrap: opts.bootstrap,
       mdns: opts.mdns
     })
     await node.start()
   } catch (err) {
-    fail(json, err)
+    fail(json, err, errorCode(err), exitCodeFor(err))
     return
   }
 
@@ -109,8 +116,7 @@ async function start(opts: StartOptions): Promise<void> {
 
 async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void> {
   try {
-    const dir = await ensureDataDir(opts.dataDir ?? defaultDataDir())
-    const peerId = peerIdFromPrivateKey(await loadOrCreateIdentity(dir)).toString()
+    const peerId = await accountPeerId(opts.dataDir ?? defaultDataDir())
     process.stdout.write(opts.json ? `${JSON.stringify({ type: 'id', peerId })}\n` : `${peerId}\n`)
   } catch (err) {
     fail(opts.json === true, err)
@@ -137,6 +143,11 @@ function program(): Command {
     .option('-b, --bootstrap <multiaddr>', 'peer to connect to and stay connected with, repeatable', collectMultiaddr)
     .option('--no-mdns', 'do not look for peers on the LAN')
     .option('--json', 'machine-readable events, one JSON object per line')
+    .option('--ephemeral', 'a throwaway identity; nothing at all is written to disk')
+    .option(
+      '--passphrase-file <file>',
+      'read the passphrase of an encrypted key from this file (or P2PCHAT_PASSPHRASE)'
+    )
     .exitOverride()
     .action(start)
 
@@ -148,6 +159,7 @@ function program(): Command {
     .exitOverride()
     .action(showId)
 
+  registerAccountCommands(cli)
   return cli
 }
 

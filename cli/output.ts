@@ -1,4 +1,5 @@
 import type { User } from '../node/users.ts'
+import { type AccountOutputEvent, accountTextLine } from './account-output.ts'
 
 interface PeerRef {
   peerId: string
@@ -7,7 +8,7 @@ interface PeerRef {
 
 /** Everything the client shows, one variant per JSON event `type`. This is the stable contract in the README. */
 export type OutputEvent =
-  | { type: 'ready'; peerId: string; name: string; addrs: string[] }
+  | { type: 'ready'; peerId: string; name: string; addrs: string[]; ephemeral?: true }
   | { type: 'message'; id: string; scope: 'lobby' | 'dm'; from: PeerRef; to?: PeerRef; text: string; ts: number }
   | { type: 'sent'; id: string; scope: 'lobby' | 'dm'; to?: PeerRef; text: string; ts: number; recipients?: number }
   | { type: 'delivered'; id: string; to: PeerRef }
@@ -16,6 +17,7 @@ export type OutputEvent =
   | { type: 'leave'; peerId: string; name: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
   | { type: 'error'; code: string; message: string }
+  | AccountOutputEvent
 
 /** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
 export type DisplayNames = (peerId: string, fallback: string) => string
@@ -38,6 +40,13 @@ export function sanitize(text: string): string {
   return text.replace(UNSAFE, '\uFFFD').replace(/\n/g, '\n    ')
 }
 
+const LEAVE_REASONS: Record<string, string> = {
+  timeout: ' (timed out)',
+  unreachable: ' (unreachable)',
+  blocked: ' (you blocked them)',
+  deleted: ' (deleted their account)'
+}
+
 function clock(ts: number): string {
   const d = new Date(ts)
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
@@ -47,7 +56,7 @@ function clock(ts: number): string {
 export function toTextLine(event: OutputEvent, names: DisplayNames): string {
   switch (event.type) {
     case 'ready':
-      return `* you are ${event.name} (${event.peerId})\n* listening on ${event.addrs.join(' ') || '(no addresses)'}\n* type /help for commands`
+      return `* you are ${event.name} (${event.peerId})\n* listening on ${event.addrs.join(' ') || '(no addresses)'}${event.ephemeral ? '\n* ephemeral: nothing of this session is written to disk' : ''}\n* type /help for commands`
     case 'message': {
       const who = names(event.from.peerId, event.from.name)
       return event.scope === 'dm'
@@ -65,10 +74,12 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'join':
       return `* ${names(event.peerId, event.name)} joined`
     case 'leave':
-      return `* ${names(event.peerId, event.name)} left${event.reason === 'left' ? '' : ` (${event.reason === 'timeout' ? 'timed out' : 'unreachable'})`}`
+      return `* ${names(event.peerId, event.name || event.peerId)} left${LEAVE_REASONS[event.reason] ?? ''}`
     case 'help':
       return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
     case 'error':
       return `! ${event.message}`
+    default:
+      return accountTextLine(event, names, sanitize)
   }
 }

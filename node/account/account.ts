@@ -203,10 +203,14 @@ export class Account {
 
   /** Writes the settings file (atomically: a crash leaves the old or the new file, never half of one). */
   async save(): Promise<void> {
-    if (this.dataDir == null) {
-      return
+    if (this.dataDir != null) {
+      await Account.saveSettings(this.dataDir, this.settings)
     }
-    await writeFileAtomic(join(this.dataDir, ACCOUNT_FILE), Buffer.from(encodeSettings(this.settings)), {
+  }
+
+  /** Writes `settings` as the account file of `dataDir`. */
+  static async saveSettings(dataDir: string, settings: AccountSettings): Promise<void> {
+    await writeFileAtomic(join(dataDir, ACCOUNT_FILE), Buffer.from(encodeSettings(settings)), {
       mode: 0o600,
       fsync: true
     })
