@@ -82,7 +82,8 @@ interface CommonOptions {
 /** Runs an account subcommand, turning any failure into a report. */
 function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args) => {
-    const opts = args.findLast((a) => typeof a === 'object' && a != null && !Array.isArray(a)) as CommonOptions
+    // commander passes the positional arguments, then the options, then the command itself
+    const opts = args.at(-2) as CommonOptions | undefined
     try {
       await run(...args)
     } catch (err) {
@@ -108,6 +109,10 @@ export async function openStartAccount(opts: {
     return Account.ephemeral(opts.name)
   }
   const source = passphraseSource(opts, opts.json)
+  if (opts.passphraseFile != null) {
+    // read it now even if the key turns out unencrypted: a wrong path in a script deserves an error
+    await source()
+  }
   let account: Account
   if (await Account.exists(opts.dataDir)) {
     account = await Account.openOrCreate(opts.dataDir, source)
