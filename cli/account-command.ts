@@ -100,32 +100,32 @@ export async function savedName(dataDir: string): Promise<string | undefined> {
 /** The account `start` runs as: ephemeral, the existing one (asking for its passphrase), or a new one. */
 export async function openStartAccount(opts: {
   dataDir: string
-  name: string
   ephemeral: boolean
   passphraseFile?: string
   json: boolean
 }): Promise<Account> {
   if (opts.ephemeral) {
-    return Account.ephemeral(opts.name)
+    return Account.ephemeral()
   }
   const source = passphraseSource(opts, opts.json)
   if (opts.passphraseFile != null) {
     // read it now even if the key turns out unencrypted: a wrong path in a script deserves an error
     await source()
   }
-  let account: Account
   if (await Account.exists(opts.dataDir)) {
-    account = await Account.openOrCreate(opts.dataDir, source)
-  } else {
-    // a passphrase given by file or env var on first run encrypts the new key; no prompt, starting stays one step
-    const given = opts.passphraseFile != null || (process.env[PASSPHRASE_ENV] ?? '') !== ''
-    account = await Account.create(opts.dataDir, given ? { passphrase: await source() } : {})
+    return Account.openOrCreate(opts.dataDir, source)
   }
+  // a passphrase given by file or env var on first run encrypts the new key; no prompt, starting stays one step
+  const given = opts.passphraseFile != null || (process.env[PASSPHRASE_ENV] ?? '') !== ''
+  return Account.create(opts.dataDir, given ? { passphrase: await source() } : {})
+}
+
+/** Makes the first name an account is started with its profile name. */
+export async function rememberName(account: Account, name: string): Promise<void> {
   if (account.settings.name == null) {
-    account.settings.name = opts.name
+    account.settings.name = name
     await account.save()
   }
-  return account
 }
 
 /** The PeerId for `p2pchat id`, readable without the passphrase; creates an account on first use. */

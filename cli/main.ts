@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs'
-import { createInterface } from 'node:readline/promises'
 import { Command, CommanderError } from 'commander'
+import type { Account } from '../node/account/account.ts'
 import { ChatNode } from '../node/chat-node.ts'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
-import { validateName } from '../protocols/common/names.ts'
-import { accountPeerId, exitCodeFor, openStartAccount, registerAccountCommands, savedName } from './account-command.ts'
+import {
+  accountPeerId,
+  exitCodeFor,
+  openStartAccount,
+  registerAccountCommands,
+  rememberName,
+  savedName
+} from './account-command.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
+import { stripControls } from './output.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
 const EXIT_FAILURE = 1
@@ -41,20 +48,18 @@ function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FA
   process.exitCode = exit
 }
 
-async function askName(): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout })
-  try {
-    for (;;) {
-      const answer = (await rl.question('Your name for this session: ')).trim()
-      try {
-        return validateName(answer)
-      } catch (err) {
-        process.stdout.write(`  ${err instanceof Error ? err.message : String(err)}\n`)
-      }
-    }
-  } finally {
-    rl.close()
-  }
+/** Creates the node and brings it online. */
+async function startNode(name: string, account: Account, opts: StartOptions): Promise<ChatNode> {
+  await rememberName(account, name)
+  const node = await ChatNode.create({
+    name,
+    account,
+    listen: opts.listen,
+    bootstrap: opts.bootstrap,
+    mdns: opts.mdns
+  })
+  await node.start()
+  return node
 }
 
 async function start(opts: StartOptions): Promise<void> {
@@ -65,26 +70,16 @@ async function start(opts: StartOptions): Promise<void> {
     return
   }
   const dataDir = opts.dataDir ?? defaultDataDir()
-  let name = opts.name ?? (opts.ephemeral ? undefined : await savedName(dataDir))
-  if (name == null) {
-    if (!interactive) {
-      fail(json, new Error('--name is required when input is not a terminal'), 'NAME_REQUIRED', EXIT_USAGE)
-      return
-    }
-    name = await askName()
+  // the account's profile name, when there is one, so that `start` needs no --name after the first time
+  const name = opts.name ?? (opts.ephemeral ? undefined : await savedName(dataDir))
+  if (name == null && !interactive) {
+    fail(json, new Error('--name is required when input is not a terminal'), 'NAME_REQUIRED', EXIT_USAGE)
+    return
   }
-
-  let node: ChatNode
+  let account: Account
   try {
-    const account = await openStartAccount({ ...opts, dataDir, name, ephemeral: opts.ephemeral === true, json })
-    node = await ChatNode.create({
-      name,
-      account,
-      listen: opts.listen,
-      bootstrap: opts.bootstrap,
-      mdns: opts.mdns
-    })
-    await node.start()
+    // before the full-screen client takes the terminal: this may ask for the key's passphrase
+    account = await openStartAccount({ ...opts, dataDir, ephemeral: opts.ephemeral === true, json })
   } catch (err) {
     fail(json, err, errorCode(err), exitCodeFor(err))
     return
@@ -94,24 +89,40 @@ async function start(opts: StartOptions): Promise<void> {
   const onSignal = (): void => shutdown.abort()
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-
-  let controller: ChatController | undefined
-  if (interactive) {
-    const { runTui } = await import('./tui/run-tui.js')
-    controller = new ChatController(node, () => {})
-    await runTui(node, shutdown.signal)
-  } else {
-    const write = lineWriter(json, () => controller)
-    controller = new ChatController(node, write)
-    controller.attach()
-    write(controller.ready())
-    await runLineMode(controller, shutdown.signal)
-    await controller.settle()
-    controller.dispose()
+  try {
+    if (interactive) {
+      // the full-screen client asks for a missing name itself, then starts and stops the node
+      const { runTui } = await import('./tui/run-tui.js')
+      await runTui({ name, connect: (chosen) => startNode(chosen, account, opts), signal: shutdown.signal })
+    } else if (name != null) {
+      await runLines(name, account, opts, json, shutdown.signal)
+    }
+  } catch (err) {
+    fail(json, err, errorCode(err), exitCodeFor(err))
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
+}
+
+/** Line and JSON mode: one event per output line, one command per input line. */
+async function runLines(
+  name: string,
+  account: Account,
+  opts: StartOptions,
+  json: boolean,
+  signal: AbortSignal
+): Promise<void> {
+  const node = await startNode(name, account, opts)
+  let controller: ChatController | undefined
+  const write = lineWriter(json, () => controller)
+  controller = new ChatController(node, write)
+  controller.attach()
+  write(controller.ready())
+  await runLineMode(controller, signal)
+  await controller.settle()
+  controller.dispose()
   await node.stop()
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
 }
 
 async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void> {
@@ -123,11 +134,13 @@ async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void>
   }
 }
 
-function program(): Command {
+function program(json: boolean): Command {
   const cli = new Command('p2pchat')
     .description('Peer-to-peer chat: no server on a LAN, direct messages nobody else sees')
     .version(version(), '-v, --version')
-    .showHelpAfterError('(run p2pchat --help for usage)')
+    // in JSON mode the error is reported as a JSON event by main(); a bad value is echoed, so strip controls
+    .configureOutput({ outputError: (text, write) => (json ? undefined : write(stripControls(text))) })
+    .showHelpAfterError(json ? false : '(run p2pchat --help for usage)')
     .exitOverride()
 
   cli
@@ -165,15 +178,19 @@ function program(): Command {
 
 /** Entry point used by bin/p2pchat.js. */
 export async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json')
   try {
-    await program().parseAsync(argv, { from: 'user' })
+    await program(json).parseAsync(argv, { from: 'user' })
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; every parse error is a usage error
+      if (err.exitCode !== 0 && json) {
+        fail(true, new Error(err.message.replace(/^error: /, '')), 'USAGE', EXIT_USAGE)
+      }
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE
       return
     }
-    fail(argv.includes('--json'), err)
+    fail(json, err)
   }
   // libp2p may leave sockets closing in the background; do not let them hold the process open
   setTimeout(() => process.exit(), 2000).unref()

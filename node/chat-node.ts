@@ -167,6 +167,19 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return resolveUser(query, this.users())
   }
 
+  /** Like resolve(), among the others only: sharing our name must not make a DM ambiguous. */
+  private resolveRecipient(query: string): User {
+    const [me, ...others] = this.users()
+    try {
+      return resolveUser(query, others)
+    } catch (err) {
+      if (err instanceof UnknownUserError && resolveUser(query, [me, ...others]).peerId === me.peerId) {
+        throw new SelfMessageError('that is you')
+      }
+      throw err
+    }
+  }
+
   /** Sends `text` to everyone in the lobby. */
   async broadcast(text: string, _options: AbortOptions = {}): Promise<SentInfo> {
     this.assertRunning()
@@ -188,15 +201,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     validateText(text)
     let user: User
     try {
-      user = this.resolve(to)
+      user = this.resolveRecipient(to)
     } catch (err) {
       if (err instanceof UnknownUserError) {
         this.controls.assertNotBlocked(to)
       }
       throw err
-    }
-    if (user.peerId === this.peerId.toString()) {
-      throw new SelfMessageError('that is you')
     }
     const dm = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
     this.safeDispatchEvent('sent', { detail: { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts } })

@@ -1,7 +1,7 @@
 import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { lpStream } from '@libp2p/utils'
+import { frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 import { type Ack, type Dm, decodeAck, decodeDm, encodeAck, encodeDm } from './codec.ts'
 import { DM_PROTOCOL, DM_TIMEOUT_MS, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS } from './constants.ts'
@@ -81,7 +81,7 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
     }
     let ack: Ack
     try {
-      const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+      const lp = frameStream(stream, MAX_FRAME_BYTES)
       await lp.write(frame, { signal })
       ack = decodeAck(await lp.read({ signal }))
       await stream.close({ signal })
@@ -97,7 +97,7 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
   private async handle(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer
     const signal = AbortSignal.timeout(this.timeoutMs)
-    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+    const lp = frameStream(stream, MAX_FRAME_BYTES)
     try {
       if (!this.accept(peer)) {
         await lp.write(encodeAck({ id: '', status: 'refused', reason: 'not accepting messages from you' }), { signal })

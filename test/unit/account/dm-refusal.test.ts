@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ChatLibp2p, assembleLibp2p } from '../../../node/libp2p.ts'
+import { assembleLibp2p, type ChatLibp2p } from '../../../node/libp2p.ts'
 import { DeliveryRefusedError } from '../../../protocols/dm/errors.ts'
 
 const nodes: ChatLibp2p[] = []
