@@ -46,7 +46,8 @@ export function sanitize(text: string): string {
   return stripControls(text).replace(/\n/g, '\n    ')
 }
 
-const LEAVE_REASONS: Record<string, string> = {
+/** How a `leave` reason reads after "left"; plain `left` adds nothing. */
+export const LEAVE_REASONS: Record<string, string> = {
   timeout: ' (timed out)',
   unreachable: ' (unreachable)',
   blocked: ' (you blocked them)',

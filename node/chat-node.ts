@@ -52,6 +52,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly dms: DirectMessages
   private readonly dialer: AutoDialer
   private running = false
+  private destroying?: Promise<WipeResult & { notified: number }>
   private userCache?: User[]
 
   private constructor(
@@ -139,6 +140,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   /** Announces our leave, then closes every connection and the store. */
   async stop(_options: AbortOptions = {}): Promise<void> {
+    // a destroy under way stops the node itself: let it finish wiping before the caller moves on (and exits)
+    await this.destroying?.catch(() => undefined)
+    await this.goOffline()
+  }
+
+  private async goOffline(): Promise<void> {
     if (!this.running) {
       return
     }
@@ -260,22 +267,16 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
    * Destroys the account: publishes a signed deletion notice (waiting up to `waitForPeersMs` for someone to
    * hear it), goes offline, and deletes every file of the account. Resolves with how many peers got the notice.
    */
-  async destroy(options: { waitForPeersMs?: number } = {}): Promise<WipeResult & { notified: number }> {
-    let notified = 0
-    const wasRunning = this.running
-    if (wasRunning) {
-      const deadline = Date.now() + (options.waitForPeersMs ?? 0)
-      while (this.deletion.subscribers().length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-      notified = await this.deletion.announce().catch(() => 0)
-    }
-    if (wasRunning) {
-      await this.stop()
-    } else {
+  destroy(options: { waitForPeersMs?: number } = {}): Promise<WipeResult & { notified: number }> {
+    this.destroying ??= (async () => {
+      // the notice is our last word: no heartbeat may follow it and bring us back on others' lists
+      this.presence.silence()
+      const notified = this.running ? await this.deletion.announce(options).catch(() => 0) : 0
+      await this.goOffline()
       await this.archive.close()
-    }
-    return { ...(await this.account.wipe()), notified }
+      return { ...(await this.account.wipe()), notified }
+    })()
+    return this.destroying
   }
 
   private invalidateUsers(): void {

@@ -57,6 +57,7 @@ export class MessageArchive {
   private timer?: ReturnType<typeof setTimeout>
   private timerDue = Number.POSITIVE_INFINITY
   private running = false
+  private closed = false
 
   constructor(init: MessageArchiveInit) {
     this.disk = init.disk
@@ -87,7 +88,10 @@ export class MessageArchive {
     this.stop()
     await this.serial(async () => {
       this.memory.clear()
-      await this.disk?.close()
+      if (!this.closed) {
+        this.closed = true
+        await this.disk?.close()
+      }
     })
   }
 

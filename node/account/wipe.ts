@@ -20,7 +20,9 @@ export const ACCOUNT_ENTRIES: Array<string | RegExp> = [
   'db',
   // a store rewrite that was interrupted (store-rewrite.ts)
   'db.next',
-  'db.old'
+  'db.old',
+  // file transfer records and partial downloads, once that feature keeps them here
+  'transfers'
 ]
 
 /** Key files are overwritten before they are unlinked, so their bytes do not linger where the filesystem allows. */

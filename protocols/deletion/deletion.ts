@@ -58,22 +58,18 @@ export class DeletionService extends TypedEventEmitter<DeletionEvents> implement
   }
 
   /**
-   * Tells the network that our account is gone, then gives the frame a moment on the wire before the caller
-   * closes connections. Resolves with how many peers it was handed to directly.
+   * Tells the network that our account is gone, first waiting up to `waitForPeersMs` for a peer to tell, then
+   * giving the frame a moment on the wire before the caller closes connections. Resolves with how many peers it
+   * was handed to directly.
    */
-  async announce(signal?: AbortSignal): Promise<number> {
+  async announce(options: { waitForPeersMs?: number; signal?: AbortSignal } = {}): Promise<number> {
+    const signal = options.signal ?? AbortSignal.timeout((options.waitForPeersMs ?? 0) + 10_000)
+    const deadline = Date.now() + (options.waitForPeersMs ?? 0)
+    while (this.subscribers().length === 0 && Date.now() < deadline && !signal.aborted) {
+      await delay(100, signal)
+    }
     const result = await this.components.pubsub.publish(DELETION_TOPIC, encodeNotice({ ts: Date.now() }))
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, NOTICE_FLUSH_MS)
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer)
-          resolve()
-        },
-        { once: true }
-      )
-    })
+    await delay(NOTICE_FLUSH_MS, signal)
     return result.recipients.length
   }
 
@@ -106,6 +102,19 @@ export class DeletionService extends TypedEventEmitter<DeletionEvents> implement
     }
     this.safeDispatchEvent('notice', { detail: { from: msg.from, notice } })
   }
+}
+
+/** Resolves after `ms`, or early when `signal` aborts. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 /** Gossipsub validator: only signed, well-formed, fresh notices are accepted and forwarded. */

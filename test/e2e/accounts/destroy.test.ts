@@ -65,7 +65,7 @@ describe.each(MODES)('destroying an account (%s mode)', (mode) => {
     const history = await bob.json!.waitFor('history', () => true, { from: histFrom })
     expect(history.messages.map((m) => m.text)).toEqual([bobText])
     for (const text of [lobbyText, dmText, alice.peerId]) {
-      expect(filesContaining(bob.dataDir!, text)).toEqual([])
+      expect(filesContaining(bob.dataDir!, text), text).toEqual([])
     }
   })
 
