@@ -311,7 +311,7 @@ async function destroy(opts: DestroyOptions): Promise<void> {
     const sure =
       canPrompt(json) &&
       (await confirm(
-        `This deletes the account ${info.name ?? ''} ${info.peerId} in ${dir} for good. Type 'destroy' to go ahead: `,
+        `This deletes the account ${info.name ?? ''} (${info.peerId}) in ${dir} for good: its key, messages and settings.\nType 'destroy' to go ahead: `,
         'destroy'
       ))
     if (!sure) {
