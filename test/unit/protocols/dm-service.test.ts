@@ -138,6 +138,8 @@ describe('DirectMessages service', () => {
   it('delivers a valid DM: the receiver emits message, the sender gets the ok ack', async () => {
     const { alice, bob, served } = await connected()
     await alice.dm.send(bobPeer, dm)
+    // the sender keeps its DM stream open for more; stopping closes it, which ends the receiver's side
+    await alice.dm.stop()
     await Promise.all(served)
     expect(bob.messages).toHaveLength(1)
     expect(bob.messages[0].from.equals(alicePeer)).toBe(true)
@@ -152,7 +154,9 @@ describe('DirectMessages service', () => {
     const served = bob.serve(inbound, alicePeer)
     await lpStream(outbound).write(encodeDm(dm))
     expect(await readAnswer(outbound)).toEqual({ id: dm.id, status: 'ok', reason: '' })
+    await outbound.close()
     await served
+    expect(bob.protocolErrors).toEqual([])
   })
 
   it.each([
@@ -301,6 +305,7 @@ describe('DirectMessages service', () => {
     await lpStream(outbound).write(Uint8Array.of(0xff))
     await bad
     await alice.dm.send(bobPeer, dm)
+    await alice.dm.stop()
     await Promise.all(served)
     expect(bob.protocolErrors).toHaveLength(1)
     expect(bob.messages.map((m) => m.dm.id)).toEqual([dm.id])
