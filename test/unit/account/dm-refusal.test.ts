@@ -22,7 +22,7 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.stop()))
 })
 
-describe('DMs from a blocked peer on an open connection', () => {
+describe('DMs from a blocked peer on a stream opened before the block', () => {
   it('are refused at the protocol level: the sender gets DELIVERY_REFUSED, the receiver sees nothing', async () => {
     let blocked = ''
     const alice = await peer((p) => p.toString() !== blocked)
