@@ -1,3 +1,4 @@
+import { ACCOUNT_HELP, type AccountCommand, parseAccountCommand } from './account-commands.ts'
 import { ADMIN_HELP, parseAdminLine } from './admin-command.ts'
 
 /** What one line of user input asks for. Parsing is pure: the session decides what to do with it. */
@@ -10,6 +11,7 @@ export type Command =
   | { type: 'quit' }
   | { type: 'none' }
   | { type: 'invalid'; code: 'UNKNOWN_COMMAND' | 'USAGE'; message: string }
+  | AccountCommand
 
 /** One line per command, for /help and the README. */
 export const HELP: ReadonlyArray<[string, string]> = [
@@ -18,6 +20,7 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ['/msg <name|peerId> <text>', 'send a direct message that only that user receives'],
   ['/admin <command>', 'run a command on your relay, if you are one of its admins (/admin help)'],
   ...ADMIN_HELP,
+  ...ACCOUNT_HELP,
   ['/help', 'show this help'],
   ['/quit', 'leave the chat (also Ctrl-C or end of input)']
 ]
@@ -62,6 +65,12 @@ export function parseCommand(line: string): Command {
     case 'exit':
       return { type: 'quit' }
     default:
-      return { type: 'invalid', code: 'UNKNOWN_COMMAND', message: `unknown command /${name} (type /help for the list)` }
+      return (
+        parseAccountCommand(name, rest) ?? {
+          type: 'invalid',
+          code: 'UNKNOWN_COMMAND',
+          message: `unknown command /${name} (type /help for the list)`
+        }
+      )
   }
 }

@@ -1,5 +1,6 @@
 import type { ChatNode } from '../node/chat-node.ts'
 import { errorCode } from '../node/errors.ts'
+import { AccountCommands } from './account-controller.ts'
 import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
 import { type Command, HELP } from './commands.ts'
 import { type OutputEvent, ref } from './output.ts'
@@ -11,6 +12,7 @@ import { type OutputEvent, ref } from './output.ts'
 export class ChatController {
   private readonly pending = new Set<Promise<void>>()
   private readonly detach: Array<() => void> = []
+  private accountCommands?: AccountCommands
 
   constructor(
     readonly node: ChatNode,
@@ -69,10 +71,19 @@ export class ChatController {
         this.emit(out)
       }
     })
+    on('purged', ({ detail: counts }) => {
+      this.emit({ type: 'purged', ...counts })
+    })
   }
 
   ready(): OutputEvent {
-    return { type: 'ready', peerId: this.node.peerId.toString(), name: this.node.name, addrs: this.node.addrs }
+    return {
+      type: 'ready',
+      peerId: this.node.peerId.toString(),
+      name: this.node.name,
+      addrs: this.node.addrs,
+      ...(this.node.account.persistent ? {} : { ephemeral: true as const })
+    }
   }
 
   /** Runs a command; returns 'quit' when the user asked to leave. Errors become `error` events. */
@@ -107,6 +118,9 @@ export class ChatController {
           this.node.admin(command.command, command.args).then((reply) => this.emit(adminOutput(command.command, reply)))
         )
         return undefined
+      default:
+        this.accountCommands ??= new AccountCommands(this.node, this.emit, (op) => this.track(op))
+        return this.accountCommands.run(command)
     }
   }
 

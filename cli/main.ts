@@ -1,10 +1,17 @@
 import { readFileSync } from 'node:fs'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Command, CommanderError } from 'commander'
+import type { Account } from '../node/account/account.ts'
 import { ChatNode } from '../node/chat-node.ts'
-import { defaultDataDir, ensureDataDir } from '../node/data-dir.ts'
+import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
-import { loadOrCreateIdentity } from '../node/identity.ts'
+import {
+  accountPeerId,
+  exitCodeFor,
+  openStartAccount,
+  registerAccountCommands,
+  rememberName,
+  savedName
+} from './account-command.ts'
 import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
@@ -23,6 +30,8 @@ interface StartOptions {
   relay?: string[]
   mdns: boolean
   json?: boolean
+  ephemeral?: boolean
+  passphraseFile?: string
 }
 
 function version(): string {
@@ -42,10 +51,11 @@ function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FA
 }
 
 /** Creates the node and brings it online. */
-async function startNode(name: string, opts: StartOptions): Promise<ChatNode> {
+async function startNode(name: string, account: Account, opts: StartOptions): Promise<ChatNode> {
+  await rememberName(account, name)
   const node = await ChatNode.create({
     name,
-    dataDir: opts.dataDir ?? defaultDataDir(),
+    account,
     listen: opts.listen,
     bootstrap: opts.bootstrap,
     relays: opts.relay,
@@ -58,8 +68,23 @@ async function startNode(name: string, opts: StartOptions): Promise<ChatNode> {
 async function start(opts: StartOptions): Promise<void> {
   const json = opts.json === true
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !json
-  if (opts.name == null && !interactive) {
+  if (opts.ephemeral && opts.dataDir != null) {
+    fail(json, new Error('--ephemeral writes nothing, so it takes no --data-dir'), 'USAGE', EXIT_USAGE)
+    return
+  }
+  const dataDir = opts.dataDir ?? defaultDataDir()
+  // the account's profile name, when there is one, so that `start` needs no --name after the first time
+  const name = opts.name ?? (opts.ephemeral ? undefined : await savedName(dataDir))
+  if (name == null && !interactive) {
     fail(json, new Error('--name is required when input is not a terminal'), 'NAME_REQUIRED', EXIT_USAGE)
+    return
+  }
+  let account: Account
+  try {
+    // before the full-screen client takes the terminal: this may ask for the key's passphrase
+    account = await openStartAccount({ ...opts, dataDir, ephemeral: opts.ephemeral === true, json })
+  } catch (err) {
+    fail(json, err, errorCode(err), exitCodeFor(err))
     return
   }
 
@@ -71,12 +96,12 @@ async function start(opts: StartOptions): Promise<void> {
     if (interactive) {
       // the full-screen client asks for a missing name itself, then starts and stops the node
       const { runTui } = await import('./tui/run-tui.js')
-      await runTui({ name: opts.name, connect: (name) => startNode(name, opts), signal: shutdown.signal })
-    } else if (opts.name != null) {
-      await runLines(opts.name, opts, json, shutdown.signal)
+      await runTui({ name, connect: (chosen) => startNode(chosen, account, opts), signal: shutdown.signal })
+    } else if (name != null) {
+      await runLines(name, account, opts, json, shutdown.signal)
     }
   } catch (err) {
-    fail(json, err)
+    fail(json, err, errorCode(err), exitCodeFor(err))
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
@@ -84,8 +109,14 @@ async function start(opts: StartOptions): Promise<void> {
 }
 
 /** Line and JSON mode: one event per output line, one command per input line. */
-async function runLines(name: string, opts: StartOptions, json: boolean, signal: AbortSignal): Promise<void> {
-  const node = await startNode(name, opts)
+async function runLines(
+  name: string,
+  account: Account,
+  opts: StartOptions,
+  json: boolean,
+  signal: AbortSignal
+): Promise<void> {
+  const node = await startNode(name, account, opts)
   let controller: ChatController | undefined
   const write = lineWriter(json, () => controller)
   controller = new ChatController(node, write)
@@ -99,8 +130,7 @@ async function runLines(name: string, opts: StartOptions, json: boolean, signal:
 
 async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void> {
   try {
-    const dir = await ensureDataDir(opts.dataDir ?? defaultDataDir())
-    const peerId = peerIdFromPrivateKey(await loadOrCreateIdentity(dir)).toString()
+    const peerId = await accountPeerId(opts.dataDir ?? defaultDataDir())
     process.stdout.write(opts.json ? `${JSON.stringify({ type: 'id', peerId })}\n` : `${peerId}\n`)
   } catch (err) {
     fail(opts.json === true, err)
@@ -134,6 +164,11 @@ function program(json: boolean): Command {
     )
     .option('--no-mdns', 'do not look for peers on the LAN')
     .option('--json', 'machine-readable events, one JSON object per line')
+    .option('--ephemeral', 'a throwaway identity; nothing at all is written to disk')
+    .option(
+      '--passphrase-file <file>',
+      'read the passphrase of an encrypted key from this file (or P2PCHAT_PASSPHRASE)'
+    )
     .exitOverride()
     .action(start)
 
@@ -146,6 +181,7 @@ function program(json: boolean): Command {
     .action(showId)
 
   registerRelayCommands(cli)
+  registerAccountCommands(cli)
   return cli
 }
 

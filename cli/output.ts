@@ -1,4 +1,5 @@
 import type { User } from '../node/users.ts'
+import { type AccountOutputEvent, accountTextLine } from './account-output.ts'
 import {
   type AdminOutput,
   adminText,
@@ -15,7 +16,7 @@ interface PeerRef {
 
 /** Everything the client shows, one variant per JSON event `type`. This is the stable contract in the README. */
 export type OutputEvent =
-  | { type: 'ready'; peerId: string; name: string; addrs: string[] }
+  | { type: 'ready'; peerId: string; name: string; addrs: string[]; ephemeral?: true }
   | { type: 'message'; id: string; scope: 'lobby' | 'dm'; from: PeerRef; to?: PeerRef; text: string; ts: number }
   | { type: 'sent'; id: string; scope: 'lobby' | 'dm'; to?: PeerRef; text: string; ts: number; recipients?: number }
   | { type: 'delivered'; id: string; to: PeerRef }
@@ -28,6 +29,7 @@ export type OutputEvent =
   | AdminOutput
   | RelayOutput
   | NoticeOutput
+  | AccountOutputEvent
 
 /** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
 export type DisplayNames = (peerId: string, fallback: string) => string
@@ -55,6 +57,14 @@ export function sanitize(text: string): string {
   return stripControls(text).replace(/\n/g, '\n    ')
 }
 
+/** How a `leave` reason reads after "left"; plain `left` adds nothing. */
+export const LEAVE_REASONS: Record<string, string> = {
+  timeout: ' (timed out)',
+  unreachable: ' (unreachable)',
+  blocked: ' (you blocked them)',
+  deleted: ' (deleted their account)'
+}
+
 function clock(ts: number): string {
   const d = new Date(ts)
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
@@ -64,7 +74,7 @@ function clock(ts: number): string {
 export function toTextLine(event: OutputEvent, names: DisplayNames): string {
   switch (event.type) {
     case 'ready':
-      return `* you are ${event.name} (${event.peerId})\n* listening on ${event.addrs.join(' ') || '(no addresses)'}\n* type /help for commands`
+      return `* you are ${event.name} (${event.peerId})\n* listening on ${event.addrs.join(' ') || '(no addresses)'}${event.ephemeral ? '\n* ephemeral: nothing of this session is written to disk' : ''}\n* type /help for commands`
     case 'message': {
       const who = names(event.from.peerId, event.from.name)
       return event.scope === 'dm'
@@ -82,7 +92,7 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'join':
       return `* ${names(event.peerId, event.name)} joined`
     case 'leave':
-      return `* ${names(event.peerId, event.displayName ?? event.name)} left${event.reason === 'left' ? '' : ` (${event.reason === 'timeout' ? 'timed out' : 'unreachable'})`}`
+      return `* ${names(event.peerId, event.displayName ?? (event.name || event.peerId))} left${LEAVE_REASONS[event.reason] ?? ''}`
     case 'help':
       return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
     case 'error':
@@ -94,5 +104,7 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
       return relayText(event)
     case 'notice':
       return noticeText(event, (peerId) => names(peerId, peerId))
+    default:
+      return accountTextLine(event, names, sanitize)
   }
 }

@@ -6,24 +6,31 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { AdminReply } from '../protocols/admin/index.ts'
 import { validateName } from '../protocols/common/names.ts'
 import { validateText } from '../protocols/common/text.ts'
+import type { DeletionService } from '../protocols/deletion/deletion.ts'
 import type { DirectMessages } from '../protocols/dm/dm.ts'
 import type { LobbyService } from '../protocols/lobby/lobby.ts'
 import type { PresenceService } from '../protocols/presence/presence.ts'
+import { Account } from './account/account.ts'
+import { AccountControls, type BlockedInfo } from './account/controls.ts'
+import type { WipeResult } from './account/wipe.ts'
 import { AutoDialer, parseMultiaddr } from './auto-dialer.ts'
-import { ensureDataDir } from './data-dir.ts'
+import type { BlockedPeer } from './blocklist.ts'
 import { errorCode, NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
-import { loadOrCreateIdentity } from './identity.ts'
+import { MessageArchive, type PurgeCounts } from './history.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
 import type { RelayClient, RelayStatus } from './relay-client.ts'
+import type { RetentionSettings } from './retention.ts'
 import { ChatStore } from './store.ts'
 import { displayUser, resolveUser, type User, withDisplayNames } from './users.ts'
 
 export interface ChatNodeInit {
   /** display name for this session (1-32 characters, no spaces or control characters) */
   name: string
-  /** where the identity and history live */
-  dataDir: string
+  /** where the identity and history live (ignored when `account` is given) */
+  dataDir?: string
+  /** the account to run as (opened by the caller, e.g. with a passphrase, or ephemeral); else the one in dataDir */
+  account?: Account
   /** @default ['/ip4/0.0.0.0/tcp/0'] */
   listen?: string[]
   /** multiaddrs to dial at start and keep connected */
@@ -40,20 +47,33 @@ export interface ChatNodeInit {
 export class ChatNode extends TypedEventEmitter<ChatEvents> {
   readonly name: string
   readonly libp2p: ChatLibp2p
-  private readonly store: ChatStore
+  readonly account: Account
+  private readonly archive: MessageArchive
+  private readonly controls: AccountControls
+  private readonly deletion: DeletionService
   private readonly lobby: LobbyService
   private readonly presence: PresenceService
   private readonly dms: DirectMessages
   private readonly relayClient: RelayClient
   private readonly dialer: AutoDialer
   private running = false
+  private destroying?: Promise<WipeResult & { notified: number }>
   private userCache?: User[]
 
-  private constructor(name: string, libp2p: ChatLibp2p, store: ChatStore, bootstrap: Multiaddr[]) {
+  private constructor(
+    name: string,
+    libp2p: ChatLibp2p,
+    archive: MessageArchive,
+    controls: AccountControls,
+    bootstrap: Multiaddr[]
+  ) {
     super()
     this.name = name
     this.libp2p = libp2p
-    this.store = store
+    this.account = controls.account
+    this.archive = archive
+    this.controls = controls
+    this.deletion = libp2p.services.deletion
     this.lobby = libp2p.services.lobby
     this.presence = libp2p.services.presence
     this.dms = libp2p.services.dm
@@ -62,25 +82,44 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.wire()
   }
 
-  /** Loads (or creates) the identity and store and assembles the peer; call start() to go online. */
+  /** Loads (or creates) the account and store and assembles the peer; call start() to go online. */
   static async create(init: ChatNodeInit): Promise<ChatNode> {
     const name = validateName(init.name)
     const bootstrap = (init.bootstrap ?? []).map(parseMultiaddr)
     const listen = (init.listen ?? ['/ip4/0.0.0.0/tcp/0']).map((a) => parseMultiaddr(a).toString())
-    await ensureDataDir(init.dataDir)
-    const privateKey = await loadOrCreateIdentity(init.dataDir)
-    const store = await ChatStore.open(init.dataDir)
+    const account = init.account ?? (await Account.openOrCreate(requireDataDir(init.dataDir)))
+    const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
+    let node: ChatNode | undefined
+    const archive = new MessageArchive({
+      disk,
+      settings: () => account.settings.retention,
+      onPurge: (counts) => node?.safeDispatchEvent('purged', { detail: counts })
+    })
     try {
+      const controls = new AccountControls(account, archive, {
+        peerId: () => account.peerId,
+        users: () => node?.users() ?? [],
+        directory: () => libp2p.services.presence.directory,
+        invalidateUsers: () => node?.invalidateUsers(),
+        hangUp: (peer) => libp2p.hangUp(peer),
+        dial: async (peer) => {
+          await libp2p.dial(peer, { signal: AbortSignal.timeout(10_000) })
+        },
+        emit: (type, detail) => node?.safeDispatchEvent(type, { detail })
+      })
       const libp2p = await assembleLibp2p({
-        privateKey,
+        privateKey: account.privateKey,
         listen,
         mdns: init.mdns ?? true,
         presence: { name, ...init.presence },
-        relays: init.relays
+        relays: init.relays,
+        connectionGater: controls.gater(),
+        acceptDm: (peer) => !controls.isBlocked(peer.toString())
       })
-      return new ChatNode(name, libp2p, store, bootstrap)
+      node = new ChatNode(name, libp2p, archive, controls, bootstrap)
+      return node
     } catch (err) {
-      await store.close()
+      await archive.close()
       throw err
     }
   }
@@ -99,6 +138,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   }
 
   async start(_options: AbortOptions = {}): Promise<void> {
+    // retention first: what expired while we were away is gone before anything can show it
+    await this.archive.start()
     await this.libp2p.start()
     this.dialer.start()
     this.running = true
@@ -106,13 +147,19 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   /** Announces our leave, then closes every connection and the store. */
   async stop(_options: AbortOptions = {}): Promise<void> {
+    // a destroy under way stops the node itself: let it finish wiping before the caller moves on (and exits)
+    await this.destroying?.catch(() => undefined)
+    await this.goOffline()
+  }
+
+  private async goOffline(): Promise<void> {
     if (!this.running) {
       return
     }
     this.running = false
     this.dialer.stop()
     await this.libp2p.stop()
-    await this.store.close()
+    await this.archive.close()
   }
 
   /** Everyone online, ourselves first, with display names that tell equal names apart. */
@@ -122,6 +169,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       { peerId: this.peerId.toString(), name: this.name },
       ...this.presence
         .list()
+        .filter((e) => !this.controls.isBlocked(e.peerId))
         .map((e) => ({ peerId: e.peerId, name: e.name }))
         .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
     ])
@@ -165,7 +213,15 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   async sendDirect(to: string, text: string, options: AbortOptions = {}): Promise<{ id: string; to: User }> {
     this.assertRunning()
     validateText(text)
-    const user = this.resolveRecipient(to)
+    let user: User
+    try {
+      user = this.resolveRecipient(to)
+    } catch (err) {
+      if (err instanceof UnknownUserError) {
+        this.controls.assertNotBlocked(to)
+      }
+      throw err
+    }
     const dm = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
     this.safeDispatchEvent('sent', { detail: { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts } })
     await this.dms.send(peerIdFromString(user.peerId), dm, options)
@@ -187,7 +243,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   /** Stored messages of the lobby or of a DM conversation (by PeerId), oldest first. */
   async history(conversation: string, limit = 50): Promise<ChatMessage[]> {
-    const stored = await this.store.history(conversation, limit)
+    const stored = await this.archive.history(conversation, limit)
     return stored.map((m) => ({
       id: m.id,
       scope: m.scope,
@@ -197,9 +253,60 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     }))
   }
 
+  /** The user (online, a contact, or a bare PeerId) meant by `query`, for /history and /block. */
+  async findKnownUser(query: string): Promise<{ peerId: string; name: string }> {
+    return this.controls.findKnownUser(query)
+  }
+
+  /** The retention policy of each scope. */
+  retention(): RetentionSettings {
+    return this.controls.retention()
+  }
+
+  /** Changes retention policies and applies them at once; resolves with how many stored messages it deleted. */
+  async setRetention(changes: Partial<RetentionSettings>): Promise<PurgeCounts> {
+    return this.controls.setRetention(changes)
+  }
+
+  /** Blocks a user by PeerId: hidden, its messages dropped, its connections and DMs refused. Persists. */
+  async block(query: string): Promise<BlockedPeer> {
+    return this.controls.block(query)
+  }
+
+  async unblock(query: string): Promise<BlockedPeer> {
+    return this.controls.unblock(query)
+  }
+
+  blocked(): BlockedInfo[] {
+    return this.controls.blocked()
+  }
+
+  /**
+   * Destroys the account: publishes a signed deletion notice (waiting up to `waitForPeersMs` for someone to
+   * hear it), goes offline, and deletes every file of the account. Resolves with how many peers got the notice.
+   */
+  destroy(options: { waitForPeersMs?: number } = {}): Promise<WipeResult & { notified: number }> {
+    this.destroying ??= (async () => {
+      // the notice is our last word: no heartbeat may follow it and bring us back on others' lists
+      this.presence.silence()
+      const notified = this.running ? await this.deletion.announce(options).catch(() => 0) : 0
+      await this.goOffline()
+      await this.archive.close()
+      return { ...(await this.account.wipe()), notified }
+    })()
+    return this.destroying
+  }
+
+  private invalidateUsers(): void {
+    this.userCache = undefined
+  }
+
   private wire(): void {
     this.lobby.addEventListener('post', (evt) => {
       const { from, post } = evt.detail
+      if (this.controls.isBlocked(from.toString())) {
+        return
+      }
       const msg: ChatMessage = {
         id: post.id,
         scope: 'lobby',
@@ -212,6 +319,9 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     })
     this.dms.addEventListener('message', (evt) => {
       const { from, dm } = evt.detail
+      if (this.controls.isBlocked(from.toString())) {
+        return
+      }
       const msg: ChatMessage = {
         id: dm.id,
         scope: 'dm',
@@ -241,14 +351,27 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     })
     this.presence.addEventListener('join', (evt) => {
       const user = this.userFor(evt.detail.peerId, evt.detail.name)
-      void this.store.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
-      this.safeDispatchEvent('join', { detail: user })
+      void this.archive.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
+      if (!this.controls.isBlocked(user.peerId)) {
+        this.safeDispatchEvent('join', { detail: user })
+      }
     })
     this.presence.addEventListener('rename', (evt) => {
-      this.safeDispatchEvent('join', { detail: this.userFor(evt.detail.entry.peerId, evt.detail.entry.name) })
+      if (!this.controls.isBlocked(evt.detail.entry.peerId)) {
+        this.safeDispatchEvent('join', { detail: this.userFor(evt.detail.entry.peerId, evt.detail.entry.name) })
+      }
+    })
+    this.deletion.addEventListener('notice', (evt) => {
+      const { from, notice } = evt.detail
+      this.controls.onDeletionNotice(from.toString(), notice.ts).catch((err: unknown) => {
+        this.emitError(err, `could not forget a deleted account: ${err instanceof Error ? err.message : String(err)}`)
+      })
     })
     this.presence.addEventListener('leave', (evt) => {
       const { entry, reason } = evt.detail
+      if (this.controls.isBlocked(entry.peerId)) {
+        return
+      }
       const user = displayUser({ peerId: entry.peerId, name: entry.name }, this.users())
       this.safeDispatchEvent('leave', { detail: { ...user, reason } })
     })
@@ -266,7 +389,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   private async remember(msg: ChatMessage, conversation: string): Promise<void> {
     try {
-      await this.store.saveMessage({
+      await this.archive.save({
         id: msg.id,
         scope: msg.scope,
         conversation,
@@ -289,4 +412,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       throw new NotStartedError('the node is not running')
     }
   }
+}
+
+function requireDataDir(dataDir: string | undefined): string {
+  if (dataDir == null) {
+    throw new TypeError('ChatNode.create needs a dataDir or an account')
+  }
+  return dataDir
 }

@@ -6,6 +6,7 @@ import {
   MessageTooLargeError
 } from '../protocols/common/errors.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/errors.ts'
+import { ACCOUNT_ERROR_CODES } from './account/errors.ts'
 
 /** No online user matches what was typed. */
 export class UnknownUserError extends Error {
@@ -69,7 +70,8 @@ const CODES: Record<string, string> = {
   RelayExistsError: 'RELAY_EXISTS',
   RelayNotRunningError: 'RELAY_NOT_RUNNING',
   AbortError: 'ABORTED',
-  TimeoutError: 'TIMEOUT'
+  TimeoutError: 'TIMEOUT',
+  ...ACCOUNT_ERROR_CODES
 }
 
 /** The JSON error code for any error; unknown ones are INTERNAL. */

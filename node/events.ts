@@ -1,3 +1,4 @@
+import type { PurgeCounts } from './history.ts'
 import type { RelayNoticeEvent, RelayStatus } from './relay-client.ts'
 import type { User } from './users.ts'
 
@@ -36,11 +37,14 @@ export interface ChatEvents {
   message: CustomEvent<ChatMessage>
   sent: CustomEvent<SentInfo>
   join: CustomEvent<User>
-  leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' }>
+  /** also when we block someone (`blocked`) or they destroy their account (`deleted`) */
+  leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' | 'blocked' | 'deleted' }>
   delivered: CustomEvent<{ id: string; to: User }>
   error: CustomEvent<ChatErrorInfo>
   /** a relay we use granted, lost or refused us a slot */
   relay: CustomEvent<RelayStatus>
   /** something one of our relays told us (announcement, message from its admins, kick, shutdown) */
   notice: CustomEvent<RelayNoticeEvent>
+  /** the retention timer deleted expired messages (counts per scope) */
+  purged: CustomEvent<PurgeCounts>
 }

@@ -4,7 +4,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
@@ -13,6 +13,7 @@ import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
+import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
@@ -28,6 +29,7 @@ export type ChatServices = {
   dm: DirectMessages
   notices: NoticeService
   relayClient: RelayClient
+  deletion: DeletionService
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -39,6 +41,10 @@ export interface AssembleInit {
   presence: PresenceInit
   /** relay multiaddrs (ending in /p2p/<PeerId>) to stay reachable through */
   relays?: string[]
+  /** refuses blocked peers' connections */
+  connectionGater?: ConnectionGater
+  /** refuses blocked peers' DMs on connections that are already open */
+  acceptDm?: (peer: PeerId) => boolean
 }
 
 /**
@@ -55,6 +61,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns({ interval: 10_000 })] : [],
+    connectionGater: init.connectionGater,
     services: {
       identify: identify(),
       ping: ping(),
@@ -70,9 +77,10 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       // after pubsub: they find it among their components
       lobby: lobby(),
       presence: presence(init.presence),
-      dm: directMessages(),
+      dm: directMessages({ accept: init.acceptDm }),
       notices: notices(),
-      relayClient: relayClient({ relays: init.relays })
+      relayClient: relayClient({ relays: init.relays }),
+      deletion: deletionNotices()
     }
   })
 }

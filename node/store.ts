@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { Level } from 'level'
 import { DataDirInUseError } from './errors.ts'
+import { DB_DIR, openStore, rewriteStore } from './store-rewrite.ts'
 
 /** A message as kept in history. */
 export interface StoredMessage {
@@ -14,6 +15,11 @@ export interface StoredMessage {
   ts: number
 }
 
+/** The key of a stored message: zero-padded time first within a conversation, so keys sort chronologically. */
+export function messageKey(msg: Pick<StoredMessage, 'conversation' | 'ts' | 'id'>): string {
+  return `msg!${msg.conversation}!${String(msg.ts).padStart(15, '0')}!${msg.id}`
+}
+
 export interface Contact {
   peerId: string
   name: string
@@ -24,25 +30,26 @@ type Value = StoredMessage | Contact
 
 /** Message history and contacts in a LevelDB under the data directory. */
 export class ChatStore {
-  private constructor(private readonly db: Level<string, Value>) {}
+  private constructor(
+    private readonly dataDir: string,
+    private db: Level<string, Value>
+  ) {}
 
   static async open(dataDir: string): Promise<ChatStore> {
-    const db = new Level<string, Value>(join(dataDir, 'db'), { valueEncoding: 'json' })
+    let db: Level<string, Value>
     try {
-      await db.open()
+      db = await openStore(dataDir, openLevel)
     } catch (err) {
       if (isLocked(err)) {
         throw new DataDirInUseError(`${dataDir} is in use by another p2pchat process; give this one its own --data-dir`)
       }
       throw err
     }
-    return new ChatStore(db)
+    return new ChatStore(dataDir, db)
   }
 
   async saveMessage(msg: StoredMessage): Promise<void> {
-    // Zero-padded time first within a conversation, so keys sort chronologically.
-    const key = `msg!${msg.conversation}!${String(msg.ts).padStart(15, '0')}!${msg.id}`
-    await this.db.put(key, msg)
+    await this.db.put(messageKey(msg), msg)
   }
 
   /** The newest `limit` messages of a conversation ('lobby' or a PeerId), oldest first. */
@@ -71,9 +78,43 @@ export class ChatStore {
     return out
   }
 
+  /** Every stored message with its key, in key order. */
+  async *messages(): AsyncGenerator<[string, StoredMessage]> {
+    for await (const [key, value] of this.db.iterator({ gt: 'msg!', lt: 'msg!~' })) {
+      yield [key, value as StoredMessage]
+    }
+  }
+
+  async deleteMessages(keys: string[]): Promise<void> {
+    if (keys.length > 0) {
+      await this.db.batch(keys.map((key) => ({ type: 'del' as const, key })))
+    }
+  }
+
+  async deleteContact(peerId: string): Promise<void> {
+    await this.db.del(`contact!${peerId}`)
+  }
+
+  /**
+   * Makes deleted entries unrecoverable from the files: LevelDB keeps them in its log, tables and manifest
+   * until they happen to be compacted, so the live entries are copied into a fresh database (store-rewrite.ts).
+   * No other operation may run meanwhile (the archive serialises them).
+   */
+  async compact(): Promise<void> {
+    await rewriteStore(this.dataDir, this.db, openLevel)
+    this.db = await openLevel(join(this.dataDir, DB_DIR))
+  }
+
   async close(): Promise<void> {
     await this.db.close()
   }
+}
+
+/** Uncompressed, so that a scan of the files can verify that deleted text is gone (no text hides in a block). */
+async function openLevel(path: string): Promise<Level<string, Value>> {
+  const db = new Level<string, Value>(path, { valueEncoding: 'json', compression: false })
+  await db.open()
+  return db
 }
 
 function isLocked(err: unknown): boolean {

@@ -1,4 +1,4 @@
-import { type DisplayNames, type OutputEvent, sanitize, toTextLine } from '../output.ts'
+import { type DisplayNames, LEAVE_REASONS, type OutputEvent, sanitize, toTextLine } from '../output.ts'
 
 /** A run of text in one style. Colours are ink/chalk colour names. */
 export interface Segment {
@@ -87,7 +87,7 @@ export function formatEvent(event: OutputEvent, names: DisplayNames): LineConten
     case 'join':
       return [notice(`* ${who(event.peerId, event.name)} joined`, 'green')]
     case 'leave': {
-      const why = event.reason === 'left' ? '' : event.reason === 'timeout' ? ' (timed out)' : ' (unreachable)'
+      const why = LEAVE_REASONS[event.reason] ?? ''
       return [notice(`* ${who(event.peerId, event.displayName ?? event.name)} left${why}`, 'yellow')]
     }
     case 'users': {

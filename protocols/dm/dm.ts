@@ -182,6 +182,13 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
           await frames.write(encodeAck({ id: '', status: 'invalid', reason: describe(err) }), { signal })
           throw err
         }
+        if (!this.accept(peer)) {
+          // refused since this stream opened (the user blocked the peer): each further DM on it is refused too
+          await frames.write(encodeAck({ id: dm.id, status: 'refused', reason: 'not accepting messages from you' }), {
+            signal
+          })
+          continue
+        }
         this.safeDispatchEvent('message', { detail: { from: peer, dm } })
         await frames.write(encodeAck({ id: dm.id, status: 'ok', reason: '' }), { signal })
       }

@@ -92,6 +92,16 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }, this.heartbeatIntervalMs)
   }
 
+  /**
+   * Stops announcing (heartbeats, replies) without saying goodbye, so that another announcement can be the last
+   * word: an account deletion notice must not be followed by an `alive` that would bring the peer back.
+   */
+  silence(): void {
+    this.shutdown.abort()
+    clearInterval(this.heartbeat)
+    clearTimeout(this.replyTimer)
+  }
+
   /** Says goodbye while connections are still open, so others see us leave at once instead of after the TTL. */
   async beforeStop(): Promise<void> {
     this.shutdown.abort()
