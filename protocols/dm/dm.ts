@@ -281,7 +281,14 @@ async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T
 }
 
 function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+  if (err instanceof Error) {
+    return err.message
+  }
+  // some libp2p paths reject with the event that ended the stream rather than an Error
+  if (err instanceof Event) {
+    return err.type === 'close' ? 'the connection closed' : `${err.type} before an answer`
+  }
+  return String(err)
 }
 
 /** Service factory: `services: { dm: directMessages() }`. */
