@@ -1,6 +1,7 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { EmptyMessageError, InvalidMessageError, MessageTooLargeError } from './errors.ts'
-import { MAX_ID_LENGTH } from './limits.ts'
+import { MAX_CLOCK_SKEW_MS, MAX_ID_LENGTH } from './limits.ts'
+import { isValidName } from './names.ts'
 import { validateText } from './text.ts'
 
 /** The one error family a decoder may throw: anything else escaping a decoder is a bug. */
@@ -45,4 +46,37 @@ export function checkTimestamp(ts: bigint, now: number, maxSkewMs: number): numb
     throw new InvalidMessageError('timestamp is in the future')
   }
   return Number(ts)
+}
+
+/** A chat line (lobby post or DM) as the wire carries it. */
+export interface WireChatLine {
+  id: string
+  timestamp: bigint
+  senderName: string
+  text: string
+}
+
+/** A validated chat line: the same fields, the timestamp in ms. */
+export interface ChatLine {
+  id: string
+  ts: number
+  senderName: string
+  text: string
+}
+
+/** Applies the rules every received chat line obeys, lobby or DM alike. */
+export function checkChatLine(msg: WireChatLine, now: number): ChatLine {
+  if (!isValidId(msg.id)) {
+    throw new InvalidMessageError('bad message id')
+  }
+  if (!isValidName(msg.senderName)) {
+    throw new InvalidMessageError('bad sender name')
+  }
+  checkText(msg.text)
+  return {
+    id: msg.id,
+    ts: checkTimestamp(msg.timestamp, now, MAX_CLOCK_SKEW_MS),
+    senderName: msg.senderName,
+    text: msg.text
+  }
 }

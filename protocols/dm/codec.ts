@@ -1,18 +1,12 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { checkText, checkTimestamp, isValidId, safeDecode } from '../common/decode.ts'
+import { type ChatLine, checkChatLine, safeDecode } from '../common/decode.ts'
 import { InvalidMessageError } from '../common/errors.ts'
-import { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES, MAX_ID_LENGTH } from '../common/limits.ts'
-import { isValidName } from '../common/names.ts'
+import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from '../common/limits.ts'
 import { validateText } from '../common/text.ts'
 import { DirectMessage, DirectMessageAck } from './pb/dm.ts'
 
 /** A validated direct message. */
-export interface Dm {
-  id: string
-  ts: number
-  senderName: string
-  text: string
-}
+export type Dm = ChatLine
 
 export type AckStatus = 'ok' | 'invalid' | 'refused'
 
@@ -39,19 +33,7 @@ export function encodeDm(dm: Dm): Uint8Array {
 /** Decodes and validates untrusted bytes; throws InvalidMessageError or MessageTooLargeError only. */
 export function decodeDm(bytes: Uint8Array | Uint8ArrayList, now: number = Date.now()): Dm {
   const msg = safeDecode(bytes, MAX_FRAME_BYTES, (buf) => DirectMessage.decode(buf))
-  if (!isValidId(msg.id)) {
-    throw new InvalidMessageError('bad message id')
-  }
-  if (!isValidName(msg.senderName)) {
-    throw new InvalidMessageError('bad sender name')
-  }
-  checkText(msg.text)
-  return {
-    id: msg.id,
-    ts: checkTimestamp(msg.timestamp, now, MAX_CLOCK_SKEW_MS),
-    senderName: msg.senderName,
-    text: msg.text
-  }
+  return checkChatLine(msg, now)
 }
 
 export function encodeAck(ack: Ack): Uint8Array {
