@@ -1,5 +1,8 @@
+import { parseTransferCommand, TRANSFER_HELP, type TransferCommand } from './transfer-commands.ts'
+
 /** What one line of user input asks for. Parsing is pure: the session decides what to do with it. */
 export type Command =
+  | TransferCommand
   | { type: 'broadcast'; text: string }
   | { type: 'users' }
   | { type: 'msg'; to: string; text: string }
@@ -13,6 +16,7 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ['<text>', 'send <text> to everyone'],
   ['/users', 'list who is online'],
   ['/msg <name|peerId> <text>', 'send a direct message that only that user receives'],
+  ...TRANSFER_HELP,
   ['/help', 'show this help'],
   ['/quit', 'leave the chat (also Ctrl-C or end of input)']
 ]
@@ -51,6 +55,12 @@ export function parseCommand(line: string): Command {
     case 'exit':
       return { type: 'quit' }
     default:
-      return { type: 'invalid', code: 'UNKNOWN_COMMAND', message: `unknown command /${name} (type /help for the list)` }
+      return (
+        parseTransferCommand(name, rest) ?? {
+          type: 'invalid',
+          code: 'UNKNOWN_COMMAND',
+          message: `unknown command /${name} (type /help for the list)`
+        }
+      )
   }
 }

@@ -10,6 +10,7 @@ import { validateName } from '../protocols/common/names.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
+import { durationArg, sizeArg } from './transfer-args.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
 const EXIT_FAILURE = 1
@@ -22,6 +23,9 @@ interface StartOptions {
   bootstrap?: string[]
   mdns: boolean
   json?: boolean
+  downloadDir?: string
+  maxFileSize?: number
+  offerTtl?: number
 }
 
 function version(): string {
@@ -75,7 +79,8 @@ async function start(opts: StartOptions): Promise<void> {
       dataDir: opts.dataDir ?? defaultDataDir(),
       listen: opts.listen,
       bootstrap: opts.bootstrap,
-      mdns: opts.mdns
+      mdns: opts.mdns,
+      transfers: { downloadDir: opts.downloadDir, maxFileSize: opts.maxFileSize, offerTtlMs: opts.offerTtl }
     })
     await node.start()
   } catch (err) {
@@ -137,6 +142,9 @@ function program(): Command {
     .option('-b, --bootstrap <multiaddr>', 'peer to connect to and stay connected with, repeatable', collectMultiaddr)
     .option('--no-mdns', 'do not look for peers on the LAN')
     .option('--json', 'machine-readable events, one JSON object per line')
+    .option('--download-dir <dir>', 'where accepted files are saved (default ~/Downloads)')
+    .option('--max-file-size <size>', 'largest file you accept, e.g. 2GB (default 100GB)', sizeArg)
+    .option('--offer-ttl <duration>', 'how long your offers wait for an answer, e.g. 10m (default 1h)', durationArg)
     .exitOverride()
     .action(start)
 

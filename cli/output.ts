@@ -1,4 +1,5 @@
 import type { User } from '../node/users.ts'
+import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
 interface PeerRef {
   peerId: string
@@ -15,7 +16,8 @@ export type OutputEvent =
   | { type: 'join'; peerId: string; name: string }
   | { type: 'leave'; peerId: string; name: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
-  | { type: 'error'; code: string; message: string }
+  | { type: 'error'; code: string; message: string; transfer?: string }
+  | TransferOutputEvent
 
 /** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
 export type DisplayNames = (peerId: string, fallback: string) => string
@@ -69,6 +71,12 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'help':
       return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
     case 'error':
-      return `! ${event.message}`
+      return `! ${sanitize(event.message)}`
+    case 'offer':
+    case 'transfer':
+    case 'progress':
+    case 'done':
+    case 'transfers':
+      return transferTextLine(event, names, sanitize)
   }
 }

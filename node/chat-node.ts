@@ -15,6 +15,8 @@ import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
 import { ChatStore } from './store.ts'
+import type { TransferInfo } from './transfers/book.ts'
+import { TransferManager, type TransferManagerInit } from './transfers/manager.ts'
 import { resolveUser, type User, withDisplayNames } from './users.ts'
 
 export interface ChatNodeInit {
@@ -30,6 +32,8 @@ export interface ChatNodeInit {
   mdns?: boolean
   /** presence timings, shortened in tests */
   presence?: { heartbeatIntervalMs?: number; ttlMs?: number }
+  /** file transfer settings: download folder, size limit, offer lifetime */
+  transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
 }
 
 /** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
@@ -41,9 +45,17 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly presence: PresenceService
   private readonly dms: DirectMessages
   private readonly dialer: AutoDialer
+  /** file transfers: offers, downloads, uploads */
+  readonly transfers: TransferManager
   private running = false
 
-  private constructor(name: string, libp2p: ChatLibp2p, store: ChatStore, bootstrap: Multiaddr[]) {
+  private constructor(
+    name: string,
+    libp2p: ChatLibp2p,
+    store: ChatStore,
+    bootstrap: Multiaddr[],
+    transfers: TransferManagerInit
+  ) {
     super()
     this.name = name
     this.libp2p = libp2p
@@ -52,7 +64,14 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.presence = libp2p.services.presence
     this.dms = libp2p.services.dm
     this.dialer = new AutoDialer(libp2p, { bootstrap })
+    this.transfers = new TransferManager(transfers, {
+      service: libp2p.services.file,
+      events: libp2p,
+      peers: { onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName },
+      log: libp2p.logger.forComponent('p2pchat:transfers')
+    })
     this.wire()
+    this.wireTransfers()
   }
 
   /** Loads (or creates) the identity and store and assembles the peer; call start() to go online. */
@@ -70,7 +89,13 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
         mdns: init.mdns ?? true,
         presence: { name, ...init.presence }
       })
-      return new ChatNode(name, libp2p, store, bootstrap)
+      const node = new ChatNode(name, libp2p, store, bootstrap, {
+        ...init.transfers,
+        dataDir: init.dataDir,
+        selfName: name
+      })
+      await node.transfers.load()
+      return node
     } catch (err) {
       await store.close()
       throw err
@@ -94,6 +119,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     await this.libp2p.start()
     this.dialer.start()
     this.running = true
+    await this.transfers.start()
   }
 
   /** Announces our leave, then closes every connection and the store. */
@@ -103,6 +129,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     }
     this.running = false
     this.dialer.stop()
+    this.transfers.stop()
     await this.libp2p.stop()
     await this.store.close()
   }
@@ -162,6 +189,60 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       text: m.text,
       ts: m.ts
     }))
+  }
+
+  /**
+   * Offers the file at `path` to the user meant by `to`. Throws if the user or the file is not there;
+   * what happens after that (hashing, offer, refusal) arrives as `transfer` events.
+   */
+  async sendFile(to: string, path: string): Promise<TransferInfo> {
+    this.assertRunning()
+    const user = this.resolve(to)
+    if (user.peerId === this.peerId.toString()) {
+      throw new SelfMessageError('that is you')
+    }
+    return this.transfers.send(user.peerId, user.name, path)
+  }
+
+  /** Accepts an offer by id prefix, into `dir` or the download folder. */
+  async acceptTransfer(id: string, dir?: string): Promise<TransferInfo> {
+    this.assertRunning()
+    return this.transfers.accept(id, dir)
+  }
+
+  /** Declines an offer by id prefix. */
+  async declineTransfer(id: string): Promise<TransferInfo> {
+    this.assertRunning()
+    return this.transfers.decline(id)
+  }
+
+  /** Cancels a transfer by id prefix, whichever side we are on. */
+  async cancelTransfer(id: string): Promise<TransferInfo> {
+    this.assertRunning()
+    return this.transfers.cancel(id)
+  }
+
+  /** Every transfer we know of, newest first. */
+  listTransfers(): TransferInfo[] {
+    return this.transfers.list()
+  }
+
+  private wireTransfers(): void {
+    const book = this.transfers.book
+    book.addEventListener('transfer', (evt) => this.safeDispatchEvent('transfer', { detail: evt.detail }))
+    book.addEventListener('transfer-progress', (evt) =>
+      this.safeDispatchEvent('transfer-progress', { detail: evt.detail })
+    )
+    book.addEventListener('offer-refused', (evt) => {
+      const { peerId, peerName, name, code, reason } = evt.detail
+      this.safeDispatchEvent('error', {
+        detail: { code, message: `refused ${peerName}'s offer of ${name}: ${reason}`, peerId }
+      })
+    })
+    this.libp2p.services.file.addEventListener('protocol-error', (evt) => {
+      const { peer, error } = evt.detail
+      this.emitError(error, `bad file transfer stream from ${peer}: ${error.message}`, peer.toString())
+    })
   }
 
   private wire(): void {

@@ -5,6 +5,7 @@ import {
   MessageTooLargeError
 } from '../protocols/common/errors.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/errors.ts'
+import { TRANSFER_ERROR_CODES } from '../protocols/file/error-codes.ts'
 
 /** No online user matches what was typed. */
 export class UnknownUserError extends Error {
@@ -62,6 +63,7 @@ const CODES: Record<string, string> = {
   [MessageTooLargeError.name]: 'MESSAGE_TOO_LARGE',
   [EmptyMessageError.name]: 'EMPTY_MESSAGE',
   [InvalidMessageError.name]: 'PROTOCOL_ERROR',
+  ...TRANSFER_ERROR_CODES,
   AbortError: 'ABORTED',
   TimeoutError: 'TIMEOUT'
 }

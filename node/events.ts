@@ -1,3 +1,4 @@
+import type { TransferEvents } from './transfers/book.ts'
 import type { User } from './users.ts'
 
 /** A chat message received (or, for `sent`, sent by us). */
@@ -38,4 +39,8 @@ export interface ChatEvents {
   leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' }>
   delivered: CustomEvent<{ id: string; to: User }>
   error: CustomEvent<ChatErrorInfo>
+  /** a file transfer appeared or changed state */
+  transfer: TransferEvents['transfer']
+  /** a moving transfer's progress, a few times a second */
+  'transfer-progress': TransferEvents['transfer-progress']
 }
