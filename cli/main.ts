@@ -26,6 +26,7 @@ interface StartOptions {
   downloadDir?: string
   maxFileSize?: number
   offerTtl?: number
+  maxUploadRate?: number
 }
 
 function version(): string {
@@ -80,7 +81,12 @@ async function start(opts: StartOptions): Promise<void> {
       listen: opts.listen,
       bootstrap: opts.bootstrap,
       mdns: opts.mdns,
-      transfers: { downloadDir: opts.downloadDir, maxFileSize: opts.maxFileSize, offerTtlMs: opts.offerTtl }
+      transfers: {
+        downloadDir: opts.downloadDir,
+        maxFileSize: opts.maxFileSize,
+        offerTtlMs: opts.offerTtl,
+        maxUploadRate: opts.maxUploadRate
+      }
     })
     await node.start()
   } catch (err) {
@@ -145,6 +151,11 @@ function program(): Command {
     .option('--download-dir <dir>', 'where accepted files are saved (default ~/Downloads)')
     .option('--max-file-size <size>', 'largest file you accept, e.g. 2GB (default 100GB)', sizeArg)
     .option('--offer-ttl <duration>', 'how long your offers wait for an answer, e.g. 10m (default 1h)', durationArg)
+    .option(
+      '--max-upload-rate <size>',
+      'cap each upload at this many bytes per second, e.g. 5MB (default none)',
+      sizeArg
+    )
     .exitOverride()
     .action(start)
 

@@ -40,7 +40,7 @@ export interface DownloadsInit {
 
 /** Incoming transfers: offers, then fetching with resume, verification and moving the file into place. */
 export class Downloads {
-  private readonly running = new Map<string, AbortController>()
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>()
   private readonly wakeups = new Map<string, () => void>()
 
   constructor(
@@ -113,12 +113,12 @@ export class Downloads {
       return
     }
     const controller = new AbortController()
-    this.running.set(rec.id, controller)
-    void this.loop(rec, AbortSignal.any([controller.signal, this.shutdown])).finally(() => {
-      if (this.running.get(rec.id) === controller) {
+    const done = this.loop(rec, AbortSignal.any([controller.signal, this.shutdown])).finally(() => {
+      if (this.running.get(rec.id)?.controller === controller) {
         this.running.delete(rec.id)
       }
     })
+    this.running.set(rec.id, { controller, done })
   }
 
   /** A peer connected: transfers waiting for it try again now instead of at their next retry. */
@@ -130,10 +130,11 @@ export class Downloads {
     }
   }
 
-  /** Stops the download (if running) and removes its partial file. */
+  /** Stops the download (if running), waits until it has let go of its files, and removes the partial file. */
   async discard(rec: TransferRecord): Promise<void> {
-    this.running.get(rec.id)?.abort()
-    this.running.delete(rec.id)
+    const running = this.running.get(rec.id)
+    running?.controller.abort()
+    await running?.done
     await this.removePartial(rec)
   }
 
@@ -197,8 +198,6 @@ export class Downloads {
           file,
           offset,
           size: rec.size,
-          chunkSize: rec.chunkSize,
-          chunkHashes: hashes,
           hash,
           data: download.data,
           onBytes: (bytes) => this.book.progress(rec, bytes, 'receiving')
@@ -211,7 +210,7 @@ export class Downloads {
       if (digest !== rec.sha256) {
         throw new HashMismatchError(`${rec.name} does not match the SHA-256 it was offered with; it was deleted`)
       }
-      await file.sync()
+      // no fsync of 100s of MB here (browsers do not either): the data reaches the disk in the background
     } finally {
       await file.close().catch(() => {})
     }

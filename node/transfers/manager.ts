@@ -10,7 +10,7 @@ import { resolveId } from './ids.ts'
 import { Downloads } from './incoming.ts'
 import { sanitizeFileName } from './names.ts'
 import { Uploads } from './outgoing.ts'
-import { isExpired, isFinal } from './state.ts'
+import { isExpired, isFinal, nextState } from './state.ts'
 import { type TransferRecord, TransferStore } from './store.ts'
 
 /** Largest file we accept unless told otherwise: 100 GiB, far past any chat attachment yet a bound. */
@@ -36,6 +36,8 @@ export interface TransferManagerInit {
   offerTtlMs?: number
   /** first retry delay after a broken transfer. @default 1000 */
   retryBaseMs?: number
+  /** cap on each upload, bytes per second. @default no cap */
+  maxUploadRate?: number
 }
 
 export interface TransferManagerDeps {
@@ -70,7 +72,8 @@ export class TransferManager {
     })
     this.uploads = new Uploads(this.book, this.service, this.shutdown.signal, {
       offerTtlMs: this.offerTtlMs,
-      selfName: init.selfName
+      selfName: init.selfName,
+      maxUploadRate: init.maxUploadRate
     })
     this.onConnect = this.onConnect.bind(this)
     this.book.addEventListener('transfer', (evt) => this.scheduleExpiry(evt.detail))
@@ -168,14 +171,11 @@ export class TransferManager {
       return this.decline(prefix)
     }
     const wasOffered = rec.state !== 'preparing'
-    if (!(await this.book.apply(rec, 'cancel'))) {
+    if (nextState(rec.state, 'cancel') == null) {
       throw new InvalidTransferStateError(`${rec.name} is ${rec.state} and cannot be cancelled`)
     }
-    if (rec.direction === 'in') {
-      await this.downloads.discard(rec)
-    } else {
-      this.uploads.stop(rec)
-    }
+    await this.stopMoving(rec)
+    await this.book.apply(rec, 'cancel')
     if (wasOffered) {
       this.notify(rec, 'cancel')
     }
@@ -219,16 +219,22 @@ export class TransferManager {
         if (rec == null) {
           return { status: 'unknown' }
         }
-        const error = { code: 'CANCELLED_BY_PEER', message: `${rec.name} was cancelled by the other side` }
-        if (await this.book.apply(rec, 'cancel', { error })) {
-          if (rec.direction === 'in') {
-            await this.downloads.discard(rec)
-          } else {
-            this.uploads.stop(rec)
-          }
+        if (nextState(rec.state, 'cancel') != null) {
+          await this.stopMoving(rec)
+          const error = { code: 'CANCELLED_BY_PEER', message: `${rec.name} was cancelled by the other side` }
+          await this.book.apply(rec, 'cancel', { error })
         }
         return { status: 'ok' }
       }
+    }
+  }
+
+  /** Stops hashing, sending or receiving; a download's partial file is removed before this returns. */
+  private async stopMoving(rec: TransferRecord): Promise<void> {
+    if (rec.direction === 'in') {
+      await this.downloads.discard(rec)
+    } else {
+      this.uploads.stop(rec)
     }
   }
 

@@ -8,6 +8,7 @@ import { FileChangedError, FileNotReadableError, TransferRefusedError } from '..
 import type { FetchReply, FileTransfer, Reply } from '../../protocols/file/file.ts'
 import type { TransferBook } from './book.ts'
 import { hashFile } from './hashing.ts'
+import { pacingDelay } from './rate.ts'
 import { readForSending } from './sender.ts'
 import { isExpired, isValidOffset } from './state.ts'
 import type { TransferRecord } from './store.ts'
@@ -17,6 +18,8 @@ export interface UploadsInit {
   offerTtlMs: number
   /** our display name, carried in offers */
   selfName: string
+  /** upload cap per transfer in bytes per second; 0 or undefined for none */
+  maxUploadRate?: number
 }
 
 /** Outgoing transfers: hashing and offering a file, then serving its bytes to every fetch until it is confirmed. */
@@ -31,14 +34,14 @@ export class Uploads {
   ) {}
 
   /** Checks that `path` can be sent; throws FileNotReadableError before anything is recorded. */
-  async check(path: string): Promise<{ path: string; size: number }> {
+  async check(path: string): Promise<{ path: string; size: number; mtimeMs: number }> {
     const absolute = resolve(path)
     try {
       const s = await stat(absolute)
       if (!s.isFile()) {
         throw new FileNotReadableError(`${path} is not a regular file`)
       }
-      return { path: absolute, size: s.size }
+      return { path: absolute, size: s.size, mtimeMs: s.mtimeMs }
     } catch (err) {
       if (err instanceof FileNotReadableError) {
         throw err
@@ -48,7 +51,11 @@ export class Uploads {
   }
 
   /** Hashes the file and offers it; the record reports how it went (failures become its state, not a throw). */
-  async offer(peerId: string, peerName: string, file: { path: string; size: number }): Promise<TransferRecord> {
+  async offer(
+    peerId: string,
+    peerName: string,
+    file: { path: string; size: number; mtimeMs: number }
+  ): Promise<TransferRecord> {
     const now = Date.now()
     const chunkSize = chooseChunkSize(file.size)
     const rec: TransferRecord = {
@@ -65,6 +72,7 @@ export class Uploads {
       state: 'preparing',
       bytes: 0,
       path: file.path,
+      mtimeMs: file.mtimeMs,
       updatedAt: now
     }
     await this.book.add(rec)
@@ -145,7 +153,7 @@ export class Uploads {
     return {
       status: 'ok',
       ...(req.wantHashes ? { chunkHashes: hashes } : {}),
-      source: this.serve(rec, rec.path, req.offset, hashes, controller),
+      source: this.serve(rec, rec.path, req.offset, controller),
       signal: AbortSignal.any([controller.signal, this.shutdown])
     }
   }
@@ -154,23 +162,29 @@ export class Uploads {
     rec: TransferRecord,
     path: string,
     offset: number,
-    hashes: Uint8Array,
     controller: AbortController
   ): AsyncGenerator<Uint8Array> {
     let position = offset
+    const startedAt = Date.now()
     try {
       this.book.progress(rec, position, 'sending')
-      yield* readForSending({
+      const blocks = readForSending({
         path,
         offset,
         size: rec.size,
-        chunkSize: rec.chunkSize,
-        chunkHashes: hashes,
+        mtimeMs: rec.mtimeMs,
         onBytes: (bytes) => {
           position = bytes
           this.book.progress(rec, bytes, 'sending')
         }
       })
+      for await (const block of blocks) {
+        const wait = pacingDelay(position - offset, Date.now() - startedAt, this.init.maxUploadRate ?? 0)
+        if (wait > 0) {
+          await sleep(wait, controller.signal)
+        }
+        yield block
+      }
     } catch (err) {
       if (err instanceof FileChangedError) {
         await this.book.fail(rec, err)
@@ -215,6 +229,18 @@ export class Uploads {
     this.running.get(rec.id)?.abort()
     this.running.delete(rec.id)
   }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 function refused(res: Response): Error {

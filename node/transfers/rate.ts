@@ -54,3 +54,11 @@ export class ProgressMeter {
     }
   }
 }
+
+/** How long to wait so that `bytes` sent since `startedAt` stay within `rate` bytes per second (0: no wait). */
+export function pacingDelay(bytes: number, elapsedMs: number, rate: number): number {
+  if (!(rate > 0)) {
+    return 0
+  }
+  return Math.max(0, Math.ceil((bytes / rate) * 1000 - elapsedMs))
+}

@@ -1,15 +1,7 @@
-import { createHash, type Hash } from 'node:crypto'
+import type { Hash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { chunkLength } from '../../protocols/file/chunks.ts'
-import { HASH_BYTES } from '../../protocols/file/constants.ts'
-import {
-  DiskFullError,
-  HashMismatchError,
-  SizeMismatchError,
-  TransferInterruptedError
-} from '../../protocols/file/errors.ts'
-import { verifiedPrefix } from './state.ts'
+import { DiskFullError, SizeMismatchError, TransferInterruptedError } from '../../protocols/file/errors.ts'
 
 export interface IncomingWrite {
   /** the partial file, open for writing */
@@ -17,28 +9,23 @@ export interface IncomingWrite {
   /** where the bytes start: a chunk boundary */
   offset: number
   size: number
-  chunkSize: number
-  chunkHashes: Uint8Array
   /** the whole-file hash, fed with everything before `offset` */
   hash: Hash
   data: AsyncIterable<Uint8Array | Uint8ArrayList>
   /** after each written byte batch: bytes on disk so far */
   onBytes?: (bytes: number) => void
-  /** after each chunk that matched its hash: bytes verified so far */
-  onVerified?: (bytes: number) => void
 }
 
 /**
- * Writes a download's bytes to disk as they arrive, checking each chunk against its announced hash.
- * Each write is awaited before the next piece is read, so a slow disk slows the sender instead of
- * filling memory. Throws SizeMismatchError for bytes beyond the announced size, HashMismatchError for a
- * bad chunk, DiskFullError when the disk fills, TransferInterruptedError when the data stops early.
+ * Writes a download's bytes to disk as they arrive, feeding the whole-file hash. Each write is awaited
+ * before the next piece is read, so a slow disk slows the sender (the reader pauses the stream) instead of
+ * filling memory. Chunks are checked against their hashes when a download resumes (scanPartial), not here:
+ * the final SHA-256 catches bad data anyway, and a second hash per byte would cost a fifth of the speed.
+ * Throws SizeMismatchError for bytes beyond the announced size, DiskFullError when the disk fills,
+ * TransferInterruptedError when the data stops early.
  */
 export async function writeIncoming(w: IncomingWrite): Promise<void> {
   let position = w.offset
-  let index = Math.floor(w.offset / w.chunkSize)
-  let inChunk = 0
-  let chunk = createHash('sha256')
   for await (const piece of w.data) {
     const bufs = piece instanceof Uint8Array ? [piece] : [...piece]
     if (position + piece.byteLength > w.size) {
@@ -46,26 +33,7 @@ export async function writeIncoming(w: IncomingWrite): Promise<void> {
     }
     await writeAll(w.file, bufs, position)
     for (const buf of bufs) {
-      let at = 0
-      while (at < buf.byteLength) {
-        const length = chunkLength(index, w.size, w.chunkSize)
-        const take = Math.min(length - inChunk, buf.byteLength - at)
-        const part = buf.subarray(at, at + take)
-        chunk.update(part)
-        w.hash.update(part)
-        inChunk += take
-        at += take
-        if (inChunk === length) {
-          const digest = chunk.digest()
-          if (verifiedPrefix(w.chunkHashes.subarray(index * HASH_BYTES), [digest]) !== 1) {
-            throw new HashMismatchError(`chunk ${index} does not match its announced hash`)
-          }
-          index++
-          inChunk = 0
-          chunk = createHash('sha256')
-          w.onVerified?.(Math.min(w.size, index * w.chunkSize))
-        }
-      }
+      w.hash.update(buf)
     }
     position += piece.byteLength
     w.onBytes?.(position)

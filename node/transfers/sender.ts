@@ -1,24 +1,21 @@
-import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
-import { chunkLength } from '../../protocols/file/chunks.ts'
-import { HASH_BYTES, READ_BLOCK_BYTES } from '../../protocols/file/constants.ts'
+import { READ_BLOCK_BYTES } from '../../protocols/file/constants.ts'
 import { FileChangedError } from '../../protocols/file/errors.ts'
-import { verifiedPrefix } from './state.ts'
 
 export interface OutgoingRead {
   path: string
   offset: number
   size: number
-  chunkSize: number
-  chunkHashes: Uint8Array
+  /** the file's modification time when it was offered */
+  mtimeMs?: number
   /** after each block is handed on: bytes sent so far */
   onBytes?: (bytes: number) => void
 }
 
 /**
- * Reads a file from `offset` on in blocks for sending, re-hashing every chunk against the hashes taken
- * when it was offered. A chunk that changed is never completed: the read stops with FileChangedError
- * before its last block leaves, so the recipient never verifies changed data.
+ * Reads a file from `offset` on in blocks for sending. The file must still have the size and modification
+ * time it had when offered, checked before the first and after the last block: an edited file stops with
+ * FileChangedError (the recipient's final SHA-256 check would reject it anyway, but later and less clearly).
  */
 export async function* readForSending(r: OutgoingRead): AsyncGenerator<Uint8Array> {
   let fh: Awaited<ReturnType<typeof open>>
@@ -28,17 +25,17 @@ export async function* readForSending(r: OutgoingRead): AsyncGenerator<Uint8Arra
     throw new FileChangedError(`cannot read ${r.path} any more: ${(err as Error).message}`)
   }
   try {
-    if ((await fh.stat()).size !== r.size) {
-      throw new FileChangedError(`${r.path} changed size since it was offered`)
+    const unchanged = async (): Promise<void> => {
+      const s = await fh.stat()
+      if (s.size !== r.size || (r.mtimeMs != null && s.mtimeMs !== r.mtimeMs)) {
+        throw new FileChangedError(`${r.path} changed since it was offered`)
+      }
     }
+    await unchanged()
     let position = r.offset
-    let index = Math.floor(r.offset / r.chunkSize)
-    let inChunk = 0
-    let chunk = createHash('sha256')
     while (position < r.size) {
-      const length = chunkLength(index, r.size, r.chunkSize)
-      // blocks never straddle chunks, so a chunk is checked before its last block is sent
-      const want = Math.min(READ_BLOCK_BYTES, length - inChunk)
+      const want = Math.min(READ_BLOCK_BYTES, r.size - position)
+      // a fresh buffer per block: the stream keeps a reference until the bytes are encrypted and sent
       const block = Buffer.allocUnsafe(want)
       let got = 0
       while (got < want) {
@@ -48,15 +45,8 @@ export async function* readForSending(r: OutgoingRead): AsyncGenerator<Uint8Arra
         }
         got += bytesRead
       }
-      chunk.update(block)
-      inChunk += want
-      if (inChunk === length) {
-        if (verifiedPrefix(r.chunkHashes.subarray(index * HASH_BYTES), [chunk.digest()]) !== 1) {
-          throw new FileChangedError(`${r.path} changed since it was offered`)
-        }
-        index++
-        inChunk = 0
-        chunk = createHash('sha256')
+      if (position + want === r.size) {
+        await unchanged()
       }
       yield block
       position += want

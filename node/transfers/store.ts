@@ -28,6 +28,8 @@ export interface TransferRecord {
   bytes: number
   /** out: the absolute path of the file being sent */
   path?: string
+  /** out: its modification time when offered; a different one means it was edited */
+  mtimeMs?: number
   /** in: the folder it goes to once accepted */
   dir?: string
   /** in: where it was saved once verified */

@@ -43,8 +43,14 @@ export const IDLE_TIMEOUT_MS = 60_000
 /** Buffer this much unread data before pausing the stream, which stops the muxer granting the sender more window. */
 export const READ_HIGH_WATER_BYTES = 4 * 1024 * 1024
 
-/** How much the sender reads from disk per send(). */
-export const READ_BLOCK_BYTES = 256 * 1024
+/**
+ * What a paused data stream may hold before the muxer resets it. yamux keeps accepting up to its window
+ * (16 MiB at most) after a pause, so its default of 4 MiB would kill every paused download.
+ */
+export const PAUSED_READ_BUFFER_BYTES = 32 * 1024 * 1024
+
+/** How much the sender reads from disk per send(): few enough disk round trips, little memory. */
+export const READ_BLOCK_BYTES = 1024 * 1024
 
 /** Concurrent inbound file streams per connection: offers, fetches and control messages. */
 export const MAX_INBOUND_STREAMS = 16

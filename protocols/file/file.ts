@@ -19,6 +19,7 @@ import {
   MAX_OUTBOUND_STREAMS,
   MAX_REQUEST_BYTES,
   MAX_RESPONSE_BYTES,
+  PAUSED_READ_BUFFER_BYTES,
   REQUEST_TIMEOUT_MS
 } from './constants.ts'
 import { TransferInterruptedError } from './errors.ts'
@@ -157,6 +158,7 @@ export class FileTransfer extends TypedEventEmitter<FileTransferEvents> implemen
     const signal = this.requestSignal(options)
     const stream = await this.open(peer, signal)
     stream.inactivityTimeout = this.idleTimeoutMs
+    stream.maxReadBufferLength = PAUSED_READ_BUFFER_BYTES
     let response: Response
     const reader = new StreamReader(stream)
     try {

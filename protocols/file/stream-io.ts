@@ -16,6 +16,7 @@ const MAX_LENGTH_BYTES = 5
 export class StreamReader {
   private readonly buffer = new Uint8ArrayList()
   private ended = false
+  private pausing = false
   private error?: Error
   private wake?: () => void
 
@@ -25,8 +26,15 @@ export class StreamReader {
   ) {
     stream.addEventListener('message', (evt) => {
       this.buffer.append(evt.data)
-      if (this.buffer.byteLength >= this.highWater && stream.readStatus === 'readable') {
-        stream.pause()
+      if (this.buffer.byteLength >= this.highWater && !this.pausing) {
+        // not synchronously: this listener also runs inside stream.resume(), which would undo a pause made here
+        this.pausing = true
+        queueMicrotask(() => {
+          this.pausing = false
+          if (this.buffer.byteLength >= this.highWater && stream.readStatus === 'readable') {
+            stream.pause()
+          }
+        })
       }
       this.notify()
     })
@@ -140,13 +148,36 @@ export async function writeFrame(stream: Stream, frame: Uint8Array, options: Abo
   await send(stream, new Uint8ArrayList(varint.encode(frame.byteLength), frame), options)
 }
 
-/** Sends bytes, waiting for the stream to drain when its buffer is full. */
+/**
+ * Sends bytes, waiting for the stream to drain when its buffer is full. Waits for the `drain` event itself:
+ * in @libp2p/utils 7, `stream.onDrain()` keeps its first resolved promise, so after one drain it stops
+ * waiting and the write buffer grows without bound.
+ */
 export async function send(
   stream: Stream,
   data: Uint8Array | Uint8ArrayList,
   options: AbortOptions = {}
 ): Promise<void> {
-  if (!stream.send(data)) {
-    await stream.onDrain(options)
+  if (stream.send(data) || !stream.writableNeedsDrain) {
+    return
   }
+  options.signal?.throwIfAborted()
+  await new Promise<void>((resolve, reject) => {
+    const done = (err?: Error): void => {
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose)
+      options.signal?.removeEventListener('abort', onAbort)
+      if (err != null) {
+        reject(err)
+      } else {
+        resolve()
+      }
+    }
+    const onDrain = (): void => done()
+    const onClose = (evt: StreamCloseEvent): void => done(evt.error ?? new TransferInterruptedError('stream closed'))
+    const onAbort = (): void => done(options.signal?.reason as Error)
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose)
+    options.signal?.addEventListener('abort', onAbort)
+  })
 }
