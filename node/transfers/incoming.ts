@@ -93,7 +93,7 @@ export class Downloads {
   /** The user takes the offer (or retries a failed download): check the folder, then start fetching. */
   async accept(rec: TransferRecord, dir: string): Promise<void> {
     const target = resolve(dir)
-    await mkdir(join(target, PARTIAL_DIR), { recursive: true })
+    await mkdir(target, { recursive: true })
     const free = await freeBytes(target)
     if (free != null && free < rec.size) {
       throw new DiskFullError(`not enough space in ${target}: ${rec.name} needs ${rec.size} bytes, ${free} are free`)
