@@ -16,7 +16,7 @@ export class TransferBars {
     this.multibar = new MultiBar(
       {
         stream,
-        format: '  [{shortId}] {doing} {name} |{bar}| {pct}% {done}/{size} {speed} ETA {eta}',
+        format: '  [{shortId}] {doing} {name} |{bar}| {pct}% {done}/{size} {speed} ETA {left}',
         barsize: 24,
         hideCursor: false,
         clearOnComplete: true,
@@ -64,7 +64,7 @@ export class TransferBars {
       done: formatBytes(event.bytes),
       size: formatBytes(event.size),
       speed: formatRate(event.rate),
-      eta: formatEta(event.etaSeconds)
+      left: formatEta(event.etaSeconds)
     }
     const key = `${event.id}:${event.phase === 'hashing' ? 'hash' : 'data'}`
     let bar = this.bars.get(key)

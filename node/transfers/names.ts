@@ -39,7 +39,8 @@ function truncateBytes(text: string, max: number): string {
 export function sanitizeFileName(offered: string): string {
   const segments = offered.split(/[/\\]/)
   let name = segments.filter((s) => s.length > 0).at(-1) ?? ''
-  name = name.replace(FORBIDDEN, '').replace(/\s+/g, ' ')
+  // tabs and line breaks read as spaces; other controls go
+  name = name.replace(/\s+/g, ' ').replace(FORBIDDEN, '')
   // leading dots hide a file (and `..` would climb); trailing dots and spaces vanish on Windows
   name = name.replace(/^[\s.]+/, '').replace(/[\s.]+$/, '')
   if (name.length === 0) {
