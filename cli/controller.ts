@@ -55,7 +55,7 @@ export class ChatController {
       this.emit({ type: 'join', peerId: u.peerId, name: u.name })
     })
     on('leave', ({ detail: u }) => {
-      this.emit({ type: 'leave', peerId: u.peerId, name: u.name, reason: u.reason })
+      this.emit({ type: 'leave', peerId: u.peerId, name: u.name, displayName: u.displayName, reason: u.reason })
     })
     on('error', ({ detail: e }) => {
       this.emit({ type: 'error', code: e.code, message: e.message })

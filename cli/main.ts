@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { createInterface } from 'node:readline/promises'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Command, CommanderError } from 'commander'
 import { ChatNode } from '../node/chat-node.ts'
 import { defaultDataDir, ensureDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
-import { validateName } from '../protocols/common/names.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
+import { stripControls } from './output.ts'
 import { durationArg, sizeArg } from './transfer-args.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
@@ -45,52 +44,30 @@ function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FA
   process.exitCode = exit
 }
 
-async function askName(): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout })
-  try {
-    for (;;) {
-      const answer = (await rl.question('Your name for this session: ')).trim()
-      try {
-        return validateName(answer)
-      } catch (err) {
-        process.stdout.write(`  ${err instanceof Error ? err.message : String(err)}\n`)
-      }
+/** Creates the node and brings it online. */
+async function startNode(name: string, opts: StartOptions): Promise<ChatNode> {
+  const node = await ChatNode.create({
+    name,
+    dataDir: opts.dataDir ?? defaultDataDir(),
+    listen: opts.listen,
+    bootstrap: opts.bootstrap,
+    mdns: opts.mdns,
+    transfers: {
+      downloadDir: opts.downloadDir,
+      maxFileSize: opts.maxFileSize,
+      offerTtlMs: opts.offerTtl,
+      maxUploadRate: opts.maxUploadRate
     }
-  } finally {
-    rl.close()
-  }
+  })
+  await node.start()
+  return node
 }
 
 async function start(opts: StartOptions): Promise<void> {
   const json = opts.json === true
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !json
-  let name = opts.name
-  if (name == null) {
-    if (!interactive) {
-      fail(json, new Error('--name is required when input is not a terminal'), 'NAME_REQUIRED', EXIT_USAGE)
-      return
-    }
-    name = await askName()
-  }
-
-  let node: ChatNode
-  try {
-    node = await ChatNode.create({
-      name,
-      dataDir: opts.dataDir ?? defaultDataDir(),
-      listen: opts.listen,
-      bootstrap: opts.bootstrap,
-      mdns: opts.mdns,
-      transfers: {
-        downloadDir: opts.downloadDir,
-        maxFileSize: opts.maxFileSize,
-        offerTtlMs: opts.offerTtl,
-        maxUploadRate: opts.maxUploadRate
-      }
-    })
-    await node.start()
-  } catch (err) {
-    fail(json, err)
+  if (opts.name == null && !interactive) {
+    fail(json, new Error('--name is required when input is not a terminal'), 'NAME_REQUIRED', EXIT_USAGE)
     return
   }
 
@@ -98,24 +75,34 @@ async function start(opts: StartOptions): Promise<void> {
   const onSignal = (): void => shutdown.abort()
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-
-  let controller: ChatController | undefined
-  if (interactive) {
-    const { runTui } = await import('./tui/run-tui.js')
-    controller = new ChatController(node, () => {})
-    await runTui(node, shutdown.signal)
-  } else {
-    const write = lineWriter(json, () => controller)
-    controller = new ChatController(node, write)
-    controller.attach()
-    write(controller.ready())
-    await runLineMode(controller, shutdown.signal)
-    await controller.settle()
-    controller.dispose()
+  try {
+    if (interactive) {
+      // the full-screen client asks for a missing name itself, then starts and stops the node
+      const { runTui } = await import('./tui/run-tui.js')
+      await runTui({ name: opts.name, connect: (name) => startNode(name, opts), signal: shutdown.signal })
+    } else if (opts.name != null) {
+      await runLines(opts.name, opts, json, shutdown.signal)
+    }
+  } catch (err) {
+    fail(json, err)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
+}
+
+/** Line and JSON mode: one event per output line, one command per input line. */
+async function runLines(name: string, opts: StartOptions, json: boolean, signal: AbortSignal): Promise<void> {
+  const node = await startNode(name, opts)
+  let controller: ChatController | undefined
+  const write = lineWriter(json, () => controller)
+  controller = new ChatController(node, write)
+  controller.attach()
+  write(controller.ready())
+  await runLineMode(controller, signal)
+  await controller.settle()
+  controller.dispose()
   await node.stop()
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
 }
 
 async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void> {
@@ -128,11 +115,13 @@ async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void>
   }
 }
 
-function program(): Command {
+function program(json: boolean): Command {
   const cli = new Command('p2pchat')
     .description('Peer-to-peer chat: no server on a LAN, direct messages nobody else sees')
     .version(version(), '-v, --version')
-    .showHelpAfterError('(run p2pchat --help for usage)')
+    // in JSON mode the error is reported as a JSON event by main(); a bad value is echoed, so strip controls
+    .configureOutput({ outputError: (text, write) => (json ? undefined : write(stripControls(text))) })
+    .showHelpAfterError(json ? false : '(run p2pchat --help for usage)')
     .exitOverride()
 
   cli
@@ -172,15 +161,19 @@ function program(): Command {
 
 /** Entry point used by bin/p2pchat.js. */
 export async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json')
   try {
-    await program().parseAsync(argv, { from: 'user' })
+    await program(json).parseAsync(argv, { from: 'user' })
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; every parse error is a usage error
+      if (err.exitCode !== 0 && json) {
+        fail(true, new Error(err.message.replace(/^error: /, '')), 'USAGE', EXIT_USAGE)
+      }
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE
       return
     }
-    fail(argv.includes('--json'), err)
+    fail(json, err)
   }
   // libp2p may leave sockets closing in the background; do not let them hold the process open
   setTimeout(() => process.exit(), 2000).unref()

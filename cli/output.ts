@@ -14,7 +14,8 @@ export type OutputEvent =
   | { type: 'delivered'; id: string; to: PeerRef }
   | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean }> }
   | { type: 'join'; peerId: string; name: string }
-  | { type: 'leave'; peerId: string; name: string; reason: string }
+  /** `displayName`: how the peer was shown, since it is no longer online to look up */
+  | { type: 'leave'; peerId: string; name: string; displayName?: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
   | { type: 'error'; code: string; message: string; transfer?: string }
   | TransferOutputEvent
@@ -35,9 +36,14 @@ export function toJsonLine(event: OutputEvent): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 
+/** Replaces control characters (other than tab and newline) with U+FFFD. */
+export function stripControls(text: string): string {
+  return text.replace(UNSAFE, '\uFFFD')
+}
+
 /** Makes remote text safe to print: control characters become U+FFFD, continuation lines are indented. */
 export function sanitize(text: string): string {
-  return text.replace(UNSAFE, '\uFFFD').replace(/\n/g, '\n    ')
+  return stripControls(text).replace(/\n/g, '\n    ')
 }
 
 function clock(ts: number): string {
@@ -67,10 +73,11 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'join':
       return `* ${names(event.peerId, event.name)} joined`
     case 'leave':
-      return `* ${names(event.peerId, event.name)} left${event.reason === 'left' ? '' : ` (${event.reason === 'timeout' ? 'timed out' : 'unreachable'})`}`
+      return `* ${names(event.peerId, event.displayName ?? event.name)} left${event.reason === 'left' ? '' : ` (${event.reason === 'timeout' ? 'timed out' : 'unreachable'})`}`
     case 'help':
       return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
     case 'error':
+      // error messages can quote a peer (a DM refusal carries its reason), so they are remote text too
       return `! ${sanitize(event.message)}`
     case 'offer':
     case 'transfer':

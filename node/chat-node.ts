@@ -10,14 +10,14 @@ import type { LobbyService } from '../protocols/lobby/lobby.ts'
 import type { PresenceService } from '../protocols/presence/presence.ts'
 import { AutoDialer, parseMultiaddr } from './auto-dialer.ts'
 import { ensureDataDir } from './data-dir.ts'
-import { errorCode, NotStartedError, SelfMessageError } from './errors.ts'
+import { errorCode, NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
 import { ChatStore } from './store.ts'
 import type { TransferInfo } from './transfers/book.ts'
 import { TransferManager, type TransferManagerInit } from './transfers/manager.ts'
-import { resolveUser, type User, withDisplayNames } from './users.ts'
+import { displayUser, resolveUser, type User, withDisplayNames } from './users.ts'
 
 export interface ChatNodeInit {
   /** display name for this session (1-32 characters, no spaces or control characters) */
@@ -48,6 +48,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   /** file transfers: offers, downloads, uploads */
   readonly transfers: TransferManager
   private running = false
+  private userCache?: User[]
 
   private constructor(
     name: string,
@@ -136,16 +137,33 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   /** Everyone online, ourselves first, with display names that tell equal names apart. */
   users(): User[] {
-    const others = this.presence
-      .list()
-      .map((e) => ({ peerId: e.peerId, name: e.name }))
-      .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
-    return withDisplayNames([{ peerId: this.peerId.toString(), name: this.name }, ...others])
+    // Recomputed only when presence changes: messages look users up on every arrival.
+    this.userCache ??= withDisplayNames([
+      { peerId: this.peerId.toString(), name: this.name },
+      ...this.presence
+        .list()
+        .map((e) => ({ peerId: e.peerId, name: e.name }))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
+    ])
+    return this.userCache
   }
 
   /** The online user meant by `query` (PeerId, name#suffix or unambiguous name). */
   resolve(query: string): User {
     return resolveUser(query, this.users())
+  }
+
+  /** Like resolve(), among the others only: sharing our name must not make a DM ambiguous. */
+  private resolveRecipient(query: string): User {
+    const [me, ...others] = this.users()
+    try {
+      return resolveUser(query, others)
+    } catch (err) {
+      if (err instanceof UnknownUserError && resolveUser(query, [me, ...others]).peerId === me.peerId) {
+        throw new SelfMessageError('that is you')
+      }
+      throw err
+    }
   }
 
   /** Sends `text` to everyone in the lobby. */
@@ -167,10 +185,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   async sendDirect(to: string, text: string, options: AbortOptions = {}): Promise<{ id: string; to: User }> {
     this.assertRunning()
     validateText(text)
-    const user = this.resolve(to)
-    if (user.peerId === this.peerId.toString()) {
-      throw new SelfMessageError('that is you')
-    }
+    const user = this.resolveRecipient(to)
     const dm = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
     this.safeDispatchEvent('sent', { detail: { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts } })
     await this.dms.send(peerIdFromString(user.peerId), dm, options)
@@ -275,6 +290,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       const { peer, error } = evt.detail
       this.emitError(error, `bad DM stream from ${peer}: ${error.message}`, peer.toString())
     })
+    for (const type of ['join', 'rename', 'leave'] as const) {
+      // registered first, so the handlers below already see the new list
+      this.presence.addEventListener(type, () => {
+        this.userCache = undefined
+      })
+    }
     this.presence.addEventListener('join', (evt) => {
       const user = this.userFor(evt.detail.peerId, evt.detail.name)
       void this.store.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
@@ -285,22 +306,15 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     })
     this.presence.addEventListener('leave', (evt) => {
       const { entry, reason } = evt.detail
-      const user = withDisplayNames([...this.users(), { peerId: entry.peerId, name: entry.name }]).at(-1)
-      this.safeDispatchEvent('leave', { detail: { ...(user ?? { ...entry, displayName: entry.name }), reason } })
+      const user = displayUser({ peerId: entry.peerId, name: entry.name }, this.users())
+      this.safeDispatchEvent('leave', { detail: { ...user, reason } })
     })
   }
 
   /** The user as currently displayed; falls back to the name a message carried if presence has not caught up. */
   private userFor(peerId: string, fallbackName: string): User {
-    const online = this.users().find((u) => u.peerId === peerId)
-    return (
-      online ??
-      withDisplayNames([...this.users(), { peerId, name: fallbackName }]).at(-1) ?? {
-        peerId,
-        name: fallbackName,
-        displayName: fallbackName
-      }
-    )
+    const users = this.users()
+    return users.find((u) => u.peerId === peerId) ?? displayUser({ peerId, name: fallbackName }, users)
   }
 
   private me(): User {

@@ -70,5 +70,6 @@ const CODES: Record<string, string> = {
 
 /** The JSON error code for any error; unknown ones are INTERNAL. */
 export function errorCode(err: unknown): string {
-  return err instanceof Error ? (CODES[err.name] ?? 'INTERNAL') : 'INTERNAL'
+  // own keys only: an error named 'constructor' or 'toString' must not pick up Object.prototype members
+  return err instanceof Error && Object.hasOwn(CODES, err.name) ? CODES[err.name] : 'INTERNAL'
 }

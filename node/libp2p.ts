@@ -9,6 +9,7 @@ import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
@@ -55,7 +56,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fallbackToFloodsub: false,
-        maxInboundDataLength: MAX_FRAME_BYTES
+        maxInboundDataLength: MAX_FRAME_BYTES,
+        fastMsgIdFn: fastMessageId
       }),
       // after pubsub: they find it among their components
       lobby: lobby(),
@@ -64,4 +66,20 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       file: fileTransfer(init.file)
     }
   })
+}
+
+/**
+ * Gossipsub verifies a message's signature before looking for duplicates, unless it has a fast id to look
+ * up first. Every peer receives each broadcast from several neighbours, so without this most of a busy
+ * peer's CPU went into verifying copies it had already seen (bench: ~40% of busy time in Ed25519 verify
+ * with 10 peers). Sender and sequence number are what the StrictSign message id is made of, so what counts
+ * as a duplicate does not change; only validated messages enter the cache, so a forged copy cannot
+ * shadow the real one.
+ */
+export function fastMessageId(msg: { from?: Uint8Array; seqno?: Uint8Array }): string {
+  if (msg.from == null || msg.seqno == null) {
+    // unsigned or malformed: never cached, so it goes on to validation and is rejected there
+    return ''
+  }
+  return `${uint8ArrayToString(msg.from, 'base64')}/${uint8ArrayToString(msg.seqno, 'base64')}`
 }

@@ -15,23 +15,47 @@ interface Named {
 
 const SUFFIX_LENGTH = 4
 
+/** Names that look the same to a person compare equal: case and compatibility forms are folded. */
+function nameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase()
+}
+
 function sameName(a: string, b: string): boolean {
-  return a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0
+  return nameKey(a) === nameKey(b)
+}
+
+/** `user`'s display name among `twins`, the other users with the same name. */
+function displayNameAmong(user: Named, twins: Named[]): string {
+  if (twins.length === 0) {
+    return user.name
+  }
+  let length = SUFFIX_LENGTH
+  while (length < user.peerId.length && twins.some((t) => t.peerId.endsWith(user.peerId.slice(-length)))) {
+    length++
+  }
+  return `${user.name}#${user.peerId.slice(-length)}`
 }
 
 /** Gives each user a display name; equal names (ignoring case) get a PeerId suffix long enough to differ. */
 export function withDisplayNames(users: Named[]): User[] {
-  return users.map((user) => {
-    const twins = users.filter((u) => u.peerId !== user.peerId && sameName(u.name, user.name))
-    if (twins.length === 0) {
-      return { ...user, displayName: user.name }
-    }
-    let length = SUFFIX_LENGTH
-    while (length < user.peerId.length && twins.some((t) => t.peerId.endsWith(user.peerId.slice(-length)))) {
-      length++
-    }
-    return { ...user, displayName: `${user.name}#${user.peerId.slice(-length)}` }
-  })
+  const byName = new Map<string, Named[]>()
+  for (const user of users) {
+    const key = nameKey(user.name)
+    byName.set(key, [...(byName.get(key) ?? []), user])
+  }
+  return users.map((user) => ({
+    ...user,
+    displayName: displayNameAmong(
+      user,
+      (byName.get(nameKey(user.name)) ?? []).filter((u) => u.peerId !== user.peerId)
+    )
+  }))
+}
+
+/** One user's display name as it would be among `users` (who need not include it). */
+export function displayUser(user: Named, users: Named[]): User {
+  const twins = users.filter((u) => u.peerId !== user.peerId && sameName(u.name, user.name))
+  return { ...user, displayName: displayNameAmong(user, twins) }
 }
 
 /**

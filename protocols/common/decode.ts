@@ -1,6 +1,7 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { InvalidMessageError, MessageTooLargeError } from './errors.ts'
+import { EmptyMessageError, InvalidMessageError, MessageTooLargeError } from './errors.ts'
 import { MAX_ID_LENGTH } from './limits.ts'
+import { validateText } from './text.ts'
 
 /** The one error family a decoder may throw: anything else escaping a decoder is a bug. */
 export type DecodeError = InvalidMessageError | MessageTooLargeError
@@ -27,6 +28,15 @@ export function safeDecode<T>(
 /** A message id as we generate them: short and printable. */
 export function isValidId(id: string): boolean {
   return id.length > 0 && id.length <= MAX_ID_LENGTH && /^[\w-]+$/.test(id)
+}
+
+/** validateText for received text: empty text on the wire is a malformed message, never an EmptyMessageError. */
+export function checkText(text: string): string {
+  try {
+    return validateText(text)
+  } catch (err) {
+    throw err instanceof EmptyMessageError ? new InvalidMessageError('message text is empty') : err
+  }
 }
 
 /** Converts a wire timestamp to ms since the epoch, refusing ones from too far in the future. */

@@ -16,6 +16,9 @@ export function validateName(name: string): string {
   if (length > MAX_NAME_LENGTH) {
     throw new InvalidNameError(`name must be at most ${MAX_NAME_LENGTH} characters (got ${length})`)
   }
+  if (!name.isWellFormed()) {
+    throw new InvalidNameError('name must be valid Unicode (it has a lone surrogate)')
+  }
   const bad = FORBIDDEN.exec(name)
   if (bad != null) {
     const what = bad[0] === '#' ? "'#'" : /\s/u.test(bad[0]) ? 'spaces' : 'control or invisible characters'

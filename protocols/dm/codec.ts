@@ -1,5 +1,5 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { checkTimestamp, isValidId, safeDecode } from '../common/decode.ts'
+import { checkText, checkTimestamp, isValidId, safeDecode } from '../common/decode.ts'
 import { InvalidMessageError } from '../common/errors.ts'
 import { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES, MAX_ID_LENGTH } from '../common/limits.ts'
 import { isValidName } from '../common/names.ts'
@@ -45,7 +45,7 @@ export function decodeDm(bytes: Uint8Array | Uint8ArrayList, now: number = Date.
   if (!isValidName(msg.senderName)) {
     throw new InvalidMessageError('bad sender name')
   }
-  validateText(msg.text)
+  checkText(msg.text)
   return {
     id: msg.id,
     ts: checkTimestamp(msg.timestamp, now, MAX_CLOCK_SKEW_MS),

@@ -1,7 +1,12 @@
+import { MAX_FRAME_BYTES } from '../common/limits.ts'
+
 /** Protocol id of direct messages; bump the version for any wire change. */
 export const DM_PROTOCOL = '/p2pchat/dm/1.0.0'
 
-/** One DM exchange (open, send, ack) must finish within this; a stalled peer cannot pin a stream. */
+/**
+ * One DM (opening the stream if needed, sending, the ack) must finish within this, and a new stream must
+ * bring its first DM within it: a stalled peer cannot pin a stream.
+ */
 export const DM_TIMEOUT_MS = 10_000
 
 /** Concurrent inbound DM streams per connection: a chatty or hostile peer cannot open thousands. */
@@ -9,3 +14,18 @@ export const MAX_INBOUND_STREAMS = 32
 
 /** Concurrent outbound DM streams per connection. */
 export const MAX_OUTBOUND_STREAMS = 64
+
+/**
+ * A sender closes its DM stream to a peer after this long with nothing in flight: long enough that a
+ * conversation reuses one stream, short enough that idle streams do not pile up.
+ */
+export const DM_IDLE_CLOSE_MS = 30_000
+
+/** A receiver lets go of a DM stream silent for this long; twice the sender's idle close, so senders close first. */
+export const DM_IDLE_TIMEOUT_MS = 60_000
+
+/**
+ * Most bytes of DM frames a sender may have unacknowledged on one stream. The receiver buffers at most one
+ * frame of MAX_FRAME_BYTES, so pipelining up to this much never overflows it (about 15 full-size DMs).
+ */
+export const MAX_UNACKED_BYTES = MAX_FRAME_BYTES

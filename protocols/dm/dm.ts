@@ -1,10 +1,20 @@
 import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { lpStream } from '@libp2p/utils'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { type FrameStream, frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
-import { type Ack, type Dm, decodeAck, decodeDm, encodeAck, encodeDm } from './codec.ts'
-import { DM_PROTOCOL, DM_TIMEOUT_MS, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS } from './constants.ts'
+import { DmChannel } from './channel.ts'
+import { type Dm, decodeDm, encodeAck, encodeDm } from './codec.ts'
+import {
+  DM_IDLE_CLOSE_MS,
+  DM_IDLE_TIMEOUT_MS,
+  DM_PROTOCOL,
+  DM_TIMEOUT_MS,
+  MAX_INBOUND_STREAMS,
+  MAX_OUTBOUND_STREAMS,
+  MAX_UNACKED_BYTES
+} from './constants.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from './errors.ts'
 
 export interface DirectMessagesComponents {
@@ -16,6 +26,10 @@ export interface DirectMessagesComponents {
 export interface DirectMessagesInit {
   /** @default DM_TIMEOUT_MS */
   timeoutMs?: number
+  /** the sender closes a DM stream that carried nothing for this long. @default DM_IDLE_CLOSE_MS */
+  idleCloseMs?: number
+  /** the receiver drops a DM stream that carried nothing for this long. @default DM_IDLE_TIMEOUT_MS */
+  idleTimeoutMs?: number
   /** @default MAX_INBOUND_STREAMS */
   maxInboundStreams?: number
   /** @default MAX_OUTBOUND_STREAMS */
@@ -32,11 +46,19 @@ export interface DirectMessagesEvents {
   'protocol-error': CustomEvent<{ peer: PeerId; error: Error }>
 }
 
-/** `/p2pchat/dm/1.0.0`: one stream per message, one length-prefixed frame each way, the receiver acks. */
+/**
+ * `/p2pchat/dm/1.0.0`: length-prefixed DM frames from the dialer, each answered by an ack frame, in order.
+ * A sender keeps one stream per peer open while it has DMs to send (see channel.ts); the receiver serves
+ * a stream until the sender closes it. A stream carrying a single DM is the same protocol.
+ */
 export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> implements Startable {
   private readonly components: DirectMessagesComponents
   private readonly log: Logger
   private readonly timeoutMs: number
+  private readonly idleCloseMs: number
+  private readonly idleTimeoutMs: number
+  /** the open (or opening) DM stream to each peer, by PeerId */
+  private readonly channels = new Map<string, Promise<DmChannel>>()
   private readonly maxInboundStreams: number
   private readonly maxOutboundStreams: number
   private readonly runOnLimitedConnection: boolean
@@ -47,6 +69,8 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
     this.components = components
     this.log = components.logger.forComponent('p2pchat:dm')
     this.timeoutMs = init.timeoutMs ?? DM_TIMEOUT_MS
+    this.idleCloseMs = init.idleCloseMs ?? DM_IDLE_CLOSE_MS
+    this.idleTimeoutMs = init.idleTimeoutMs ?? DM_IDLE_TIMEOUT_MS
     this.maxInboundStreams = init.maxInboundStreams ?? MAX_INBOUND_STREAMS
     this.maxOutboundStreams = init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS
     this.runOnLimitedConnection = init.runOnLimitedConnection ?? true
@@ -64,63 +88,186 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
 
   async stop(): Promise<void> {
     await this.components.registrar.unhandle(DM_PROTOCOL)
+    const opening = [...this.channels.values()]
+    this.channels.clear()
+    const open = await Promise.allSettled(opening)
+    await Promise.all(open.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)))
   }
 
   /** Sends `dm` to `peer` and resolves once the peer acknowledged it. */
   async send(peer: PeerId, dm: Dm, options: AbortOptions = {}): Promise<void> {
     const frame = encodeDm(dm)
-    const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), ...(options.signal ? [options.signal] : [])])
-    let stream: Stream
-    try {
-      stream = await this.components.connectionManager.openStream(peer, DM_PROTOCOL, {
-        signal,
-        runOnLimitedConnection: this.runOnLimitedConnection
-      })
-    } catch (err) {
-      throw new DeliveryFailedError(`could not reach ${peer}: ${describe(err)}`)
-    }
-    let ack: Ack
-    try {
-      const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
-      await lp.write(frame, { signal })
-      ack = decodeAck(await lp.read({ signal }))
-      await stream.close({ signal })
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-      throw new DeliveryFailedError(`no acknowledgement from ${peer}: ${describe(err)}`)
-    }
+    const timeout = AbortSignal.timeout(this.timeoutMs)
+    const signal = AbortSignal.any([timeout, ...(options.signal ? [options.signal] : [])])
+    const channel = await this.channelTo(peer, signal)
+    const ack = await channel.exchange(dm.id, frame, signal, timeout)
     if (ack.status !== 'ok') {
       throw new DeliveryRefusedError(`${peer} refused the message${ack.reason ? `: ${ack.reason}` : ''}`)
     }
   }
 
+  /** The DM stream to `peer`, opened on first use and shared by every DM sent while it lasts. */
+  private async channelTo(peer: PeerId, signal: AbortSignal): Promise<DmChannel> {
+    const key = peer.toString()
+    // a second round only if the stream we waited for closed meanwhile
+    for (let attempt = 0; ; attempt++) {
+      let opening = this.channels.get(key)
+      if (opening == null) {
+        const forget = (): void => {
+          if (this.channels.get(key) === created) {
+            this.channels.delete(key)
+          }
+        }
+        const created: Promise<DmChannel> = this.openChannel(peer, forget)
+        // a failed open is reported to its callers; the next send tries again
+        created.catch(forget)
+        this.channels.set(key, created)
+        opening = created
+      }
+      let channel: DmChannel
+      try {
+        channel = await raceAbort(opening, signal)
+      } catch (err) {
+        throw new DeliveryFailedError(`could not reach ${peer}: ${describe(err)}`)
+      }
+      if (!channel.closed || attempt > 0) {
+        return channel
+      }
+      if (this.channels.get(key) === opening) {
+        this.channels.delete(key)
+      }
+    }
+  }
+
+  private async openChannel(peer: PeerId, onClosed: () => void): Promise<DmChannel> {
+    const stream = await this.components.connectionManager.openStream(peer, DM_PROTOCOL, {
+      // not any one caller's signal: the stream outlives the DM that opened it
+      signal: AbortSignal.timeout(this.timeoutMs),
+      runOnLimitedConnection: this.runOnLimitedConnection
+    })
+    return new DmChannel(stream, peer, {
+      maxUnackedBytes: MAX_UNACKED_BYTES,
+      idleCloseMs: this.idleCloseMs,
+      log: this.log,
+      onClosed
+    })
+  }
+
   private async handle(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer
-    const signal = AbortSignal.timeout(this.timeoutMs)
-    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+    const frames = frameStream(stream, MAX_FRAME_BYTES)
+    const counter = countBytesIn(stream)
     try {
       if (!this.accept(peer)) {
-        await lp.write(encodeAck({ id: '', status: 'refused', reason: 'not accepting messages from you' }), { signal })
+        const signal = AbortSignal.timeout(this.timeoutMs)
+        await frames.write(encodeAck({ id: '', status: 'refused', reason: 'not accepting messages from you' }), {
+          signal
+        })
         await stream.close({ signal })
         return
       }
-      const bytes = await lp.read({ signal })
-      let dm: Dm
-      try {
-        dm = decodeDm(bytes)
-      } catch (err) {
-        await lp.write(encodeAck({ id: '', status: 'invalid', reason: describe(err) }), { signal })
-        throw err
+      for (let served = 0; ; served++) {
+        // the first frame must come soon after the stream opens; later ones whenever the sender has more
+        const bytes = await this.nextFrame(frames, counter, served === 0 ? this.timeoutMs : this.idleTimeoutMs)
+        if (bytes == null) {
+          break
+        }
+        const signal = AbortSignal.timeout(this.timeoutMs)
+        let dm: Dm
+        try {
+          dm = decodeDm(bytes)
+        } catch (err) {
+          await frames.write(encodeAck({ id: '', status: 'invalid', reason: describe(err) }), { signal })
+          throw err
+        }
+        this.safeDispatchEvent('message', { detail: { from: peer, dm } })
+        await frames.write(encodeAck({ id: dm.id, status: 'ok', reason: '' }), { signal })
       }
-      this.safeDispatchEvent('message', { detail: { from: peer, dm } })
-      await lp.write(encodeAck({ id: dm.id, status: 'ok', reason: '' }), { signal })
-      await stream.close({ signal })
+      await stream.close({ signal: AbortSignal.timeout(this.timeoutMs) })
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err))
       this.log('DM stream from %p failed - %e', peer, error)
       stream.abort(error)
       this.safeDispatchEvent('protocol-error', { detail: { peer, error } })
+    } finally {
+      counter.stop()
     }
+  }
+
+  /**
+   * The next frame, or null when the sender closed the stream cleanly between frames after at least one.
+   * A stream that ends before its first frame, or inside a frame, is a protocol error.
+   */
+  private async nextFrame(
+    frames: FrameStream,
+    counter: ByteCounter,
+    timeoutMs: number
+  ): Promise<Uint8ArrayList | null> {
+    try {
+      const frame = await frames.read({ signal: AbortSignal.timeout(timeoutMs) })
+      counter.consumed += frame.byteLength + prefixLength(frame.byteLength)
+      return frame
+    } catch (err) {
+      if (counter.consumed > 0 && counter.received === counter.consumed && counter.ended()) {
+        return null
+      }
+      if (counter.consumed > 0 && counter.received === counter.consumed && isTimeout(err)) {
+        // an idle sender that never closed: not an attack, just let the stream go
+        this.log('closing an idle DM stream')
+        return null
+      }
+      throw err
+    }
+  }
+}
+
+interface ByteCounter {
+  received: number
+  consumed: number
+  ended: () => boolean
+  stop: () => void
+}
+
+/** Counts what arrives on `stream`, so a clean end between frames can be told from one inside a frame. */
+function countBytesIn(stream: Stream): ByteCounter {
+  const counter: ByteCounter = {
+    received: 0,
+    consumed: 0,
+    ended: () => stream.remoteWriteStatus !== 'writable',
+    stop: () => stream.removeEventListener('message', onMessage)
+  }
+  const onMessage = (evt: { data: { byteLength: number } }): void => {
+    counter.received += evt.data.byteLength
+  }
+  stream.addEventListener('message', onMessage)
+  return counter
+}
+
+/** Bytes of the varint length prefix in front of a frame of `length` bytes. */
+function prefixLength(length: number): number {
+  let bytes = 1
+  for (let v = length; v >= 0x80; v = Math.floor(v / 128)) {
+    bytes++
+  }
+  return bytes
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && err.name === 'TimeoutError'
+}
+
+/** `promise`, or a rejection with the signal's reason once it aborts. */
+async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  let onAbort: () => void = () => {}
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }
 

@@ -159,11 +159,53 @@ export async function spawnPeer(init: SpawnInit): Promise<PeerProcess> {
   return peer
 }
 
+/** What a one-shot p2pchat invocation printed, and how it ended. */
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+const oneShots = new Set<ChildProcess>()
+
+/**
+ * Runs `p2pchat <args>` to completion with stdin closed (so a `start` that should have failed still ends).
+ * `node` picks the Node binary, e.g. an old one; killed after `timeoutMs`, which shows as signal SIGKILL.
+ */
+export function runCli(
+  args: string[],
+  { node = process.execPath, timeoutMs = 20_000 }: { node?: string; timeoutMs?: number } = {}
+): Promise<CliResult> {
+  const child = spawn(node, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } })
+  oneShots.add(child)
+  child.stdin!.end()
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d
+  })
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d
+  })
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  return new Promise((resolve) => {
+    child.once('close', (code, signal) => {
+      clearTimeout(timer)
+      oneShots.delete(child)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
 /** Kills every peer still running and removes temp dirs; call from afterEach so failures clean up too. */
 export async function cleanup(): Promise<void> {
   const peers = [...live]
   for (const p of peers) {
     p.kill('SIGKILL')
+  }
+  for (const child of oneShots) {
+    child.kill('SIGKILL')
   }
   await Promise.all(peers.map((p) => p.exited))
   for (const dir of dirs) {

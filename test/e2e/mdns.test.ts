@@ -1,0 +1,101 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
+import {
+  createdNetnsCount,
+  createLan,
+  destroyAllNetns,
+  destroyLan,
+  type Lan,
+  leftoverNetns,
+  netnsUnsupported
+} from './netns.ts'
+
+// CI runs as root and must really run this; a developer without root may skip it.
+const unsupported = await netnsUnsupported()
+const inCi = process.env.CI === 'true'
+
+describe.skipIf(unsupported != null && !inCi)('three peers in three network namespaces, mDNS only', () => {
+  let lan: Lan | undefined
+
+  afterEach(async () => {
+    // processes first: a namespace with a process still in it would outlive its name
+    await cleanup()
+    if (lan != null) {
+      const done = lan
+      lan = undefined
+      await destroyLan(done)
+    }
+  })
+
+  afterAll(async () => {
+    await cleanup()
+    await destroyAllNetns()
+  })
+
+  it('find each other without --bootstrap and chat both ways', async () => {
+    if (unsupported != null) {
+      throw new Error(`the mDNS test cannot run: ${unsupported}`)
+    }
+    lan = await createLan(3)
+    const hosts = lan.hosts
+    const names = ['alice', 'bob', 'carol']
+    // mDNS on (no --no-mdns), no --bootstrap: discovery is the only way these peers can meet
+    const [alice, bob, carol] = await Promise.all(
+      hosts.map((h, i) => spawnPeer({ name: names[i], netns: h.ns, network: ['--listen', `/ip4/${h.ip}/tcp/0`] }))
+    )
+    const peers: PeerProcess[] = [alice, bob, carol]
+    peers.forEach((p, i) => {
+      expect(p.addrs.length).toBeGreaterThan(0)
+      expect(p.addrs.every((a) => a.startsWith(`/ip4/${hosts[i].ip}/tcp/`))).toBe(true)
+    })
+
+    await Promise.all(peers.map((p) => p.waitForUsers((users) => users.length === 3, 30_000)))
+    for (const p of peers) {
+      const users = await p.users()
+      expect(users.map((u) => u.name).sort()).toEqual(names)
+      expect(users.map((u) => u.peerId).sort()).toEqual(peers.map((q) => q.peerId).sort())
+    }
+
+    alice.send('hello from alice')
+    carol.send('hello from carol')
+    for (const [p, text, sender] of [
+      [bob, 'hello from alice', alice],
+      [carol, 'hello from alice', alice],
+      [alice, 'hello from carol', carol],
+      [bob, 'hello from carol', carol]
+    ] as const) {
+      const msg = await p.waitFor('message', (m) => m.text === text)
+      expect(msg.scope).toBe('lobby')
+      expect(msg.from).toEqual({ peerId: sender.peerId, name: sender.name })
+    }
+
+    bob.send('/msg carol psst from bob')
+    const dm = await carol.waitFor('message', (m) => m.text === 'psst from bob')
+    expect(dm.scope).toBe('dm')
+    expect(dm.from.peerId).toBe(bob.peerId)
+    const sent = await bob.waitFor('sent', (s) => s.text === 'psst from bob')
+    expect((await bob.waitFor('delivered', (d) => d.id === sent.id)).to.peerId).toBe(carol.peerId)
+
+    carol.send('/msg bob got it')
+    expect((await bob.waitFor('message', (m) => m.text === 'got it')).scope).toBe('dm')
+
+    // a broadcast after the DMs reaches alice, so the DMs would have too if they leaked
+    bob.send('done')
+    await alice.waitFor('message', (m) => m.text === 'done')
+    expect(JSON.stringify(alice.events)).not.toContain('psst from bob')
+    expect(JSON.stringify(alice.events)).not.toContain('got it')
+    for (const p of peers) {
+      expect(p.all('error')).toEqual([])
+    }
+  })
+
+  it('leaves no network namespace behind', async () => {
+    if (unsupported != null) {
+      throw new Error(`the mDNS test cannot run: ${unsupported}`)
+    }
+    // also covers the LAN of the test before, removed by afterEach
+    await destroyLan(await createLan(1))
+    expect(createdNetnsCount()).toBeGreaterThan(0)
+    expect(await leftoverNetns()).toEqual([])
+  })
+})
