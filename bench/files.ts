@@ -1,11 +1,12 @@
 /**
  * File transfer benchmark: a 1 GiB file sent between two p2pchat processes on loopback, against raw TCP
  * and a bare libp2p stream (same TCP + Noise + yamux) measured in the same run, with peak memory (VmHWM).
- * Run: npm run bench:files (P2PCHAT_BENCH_FILE_MB=<n> for another size). Temp files are removed.
+ * Run: npm run bench:files (P2PCHAT_BENCH_FILE_MB=<n> for another size, P2PCHAT_BENCH_ROUNDS=<n> rounds).
+ * Temp files are removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -88,6 +89,7 @@ async function baseline(name: string, receiverRole: string, senderRole: string, 
 }
 
 async function p2pchat(path: string, size: number, work: string): Promise<Result & { hashSeconds: number }> {
+  mkdirSync(work, { recursive: true })
   const peer = (name: string, extra: string[]): Child =>
     start([
       BIN,
@@ -130,6 +132,7 @@ async function p2pchat(path: string, size: number, work: string): Promise<Result
     p.proc.stdin!.end('/quit\n')
   }
   await Promise.all([exited(alice), exited(bob)])
+  rmSync(work, { recursive: true, force: true })
   return result
 }
 
@@ -150,18 +153,35 @@ async function main(): Promise<void> {
   try {
     const path = join(work, 'payload.bin')
     await randomFile(path, size)
-    const tcp = await baseline('raw TCP (memory to memory)', 'tcp-receiver', 'tcp-sender', size)
-    const bare = await baseline('bare libp2p stream (memory to memory)', 'libp2p-receiver', 'libp2p-sender', size)
-    const ours = await p2pchat(path, size, work)
+    // interleaved rounds, best of each: on a shared machine the best run is the least disturbed one
+    const rounds = Number(process.env.P2PCHAT_BENCH_ROUNDS ?? 3)
+    const runs: Record<'tcp' | 'bare' | 'ours', Result[]> = { tcp: [], bare: [], ours: [] }
+    let hashSeconds = Number.POSITIVE_INFINITY
+    for (let round = 0; round < rounds; round++) {
+      runs.tcp.push(await baseline('raw TCP (memory to memory)', 'tcp-receiver', 'tcp-sender', size))
+      runs.bare.push(await baseline('bare libp2p stream (memory to memory)', 'libp2p-receiver', 'libp2p-sender', size))
+      const ours = await p2pchat(path, size, join(work, `round-${round}`))
+      hashSeconds = Math.min(hashSeconds, ours.hashSeconds)
+      runs.ours.push(ours)
+    }
+    const best = (results: Result[]): Result => ({
+      ...results.reduce((a, b) => (b.mbPerSecond > a.mbPerSecond ? b : a)),
+      receiverPeakRss: Math.max(...results.map((r) => r.receiverPeakRss)),
+      senderPeakRss: Math.max(...results.map((r) => r.senderPeakRss ?? 0)) || undefined
+    })
+    const [tcp, bare, ours] = [best(runs.tcp), best(runs.bare), best(runs.ours)]
     const mib = (n: number): string => `${(n / MB).toFixed(0)} MiB`
-    process.stdout.write(`file transfer benchmark, ${size / MB} MiB over loopback\n`)
+    process.stdout.write(`file transfer benchmark, ${size / MB} MiB over loopback, best of ${rounds} rounds\n`)
     for (const r of [tcp, bare, ours]) {
       const rss = `receiver peak RSS ${mib(r.receiverPeakRss)}${r.senderPeakRss ? `, sender ${mib(r.senderPeakRss)}` : ''}`
       process.stdout.write(
         `  ${r.name.padEnd(52)} ${r.mbPerSecond.toFixed(0).padStart(5)} MiB/s  ${r.seconds.toFixed(2)} s  ${rss}\n`
       )
     }
-    process.stdout.write(`  hashing before the offer: ${ours.hashSeconds.toFixed(2)} s\n`)
+    process.stdout.write(
+      `  all rounds, MiB/s: ${(['tcp', 'bare', 'ours'] as const).map((k) => `${k} ${runs[k].map((r) => r.mbPerSecond.toFixed(0)).join('/')}`).join(', ')}\n`
+    )
+    process.stdout.write(`  hashing before the offer: ${hashSeconds.toFixed(2)} s\n`)
     process.stdout.write(
       `  p2pchat vs bare libp2p: ${((ours.mbPerSecond / bare.mbPerSecond) * 100).toFixed(0)}% (aim >= 80%), vs raw TCP: ${((ours.mbPerSecond / tcp.mbPerSecond) * 100).toFixed(0)}%\n`
     )
