@@ -16,6 +16,12 @@ function report(result: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 
+/** CPU time (user + system) this process has used, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
 /** This process's peak resident memory so far. */
 function peakRss(): number {
   const status = readFileSync('/proc/self/status', 'utf8')
@@ -27,12 +33,16 @@ export async function tcpReceiver(): Promise<void> {
   const server = createServer((socket) => {
     let bytes = 0
     let started = 0
+    let cpuAtStart = 0
     socket.on('data', (d: Buffer) => {
-      started ||= performance.now()
+      if (started === 0) {
+        started = performance.now()
+        cpuAtStart = cpuMs()
+      }
       bytes += d.byteLength
     })
     socket.on('end', () => {
-      report({ bytes, ms: performance.now() - started, peakRss: peakRss() })
+      report({ bytes, ms: performance.now() - started, peakRss: peakRss(), cpuMs: cpuMs() - cpuAtStart })
       server.close()
     })
   })
@@ -46,6 +56,7 @@ export async function tcpReceiver(): Promise<void> {
 export async function tcpSender(port: number, size: number): Promise<void> {
   const socket = connect(port, '127.0.0.1')
   await new Promise((resolve) => socket.once('connect', resolve))
+  const cpuAtStart = cpuMs()
   const block = Buffer.alloc(BLOCK, 7)
   for (let sent = 0; sent < size; sent += BLOCK) {
     if (!socket.write(block.subarray(0, Math.min(BLOCK, size - sent)))) {
@@ -54,6 +65,7 @@ export async function tcpSender(port: number, size: number): Promise<void> {
   }
   socket.end()
   await new Promise((resolve) => socket.once('close', resolve))
+  report({ cpuMs: cpuMs() - cpuAtStart })
 }
 
 async function bareNode(listen: string[]): Promise<Libp2p> {
@@ -73,11 +85,15 @@ export async function libp2pReceiver(): Promise<void> {
     async (stream) => {
       let bytes = 0
       let started = 0
+      let cpuAtStart = 0
       for await (const chunk of stream) {
-        started ||= performance.now()
+        if (started === 0) {
+          started = performance.now()
+          cpuAtStart = cpuMs()
+        }
         bytes += chunk.byteLength
       }
-      report({ bytes, ms: performance.now() - started, peakRss: peakRss() })
+      report({ bytes, ms: performance.now() - started, peakRss: peakRss(), cpuMs: cpuMs() - cpuAtStart })
       await stream.close()
       setTimeout(() => void node.stop(), 100)
     },
@@ -90,6 +106,7 @@ export async function libp2pReceiver(): Promise<void> {
 export async function libp2pSender(addr: string, size: number): Promise<void> {
   const node = await bareNode([])
   const stream = await node.dialProtocol(multiaddr(addr), BENCH_PROTOCOL)
+  const cpuAtStart = cpuMs()
   const block = new Uint8Array(BLOCK).fill(7)
   for (let sent = 0; sent < size; sent += BLOCK) {
     // send() and a wait for 'drain', as the file protocol does (see protocols/file/stream-io.ts)
@@ -100,5 +117,6 @@ export async function libp2pSender(addr: string, size: number): Promise<void> {
   for await (const _ of stream) {
     // the receiver sends nothing; this ends when it closes its side
   }
+  report({ cpuMs: cpuMs() - cpuAtStart })
   await node.stop()
 }

@@ -29,6 +29,9 @@ export const PARTIAL_DIR = '.p2pchat-partial'
 /** Unanswered offers one peer may have pending with us, so nobody can flood our list. */
 export const MAX_PENDING_OFFERS_PER_PEER = 32
 
+/** How often a receiver tries to tell the sender that the file arrived intact. */
+const CONFIRM_ATTEMPTS = 5
+
 export interface DownloadsInit {
   /** largest file we take */
   maxFileSize: number
@@ -218,9 +221,20 @@ export class Downloads {
     await this.book.store.removeHashes(rec.id)
     await removeIfEmpty(dirname(part))
     await this.book.apply(rec, 'complete', { savedAs, bytes: rec.size })
-    void this.service
-      .request(peerIdFromString(rec.peerId), { kind: 'complete', id: rec.id, reason: rec.sha256 })
-      .catch((err: unknown) => this.book.log('could not confirm %s to the sender - %e', rec.id, err))
+    void this.confirm(rec)
+  }
+
+  /** Tells the sender the file arrived intact, so it can report `done` too; a few tries, then it is its loss. */
+  private async confirm(rec: TransferRecord): Promise<void> {
+    for (let attempt = 0; attempt < CONFIRM_ATTEMPTS && !this.shutdown.aborted; attempt++) {
+      try {
+        await this.service.request(peerIdFromString(rec.peerId), { kind: 'complete', id: rec.id, reason: rec.sha256 })
+        return
+      } catch (err) {
+        this.book.log('could not confirm %s to the sender - %e', rec.id, err)
+        await this.pause(rec, backoffDelay(attempt, this.init.retryBaseMs ?? 1000), this.shutdown)
+      }
+    }
   }
 
   /** A fatal error: nothing half-written stays behind; cancelled or expired ones get that state, others fail. */
