@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { connect, createServer } from 'node:net'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { READ_BLOCK_BYTES } from '../protocols/file/constants.ts'
 import { send } from '../protocols/file/stream-io.ts'
 
 /** Child-process roles of the file benchmark's baselines; each prints one JSON line with its result. */
@@ -77,8 +79,12 @@ async function bareNode(listen: string[]): Promise<Libp2p> {
   })
 }
 
-/** Bare libp2p receiver (TCP + Noise + yamux, as p2pchat uses): counts a stream's bytes. */
-export async function libp2pReceiver(): Promise<void> {
+/**
+ * Bare libp2p receiver (TCP + Noise + yamux, as p2pchat uses): counts a stream's bytes, and with `saveTo` also
+ * writes them to that file, awaiting each write, as any file transfer must.
+ */
+export async function libp2pReceiver(saveTo?: string): Promise<void> {
+  const file = saveTo == null ? undefined : await open(saveTo, 'w')
   const node = await bareNode(['/ip4/127.0.0.1/tcp/0'])
   await node.handle(
     BENCH_PROTOCOL,
@@ -91,8 +97,12 @@ export async function libp2pReceiver(): Promise<void> {
           started = performance.now()
           cpuAtStart = cpuMs()
         }
+        if (file != null) {
+          await file.writev(chunk instanceof Uint8Array ? [chunk] : [...chunk], bytes)
+        }
         bytes += chunk.byteLength
       }
+      await file?.close()
       report({ bytes, ms: performance.now() - started, peakRss: peakRss(), cpuMs: cpuMs() - cpuAtStart })
       await stream.close()
       setTimeout(() => void node.stop(), 100)
@@ -102,16 +112,25 @@ export async function libp2pReceiver(): Promise<void> {
   report({ addr: node.getMultiaddrs()[0].toString() })
 }
 
-/** Bare libp2p sender: one stream, `size` bytes, send() and onDrain(). */
-export async function libp2pSender(addr: string, size: number): Promise<void> {
+/** Bare libp2p sender: one stream, `size` bytes from memory, or read from `readFrom` in 1 MiB blocks. */
+export async function libp2pSender(addr: string, size: number, readFrom?: string): Promise<void> {
   const node = await bareNode([])
   const stream = await node.dialProtocol(multiaddr(addr), BENCH_PROTOCOL)
   const cpuAtStart = cpuMs()
   const block = new Uint8Array(BLOCK).fill(7)
-  for (let sent = 0; sent < size; sent += BLOCK) {
+  const file = readFrom == null ? undefined : await open(readFrom, 'r')
+  for (let sent = 0; sent < size; ) {
+    let data = block.subarray(0, Math.min(BLOCK, size - sent))
+    if (file != null) {
+      const buf = Buffer.allocUnsafe(Math.min(READ_BLOCK_BYTES, size - sent))
+      const { bytesRead } = await file.read(buf, 0, buf.byteLength, sent)
+      data = buf.subarray(0, bytesRead)
+    }
     // send() and a wait for 'drain', as the file protocol does (see protocols/file/stream-io.ts)
-    await send(stream, block.subarray(0, Math.min(BLOCK, size - sent)))
+    await send(stream, data)
+    sent += data.byteLength
   }
+  await file?.close()
   await stream.close()
   // stopping now would drop what yamux still holds for lack of window: wait for the receiver to finish
   for await (const _ of stream) {

@@ -210,13 +210,13 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
    * Offers the file at `path` to the user meant by `to`. Throws if the user or the file is not there;
    * what happens after that (hashing, offer, refusal) arrives as `transfer` events.
    */
-  async sendFile(to: string, path: string): Promise<TransferInfo> {
+  async sendFile(to: string, path: string, options: AbortOptions = {}): Promise<TransferInfo> {
     this.assertRunning()
     const user = this.resolve(to)
     if (user.peerId === this.peerId.toString()) {
       throw new SelfMessageError('that is you')
     }
-    return this.transfers.send(user.peerId, user.name, path)
+    return this.transfers.send(user.peerId, user.name, path, options)
   }
 
   /** Accepts an offer by id prefix, into `dir` or the download folder. */

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { Libp2pEvents, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { AbortOptions, Libp2pEvents, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_OFFER_TTL_MS, MAX_OFFER_TTL_MS } from '../../protocols/file/constants.ts'
 import { InvalidTransferStateError, OfferExpiredError, TransferInterruptedError } from '../../protocols/file/errors.ts'
@@ -129,9 +129,9 @@ export class TransferManager {
   }
 
   /** Offers a file to a peer. Throws only if the file cannot be read; later failures show in the transfer's state. */
-  async send(peerId: string, peerName: string, path: string): Promise<TransferInfo> {
+  async send(peerId: string, peerName: string, path: string, options: AbortOptions = {}): Promise<TransferInfo> {
     const file = await this.uploads.check(path)
-    return this.book.info(await this.uploads.offer(peerId, peerName, file))
+    return this.book.info(await this.uploads.offer(peerId, peerName, file, options))
   }
 
   /** Accepts an offer (or retries a failed download) into `dir`. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
+import type { AbortOptions } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { chooseChunkSize } from '../../protocols/file/chunks.ts'
 import type { Response } from '../../protocols/file/codec.ts'
@@ -54,7 +55,8 @@ export class Uploads {
   async offer(
     peerId: string,
     peerName: string,
-    file: { path: string; size: number; mtimeMs: number }
+    file: { path: string; size: number; mtimeMs: number },
+    options: AbortOptions = {}
   ): Promise<TransferRecord> {
     const now = Date.now()
     const chunkSize = chooseChunkSize(file.size)
@@ -78,7 +80,7 @@ export class Uploads {
     await this.book.add(rec)
     const controller = new AbortController()
     this.running.set(rec.id, controller)
-    const signal = AbortSignal.any([controller.signal, this.shutdown])
+    const signal = AbortSignal.any([controller.signal, this.shutdown, ...(options.signal ? [options.signal] : [])])
     try {
       const digest = await hashFile(file.path, file.size, chunkSize, {
         signal,
@@ -108,7 +110,7 @@ export class Uploads {
       // the lifetime counts from when the peer has the offer
       await this.book.apply(rec, 'offer', { expiresAt: Date.now() + this.init.offerTtlMs })
     } catch (err) {
-      if (!signal.aborted) {
+      if (!controller.signal.aborted && !this.shutdown.aborted) {
         await this.book.fail(rec, err)
       }
     } finally {
