@@ -20,3 +20,12 @@ export function nameArg(value: string): string {
     throw new InvalidArgumentError(err instanceof Error ? err.message : String(err))
   }
 }
+
+/** commander argParser for --relay: a multiaddr that names the relay's PeerId. */
+export function collectRelayAddr(value: string, previous: string[] = []): string[] {
+  const all = collectMultiaddr(value, previous)
+  if (!/\/p2p\/[^/]+$/.test(value)) {
+    throw new InvalidArgumentError(`'${value}' must end in /p2p/<relay PeerId> (the relay prints its full addresses)`)
+  }
+  return all
+}

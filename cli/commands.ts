@@ -1,3 +1,4 @@
+import { ADMIN_HELP, parseAdminLine } from './admin-command.ts'
 import { parseTransferCommand, TRANSFER_HELP, type TransferCommand } from './transfer-commands.ts'
 
 /** What one line of user input asks for. Parsing is pure: the session decides what to do with it. */
@@ -6,6 +7,7 @@ export type Command =
   | { type: 'broadcast'; text: string }
   | { type: 'users' }
   | { type: 'msg'; to: string; text: string }
+  | { type: 'admin'; command: string; args: string[] }
   | { type: 'help' }
   | { type: 'quit' }
   | { type: 'none' }
@@ -17,6 +19,8 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ['/users', 'list who is online'],
   ['/msg <name|peerId> <text>', 'send a direct message that only that user receives'],
   ...TRANSFER_HELP,
+  ['/admin <command>', 'run a command on your relay, if you are one of its admins (/admin help)'],
+  ...ADMIN_HELP,
   ['/help', 'show this help'],
   ['/quit', 'leave the chat (also Ctrl-C or end of input)']
 ]
@@ -47,6 +51,12 @@ export function parseCommand(line: string): Command {
         return { type: 'invalid', code: 'USAGE', message: 'usage: /msg <name|peerId> <text>' }
       }
       return { type: 'msg', to: args[1], text: args[2] }
+    }
+    case 'admin': {
+      const admin = parseAdminLine(rest)
+      return admin.ok
+        ? { type: 'admin', command: admin.command, args: admin.args }
+        : { type: 'invalid', code: 'USAGE', message: admin.message }
     }
     case 'help':
     case '?':

@@ -1,5 +1,6 @@
 import type { ChatNode } from '../node/chat-node.ts'
 import { errorCode } from '../node/errors.ts'
+import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
 import { type Command, HELP } from './commands.ts'
 import { type OutputEvent, ref } from './output.ts'
 import { progressEvent, transferStateEvents, transferView } from './transfer-output.ts'
@@ -68,6 +69,15 @@ export class ChatController {
     on('transfer-progress', ({ detail }) => {
       this.emit(progressEvent(detail))
     })
+    on('relay', ({ detail }) => {
+      this.emit(relayOutput(detail))
+    })
+    on('notice', ({ detail }) => {
+      const out = noticeOutput(detail, this.node.peerId.toString())
+      if (out != null) {
+        this.emit(out)
+      }
+    })
   }
 
   ready(): OutputEvent {
@@ -115,6 +125,11 @@ export class ChatController {
         return undefined
       case 'transfers':
         this.emit({ type: 'transfers', transfers: this.node.listTransfers().map(transferView) })
+        return undefined
+      case 'admin':
+        this.track(
+          this.node.admin(command.command, command.args).then((reply) => this.emit(adminOutput(command.command, reply)))
+        )
         return undefined
     }
   }

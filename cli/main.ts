@@ -5,10 +5,11 @@ import { ChatNode } from '../node/chat-node.ts'
 import { defaultDataDir, ensureDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
-import { collectMultiaddr, nameArg } from './args.ts'
+import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
+import { registerRelayCommands } from './relay-command.ts'
 import { durationArg, sizeArg } from './transfer-args.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
@@ -20,6 +21,7 @@ interface StartOptions {
   dataDir?: string
   listen?: string[]
   bootstrap?: string[]
+  relay?: string[]
   mdns: boolean
   json?: boolean
   downloadDir?: string
@@ -51,6 +53,7 @@ async function startNode(name: string, opts: StartOptions): Promise<ChatNode> {
     dataDir: opts.dataDir ?? defaultDataDir(),
     listen: opts.listen,
     bootstrap: opts.bootstrap,
+    relays: opts.relay,
     mdns: opts.mdns,
     transfers: {
       downloadDir: opts.downloadDir,
@@ -135,6 +138,11 @@ function program(json: boolean): Command {
       collectMultiaddr
     )
     .option('-b, --bootstrap <multiaddr>', 'peer to connect to and stay connected with, repeatable', collectMultiaddr)
+    .option(
+      '-r, --relay <multiaddr>',
+      'relay to stay reachable through, ending in /p2p/<relay PeerId>; repeatable',
+      collectRelayAddr
+    )
     .option('--no-mdns', 'do not look for peers on the LAN')
     .option('--json', 'machine-readable events, one JSON object per line')
     .option('--download-dir <dir>', 'where accepted files are saved (default ~/Downloads)')
@@ -156,6 +164,7 @@ function program(json: boolean): Command {
     .exitOverride()
     .action(showId)
 
+  registerRelayCommands(cli)
   return cli
 }
 

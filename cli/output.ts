@@ -1,4 +1,12 @@
 import type { User } from '../node/users.ts'
+import {
+  type AdminOutput,
+  adminText,
+  type NoticeOutput,
+  noticeText,
+  type RelayOutput,
+  relayText
+} from './admin-command.ts'
 import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
 interface PeerRef {
@@ -19,6 +27,9 @@ export type OutputEvent =
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
   | { type: 'error'; code: string; message: string; transfer?: string }
   | TransferOutputEvent
+  | AdminOutput
+  | RelayOutput
+  | NoticeOutput
 
 /** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
 export type DisplayNames = (peerId: string, fallback: string) => string
@@ -85,5 +96,11 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'done':
     case 'transfers':
       return transferTextLine(event, names, sanitize)
+    case 'admin':
+      return adminText(event)
+    case 'relay':
+      return relayText(event)
+    case 'notice':
+      return noticeText(event, (peerId) => names(peerId, peerId))
   }
 }

@@ -53,8 +53,11 @@ export class AutoDialer {
   }
 
   private onDiscovery(evt: CustomEvent<PeerInfo>): void {
-    const { id, multiaddrs } = evt.detail
-    if (id.equals(this.node.peerId) || this.node.getConnections(id).length > 0) {
+    const { id } = evt.detail
+    // Peers reachable only through a relay are dialed when there is something to send (a DM), not on sight:
+    // dialing every one of them would open a relayed connection between each pair of the relay's users.
+    const multiaddrs = evt.detail.multiaddrs.filter((ma) => !ma.toString().includes('/p2p-circuit'))
+    if (id.equals(this.node.peerId) || multiaddrs.length === 0 || this.node.getConnections(id).length > 0) {
       return
     }
     void this.dialPeer(id, multiaddrs)
@@ -71,10 +74,12 @@ export class AutoDialer {
   private async dialPeer(id: PeerId, addrs: Multiaddr[]): Promise<void> {
     const key = id.toString()
     try {
-      if (addrs.length > 0) {
-        await this.node.peerStore.merge(id, { multiaddrs: addrs })
-      }
-      await this.node.dial(id, { signal: this.signal() })
+      await this.node.peerStore.merge(id, { multiaddrs: addrs })
+      // the direct addresses only: dialing by PeerId would fall back to relay addresses the peer store also knows
+      const direct = addrs.map((ma) =>
+        ma.getComponents().some((c) => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${id}`)
+      )
+      await this.node.dial(direct, { signal: this.signal() })
       this.attempts.delete(key)
     } catch (err) {
       if (this.shutdown.signal.aborted) {

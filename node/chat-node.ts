@@ -3,6 +3,7 @@ import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { AdminReply } from '../protocols/admin/index.ts'
 import { validateName } from '../protocols/common/names.ts'
 import { validateText } from '../protocols/common/text.ts'
 import type { DirectMessages } from '../protocols/dm/dm.ts'
@@ -14,6 +15,7 @@ import { errorCode, NotStartedError, SelfMessageError, UnknownUserError } from '
 import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
+import type { RelayClient, RelayStatus } from './relay-client.ts'
 import { ChatStore } from './store.ts'
 import type { TransferInfo } from './transfers/book.ts'
 import { TransferManager, type TransferManagerInit } from './transfers/manager.ts'
@@ -34,6 +36,8 @@ export interface ChatNodeInit {
   presence?: { heartbeatIntervalMs?: number; ttlMs?: number }
   /** file transfer settings: download folder, size limit, offer lifetime */
   transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
+  /** relays to stay reachable through, multiaddrs ending in /p2p/<relay PeerId> */
+  relays?: string[]
 }
 
 /** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
@@ -44,6 +48,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly lobby: LobbyService
   private readonly presence: PresenceService
   private readonly dms: DirectMessages
+  private readonly relayClient: RelayClient
   private readonly dialer: AutoDialer
   /** file transfers: offers, downloads, uploads */
   readonly transfers: TransferManager
@@ -64,6 +69,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.lobby = libp2p.services.lobby
     this.presence = libp2p.services.presence
     this.dms = libp2p.services.dm
+    this.relayClient = libp2p.services.relayClient
     this.dialer = new AutoDialer(libp2p, { bootstrap })
     this.transfers = new TransferManager(transfers, {
       service: libp2p.services.file,
@@ -88,7 +94,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
         privateKey,
         listen,
         mdns: init.mdns ?? true,
-        presence: { name, ...init.presence }
+        presence: { name, ...init.presence },
+        relays: init.relays
       })
       const node = new ChatNode(name, libp2p, store, bootstrap, {
         ...init.transfers,
@@ -194,6 +201,17 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return { id: dm.id, to: user }
   }
 
+  /** How each relay we use is doing. */
+  relays(): RelayStatus[] {
+    return this.relayClient.status()
+  }
+
+  /** Runs an admin command on our first relay (or the one named); refusals throw AdminRefusedError with the relay's code. */
+  async admin(command: string, args: string[], options: AbortOptions & { relay?: string } = {}): Promise<AdminReply> {
+    this.assertRunning()
+    return this.relayClient.admin(command, args, options)
+  }
+
   /** Stored messages of the lobby or of a DM conversation (by PeerId), oldest first. */
   async history(conversation: string, limit = 50): Promise<ChatMessage[]> {
     const stored = await this.store.history(conversation, limit)
@@ -296,6 +314,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
         this.userCache = undefined
       })
     }
+    this.relayClient.addEventListener('status', (evt) => {
+      this.safeDispatchEvent('relay', { detail: evt.detail })
+    })
+    this.relayClient.addEventListener('notice', (evt) => {
+      this.safeDispatchEvent('notice', { detail: evt.detail })
+    })
     this.presence.addEventListener('join', (evt) => {
       const user = this.userFor(evt.detail.peerId, evt.detail.name)
       void this.store.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})

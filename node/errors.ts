@@ -1,3 +1,4 @@
+import { AdminRefusedError } from '../protocols/admin/errors.ts'
 import {
   EmptyMessageError,
   InvalidMessageError,
@@ -64,12 +65,21 @@ const CODES: Record<string, string> = {
   [EmptyMessageError.name]: 'EMPTY_MESSAGE',
   [InvalidMessageError.name]: 'PROTOCOL_ERROR',
   ...TRANSFER_ERROR_CODES,
+  NoRelayError: 'NO_RELAY',
+  ConfigError: 'INVALID_CONFIG',
+  NoUsableStateError: 'NO_USABLE_STATE',
+  RelayExistsError: 'RELAY_EXISTS',
+  RelayNotRunningError: 'RELAY_NOT_RUNNING',
   AbortError: 'ABORTED',
   TimeoutError: 'TIMEOUT'
 }
 
 /** The JSON error code for any error; unknown ones are INTERNAL. */
 export function errorCode(err: unknown): string {
+  if (err instanceof AdminRefusedError) {
+    // the relay's own code (NOT_ADMIN, REPLAYED, ...) says more than the class
+    return err.code
+  }
   // own keys only: an error named 'constructor' or 'toString' must not pick up Object.prototype members
   return err instanceof Error && Object.hasOwn(CODES, err.name) ? CODES[err.name] : 'INTERNAL'
 }

@@ -1,3 +1,4 @@
+import type { RelayNoticeEvent, RelayStatus } from './relay-client.ts'
 import type { TransferEvents } from './transfers/book.ts'
 import type { User } from './users.ts'
 
@@ -43,4 +44,8 @@ export interface ChatEvents {
   transfer: TransferEvents['transfer']
   /** a moving transfer's progress, a few times a second */
   'transfer-progress': TransferEvents['transfer-progress']
+  /** a relay we use granted, lost or refused us a slot */
+  relay: CustomEvent<RelayStatus>
+  /** something one of our relays told us (announcement, message from its admins, kick, shutdown) */
+  notice: CustomEvent<RelayNoticeEvent>
 }

@@ -1,5 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
@@ -8,13 +9,16 @@ import { mdns } from '@libp2p/mdns'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
+import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
+import { type RelayClient, relayClient } from './relay-client.ts'
 
 export type ChatServices = {
   identify: Identify
@@ -24,6 +28,8 @@ export type ChatServices = {
   presence: PresenceService
   dm: DirectMessages
   file: FileTransfer
+  notices: NoticeService
+  relayClient: RelayClient
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -35,15 +41,21 @@ export interface AssembleInit {
   presence: PresenceInit
   /** file transfer options (e.g. an `accept` predicate for blocking) */
   file?: FileTransferInit
+  /** relay multiaddrs (ending in /p2p/<PeerId>) to stay reachable through */
+  relays?: string[]
 }
 
-/** TCP + Noise + yamux, gossipsub for broadcast and presence, mDNS for the LAN. Created stopped. */
+/**
+ * TCP (and WebSockets, to reach relays that only offer that) + Noise + yamux, gossipsub for broadcast and presence,
+ * mDNS for the LAN, circuit relay to reach and be reached through relays. Created stopped.
+ */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
-    transports: [tcp()],
+    // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
+    transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns({ interval: 10_000 })] : [],
@@ -63,7 +75,9 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       lobby: lobby(),
       presence: presence(init.presence),
       dm: directMessages(),
-      file: fileTransfer(init.file)
+      file: fileTransfer(init.file),
+      notices: notices(),
+      relayClient: relayClient({ relays: init.relays })
     }
   })
 }

@@ -28,6 +28,8 @@ export async function runTui(init: TuiInit): Promise<void> {
   process.on('SIGTERM', hold)
   const app = render(<App name={init.name} connect={connect} signal={init.signal} />, {
     alternateScreen: true,
+    // we only get here with a terminal on both ends; ink would otherwise go non-interactive whenever CI is set
+    interactive: true,
     // Ctrl-C is a key like any other here: it leaves gracefully instead of killing the process
     exitOnCtrlC: false
   })

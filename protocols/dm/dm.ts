@@ -4,6 +4,7 @@ import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { type FrameStream, frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
+import { openStreamReusing } from '../common/streams.ts'
 import { DmChannel } from './channel.ts'
 import { type Dm, decodeDm, encodeAck, encodeDm } from './codec.ts'
 import {
@@ -140,7 +141,8 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
   }
 
   private async openChannel(peer: PeerId, onClosed: () => void): Promise<DmChannel> {
-    const stream = await this.components.connectionManager.openStream(peer, DM_PROTOCOL, {
+    // a relayed (limited) connection is reused: libp2p would dial a second relayed connection instead
+    const stream = await openStreamReusing(this.components.connectionManager, peer, DM_PROTOCOL, {
       // not any one caller's signal: the stream outlives the DM that opened it
       signal: AbortSignal.timeout(this.timeoutMs),
       runOnLimitedConnection: this.runOnLimitedConnection

@@ -55,6 +55,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private replyTimer?: ReturnType<typeof setTimeout>
   private readonly disconnectChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly shutdown = new AbortController()
+  /** the addresses in our last announcement, to notice when they change */
+  private announcedAddrs = ''
+  private addrTimer?: ReturnType<typeof setTimeout>
 
   constructor(components: PresenceComponents, init: PresenceInit) {
     super()
@@ -67,6 +70,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.onMessage = this.onMessage.bind(this)
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
+    this.onSelfUpdate = this.onSelfUpdate.bind(this)
   }
 
   start(): void {
@@ -75,6 +79,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     pubsub.addEventListener('message', this.onMessage)
     pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     events.addEventListener('peer:disconnect', this.onPeerDisconnect)
+    events.addEventListener('self:peer:update', this.onSelfUpdate)
   }
 
   /** Gossipsub is running once every service has started, so only now can we announce ourselves. */
@@ -92,6 +97,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.shutdown.abort()
     clearInterval(this.heartbeat)
     clearTimeout(this.replyTimer)
+    clearTimeout(this.addrTimer)
     for (const timer of this.disconnectChecks.values()) {
       clearTimeout(timer)
     }
@@ -105,6 +111,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    events.removeEventListener('self:peer:update', this.onSelfUpdate)
     pubsub.topicValidators.delete(PRESENCE_TOPIC)
   }
 
@@ -113,14 +120,37 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     return this.directory.list()
   }
 
+  /** Drops a peer that someone we trust (our relay) saw leave; its next announcement brings it back. */
+  forget(peerId: string): void {
+    const change = this.directory.remove(peerId)
+    if (change != null) {
+      this.applyAll([change])
+    }
+  }
+
   private async announce(kind: PresenceKind): Promise<void> {
     const addrs = this.components.addressManager.getAddresses().map((ma) => ma.bytes)
+    this.announcedAddrs = addrKey(addrs)
     const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs })
     try {
       await this.components.pubsub.publish(PRESENCE_TOPIC, data)
     } catch (err) {
       this.log.error('could not announce %s - %e', kind, err)
     }
+  }
+
+  /** A new way to reach us (a relay slot granted or lost) is announced at once, not at the next heartbeat. */
+  private onSelfUpdate(): void {
+    if (this.heartbeat == null || this.addrTimer != null || this.shutdown.signal.aborted) {
+      return
+    }
+    this.addrTimer = setTimeout(() => {
+      this.addrTimer = undefined
+      const current = addrKey(this.components.addressManager.getAddresses().map((ma) => ma.bytes))
+      if (current !== this.announcedAddrs && !this.shutdown.signal.aborted) {
+        void this.announce('alive')
+      }
+    }, ADDR_CHANGE_DELAY_MS)
   }
 
   /** Answer after a random delay, and only once for a burst of newcomers. */
@@ -235,6 +265,16 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private safeDispatch<K extends keyof PresenceEvents>(type: K, detail: PresenceEvents[K]['detail']): void {
     this.safeDispatchEvent(type, { detail })
   }
+}
+
+/** Address updates often come in bursts (one per relay address); announce once they settle. */
+const ADDR_CHANGE_DELAY_MS = 100
+
+function addrKey(addrs: Uint8Array[]): string {
+  return addrs
+    .map((a) => Buffer.from(a).toString('hex'))
+    .sort()
+    .join(',')
 }
 
 /** Gossipsub validator: reject (and do not forward) what does not decode, so junk dies at the first hop. */

@@ -1,0 +1,181 @@
+import { dirname, join } from 'node:path'
+import { type Command, InvalidArgumentError } from 'commander'
+import { defaultDataDir } from '../node/data-dir.ts'
+import { errorCode } from '../node/errors.ts'
+import { initRelay } from '../relay/init.ts'
+import { runLocalAdmin } from '../relay/local-admin.ts'
+import { RelayServer } from '../relay/relay-server.ts'
+import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
+import { collectMultiaddr } from './args.ts'
+
+const EXIT_FAILURE = 1
+const EXIT_USAGE = 2
+
+/** Where a relay lives unless --data-dir says otherwise: next to the client's folder, never inside it. */
+function defaultRelayDir(): string {
+  return join(dirname(defaultDataDir()), 'p2pchat-relay')
+}
+
+function out(json: boolean, event: Record<string, unknown>, text: string): void {
+  process.stdout.write(`${json ? JSON.stringify(event) : text}\n`)
+}
+
+function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FAILURE): void {
+  const message = err instanceof Error ? err.message : String(err)
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
+  } else {
+    process.stderr.write(`p2pchat relay: ${message}\n`)
+  }
+  process.exitCode = exit
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  if (value.trim().length === 0) {
+    throw new InvalidArgumentError('must not be empty')
+  }
+  return [...previous, value]
+}
+
+interface InitOptions {
+  dataDir?: string
+  name: string
+  description?: string
+  admin?: string[]
+  listen?: string[]
+  json?: boolean
+}
+
+async function init(opts: InitOptions): Promise<void> {
+  const json = opts.json === true
+  try {
+    const { peerId, dataDir } = await initRelay({
+      dataDir: opts.dataDir ?? defaultRelayDir(),
+      name: opts.name,
+      description: opts.description,
+      admins: opts.admin ?? [],
+      listen: opts.listen
+    })
+    out(
+      json,
+      { type: 'relay-created', peerId, dataDir },
+      `created relay ${peerId} in ${dataDir}\nsettings: ${join(dataDir, 'relay.json')}\nstart it with: p2pchat relay start --data-dir ${dataDir}`
+    )
+  } catch (err) {
+    fail(json, err, errorCode(err), errorCode(err) === 'INVALID_CONFIG' ? EXIT_USAGE : EXIT_FAILURE)
+  }
+}
+
+async function start(opts: { dataDir?: string; listen?: string[]; json?: boolean }): Promise<void> {
+  const json = opts.json === true
+  let server: RelayServer
+  try {
+    server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen })
+  } catch (err) {
+    fail(json, err)
+    return
+  }
+  const stopped = new Promise<string>((resolve) => {
+    server.addEventListener('stopped', (evt) => resolve(evt.detail.reason))
+  })
+  server.addEventListener('ready', ({ detail }) =>
+    out(
+      json,
+      { type: 'ready', role: 'relay', ...detail },
+      `relay ${detail.name} (${detail.peerId})\nlistening on:\n${detail.addrs.map((a) => `  ${a}`).join('\n')}\nclients connect with: p2pchat start --relay <one of the addresses above>`
+    )
+  )
+  server.addEventListener('warning', ({ detail }) => {
+    if (json) {
+      out(json, { type: 'warning', ...detail }, '')
+    } else {
+      process.stderr.write(`warning: ${detail.message}\n`)
+    }
+  })
+  server.addEventListener('admin', ({ detail: d }) =>
+    out(
+      json,
+      { type: 'admin-request', ...d },
+      `admin ${d.peer}: ${[d.command, ...d.args].join(' ') || '(unreadable request)'} -> ${d.ok ? 'ok' : `REFUSED ${d.code}`}: ${d.message}`
+    )
+  )
+  server.addEventListener('refused', ({ detail: d }) =>
+    out(json, { type: 'refused', ...d }, `refused ${d.what} from ${d.peerId}: ${d.reason}`)
+  )
+  server.addEventListener('snapshot', ({ detail }) => {
+    if (json) {
+      out(json, { type: 'snapshot', ...detail }, '')
+    }
+  })
+  server.addEventListener('shutdown', ({ detail }) =>
+    out(json, { type: 'shutdown', ...detail }, `shutting down in ${detail.seconds} s (admin request)`)
+  )
+  const onSignal = (): void => void server.stop('signal')
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    await server.start()
+  } catch (err) {
+    fail(json, err)
+    await server.stop('failed to start').catch(() => {})
+    return
+  }
+  const reason = await stopped
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  out(json, { type: 'stopped', reason }, `relay stopped (${reason}); state saved`)
+}
+
+async function admin(words: string[], opts: { dataDir?: string; json?: boolean }): Promise<void> {
+  const json = opts.json === true
+  const input = splitAdminWords(words)
+  if (!input.ok) {
+    fail(json, new Error(input.message.replace('/admin', 'p2pchat relay admin')), 'USAGE', EXIT_USAGE)
+    return
+  }
+  try {
+    const reply = await runLocalAdmin({ dataDir: opts.dataDir ?? defaultRelayDir(), ...input })
+    const event = adminOutput(input.command, reply)
+    out(json, { ...event }, adminText(event))
+  } catch (err) {
+    fail(json, err)
+  }
+}
+
+/** Adds `p2pchat relay init|start|admin`. */
+export function registerRelayCommands(cli: Command): void {
+  const relay = cli.command('relay').description('run a relay that connects people across networks').exitOverride()
+  relay
+    .command('init')
+    .description('create a relay: its identity, settings file and first admins')
+    .requiredOption('--name <name>', 'the relay name people see')
+    .option('--description <text>', 'a line about the relay')
+    .option('--admin <peerId>', 'an admin (repeatable; at least one; `p2pchat id` prints yours)', collect)
+    .option('-d, --data-dir <dir>', 'where the relay keeps its identity and state')
+    .option('-l, --listen <multiaddr>', 'address to listen on, repeatable (saved in relay.json)', collectMultiaddr)
+    .option('--json', 'print {"type":"relay-created",...}')
+    .exitOverride()
+    .action(init)
+  relay
+    .command('start')
+    .description('run the relay (stops on Ctrl-C, SIGTERM or /admin shutdown, saving its state)')
+    .option('-d, --data-dir <dir>', 'the relay data directory made by relay init')
+    .option(
+      '-l, --listen <multiaddr>',
+      'address to listen on instead of those in relay.json, repeatable',
+      collectMultiaddr
+    )
+    .option('--json', 'machine-readable events, one JSON object per line')
+    .exitOverride()
+    .action(start)
+  relay
+    .command('admin')
+    .description(
+      'run an admin command on the relay of this host (users, say, msg, kick, ban, unban, bans, admins, add, remove, get, set, shutdown)'
+    )
+    .argument('<command...>', 'the command and its arguments')
+    .option('-d, --data-dir <dir>', 'the relay data directory')
+    .option('--json', 'print the answer as JSON')
+    .exitOverride()
+    .action(admin)
+}

@@ -1,0 +1,323 @@
+import type { GossipSub } from '@libp2p/gossipsub'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type {
+  AbortOptions,
+  ComponentLogger,
+  Libp2pEvents,
+  Logger,
+  PeerId,
+  PrivateKey,
+  Startable,
+  TypedEventTarget
+} from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import type { AddressManager, ConnectionManager, TransportManager } from '@libp2p/interface-internal'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { type AdminReply, sendAdminCommand } from '../protocols/admin/index.ts'
+import { LOBBY_TOPIC } from '../protocols/lobby/constants.ts'
+import { BanLists, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
+import type { PresenceService } from '../protocols/presence/presence.ts'
+import { backoffDelay } from './backoff.ts'
+import { authorOf, guardTopic } from './gossip-guard.ts'
+
+/** How a relay we use is doing. */
+export interface RelayStatus {
+  relay: string
+  /** reserved: reachable through it; lost: connection gone, retrying; unreachable: cannot connect or reserve */
+  state: 'reserved' | 'lost' | 'unreachable'
+  /** our addresses through this relay (when reserved) */
+  addrs: string[]
+  message?: string
+}
+
+export interface RelayNoticeEvent {
+  relay: string
+  notice: RelayNotice
+}
+
+export interface RelayClientEvents {
+  status: CustomEvent<RelayStatus>
+  notice: CustomEvent<RelayNoticeEvent>
+}
+
+export interface RelayClientComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  pubsub: GossipSub
+  notices: NoticeService
+  presence: PresenceService
+  transportManager: TransportManager
+  addressManager: AddressManager
+  connectionManager: ConnectionManager
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface RelayClientInit {
+  /** relay multiaddrs, each ending in /p2p/<relay PeerId> */
+  relays?: string[]
+  /** longest wait between two attempts to reach a relay. @default 30000 */
+  maxRetryDelayMs?: number
+  /** how often to check that our relay slots still exist. @default 15000 */
+  checkIntervalMs?: number
+}
+
+/** No relay was configured, or the one named is not among them. */
+export class NoRelayError extends Error {
+  static override readonly name = 'NoRelayError'
+  override readonly name = 'NoRelayError'
+}
+
+interface RelayLink {
+  addr: Multiaddr
+  peer: PeerId
+  attempts: number
+  reserved: boolean
+  /** an outage was already reported, so retries stay quiet */
+  reported: boolean
+  busy: boolean
+  timer?: ReturnType<typeof setTimeout>
+}
+
+/**
+ * Uses relays: keeps a connection and a reservation on each, so peers on other networks can reach us through
+ * `/p2p-circuit`; runs admin commands on them; takes their notices (announcements, ban lists) and applies their ban
+ * lists to the lobby. Notices from anyone but our relays are ignored.
+ */
+export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements Startable {
+  private readonly components: RelayClientComponents
+  private readonly log: Logger
+  private readonly links: RelayLink[]
+  private readonly maxRetryDelayMs: number
+  private readonly checkIntervalMs: number
+  private readonly banLists = new BanLists()
+  private readonly recentNotices: string[] = []
+  private readonly shutdown = new AbortController()
+  private checkTimer?: ReturnType<typeof setInterval>
+  private unguard?: () => void
+
+  constructor(components: RelayClientComponents, init: RelayClientInit = {}) {
+    super()
+    this.components = components
+    this.log = components.logger.forComponent('p2pchat:relay-client')
+    this.maxRetryDelayMs = init.maxRetryDelayMs ?? 30_000
+    this.checkIntervalMs = init.checkIntervalMs ?? 15_000
+    this.links = (init.relays ?? []).map((text) => {
+      const addr = multiaddr(text)
+      const id = addr.getComponents().findLast((c) => c.name === 'p2p')?.value
+      if (id == null) {
+        throw new NoRelayError(`relay address ${text} must end in /p2p/<relay PeerId>`)
+      }
+      return { addr, peer: peerIdFromString(id), attempts: 0, reserved: false, reported: false, busy: false }
+    })
+    this.onDisconnect = this.onDisconnect.bind(this)
+    this.onNotice = this.onNotice.bind(this)
+  }
+
+  /** PeerIds of our relays, in the order given. */
+  get relays(): string[] {
+    return this.links.map((l) => l.peer.toString())
+  }
+
+  start(): void {
+    this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
+    this.components.notices.addEventListener('notice', this.onNotice)
+  }
+
+  afterStart(): void {
+    // every service has set its validators by now, so ours can go in front of the lobby's
+    this.unguard = guardTopic(this.components.pubsub, LOBBY_TOPIC, (msg) => {
+      const author = authorOf(msg)
+      return author != null && this.banLists.isBanned(author) ? TopicValidatorResult.Ignore : undefined
+    })
+    for (const link of this.links) {
+      void this.ensure(link)
+    }
+    if (this.links.length > 0) {
+      this.checkTimer = setInterval(() => this.check(), this.checkIntervalMs)
+    }
+  }
+
+  stop(): void {
+    this.shutdown.abort()
+    clearInterval(this.checkTimer)
+    for (const link of this.links) {
+      clearTimeout(link.timer)
+    }
+    this.unguard?.()
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.components.notices.removeEventListener('notice', this.onNotice)
+  }
+
+  /** Current state of every relay we use. */
+  status(): RelayStatus[] {
+    return this.links.map((l) => ({
+      relay: l.peer.toString(),
+      state: l.reserved ? 'reserved' : l.reported ? 'unreachable' : 'lost',
+      addrs: this.circuitAddrs(l)
+    }))
+  }
+
+  /** True when one of our relays bans `peer`. */
+  isBanned(peer: string): boolean {
+    return this.banLists.isBanned(peer)
+  }
+
+  /** Runs an admin command on our first relay, or on the one whose PeerId is `relay`. */
+  async admin(command: string, args: string[], options: AbortOptions & { relay?: string } = {}): Promise<AdminReply> {
+    const link = options.relay == null ? this.links[0] : this.links.find((l) => l.peer.toString() === options.relay)
+    if (link == null) {
+      throw new NoRelayError(
+        this.links.length === 0
+          ? 'no relay configured: start with --relay <multiaddr> to use admin commands'
+          : `${options.relay} is not one of your relays`
+      )
+    }
+    const { connectionManager, privateKey } = this.components
+    const openStream: Parameters<typeof sendAdminCommand>[0]['openStream'] = (peer, protocol, opts) =>
+      connectionManager.openStream(peer, protocol, opts)
+    return sendAdminCommand({ privateKey, openStream }, link.peer, command, args, options)
+  }
+
+  /** Connects to the relay and reserves a slot on it, unless that is done or under way; retries with backoff. */
+  private async ensure(link: RelayLink): Promise<void> {
+    if (link.busy || this.shutdown.signal.aborted) {
+      return
+    }
+    link.busy = true
+    clearTimeout(link.timer)
+    link.timer = undefined
+    try {
+      const signal = AbortSignal.any([AbortSignal.timeout(15_000), this.shutdown.signal])
+      await this.components.connectionManager.openConnection(link.addr, { signal })
+      if (this.circuitAddrs(link).length === 0) {
+        // resolves once the relay granted the reservation
+        await this.components.transportManager.listen([link.addr.encapsulate('/p2p-circuit')])
+      }
+      const addrs = this.circuitAddrs(link)
+      if (addrs.length === 0) {
+        throw new Error('the relay granted no relay addresses')
+      }
+      link.attempts = 0
+      link.reported = false
+      if (!link.reserved) {
+        link.reserved = true
+        this.log('reserved a slot on %p', link.peer)
+        this.emitStatus({ relay: link.peer.toString(), state: 'reserved', addrs })
+      }
+    } catch (err) {
+      if (this.shutdown.signal.aborted) {
+        return
+      }
+      this.log('could not use relay %p - %e', link.peer, err)
+      if (!link.reported) {
+        link.reported = true
+        link.reserved = false
+        const message = `cannot use relay ${link.addr}: ${err instanceof Error ? err.message : String(err)}; retrying`
+        this.emitStatus({ relay: link.peer.toString(), state: 'unreachable', addrs: [], message })
+      }
+      this.retryLater(link)
+    } finally {
+      link.busy = false
+    }
+  }
+
+  private retryLater(link: RelayLink): void {
+    if (this.shutdown.signal.aborted || link.timer != null) {
+      return
+    }
+    const delay = Math.min(backoffDelay(link.attempts++), this.maxRetryDelayMs)
+    link.timer = setTimeout(() => {
+      link.timer = undefined
+      void this.ensure(link)
+    }, delay)
+  }
+
+  private onDisconnect(evt: CustomEvent<PeerId>): void {
+    const link = this.links.find((l) => l.peer.equals(evt.detail))
+    if (link == null || this.shutdown.signal.aborted) {
+      return
+    }
+    if (link.reserved) {
+      link.reserved = false
+      this.emitStatus({
+        relay: link.peer.toString(),
+        state: 'lost',
+        addrs: [],
+        message: 'connection to the relay lost'
+      })
+    }
+    this.retryLater(link)
+  }
+
+  /** Catches reservations that ended without the connection closing (expired, refused on refresh). */
+  private check(): void {
+    for (const link of this.links) {
+      if (link.reserved && this.circuitAddrs(link).length === 0) {
+        link.reserved = false
+        this.emitStatus({ relay: link.peer.toString(), state: 'lost', addrs: [], message: 'relay slot expired' })
+      }
+      if (!link.reserved && link.timer == null) {
+        void this.ensure(link)
+      }
+    }
+  }
+
+  private onNotice(evt: CustomEvent<{ from: PeerId; notice: RelayNotice }>): void {
+    const { from, notice } = evt.detail
+    const relay = from.toString()
+    if (!this.links.some((l) => l.peer.equals(from))) {
+      this.log('ignoring a notice from %s, which is not one of our relays', relay)
+      return
+    }
+    if (notice.kind === 'bans') {
+      this.banLists.update(relay, notice.bans)
+      return
+    }
+    if (notice.kind !== 'departed' && this.isRepeat(notice)) {
+      return
+    }
+    if (notice.kind !== 'departed') {
+      // before the presence change below, so that listeners can still name the user concerned
+      this.safeDispatchEvent('notice', { detail: { relay, notice } })
+    }
+    if (notice.kind === 'departed' || notice.kind === 'kicked' || notice.kind === 'banned') {
+      // the relay saw them go; unless we still reach them some other way, they are gone for us too
+      const peer = peerIdFromString(notice.peer)
+      if (!peer.equals(this.components.peerId) && this.components.connectionManager.getConnections(peer).length === 0) {
+        this.components.presence.forget(notice.peer)
+      }
+    }
+  }
+
+  /** A kicked user hears of it directly and through gossip: show it once. */
+  private isRepeat(notice: RelayNotice): boolean {
+    const key = JSON.stringify(notice)
+    if (this.recentNotices.includes(key)) {
+      return true
+    }
+    this.recentNotices.push(key)
+    if (this.recentNotices.length > 32) {
+      this.recentNotices.shift()
+    }
+    return false
+  }
+
+  private circuitAddrs(link: RelayLink): string[] {
+    const marker = `/p2p/${link.peer}/p2p-circuit`
+    return this.components.addressManager
+      .getAddresses()
+      .map(String)
+      .filter((a) => a.includes(marker))
+  }
+
+  private emitStatus(status: RelayStatus): void {
+    this.safeDispatchEvent('status', { detail: status })
+  }
+}
+
+/** Service factory: `services: { relayClient: relayClient({ relays }) }`, after `pubsub`, `presence` and `notices`. */
+export function relayClient(init: RelayClientInit = {}): (components: RelayClientComponents) => RelayClient {
+  return (components) => new RelayClient(components, init)
+}

@@ -1,0 +1,211 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { AmbiguousNameError, UnknownUserError } from '../node/errors.ts'
+import { resolveUser, type User, withDisplayNames } from '../node/users.ts'
+import {
+  ADMIN_COMMANDS,
+  AdminRefusedError,
+  type AdminResult,
+  type UserRow,
+  type VerifiedCommand
+} from '../protocols/admin/index.ts'
+import { validateText } from '../protocols/common/text.ts'
+import { MAX_SHUTDOWN_SECONDS } from '../protocols/notice/constants.ts'
+import type { DirectoryEntry } from '../protocols/presence/index.ts'
+import type { KnownUsers } from './known-users.ts'
+import {
+  addAdmin,
+  addBan,
+  adminRows,
+  banRows,
+  type RelayState,
+  removeAdmin,
+  removeBan,
+  setSetting,
+  settingRows
+} from './state.ts'
+
+/** What admin commands act on: the relay's state and, while it runs, its users. */
+export interface RelayOps {
+  readonly state: RelayState
+  readonly known: KnownUsers
+  /** false for `p2pchat relay admin` on a stopped relay: commands that act on users are refused */
+  readonly running: boolean
+  /** the relay host operator's PeerId: an admin that is not in the list and cannot be removed */
+  readonly operator: string
+  online(): DirectoryEntry[]
+  /** disconnects `peer` after telling them and everyone why */
+  disconnect(peer: string, how: 'kicked' | 'banned', reason: string): Promise<void>
+  announce(text: string): Promise<number>
+  message(peer: string, text: string): Promise<void>
+  /** publishes the ban list to clients */
+  publishBans(): Promise<void>
+  /** persists state (snapshot, and relay.json when settings changed) before the answer goes out */
+  persist(settingsChanged: boolean): Promise<void>
+  /** applies a setting that takes effect without a restart */
+  applyLive(key: string): void
+  shutdown(seconds: number): void
+}
+
+/** Runs one verified admin command; throws AdminRefusedError for anything refused. */
+export async function executeAdmin(ops: RelayOps, cmd: VerifiedCommand, now = Date.now()): Promise<AdminResult> {
+  const { args, signer } = cmd
+  const state = ops.state
+  if (ADMIN_COMMANDS[cmd.command].live && !ops.running) {
+    throw new AdminRefusedError('NOT_RUNNING', `'${cmd.command}' needs the relay to be running`)
+  }
+  switch (cmd.command) {
+    case 'users': {
+      const users: UserRow[] = ops.online().map((e) => ({
+        peerId: e.peerId,
+        name: e.name,
+        online: true,
+        lastSeen: BigInt(e.lastSeen)
+      }))
+      return { message: `${users.length} user${users.length === 1 ? '' : 's'} online (${ops.known.size} known)`, users }
+    }
+    case 'say': {
+      checkText(args[0])
+      const recipients = await ops.announce(args[0])
+      return { message: `announced to ${recipients} peer${recipients === 1 ? '' : 's'}` }
+    }
+    case 'msg': {
+      const user = resolveOnline(ops, args[0])
+      checkText(args[1])
+      await ops.message(user.peerId, args[1])
+      return { message: `message sent to ${user.displayName}` }
+    }
+    case 'kick': {
+      const user = resolveOnline(ops, args[0])
+      if (user.peerId === signer) {
+        throw new AdminRefusedError('PROTECTED_PEER', 'you cannot kick yourself')
+      }
+      await ops.disconnect(user.peerId, 'kicked', '')
+      return { message: `${user.displayName} was disconnected` }
+    }
+    case 'ban': {
+      const user = resolveAny(ops, args[0])
+      const reason = args[1] ?? ''
+      const message = addBan(state, { peerId: user.peerId, name: user.name, reason, by: signer, at: now }, now)
+      await ops.persist(false)
+      if (ops.running) {
+        await ops.publishBans()
+        await ops.disconnect(user.peerId, 'banned', reason)
+      }
+      return { message }
+    }
+    case 'unban': {
+      const target = resolveBanned(state, args[0])
+      const ban = removeBan(state, target, now)
+      await ops.persist(false)
+      if (ops.running) {
+        await ops.publishBans()
+      }
+      return { message: `${ban.name || ban.peerId} is no longer banned` }
+    }
+    case 'bans':
+      return { message: `${state.bans.length} banned`, bans: banRows(state) }
+    case 'admins':
+      return {
+        message: `${state.admins.length} admin${state.admins.length === 1 ? '' : 's'}, plus the relay host's operator key ${ops.operator}`,
+        admins: adminRows(state)
+      }
+    case 'add': {
+      const message = addAdmin(state, args[0], signer, now)
+      await ops.persist(false)
+      return { message }
+    }
+    case 'remove': {
+      if (args[0] === ops.operator) {
+        throw new AdminRefusedError(
+          'PROTECTED_PEER',
+          'the operator key is an admin by being on the relay host; it cannot be removed'
+        )
+      }
+      const message = removeAdmin(state, args[0])
+      await ops.persist(false)
+      return { message }
+    }
+    case 'get':
+      return { message: args[0] == null ? 'settings' : args[0], settings: settingRows(state, args[0]) }
+    case 'set': {
+      const { live, message } = setSetting(state, args[0], args[1])
+      await ops.persist(true)
+      if (live && ops.running) {
+        ops.applyLive(args[0])
+      }
+      return { message }
+    }
+    case 'shutdown': {
+      const seconds = args[0] == null ? 0 : Number(args[0])
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SHUTDOWN_SECONDS) {
+        throw new AdminRefusedError('USAGE', `usage: shutdown [seconds], from 0 to ${MAX_SHUTDOWN_SECONDS}`)
+      }
+      ops.shutdown(seconds)
+      return { message: seconds === 0 ? 'the relay is shutting down' : `the relay shuts down in ${seconds} s` }
+    }
+  }
+}
+
+function checkText(text: string): void {
+  try {
+    validateText(text)
+  } catch (err) {
+    throw new AdminRefusedError('USAGE', err instanceof Error ? err.message : String(err))
+  }
+}
+
+function pick(query: string, users: Array<{ peerId: string; name: string }>): User {
+  try {
+    return resolveUser(query, withDisplayNames(users))
+  } catch (err) {
+    if (err instanceof AmbiguousNameError) {
+      throw new AdminRefusedError('AMBIGUOUS_NAME', err.message)
+    }
+    if (err instanceof UnknownUserError) {
+      throw new AdminRefusedError('UNKNOWN_USER', `no user called '${query}' on this relay`)
+    }
+    throw err
+  }
+}
+
+/** An online user by PeerId, name#suffix or unambiguous name. */
+function resolveOnline(ops: RelayOps, query: string): User {
+  return pick(query, ops.online())
+}
+
+/** Anyone: a PeerId (seen or not), or the name of an online or known user, online ones first. */
+function resolveAny(ops: RelayOps, query: string): User {
+  const online = ops.online()
+  try {
+    const peerId = peerIdFromString(query).toString()
+    const name = online.find((u) => u.peerId === peerId)?.name ?? ops.known.get(peerId)?.name ?? ''
+    return { peerId, name, displayName: name || peerId }
+  } catch {
+    // not a PeerId: a name
+  }
+  try {
+    return pick(query, online)
+  } catch (err) {
+    if (err instanceof AdminRefusedError && err.code === 'UNKNOWN_USER') {
+      return pick(query, ops.known.list())
+    }
+    throw err
+  }
+}
+
+function resolveBanned(state: RelayState, query: string): string {
+  if (state.bans.some((b) => b.peerId === query)) {
+    return query
+  }
+  try {
+    return pick(
+      query,
+      state.bans.map((b) => ({ peerId: b.peerId, name: b.name || b.peerId }))
+    ).peerId
+  } catch (err) {
+    if (err instanceof AdminRefusedError && err.code === 'UNKNOWN_USER') {
+      throw new AdminRefusedError('NOT_BANNED', `nobody called '${query}' is banned`)
+    }
+    throw err
+  }
+}

@@ -1,0 +1,194 @@
+import { readFile } from 'node:fs/promises'
+import { multiaddr } from '@multiformats/multiaddr'
+import writeFileAtomic from 'write-file-atomic'
+import { MAX_TEXT_BYTES } from '../protocols/common/limits.ts'
+import { utf8Length } from '../protocols/common/text.ts'
+import { ConfigError } from './errors.ts'
+
+/** The relay's settings: `relay.json` in the data directory, one key per setting (see docs/relay.md). */
+export interface RelayConfig {
+  /** addresses to listen on: TCP for terminal clients, WebSockets for browsers. @default ['/ip4/0.0.0.0/tcp/4100', '/ip4/0.0.0.0/tcp/4101/ws'] */
+  listen: string[]
+  /** public addresses to advertise instead of the listening ones (behind NAT or a port forward). @default [] */
+  announce: string[]
+  /** seconds between periodic snapshots (written only when something changed). @default 60 */
+  snapshotIntervalSeconds: number
+  /** how many snapshots to keep. @default 5 */
+  snapshotsKept: number
+  /** open connections at most. @default 2000 */
+  maxConnections: number
+  /** new connections accepted per second from one IP address. @default 20 */
+  maxConnectionsPerHostPerSecond: number
+  /** clients that may hold a relay slot at once. @default 1000 */
+  maxReservations: number
+  /** how long a relay slot lasts before the client must renew it. @default 3600 */
+  reservationTtlSeconds: number
+  /** bytes one relayed connection may carry before it is reset (a new one can be opened). @default 67108864 */
+  relayedDataLimitBytes: number
+  /** seconds one relayed connection may last before it is reset. @default 3600 */
+  relayedDurationLimitSeconds: number
+  /** longest lobby message the relay forwards, in UTF-8 bytes (at most 4096). @default 4096 */
+  maxMessageBytes: number
+  /** message of the day, sent to each client when it connects; empty for none. @default '' */
+  motd: string
+  /** seconds a kicked user is refused before they may reconnect; 0 lets them straight back. @default 60 */
+  kickCooldownSeconds: number
+}
+
+export const CONFIG_FILE = 'relay.json'
+
+export const DEFAULT_CONFIG: RelayConfig = {
+  listen: ['/ip4/0.0.0.0/tcp/4100', '/ip4/0.0.0.0/tcp/4101/ws'],
+  announce: [],
+  snapshotIntervalSeconds: 60,
+  snapshotsKept: 5,
+  maxConnections: 2000,
+  maxConnectionsPerHostPerSecond: 20,
+  maxReservations: 1000,
+  reservationTtlSeconds: 3600,
+  relayedDataLimitBytes: 64 * 1024 * 1024,
+  relayedDurationLimitSeconds: 3600,
+  maxMessageBytes: MAX_TEXT_BYTES,
+  motd: '',
+  kickCooldownSeconds: 60
+}
+
+type Key = keyof RelayConfig
+
+type Rule = { kind: 'int'; min: number; max: number } | { kind: 'text'; maxBytes: number } | { kind: 'addrs' }
+
+/** How each key is checked. Bounds say what makes sense, not what is merely possible. */
+const RULES: Record<Key, Rule> = {
+  listen: { kind: 'addrs' },
+  announce: { kind: 'addrs' },
+  snapshotIntervalSeconds: { kind: 'int', min: 1, max: 86_400 },
+  snapshotsKept: { kind: 'int', min: 1, max: 100 },
+  maxConnections: { kind: 'int', min: 1, max: 100_000 },
+  maxConnectionsPerHostPerSecond: { kind: 'int', min: 1, max: 100_000 },
+  maxReservations: { kind: 'int', min: 1, max: 100_000 },
+  reservationTtlSeconds: { kind: 'int', min: 60, max: 86_400 },
+  relayedDataLimitBytes: { kind: 'int', min: 1024 * 1024, max: 2 ** 40 },
+  relayedDurationLimitSeconds: { kind: 'int', min: 60, max: 86_400 },
+  maxMessageBytes: { kind: 'int', min: 1, max: MAX_TEXT_BYTES },
+  motd: { kind: 'text', maxBytes: MAX_TEXT_BYTES },
+  kickCooldownSeconds: { kind: 'int', min: 0, max: 86_400 }
+}
+
+/** Settings that take effect at once when changed on a running relay; the others at its next start. */
+export const LIVE_SETTINGS: ReadonlySet<Key> = new Set<Key>([
+  'snapshotIntervalSeconds',
+  'snapshotsKept',
+  'maxMessageBytes',
+  'motd',
+  'kickCooldownSeconds'
+])
+
+export const CONFIG_KEYS = Object.keys(RULES) as Key[]
+
+export function isConfigKey(key: string): key is Key {
+  return Object.hasOwn(RULES, key)
+}
+
+/**
+ * Checks a parsed config object: every key known, every value of the right type and range, missing keys take their
+ * defaults. Throws ConfigError naming the first bad key.
+ */
+export function validateConfig(raw: unknown, source = CONFIG_FILE): RelayConfig {
+  if (raw == null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${source}: must be a JSON object of settings`)
+  }
+  const out: Record<string, unknown> = { ...DEFAULT_CONFIG }
+  for (const [key, value] of Object.entries(raw)) {
+    if (!isConfigKey(key)) {
+      throw new ConfigError(`${source}: unknown key '${key}' (known keys: ${CONFIG_KEYS.join(', ')})`, key)
+    }
+    out[key] = checkValue(key, value, source)
+  }
+  return out as unknown as RelayConfig
+}
+
+function checkValue(key: Key, value: unknown, source: string): unknown {
+  const rule = RULES[key]
+  const bad = (what: string): ConfigError =>
+    new ConfigError(`${source}: '${key}' must be ${what} (got ${JSON.stringify(value) ?? String(value)})`, key)
+  switch (rule.kind) {
+    case 'int':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < rule.min || value > rule.max) {
+        throw bad(`a whole number from ${rule.min} to ${rule.max}`)
+      }
+      return value
+    case 'text':
+      if (typeof value !== 'string' || utf8Length(value) > rule.maxBytes) {
+        throw bad(`a string of at most ${rule.maxBytes} bytes`)
+      }
+      return value
+    case 'addrs': {
+      if (!Array.isArray(value) || value.length > 32 || !value.every((v) => typeof v === 'string')) {
+        throw bad('a list of multiaddr strings')
+      }
+      for (const addr of value) {
+        try {
+          multiaddr(addr)
+        } catch {
+          throw new ConfigError(`${source}: '${key}' has an invalid multiaddr '${addr}'`, key)
+        }
+      }
+      if (key === 'listen' && value.length === 0) {
+        throw bad('a non-empty list of multiaddr strings')
+      }
+      return value
+    }
+  }
+}
+
+/**
+ * Parses the text an admin typed for `set <key> <value>`: numbers as numbers, text as is, address lists as a JSON
+ * array or separated by spaces or commas. Throws ConfigError naming the key.
+ */
+export function parseSetting(key: string, text: string): Partial<RelayConfig> {
+  if (!isConfigKey(key)) {
+    throw new ConfigError(`unknown setting '${key}' (settings: ${CONFIG_KEYS.join(', ')})`, key)
+  }
+  const rule = RULES[key]
+  let value: unknown = text
+  if (rule.kind === 'int') {
+    value = /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text
+  } else if (rule.kind === 'addrs') {
+    const trimmed = text.trim()
+    value = trimmed.startsWith('[') ? safeJson(trimmed) : trimmed.split(/[\s,]+/).filter((a) => a.length > 0)
+  }
+  return { [key]: checkValue(key, value, 'setting') }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** Reads and validates `path`; a missing file is `undefined`, anything wrong with it a ConfigError. */
+export async function readConfig(path: string): Promise<RelayConfig | undefined> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined
+    }
+    throw new ConfigError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  return validateConfig(raw, path)
+}
+
+/** Writes the config atomically, formatted for people to edit. */
+export async function writeConfig(path: string, config: RelayConfig): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, fsync: true })
+}

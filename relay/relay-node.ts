@@ -1,0 +1,104 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { type Identify, identify } from '@libp2p/identify'
+import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
+import { type Ping, ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
+import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
+import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
+import { type NoticeService, notices } from '../protocols/notice/index.ts'
+import type { RelayConfig } from './config.ts'
+
+export type RelayServices = {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+  lobby: LobbyService
+  notices: NoticeService
+  admin: AdminServer
+  circuitRelay: CircuitRelayService
+}
+
+export type RelayLibp2p = Libp2p<RelayServices>
+
+/** Who the relay refuses, asked on every connection, reservation and relayed connection. */
+export interface RelayGate {
+  /** a reason to refuse `peer` (banned, kicked a moment ago), or undefined to let them in */
+  refuse: (peer: PeerId, what: 'connection' | 'reservation' | 'relayed connection') => string | undefined
+}
+
+export interface RelayNodeInit {
+  privateKey: PrivateKey
+  config: RelayConfig
+  /** replaces config.listen for this run */
+  listen?: string[]
+  gate: RelayGate
+}
+
+/**
+ * The relay's libp2p node: TCP and WebSockets, a circuit relay v2 server with limits fit for chat (not the library's
+ * 128 KiB / 2 min defaults), and a gossipsub peer subscribed to every p2pchat topic so the mesh of its clients is
+ * connected through it. Created stopped.
+ */
+export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2p> {
+  const { config, gate } = init
+  const gater: ConnectionGater = {
+    denyDialPeer: (peer) => gate.refuse(peer, 'connection') != null,
+    denyInboundEncryptedConnection: (peer) => gate.refuse(peer, 'connection') != null,
+    denyOutboundEncryptedConnection: (peer) => gate.refuse(peer, 'connection') != null,
+    denyInboundRelayReservation: (peer) => gate.refuse(peer, 'reservation') != null,
+    denyOutboundRelayedConnection: (source, destination) =>
+      gate.refuse(source, 'relayed connection') != null || gate.refuse(destination, 'relayed connection') != null
+  }
+  // Every client peers with the relay only, so the relay must forward each message to all of them: a mesh as large
+  // as the connection limit, instead of gossipsub's usual 6-12 peers (the rest would wait for gossip, ~1 s).
+  const mesh = config.maxConnections
+  return createLibp2p({
+    start: false,
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen ?? config.listen, announce: config.announce },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: gater,
+    connectionManager: {
+      maxConnections: config.maxConnections,
+      inboundConnectionThreshold: config.maxConnectionsPerHostPerSecond,
+      maxIncomingPendingConnections: Math.max(10, Math.ceil(config.maxConnections / 10))
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictSign',
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        fallbackToFloodsub: false,
+        maxInboundDataLength: MAX_FRAME_BYTES,
+        D: mesh,
+        Dlo: mesh,
+        Dhi: mesh,
+        Dscore: mesh,
+        // many users share one public address behind NAT; colocation is normal for a relay, not a Sybil sign
+        scoreParams: { IPColocationFactorWeight: 0 }
+      }),
+      lobby: lobby(),
+      notices: notices(),
+      admin: adminServer(),
+      circuitRelay: circuitRelayServer({
+        reservations: {
+          maxReservations: config.maxReservations,
+          reservationTtl: config.reservationTtlSeconds * 1000,
+          applyDefaultLimit: true,
+          defaultDataLimit: BigInt(config.relayedDataLimitBytes),
+          defaultDurationLimit: config.relayedDurationLimitSeconds * 1000
+        }
+      })
+    }
+  })
+}

@@ -1,0 +1,349 @@
+import { join } from 'node:path'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { authorOf, guardTopic } from '../node/gossip-guard.ts'
+import type { AdminRequestLog } from '../protocols/admin/index.ts'
+import { utf8Length } from '../protocols/common/text.ts'
+import { decodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
+import { NOTICE_PROTOCOL, NOTICE_TOPIC, type RelayNotice } from '../protocols/notice/index.ts'
+import { PRESENCE_TOPIC } from '../protocols/presence/index.ts'
+import { executeAdmin, type RelayOps } from './admin-commands.ts'
+import { CONFIG_FILE, readConfig, writeConfig } from './config.ts'
+import { NoUsableStateError } from './errors.ts'
+import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile } from './files.ts'
+import { KnownUsers } from './known-users.ts'
+import { OnlineUsers } from './online-users.ts'
+import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
+import { SnapshotStore } from './snapshot-store.ts'
+import { isAdmin, isBanned, type RelayState } from './state.ts'
+
+export interface RelayServerInit {
+  dataDir: string
+  /** replaces the config's listen addresses for this run */
+  listen?: string[]
+}
+
+export interface RelayServerEvents {
+  ready: CustomEvent<{ peerId: string; name: string; addrs: string[] }>
+  /** something the operator should know (a corrupt snapshot passed over, a missing config file) */
+  warning: CustomEvent<{ code: string; message: string }>
+  /** every admin request, accepted or refused */
+  admin: CustomEvent<AdminRequestLog>
+  /** a banned or cooling-off peer was turned away */
+  refused: CustomEvent<{ peerId: string; what: string; reason: string }>
+  snapshot: CustomEvent<{ file: string }>
+  shutdown: CustomEvent<{ seconds: number }>
+  stopped: CustomEvent<{ reason: string }>
+}
+
+/** How long a peer that dropped may take to come back before the relay tells everyone it left. */
+const DEPARTURE_GRACE_MS = 1000
+/** One refusal log line per peer and kind this often: a banned client retrying must not flood the log. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000
+
+/** A relay: the libp2p node plus its durable state (admins, bans, settings, known users) and admin commands. */
+export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
+  readonly libp2p: RelayLibp2p
+  readonly state: RelayState
+  readonly operator: string
+  private readonly dataDir: string
+  private readonly store: SnapshotStore
+  private readonly known: KnownUsers
+  private readonly online: OnlineUsers
+  private readonly warnings: Array<{ code: string; message: string }>
+  private readonly cooldowns = new Map<string, number>()
+  private readonly refusalsLogged = new Map<string, number>()
+  private readonly departures = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly unguards: Array<() => void> = []
+  private snapshotTimer?: ReturnType<typeof setInterval>
+  private shutdownTimer?: ReturnType<typeof setTimeout>
+  private dirty = false
+  private running = false
+  private stopping?: Promise<void>
+
+  private constructor(init: {
+    dataDir: string
+    state: RelayState
+    operator: string
+    store: SnapshotStore
+    libp2p: RelayLibp2p
+    warnings: Array<{ code: string; message: string }>
+  }) {
+    super()
+    this.dataDir = init.dataDir
+    this.state = init.state
+    this.operator = init.operator
+    this.store = init.store
+    this.libp2p = init.libp2p
+    this.warnings = init.warnings
+    this.known = new KnownUsers(init.state.users)
+    this.online = new OnlineUsers(this.libp2p.services.pubsub, this.known, () => {
+      this.dirty = true
+    })
+  }
+
+  /**
+   * Loads the relay in `dataDir`: identity, config, newest valid snapshot (passing over corrupt newer ones with a
+   * warning). Throws ConfigError for a bad config and NoUsableStateError when there is no state to start from.
+   */
+  static async open(init: RelayServerInit): Promise<RelayServer> {
+    const { dataDir } = init
+    const privateKey: PrivateKey = await readKey(identityPath(dataDir))
+    const peerId = peerIdFromPrivateKey(privateKey).toString()
+    const operator = peerIdFromPrivateKey(await readKey(join(dataDir, OPERATOR_KEY_FILE))).toString()
+    const config = await readConfig(join(dataDir, CONFIG_FILE))
+    const store = new SnapshotStore(dataDir, config?.snapshotsKept ?? 5)
+    const loaded = await store.load()
+    const warnings = loaded.skipped.map((s) => ({
+      code: 'SNAPSHOT_FALLBACK',
+      message: `snapshot ${s.file} is unusable (${s.reason}); started from the previous one, ${loaded.file}`
+    }))
+    if (loaded.state.metadata.peerId !== peerId) {
+      throw new NoUsableStateError(
+        `the snapshots in ${store.dir} belong to relay ${loaded.state.metadata.peerId}, not ${peerId}`
+      )
+    }
+    const state = loaded.state
+    if (config == null) {
+      warnings.push({
+        code: 'CONFIG_MISSING',
+        message: `${CONFIG_FILE} is missing; using the settings saved in ${loaded.file} and writing them back`
+      })
+      await writeConfig(join(dataDir, CONFIG_FILE), state.settings)
+    } else {
+      state.settings = config
+    }
+    store.setKeep(state.settings.snapshotsKept)
+    let server: RelayServer | undefined
+    const libp2p = await assembleRelayNode({
+      privateKey,
+      config: state.settings,
+      listen: init.listen,
+      gate: { refuse: (peer, what) => server?.refusal(peer, what) }
+    })
+    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings })
+    return server
+  }
+
+  get peerId(): PeerId {
+    return this.libp2p.peerId
+  }
+
+  get addrs(): string[] {
+    return this.libp2p.getMultiaddrs().map(String)
+  }
+
+  async start(): Promise<void> {
+    await claimRunFile(this.dataDir, {
+      pid: process.pid,
+      peerId: this.peerId.toString(),
+      addrs: [],
+      startedAt: Date.now()
+    })
+    await this.libp2p.start()
+    this.running = true
+    this.online.start()
+    const { pubsub, admin } = this.libp2p.services
+    const banned: Parameters<typeof guardTopic>[2] = (msg) => {
+      const author = authorOf(msg)
+      return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
+    }
+    for (const topic of [PRESENCE_TOPIC, NOTICE_TOPIC]) {
+      this.unguards.push(guardTopic(pubsub, topic, banned))
+    }
+    this.unguards.push(guardTopic(pubsub, LOBBY_TOPIC, (msg, from) => banned(msg, from) ?? this.checkSize(msg.data)))
+    admin.setHandler({
+      isAdmin: (peer) => peer === this.operator || isAdmin(this.state, peer),
+      execute: (cmd) => executeAdmin(this.ops(), cmd)
+    })
+    admin.addEventListener('request', (evt) => this.safeDispatchEvent('admin', { detail: evt.detail }))
+    this.libp2p.addEventListener('peer:identify', (evt) => this.welcome(evt.detail))
+    this.libp2p.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail))
+    this.scheduleSnapshots()
+    await claimRunFile(this.dataDir, {
+      pid: process.pid,
+      peerId: this.peerId.toString(),
+      addrs: this.addrs,
+      startedAt: Date.now()
+    })
+    for (const warning of this.warnings.splice(0)) {
+      this.safeDispatchEvent('warning', { detail: warning })
+    }
+    this.safeDispatchEvent('ready', {
+      detail: { peerId: this.peerId.toString(), name: this.state.metadata.name, addrs: this.addrs }
+    })
+  }
+
+  /** Saves state, closes every connection and releases the data directory. Safe to call more than once. */
+  stop(reason = 'stopped'): Promise<void> {
+    this.stopping ??= this.doStop(reason)
+    return this.stopping
+  }
+
+  private async doStop(reason: string): Promise<void> {
+    this.running = false
+    clearInterval(this.snapshotTimer)
+    clearTimeout(this.shutdownTimer)
+    for (const timer of this.departures.values()) {
+      clearTimeout(timer)
+    }
+    try {
+      await this.saveSnapshot()
+    } finally {
+      for (const unguard of this.unguards.splice(0)) {
+        unguard()
+      }
+      this.online.stop()
+      await this.libp2p.stop()
+      await releaseRunFile(this.dataDir)
+      this.safeDispatchEvent('stopped', { detail: { reason } })
+    }
+  }
+
+  /** Asked by the connection gater: why `peer` is turned away, if it is. */
+  private refusal(peer: PeerId, what: string): string | undefined {
+    const id = peer.toString()
+    let reason: string | undefined
+    if (isBanned(this.state, id)) {
+      reason = 'banned'
+    } else if ((this.cooldowns.get(id) ?? 0) > Date.now()) {
+      reason = 'kicked a moment ago'
+    }
+    if (reason != null) {
+      const key = `${id}/${what}/${reason}`
+      const now = Date.now()
+      if ((this.refusalsLogged.get(key) ?? 0) < now - REFUSAL_LOG_INTERVAL_MS) {
+        this.refusalsLogged.set(key, now)
+        this.safeDispatchEvent('refused', { detail: { peerId: id, what, reason } })
+      }
+    }
+    return reason
+  }
+
+  /** Lobby posts over the relay's size limit are not forwarded (they are valid, so nobody is penalised). */
+  private checkSize(data: Uint8Array): TopicValidatorResult | undefined {
+    try {
+      const post = decodeLobbyPost(data)
+      return utf8Length(post.text) > this.state.settings.maxMessageBytes ? TopicValidatorResult.Ignore : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** A newly identified client gets the ban list and the message of the day. */
+  private welcome(result: IdentifyResult): void {
+    if (!this.running || !result.protocols.includes(NOTICE_PROTOCOL)) {
+      return
+    }
+    const { notices } = this.libp2p.services
+    const sends: RelayNotice[] = []
+    if (this.state.bans.length > 0) {
+      sends.push(this.banNotice())
+    }
+    if (this.state.settings.motd.trim().length > 0) {
+      sends.push({ kind: 'motd', ts: Date.now(), text: this.state.settings.motd })
+    }
+    void (async () => {
+      for (const notice of sends) {
+        await notices.send(result.peerId, notice).catch(() => {})
+      }
+    })()
+  }
+
+  /** A client that dropped and did not come back within the grace period is announced as gone. */
+  private onDisconnect(peer: PeerId): void {
+    const id = peer.toString()
+    if (!this.running || !this.online.directory.has(id) || this.departures.has(id)) {
+      return
+    }
+    const timer = setTimeout(() => {
+      this.departures.delete(id)
+      if (this.running && this.libp2p.getConnections(peer).length === 0 && this.online.remove(id)) {
+        void this.libp2p.services.notices
+          .publish({ kind: 'departed', ts: Date.now(), peer: id, text: '' })
+          .catch(() => {})
+      }
+    }, DEPARTURE_GRACE_MS)
+    this.departures.set(id, timer)
+  }
+
+  private banNotice(): RelayNotice {
+    return {
+      kind: 'bans',
+      ts: Date.now(),
+      bans: { version: this.state.banListVersion, peers: this.state.bans.map((b) => b.peerId) }
+    }
+  }
+
+  private scheduleSnapshots(): void {
+    clearInterval(this.snapshotTimer)
+    this.snapshotTimer = setInterval(() => {
+      if (this.dirty) {
+        void this.saveSnapshot().catch((err: unknown) => {
+          this.safeDispatchEvent('warning', { detail: { code: 'SNAPSHOT_FAILED', message: String(err) } })
+        })
+      }
+    }, this.state.settings.snapshotIntervalSeconds * 1000)
+  }
+
+  private async saveSnapshot(): Promise<void> {
+    this.dirty = false
+    this.state.users = this.known.list()
+    const file = await this.store.save(this.state)
+    this.safeDispatchEvent('snapshot', { detail: { file } })
+  }
+
+  private ops(): RelayOps {
+    const { notices, circuitRelay } = this.libp2p.services
+    return {
+      state: this.state,
+      known: this.known,
+      running: this.running,
+      operator: this.operator,
+      online: () => this.online.list(),
+      disconnect: async (peer, how, reason) => {
+        const peerId = peerIdFromString(peer)
+        const cooldown = this.state.settings.kickCooldownSeconds
+        if (how === 'kicked' && cooldown > 0) {
+          this.cooldowns.set(peer, Date.now() + cooldown * 1000)
+        }
+        const notice: RelayNotice = { kind: how, ts: Date.now(), peer, text: reason }
+        if (this.libp2p.getConnections(peerId).length > 0) {
+          await notices.send(peerId, notice, { signal: AbortSignal.timeout(2000) }).catch(() => {})
+        }
+        await notices.publish(notice).catch(() => {})
+        circuitRelay.reservations.delete(peerId)
+        this.online.remove(peer)
+        await this.libp2p.hangUp(peerId)
+      },
+      announce: (text) => notices.publish({ kind: 'announcement', ts: Date.now(), text }),
+      message: (peer, text) => notices.send(peerIdFromString(peer), { kind: 'message', ts: Date.now(), text }),
+      publishBans: async () => {
+        await notices.publish(this.banNotice()).catch(() => 0)
+      },
+      persist: async (settingsChanged) => {
+        if (settingsChanged) {
+          await writeConfig(join(this.dataDir, CONFIG_FILE), this.state.settings)
+        }
+        await this.saveSnapshot()
+      },
+      applyLive: (key) => {
+        if (key === 'snapshotIntervalSeconds') {
+          this.scheduleSnapshots()
+        } else if (key === 'snapshotsKept') {
+          this.store.setKeep(this.state.settings.snapshotsKept)
+        }
+      },
+      shutdown: (seconds) => {
+        const text = seconds === 0 ? 'the relay is shutting down now' : `the relay shuts down in ${seconds} s`
+        void notices.publish({ kind: 'shutdown', ts: Date.now(), seconds, text }).catch(() => {})
+        this.safeDispatchEvent('shutdown', { detail: { seconds } })
+        clearTimeout(this.shutdownTimer)
+        // at least a moment, so the admin's answer and the notice reach the wire first
+        this.shutdownTimer = setTimeout(() => void this.stop('shut down by an admin'), Math.max(seconds * 1000, 500))
+      }
+    }
+  }
+}
