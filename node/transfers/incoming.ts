@@ -29,6 +29,9 @@ export const PARTIAL_DIR = '.p2pchat-partial'
 /** Unanswered offers one peer may have pending with us, so nobody can flood our list. */
 export const MAX_PENDING_OFFERS_PER_PEER = 32
 
+/** Unanswered offers from everyone together: PeerIds cost nothing, so one per-peer cap is not enough. */
+export const MAX_PENDING_OFFERS = 256
+
 /** How often a receiver tries to tell the sender that the file arrived intact. */
 const CONFIRM_ATTEMPTS = 5
 
@@ -69,8 +72,11 @@ export class Downloads {
         reason: `file is larger than the recipient's limit of ${this.init.maxFileSize} bytes`
       }
     }
-    const pending = [...this.book.records.values()].filter((r) => r.peerId === peerId && r.state === 'offered')
-    if (pending.length >= MAX_PENDING_OFFERS_PER_PEER) {
+    const pending = [...this.book.records.values()].filter((r) => r.direction === 'in' && r.state === 'offered')
+    if (
+      pending.length >= MAX_PENDING_OFFERS ||
+      pending.filter((r) => r.peerId === peerId).length >= MAX_PENDING_OFFERS_PER_PEER
+    ) {
       return { status: 'refused', code: 'TRANSFER_REFUSED', reason: 'too many offers pending' }
     }
     const now = Date.now()

@@ -86,6 +86,9 @@ export class TransferManager {
     const records = await this.book.store.loadAll((file, err) => this.book.log('skipping damaged %s - %e', file, err))
     for (const rec of records) {
       if (isFinal(rec.state) && now - rec.updatedAt > FORGET_AFTER_MS) {
+        await this.book.store
+          .remove(rec.id)
+          .catch((err: unknown) => this.book.log('could not forget %s - %e', rec.id, err))
         continue
       }
       this.book.records.set(rec.id, rec)

@@ -107,6 +107,12 @@ export class TransferStore {
   async removeHashes(id: string): Promise<void> {
     await rm(join(this.dir, `${id}.hashes`), { force: true })
   }
+
+  /** Forgets a transfer entirely. */
+  async remove(id: string): Promise<void> {
+    await this.removeHashes(id)
+    await rm(join(this.dir, `${id}.json`), { force: true })
+  }
 }
 
 function isRecord(r: TransferRecord): boolean {

@@ -167,5 +167,7 @@ describe('TransferStore', () => {
     expect(await store.loadHashes(record.id)).toEqual(Buffer.alloc(32, 3))
     await store.removeHashes(record.id)
     expect(await store.loadHashes(record.id)).toBeUndefined()
+    await store.remove(record.id)
+    expect(await store.loadAll()).toEqual([])
   })
 })
