@@ -156,7 +156,7 @@ function clock(ts: number): string {
 const STATE_TEXT: Record<string, string> = {
   preparing: 'reading the file to offer it',
   offered: 'offered, waiting for them to accept',
-  waiting: 'paused, resumes when the other side is reachable',
+  waiting: 'waiting for the other side, starts or resumes by itself',
   transferring: 'transferring',
   declined: 'declined',
   cancelled: 'cancelled',
