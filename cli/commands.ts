@@ -1,8 +1,10 @@
 import { ACCOUNT_HELP, type AccountCommand, parseAccountCommand } from './account-commands.ts'
 import { ADMIN_HELP, parseAdminLine } from './admin-command.ts'
+import { parseTransferCommand, TRANSFER_HELP, type TransferCommand } from './transfer-commands.ts'
 
 /** What one line of user input asks for. Parsing is pure: the session decides what to do with it. */
 export type Command =
+  | TransferCommand
   | { type: 'broadcast'; text: string }
   | { type: 'users' }
   | { type: 'msg'; to: string; text: string }
@@ -18,6 +20,7 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ['<text>', 'send <text> to everyone'],
   ['/users', 'list who is online'],
   ['/msg <name|peerId> <text>', 'send a direct message that only that user receives'],
+  ...TRANSFER_HELP,
   ['/admin <command>', 'run a command on your relay, if you are one of its admins (/admin help)'],
   ...ADMIN_HELP,
   ...ACCOUNT_HELP,
@@ -66,7 +69,8 @@ export function parseCommand(line: string): Command {
       return { type: 'quit' }
     default:
       return (
-        parseAccountCommand(name, rest) ?? {
+        parseAccountCommand(name, rest) ??
+        parseTransferCommand(name, rest) ?? {
           type: 'invalid',
           code: 'UNKNOWN_COMMAND',
           message: `unknown command /${name} (type /help for the list)`

@@ -4,6 +4,7 @@ import { AccountCommands } from './account-controller.ts'
 import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
 import { type Command, HELP } from './commands.ts'
 import { type OutputEvent, ref } from './output.ts'
+import { progressEvent, transferStateEvents, transferView } from './transfer-output.ts'
 
 /**
  * Runs parsed commands against a ChatNode and turns node events into OutputEvents.
@@ -62,6 +63,14 @@ export class ChatController {
     on('error', ({ detail: e }) => {
       this.emit({ type: 'error', code: e.code, message: e.message })
     })
+    on('transfer', ({ detail }) => {
+      for (const event of transferStateEvents(detail)) {
+        this.emit(event)
+      }
+    })
+    on('transfer-progress', ({ detail }) => {
+      this.emit(progressEvent(detail))
+    })
     on('relay', ({ detail }) => {
       this.emit(relayOutput(detail))
     })
@@ -112,6 +121,21 @@ export class ChatController {
         return undefined
       case 'msg':
         this.track(this.node.sendDirect(command.to, command.text))
+        return undefined
+      case 'send':
+        this.track(this.node.sendFile(command.to, command.path))
+        return undefined
+      case 'accept':
+        this.track(this.node.acceptTransfer(command.id, command.dir))
+        return undefined
+      case 'decline':
+        this.track(this.node.declineTransfer(command.id))
+        return undefined
+      case 'cancel':
+        this.track(this.node.cancelTransfer(command.id))
+        return undefined
+      case 'transfers':
+        this.emit({ type: 'transfers', transfers: this.node.listTransfers().map(transferView) })
         return undefined
       case 'admin':
         this.track(

@@ -2,15 +2,25 @@ import { createInterface } from 'node:readline'
 import { parseCommand } from './commands.ts'
 import type { ChatController } from './controller.ts'
 import { type OutputEvent, toJsonLine, toTextLine } from './output.ts'
+import { ProgressThrottle, TransferBars } from './transfer-progress.ts'
 
-/** Writes events to stdout: JSON objects or human lines, one per event. */
+/** Writes events to stdout: JSON objects or human lines, one per event; transfer progress as bars in a terminal. */
 export function lineWriter(json: boolean, names: () => ChatController | undefined): (event: OutputEvent) => void {
+  const bars = !json && process.stdout.isTTY === true ? new TransferBars(process.stdout) : undefined
+  const throttle = new ProgressThrottle()
   return (event) => {
+    if (bars?.take(event) === true || (!json && event.type === 'progress' && !throttle.allow(event))) {
+      return
+    }
     const controller = names()
     const text = json
       ? toJsonLine(event)
       : toTextLine(event, (peerId, fallback) => controller?.displayName(peerId, fallback) ?? fallback)
-    process.stdout.write(`${text}\n`)
+    if (bars != null) {
+      bars.print(text)
+    } else {
+      process.stdout.write(`${text}\n`)
+    }
   }
 }
 

@@ -17,6 +17,7 @@ import { ChatController } from './controller.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
 import { registerRelayCommands } from './relay-command.ts'
+import { durationArg, sizeArg } from './transfer-args.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
 const EXIT_FAILURE = 1
@@ -32,6 +33,10 @@ interface StartOptions {
   json?: boolean
   ephemeral?: boolean
   passphraseFile?: string
+  downloadDir?: string
+  maxFileSize?: number
+  offerTtl?: number
+  maxUploadRate?: number
 }
 
 function version(): string {
@@ -59,7 +64,13 @@ async function startNode(name: string, account: Account, opts: StartOptions): Pr
     listen: opts.listen,
     bootstrap: opts.bootstrap,
     relays: opts.relay,
-    mdns: opts.mdns
+    mdns: opts.mdns,
+    transfers: {
+      downloadDir: opts.downloadDir,
+      maxFileSize: opts.maxFileSize,
+      offerTtlMs: opts.offerTtl,
+      maxUploadRate: opts.maxUploadRate
+    }
   })
   await node.start()
   return node
@@ -168,6 +179,14 @@ function program(json: boolean): Command {
     .option(
       '--passphrase-file <file>',
       'read the passphrase of an encrypted key from this file (or P2PCHAT_PASSPHRASE)'
+    )
+    .option('--download-dir <dir>', 'where accepted files are saved (default ~/Downloads)')
+    .option('--max-file-size <size>', 'largest file you accept, e.g. 2GB (default 100GB)', sizeArg)
+    .option('--offer-ttl <duration>', 'how long your offers wait for an answer, e.g. 10m (default 1h)', durationArg)
+    .option(
+      '--max-upload-rate <size>',
+      'cap each upload at this many bytes per second, e.g. 5MB (default none)',
+      sizeArg
     )
     .exitOverride()
     .action(start)

@@ -8,6 +8,7 @@ import {
   type RelayOutput,
   relayText
 } from './admin-command.ts'
+import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
 interface PeerRef {
   peerId: string
@@ -25,7 +26,8 @@ export type OutputEvent =
   /** `displayName`: how the peer was shown, since it is no longer online to look up */
   | { type: 'leave'; peerId: string; name: string; displayName?: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
-  | { type: 'error'; code: string; message: string }
+  | { type: 'error'; code: string; message: string; transfer?: string }
+  | TransferOutputEvent
   | AdminOutput
   | RelayOutput
   | NoticeOutput
@@ -98,6 +100,12 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'error':
       // error messages can quote a peer (a DM refusal carries its reason), so they are remote text too
       return `! ${sanitize(event.message)}`
+    case 'offer':
+    case 'transfer':
+    case 'progress':
+    case 'done':
+    case 'transfers':
+      return transferTextLine(event, names, sanitize)
     case 'admin':
       return adminText(event)
     case 'relay':

@@ -22,6 +22,8 @@ import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
 import type { RelayClient, RelayStatus } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
 import { ChatStore } from './store.ts'
+import type { TransferInfo } from './transfers/book.ts'
+import { TransferManager, type TransferManagerInit } from './transfers/manager.ts'
 import { displayUser, resolveUser, type User, withDisplayNames } from './users.ts'
 
 export interface ChatNodeInit {
@@ -39,6 +41,8 @@ export interface ChatNodeInit {
   mdns?: boolean
   /** presence timings, shortened in tests */
   presence?: { heartbeatIntervalMs?: number; ttlMs?: number }
+  /** file transfer settings: download folder, size limit, offer lifetime */
+  transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
   /** relays to stay reachable through, multiaddrs ending in /p2p/<relay PeerId> */
   relays?: string[]
 }
@@ -56,6 +60,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly dms: DirectMessages
   private readonly relayClient: RelayClient
   private readonly dialer: AutoDialer
+  /** file transfers: offers, downloads, uploads */
+  readonly transfers: TransferManager
   private running = false
   private destroying?: Promise<WipeResult & { notified: number }>
   private userCache?: User[]
@@ -65,7 +71,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     libp2p: ChatLibp2p,
     archive: MessageArchive,
     controls: AccountControls,
-    bootstrap: Multiaddr[]
+    bootstrap: Multiaddr[],
+    transfers: TransferManagerInit
   ) {
     super()
     this.name = name
@@ -79,7 +86,14 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.dms = libp2p.services.dm
     this.relayClient = libp2p.services.relayClient
     this.dialer = new AutoDialer(libp2p, { bootstrap })
+    this.transfers = new TransferManager(transfers, {
+      service: libp2p.services.file,
+      events: libp2p,
+      peers: { onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName },
+      log: libp2p.logger.forComponent('p2pchat:transfers')
+    })
     this.wire()
+    this.wireTransfers()
   }
 
   /** Loads (or creates) the account and store and assembles the peer; call start() to go online. */
@@ -114,9 +128,15 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
         presence: { name, ...init.presence },
         relays: init.relays,
         connectionGater: controls.gater(),
-        acceptDm: (peer) => !controls.isBlocked(peer.toString())
+        acceptDm: (peer) => !controls.isBlocked(peer.toString()),
+        file: { accept: (peer) => !controls.isBlocked(peer.toString()) }
       })
-      node = new ChatNode(name, libp2p, archive, controls, bootstrap)
+      node = new ChatNode(name, libp2p, archive, controls, bootstrap, {
+        ...init.transfers,
+        dataDir: account.dataDir,
+        selfName: name
+      })
+      await node.transfers.load()
       return node
     } catch (err) {
       await archive.close()
@@ -143,6 +163,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     await this.libp2p.start()
     this.dialer.start()
     this.running = true
+    await this.transfers.start()
   }
 
   /** Announces our leave, then closes every connection and the store. */
@@ -158,6 +179,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     }
     this.running = false
     this.dialer.stop()
+    this.transfers.stop()
     await this.libp2p.stop()
     await this.archive.close()
   }
@@ -299,6 +321,57 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   private invalidateUsers(): void {
     this.userCache = undefined
+  }
+
+  /**
+   * Offers the file at `path` to the user meant by `to`. Throws if the user or the file is not there;
+   * what happens after that (hashing, offer, refusal) arrives as `transfer` events.
+   */
+  async sendFile(to: string, path: string, options: AbortOptions = {}): Promise<TransferInfo> {
+    this.assertRunning()
+    const user = this.resolveRecipient(to)
+    return this.transfers.send(user.peerId, user.name, path, options)
+  }
+
+  /** Accepts an offer by id prefix, into `dir` or the download folder. */
+  async acceptTransfer(id: string, dir?: string): Promise<TransferInfo> {
+    this.assertRunning()
+    return this.transfers.accept(id, dir)
+  }
+
+  /** Declines an offer by id prefix. */
+  async declineTransfer(id: string): Promise<TransferInfo> {
+    this.assertRunning()
+    return this.transfers.decline(id)
+  }
+
+  /** Cancels a transfer by id prefix, whichever side we are on. */
+  async cancelTransfer(id: string): Promise<TransferInfo> {
+    this.assertRunning()
+    return this.transfers.cancel(id)
+  }
+
+  /** Every transfer we know of, newest first. */
+  listTransfers(): TransferInfo[] {
+    return this.transfers.list()
+  }
+
+  private wireTransfers(): void {
+    const book = this.transfers.book
+    book.addEventListener('transfer', (evt) => this.safeDispatchEvent('transfer', { detail: evt.detail }))
+    book.addEventListener('transfer-progress', (evt) =>
+      this.safeDispatchEvent('transfer-progress', { detail: evt.detail })
+    )
+    book.addEventListener('offer-refused', (evt) => {
+      const { peerId, peerName, name, code, reason } = evt.detail
+      this.safeDispatchEvent('error', {
+        detail: { code, message: `refused ${peerName}'s offer of ${name}: ${reason}`, peerId }
+      })
+    })
+    this.libp2p.services.file.addEventListener('protocol-error', (evt) => {
+      const { peer, error } = evt.detail
+      this.emitError(error, `bad file transfer stream from ${peer}: ${error.message}`, peer.toString())
+    })
   }
 
   private wire(): void {

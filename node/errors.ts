@@ -6,6 +6,7 @@ import {
   MessageTooLargeError
 } from '../protocols/common/errors.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/errors.ts'
+import { TRANSFER_ERROR_CODES } from '../protocols/file/error-codes.ts'
 import { ACCOUNT_ERROR_CODES } from './account/errors.ts'
 
 /** No online user matches what was typed. */
@@ -64,6 +65,7 @@ const CODES: Record<string, string> = {
   [MessageTooLargeError.name]: 'MESSAGE_TOO_LARGE',
   [EmptyMessageError.name]: 'EMPTY_MESSAGE',
   [InvalidMessageError.name]: 'PROTOCOL_ERROR',
+  ...TRANSFER_ERROR_CODES,
   NoRelayError: 'NO_RELAY',
   ConfigError: 'INVALID_CONFIG',
   NoUsableStateError: 'NO_USABLE_STATE',

@@ -1,5 +1,6 @@
 import type { PurgeCounts } from './history.ts'
 import type { RelayNoticeEvent, RelayStatus } from './relay-client.ts'
+import type { TransferEvents } from './transfers/book.ts'
 import type { User } from './users.ts'
 
 /** A chat message received (or, for `sent`, sent by us). */
@@ -41,6 +42,10 @@ export interface ChatEvents {
   leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' | 'blocked' | 'deleted' }>
   delivered: CustomEvent<{ id: string; to: User }>
   error: CustomEvent<ChatErrorInfo>
+  /** a file transfer appeared or changed state */
+  transfer: TransferEvents['transfer']
+  /** a moving transfer's progress, a few times a second */
+  'transfer-progress': TransferEvents['transfer-progress']
   /** a relay we use granted, lost or refused us a slot */
   relay: CustomEvent<RelayStatus>
   /** something one of our relays told us (announcement, message from its admins, kick, shutdown) */

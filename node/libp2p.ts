@@ -15,6 +15,7 @@ import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
+import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
@@ -27,6 +28,7 @@ export type ChatServices = {
   lobby: LobbyService
   presence: PresenceService
   dm: DirectMessages
+  file: FileTransfer
   notices: NoticeService
   relayClient: RelayClient
   deletion: DeletionService
@@ -39,6 +41,8 @@ export interface AssembleInit {
   listen: string[]
   mdns: boolean
   presence: PresenceInit
+  /** file transfer options (e.g. an `accept` predicate for blocking) */
+  file?: FileTransferInit
   /** relay multiaddrs (ending in /p2p/<PeerId>) to stay reachable through */
   relays?: string[]
   /** refuses blocked peers' connections */
@@ -78,6 +82,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       lobby: lobby(),
       presence: presence(init.presence),
       dm: directMessages({ accept: init.acceptDm }),
+      file: fileTransfer(init.file),
       notices: notices(),
       relayClient: relayClient({ relays: init.relays }),
       deletion: deletionNotices()

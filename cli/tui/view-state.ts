@@ -26,7 +26,7 @@ export function addLines(state: ViewState, added: readonly LineContent[]): ViewS
   return { lines, nextKey: state.nextKey + fresh.length, scroll }
 }
 
-/** Applies one controller event: a `delivered` ticks its DM; everything else becomes lines. */
+/** Applies one controller event: a `delivered` ticks its DM, a `progress` redraws its line; the rest become lines. */
 export function applyEvent(state: ViewState, event: OutputEvent, names: DisplayNames): ViewState {
   if (event.type === 'delivered') {
     const index = state.lines.findLastIndex((l) => l.messageId === event.id)
@@ -35,6 +35,16 @@ export function applyEvent(state: ViewState, event: OutputEvent, names: DisplayN
       lines[index] = { ...lines[index], delivered: true }
       return { ...state, lines }
     }
+  }
+  if (event.type === 'progress') {
+    const line = { ...formatEvent(event, names)[0], progressId: event.id }
+    const index = state.lines.findLastIndex((l) => l.progressId === event.id)
+    if (index < 0) {
+      return addLines(state, [line])
+    }
+    const lines = [...state.lines]
+    lines[index] = { ...line, key: lines[index].key }
+    return { ...state, lines }
   }
   return addLines(state, formatEvent(event, names))
 }

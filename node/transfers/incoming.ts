@@ -1,0 +1,358 @@
+import { createHash } from 'node:crypto'
+import { constants, link, mkdir, open, rename, rm, rmdir, stat, statfs, unlink } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { InvalidMessageError } from '../../protocols/common/errors.ts'
+import { checkChunkHashes, type Offer, type Response } from '../../protocols/file/codec.ts'
+import {
+  DiskFullError,
+  FileChangedError,
+  HashMismatchError,
+  OfferExpiredError,
+  TransferCancelledError,
+  TransferInterruptedError,
+  TransferRefusedError,
+  UnknownTransferError
+} from '../../protocols/file/errors.ts'
+import type { FileTransfer, Reply } from '../../protocols/file/file.ts'
+import { backoffDelay } from '../backoff.ts'
+import { describeError, type TransferBook } from './book.ts'
+import { scanPartial } from './hashing.ts'
+import { numberedName, sanitizeFileName } from './names.ts'
+import { asDiskError, writeIncoming } from './receiver.ts'
+import { isFinal, resumeOffset } from './state.ts'
+import type { TransferRecord } from './store.ts'
+
+/** Hidden folder inside the download folder for files still arriving: same disk, so finishing is a rename. */
+export const PARTIAL_DIR = '.p2pchat-partial'
+
+/** Unanswered offers one peer may have pending with us, so nobody can flood our list. */
+export const MAX_PENDING_OFFERS_PER_PEER = 32
+
+/** Unanswered offers from everyone together: PeerIds cost nothing, so one per-peer cap is not enough. */
+export const MAX_PENDING_OFFERS = 256
+
+/** How often a receiver tries to tell the sender that the file arrived intact. */
+const CONFIRM_ATTEMPTS = 5
+
+export interface DownloadsInit {
+  /** largest file we take */
+  maxFileSize: number
+  /** first retry delay after a broken transfer; doubles up to retryMaxMs. @default 1000 */
+  retryBaseMs?: number
+  /** @default 30000 */
+  retryMaxMs?: number
+}
+
+/** Incoming transfers: offers, then fetching with resume, verification and moving the file into place. */
+export class Downloads {
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>()
+  private readonly wakeups = new Map<string, () => void>()
+
+  constructor(
+    private readonly book: TransferBook,
+    private readonly service: FileTransfer,
+    private readonly shutdown: AbortSignal,
+    private readonly init: DownloadsInit
+  ) {}
+
+  /** A peer offers a file: keep it for the user to accept, unless it breaks our limits. */
+  async onOffer(peerId: string, offer: Offer, senderName: string): Promise<Reply & { code?: string }> {
+    const existing = this.book.get(offer.id)
+    if (existing != null) {
+      // a repeated offer (the sender retried) is fine; an id clash with anything else is not
+      return existing.direction === 'in' && existing.peerId === peerId
+        ? { status: 'ok' }
+        : { status: 'refused', reason: 'transfer id already in use' }
+    }
+    if (offer.size > this.init.maxFileSize) {
+      return {
+        status: 'refused',
+        code: 'FILE_TOO_LARGE',
+        reason: `file is larger than the recipient's limit of ${this.init.maxFileSize} bytes`
+      }
+    }
+    const pending = [...this.book.records.values()].filter((r) => r.direction === 'in' && r.state === 'offered')
+    if (
+      pending.length >= MAX_PENDING_OFFERS ||
+      pending.filter((r) => r.peerId === peerId).length >= MAX_PENDING_OFFERS_PER_PEER
+    ) {
+      return { status: 'refused', code: 'TRANSFER_REFUSED', reason: 'too many offers pending' }
+    }
+    const now = Date.now()
+    await this.book.add({
+      id: offer.id,
+      direction: 'in',
+      peerId,
+      peerName: senderName,
+      name: sanitizeFileName(offer.name),
+      offeredName: offer.name,
+      size: offer.size,
+      sha256: Buffer.from(offer.sha256).toString('hex'),
+      chunkSize: offer.chunkSize,
+      createdAt: now,
+      expiresAt: now + offer.ttlMs,
+      state: 'offered',
+      bytes: 0,
+      updatedAt: now
+    })
+    return { status: 'ok' }
+  }
+
+  /** The user takes the offer (or retries a failed download): check the folder, then start fetching. */
+  async accept(rec: TransferRecord, dir: string): Promise<void> {
+    const target = resolve(dir)
+    await mkdir(target, { recursive: true })
+    const free = await freeBytes(target)
+    if (free != null && free < rec.size) {
+      throw new DiskFullError(`not enough space in ${target}: ${rec.name} needs ${rec.size} bytes, ${free} are free`)
+    }
+    const applied =
+      rec.state === 'failed'
+        ? await this.book.apply(rec, 'retry', { dir: target, error: undefined, bytes: 0 })
+        : await this.book.apply(rec, 'accept', { dir: target })
+    if (applied) {
+      this.run(rec)
+    }
+  }
+
+  /** Starts (or restarts after a restart of ours) the fetch loop of an accepted transfer. */
+  run(rec: TransferRecord): void {
+    if (this.running.has(rec.id)) {
+      return
+    }
+    const controller = new AbortController()
+    const done = this.loop(rec, AbortSignal.any([controller.signal, this.shutdown])).finally(() => {
+      if (this.running.get(rec.id)?.controller === controller) {
+        this.running.delete(rec.id)
+      }
+    })
+    this.running.set(rec.id, { controller, done })
+  }
+
+  /** A peer connected: transfers waiting for it try again now instead of at their next retry. */
+  wake(peerId: string): void {
+    for (const [id, wake] of this.wakeups) {
+      if (this.book.get(id)?.peerId === peerId) {
+        wake()
+      }
+    }
+  }
+
+  /** Stops the download (if running), waits until it has let go of its files, and removes the partial file. */
+  async discard(rec: TransferRecord): Promise<void> {
+    const running = this.running.get(rec.id)
+    running?.controller.abort()
+    await running?.done
+    await this.removePartial(rec)
+  }
+
+  private async loop(rec: TransferRecord, signal: AbortSignal): Promise<void> {
+    let attempt = 0
+    while (!signal.aborted && !isFinal(rec.state) && rec.state !== 'failed') {
+      const before = rec.bytes
+      try {
+        await this.fetchOnce(rec, signal)
+        return
+      } catch (err) {
+        if (signal.aborted) {
+          return
+        }
+        const error = asDiskError(err)
+        if (!(error instanceof TransferInterruptedError)) {
+          await this.finishBadly(rec, error)
+          return
+        }
+        this.book.log('download %s interrupted - %e', rec.id, error)
+        await this.book.apply(rec, 'interrupt')
+        attempt = rec.bytes > before ? 0 : attempt + 1
+        await this.pause(
+          rec,
+          backoffDelay(attempt, this.init.retryBaseMs ?? 1000, this.init.retryMaxMs ?? 30_000),
+          signal
+        )
+      }
+    }
+  }
+
+  /** One fetch: verify what is on disk, ask for the rest, write and check it, then move it into place. */
+  private async fetchOnce(rec: TransferRecord, signal: AbortSignal): Promise<void> {
+    const part = this.partPath(rec)
+    await mkdir(dirname(part), { recursive: true })
+    let hashes = await this.book.store.loadHashes(rec.id)
+    const file = await open(part, constants.O_RDWR | constants.O_CREAT, 0o666)
+    try {
+      const length = (await file.stat()).size
+      const scan = hashes != null ? await scanPartial(part, length, hashes, rec.size, rec.chunkSize, signal) : undefined
+      const offset = resumeOffset(scan?.verifiedChunks ?? 0, rec.size, rec.chunkSize)
+      const hash = scan?.hash ?? createHash('sha256')
+      await file.truncate(offset)
+      rec.bytes = offset
+      const download = await this.service.fetch(
+        peerIdFromString(rec.peerId),
+        { id: rec.id, offset, wantHashes: hashes == null },
+        { signal }
+      )
+      try {
+        if (download.response.status !== 'ok') {
+          throw responseError(download.response, rec)
+        }
+        if (hashes == null) {
+          hashes = checkChunkHashes(download.response.chunkHashes, rec)
+          await this.book.store.saveHashes(rec.id, hashes)
+        }
+        await this.book.apply(rec, 'start')
+        this.book.progress(rec, offset, 'receiving')
+        await writeIncoming({
+          file,
+          offset,
+          size: rec.size,
+          hash,
+          data: download.data,
+          onBytes: (bytes) => this.book.progress(rec, bytes, 'receiving')
+        })
+      } catch (err) {
+        download.abort(err instanceof Error ? err : new Error(String(err)))
+        throw err
+      }
+      const digest = hash.digest('hex')
+      if (digest !== rec.sha256) {
+        throw new HashMismatchError(`${rec.name} does not match the SHA-256 it was offered with; it was deleted`)
+      }
+      // no fsync of 100s of MB here (browsers do not either): the data reaches the disk in the background
+    } finally {
+      await file.close().catch(() => {})
+    }
+    const savedAs = await moveIntoPlace(part, rec.dir ?? '.', rec.name)
+    await this.book.store.removeHashes(rec.id)
+    await removeIfEmpty(dirname(part))
+    await this.book.apply(rec, 'complete', { savedAs, bytes: rec.size })
+    void this.confirm(rec)
+  }
+
+  /** Tells the sender the file arrived intact, so it can report `done` too; a few tries, then it is its loss. */
+  private async confirm(rec: TransferRecord): Promise<void> {
+    for (let attempt = 0; attempt < CONFIRM_ATTEMPTS && !this.shutdown.aborted; attempt++) {
+      try {
+        await this.service.request(peerIdFromString(rec.peerId), { kind: 'complete', id: rec.id, reason: rec.sha256 })
+        return
+      } catch (err) {
+        this.book.log('could not confirm %s to the sender - %e', rec.id, err)
+        await this.pause(rec, backoffDelay(attempt, this.init.retryBaseMs ?? 1000), this.shutdown)
+      }
+    }
+  }
+
+  /** A fatal error: nothing half-written stays behind; cancelled or expired ones get that state, others fail. */
+  private async finishBadly(rec: TransferRecord, err: unknown): Promise<void> {
+    await this.removePartial(rec)
+    if (err instanceof TransferCancelledError) {
+      await this.book.apply(rec, 'cancel', { error: describeError(err) })
+    } else {
+      await this.book.fail(rec, err)
+    }
+  }
+
+  private async removePartial(rec: TransferRecord): Promise<void> {
+    if (rec.dir == null) {
+      return
+    }
+    const part = this.partPath(rec)
+    await rm(part, { force: true }).catch(() => {})
+    await this.book.store.removeHashes(rec.id).catch(() => {})
+    await removeIfEmpty(dirname(part))
+  }
+
+  private partPath(rec: TransferRecord): string {
+    return join(rec.dir ?? '.', PARTIAL_DIR, `${rec.id}.part`)
+  }
+
+  private pause(rec: TransferRecord, ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((done) => {
+      const finish = (): void => {
+        clearTimeout(timer)
+        this.wakeups.delete(rec.id)
+        signal.removeEventListener('abort', finish)
+        done()
+      }
+      const timer = setTimeout(finish, ms)
+      this.wakeups.set(rec.id, finish)
+      signal.addEventListener('abort', finish, { once: true })
+    })
+  }
+}
+
+/** The error a non-ok answer to a FETCH stands for. */
+function responseError(res: Response, rec: TransferRecord): Error {
+  const why = res.reason ? `: ${res.reason}` : ''
+  switch (res.status) {
+    case 'cancelled':
+      return new TransferCancelledError(`the sender cancelled ${rec.name}`)
+    case 'expired':
+      return new OfferExpiredError(`the offer of ${rec.name} expired`)
+    case 'unknown':
+      return new UnknownTransferError(`the sender no longer has ${rec.name}`)
+    case 'failed':
+      return new FileChangedError(`the sender cannot send ${rec.name} any more${why}`)
+    case 'invalid':
+      return new InvalidMessageError(`the sender rejected our request${why}`)
+    default:
+      return new TransferRefusedError(`the sender refused${why}`)
+  }
+}
+
+/**
+ * Moves a verified file to `dir` under `name`, or `name (1)`, `name (2)`, ... if taken. A hard link fails
+ * rather than replace an existing file, so nothing is ever overwritten, even by a file created meanwhile.
+ */
+export async function moveIntoPlace(part: string, dir: string, name: string): Promise<string> {
+  for (let n = 0; n < 10_000; n++) {
+    const target = join(dir, numberedName(name, n))
+    if (dirname(target) !== resolve(dir)) {
+      throw new Error(`refusing to save outside ${dir}`)
+    }
+    try {
+      await link(part, target)
+      await unlink(part)
+      return target
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') {
+        continue
+      }
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') {
+        throw err
+      }
+      // no hard links on this file system: check, then rename
+      if (await exists(target)) {
+        continue
+      }
+      await rename(part, target)
+      return target
+    }
+  }
+  throw new Error(`no free name for ${name} in ${dir}`)
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function removeIfEmpty(dir: string): Promise<void> {
+  await rmdir(dir).catch(() => {})
+}
+
+/** Free bytes for us on the disk holding `dir`, or undefined where the platform cannot tell. */
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const s = await statfs(dir)
+    return s.bavail * s.bsize
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import type { AbortOptions } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { chooseChunkSize } from '../../protocols/file/chunks.ts'
+import type { Response } from '../../protocols/file/codec.ts'
+import { FileChangedError, FileNotReadableError, TransferRefusedError } from '../../protocols/file/errors.ts'
+import type { FetchReply, FileTransfer, Reply } from '../../protocols/file/file.ts'
+import type { TransferBook } from './book.ts'
+import { hashFile } from './hashing.ts'
+import { pacingDelay } from './rate.ts'
+import { readForSending } from './sender.ts'
+import { isExpired, isValidOffset } from './state.ts'
+import type { TransferRecord } from './store.ts'
+
+export interface UploadsInit {
+  /** how long an offer waits for an answer */
+  offerTtlMs: number
+  /** our display name, carried in offers */
+  selfName: string
+  /** upload cap per transfer in bytes per second; 0 or undefined for none */
+  maxUploadRate?: number
+}
+
+/** Outgoing transfers: hashing and offering a file, then serving its bytes to every fetch until it is confirmed. */
+export class Uploads {
+  private readonly running = new Map<string, AbortController>()
+
+  constructor(
+    private readonly book: TransferBook,
+    private readonly service: FileTransfer,
+    private readonly shutdown: AbortSignal,
+    private readonly init: UploadsInit
+  ) {}
+
+  /** Checks that `path` can be sent; throws FileNotReadableError before anything is recorded. */
+  async check(path: string): Promise<{ path: string; size: number; mtimeMs: number }> {
+    const absolute = resolve(path)
+    try {
+      const s = await stat(absolute)
+      if (!s.isFile()) {
+        throw new FileNotReadableError(`${path} is not a regular file`)
+      }
+      return { path: absolute, size: s.size, mtimeMs: s.mtimeMs }
+    } catch (err) {
+      if (err instanceof FileNotReadableError) {
+        throw err
+      }
+      throw new FileNotReadableError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    }
+  }
+
+  /** Hashes the file and offers it; the record reports how it went (failures become its state, not a throw). */
+  async offer(
+    peerId: string,
+    peerName: string,
+    file: { path: string; size: number; mtimeMs: number },
+    options: AbortOptions = {}
+  ): Promise<TransferRecord> {
+    const now = Date.now()
+    const chunkSize = chooseChunkSize(file.size)
+    const rec: TransferRecord = {
+      id: randomBytes(16).toString('hex'),
+      direction: 'out',
+      peerId,
+      peerName,
+      name: basename(file.path),
+      size: file.size,
+      sha256: '',
+      chunkSize,
+      createdAt: now,
+      expiresAt: now + this.init.offerTtlMs,
+      state: 'preparing',
+      bytes: 0,
+      path: file.path,
+      mtimeMs: file.mtimeMs,
+      updatedAt: now
+    }
+    await this.book.add(rec)
+    const controller = new AbortController()
+    this.running.set(rec.id, controller)
+    const signal = AbortSignal.any([controller.signal, this.shutdown, ...(options.signal ? [options.signal] : [])])
+    try {
+      const digest = await hashFile(file.path, file.size, chunkSize, {
+        signal,
+        onProgress: (bytes) => this.book.progress(rec, bytes, 'hashing')
+      })
+      rec.sha256 = Buffer.from(digest.sha256).toString('hex')
+      await this.book.store.saveHashes(rec.id, digest.chunkHashes)
+      const response = await this.service.request(
+        peerIdFromString(peerId),
+        {
+          kind: 'offer',
+          offer: {
+            id: rec.id,
+            name: rec.name,
+            size: rec.size,
+            sha256: digest.sha256,
+            chunkSize,
+            senderName: this.init.selfName,
+            ttlMs: this.init.offerTtlMs
+          }
+        },
+        { signal }
+      )
+      if (response.status !== 'ok') {
+        throw refused(response)
+      }
+      // the lifetime counts from when the peer has the offer
+      await this.book.apply(rec, 'offer', { expiresAt: Date.now() + this.init.offerTtlMs })
+    } catch (err) {
+      if (!controller.signal.aborted && !this.shutdown.aborted) {
+        await this.book.fail(rec, err)
+      }
+    } finally {
+      this.running.delete(rec.id)
+    }
+    return rec
+  }
+
+  /** The recipient wants bytes: serve them if the transfer is ours, theirs and still alive. */
+  async onFetch(peerId: string, req: { id: string; offset: number; wantHashes: boolean }): Promise<FetchReply> {
+    const rec = this.book.get(req.id)
+    if (rec == null || rec.direction !== 'out' || rec.peerId !== peerId || rec.state === 'preparing') {
+      return { status: 'unknown', reason: 'no such transfer' }
+    }
+    if (isExpired(rec.state, rec.expiresAt, Date.now())) {
+      await this.book.apply(rec, 'expire')
+    }
+    switch (rec.state) {
+      case 'cancelled':
+        return { status: 'cancelled' }
+      case 'declined':
+        return { status: 'refused', reason: 'declined' }
+      case 'expired':
+        return { status: 'expired' }
+      case 'failed':
+        return { status: 'failed', reason: rec.error?.message ?? 'failed' }
+      case 'done':
+        return { status: 'unknown', reason: 'already complete' }
+    }
+    if (!isValidOffset(req.offset, rec.size, rec.chunkSize)) {
+      return { status: 'invalid', reason: 'offset is not a chunk boundary within the file' }
+    }
+    const hashes = await this.book.store.loadHashes(rec.id)
+    if (hashes == null || rec.path == null) {
+      return { status: 'failed', reason: 'the sender lost its record of the file' }
+    }
+    // a new fetch replaces a stale one (the recipient reconnected before we noticed the old stream died)
+    this.running.get(rec.id)?.abort()
+    const controller = new AbortController()
+    this.running.set(rec.id, controller)
+    await this.book.apply(rec, 'start')
+    return {
+      status: 'ok',
+      ...(req.wantHashes ? { chunkHashes: hashes } : {}),
+      source: this.serve(rec, rec.path, req.offset, controller),
+      signal: AbortSignal.any([controller.signal, this.shutdown])
+    }
+  }
+
+  private async *serve(
+    rec: TransferRecord,
+    path: string,
+    offset: number,
+    controller: AbortController
+  ): AsyncGenerator<Uint8Array> {
+    let position = offset
+    const startedAt = Date.now()
+    try {
+      this.book.progress(rec, position, 'sending')
+      const blocks = readForSending({
+        path,
+        offset,
+        size: rec.size,
+        mtimeMs: rec.mtimeMs,
+        onBytes: (bytes) => {
+          position = bytes
+          this.book.progress(rec, bytes, 'sending')
+        }
+      })
+      for await (const block of blocks) {
+        const wait = pacingDelay(position - offset, Date.now() - startedAt, this.init.maxUploadRate ?? 0)
+        if (wait > 0) {
+          await sleep(wait, controller.signal)
+        }
+        yield block
+      }
+    } catch (err) {
+      if (err instanceof FileChangedError) {
+        await this.book.fail(rec, err)
+      }
+      throw err
+    } finally {
+      if (this.running.get(rec.id) === controller) {
+        this.running.delete(rec.id)
+        // the stream broke (or we stopped) before the end: the recipient will fetch the rest later
+        if (position < rec.size && rec.state === 'transferring') {
+          await this.book.apply(rec, 'interrupt')
+        }
+      }
+    }
+  }
+
+  /** The recipient has the file and its hash matched. */
+  async onComplete(peerId: string, id: string, sha256: string): Promise<Reply> {
+    const rec = this.book.get(id)
+    if (rec == null || rec.direction !== 'out' || rec.peerId !== peerId) {
+      return { status: 'unknown' }
+    }
+    if (sha256 !== rec.sha256) {
+      return { status: 'invalid', reason: 'that is not the hash we offered' }
+    }
+    await this.book.apply(rec, 'complete', { bytes: rec.size })
+    return { status: 'ok' }
+  }
+
+  /** The recipient said no. */
+  async onDecline(peerId: string, id: string, reason: string): Promise<Reply> {
+    const rec = this.book.get(id)
+    if (rec == null || rec.direction !== 'out' || rec.peerId !== peerId) {
+      return { status: 'unknown' }
+    }
+    await this.book.apply(rec, 'decline', reason ? { error: { code: 'DECLINED', message: reason } } : {})
+    return { status: 'ok' }
+  }
+
+  /** Stops hashing or sending. */
+  stop(rec: TransferRecord): void {
+    this.running.get(rec.id)?.abort()
+    this.running.delete(rec.id)
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function refused(res: Response): Error {
+  return new TransferRefusedError(`the recipient refused the offer${res.reason ? `: ${res.reason}` : ''}`)
+}

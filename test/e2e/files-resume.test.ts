@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { listTree, offer, randomFile, sha256File, twoPeers } from './files-helpers.ts'
+import { cleanup, type PeerProcess, spawnPeer, tempDir } from './harness.ts'
+
+const MB = 1024 * 1024
+/** Chunk size of a 100 MB file: what a restart may lose at most, besides what was in flight. */
+const CHUNK = MB
+
+/** The most bytes `peer` reported sending for transfer `id` so far. */
+function sentSoFar(peer: PeerProcess, id: string): number {
+  const sent = peer.all('progress').filter((p) => p.id === id && p.phase === 'sending')
+  return Math.max(0, ...sent.map((p) => p.bytes))
+}
+
+describe('resuming file transfers', () => {
+  afterEach(cleanup)
+
+  it('continues where it was after the receiver is killed and restarted', async () => {
+    const file = await randomFile(100 * MB)
+    const bobData = tempDir()
+    // capped so the transfer is still running when the receiver dies
+    const pair = await twoPeers({ aliceArgs: ['--max-upload-rate', '20MB'], bobDataDir: bobData })
+    const { alice, bob, downloads } = pair
+    const { id, shortId } = await offer(pair, file.path)
+    bob.send(`/accept ${shortId}`)
+    const before = await bob.waitFor('progress', (p) => p.id === id && p.bytes >= 30 * MB, { timeoutMs: 60_000 })
+    bob.kill('SIGKILL')
+    await bob.exited
+    await alice.waitFor('transfer', (t) => t.id === id && t.state === 'waiting')
+    const sentInFirstRun = sentSoFar(alice, id)
+    const fromAlice = alice.events.length
+
+    const bob2 = await spawnPeer({
+      name: 'bob',
+      dataDir: bobData,
+      bootstrap: [alice.addrs[0]],
+      extraArgs: ['--download-dir', downloads]
+    })
+    const resumed = await bob2.waitFor('transfer', (t) => t.id === id && t.state === 'transferring')
+    const done = await bob2.waitFor('done', (d) => d.id === id, { timeoutMs: 90_000 })
+    expect(done.sha256).toBe(file.sha256)
+    expect(await sha256File(done.path!)).toBe(file.sha256)
+    await alice.waitFor('done', (d) => d.id === id)
+
+    // it picked up at least where the receiver had got to (less the chunk it was writing) ...
+    expect(resumed.bytes).toBeGreaterThanOrEqual(before.bytes - CHUNK)
+    // ... and the sender started its second run there, so it re-sent only what was in flight at the kill
+    const secondRun = alice.events.slice(fromAlice).find((e) => e.type === 'progress' && e.id === id)
+    expect(secondRun).toMatchObject({ phase: 'sending', bytes: resumed.bytes })
+    const resent = sentInFirstRun - resumed.bytes
+    expect(resent).toBeLessThan(25 * MB)
+    expect(await listTree(downloads)).toEqual(['payload.bin'])
+  })
+
+  it('continues after the sender is killed and restarted', async () => {
+    const file = await randomFile(60 * MB)
+    const downloads = tempDir('p2pchat-dl-')
+    const bob = await spawnPeer({ name: 'bob', extraArgs: ['--download-dir', downloads] })
+    const aliceData = tempDir()
+    const aliceArgs = ['--max-upload-rate', '15MB']
+    // alice dials bob, so a restarted alice (on a new port) finds bob again
+    const alice = await spawnPeer({
+      name: 'alice',
+      dataDir: aliceData,
+      bootstrap: [bob.addrs[0]],
+      extraArgs: aliceArgs
+    })
+    await Promise.all([alice, bob].map((p) => p.waitForUsers((users) => users.length === 2)))
+    const { id, shortId } = await offer({ alice, bob, downloads }, file.path)
+    bob.send(`/accept ${shortId}`)
+    const before = await bob.waitFor('progress', (p) => p.id === id && p.bytes >= 20 * MB, { timeoutMs: 60_000 })
+    alice.kill('SIGKILL')
+    await alice.exited
+    await bob.waitFor('transfer', (t) => t.id === id && t.state === 'waiting')
+    const fromBob = bob.events.length
+
+    const alice2 = await spawnPeer({
+      name: 'alice',
+      dataDir: aliceData,
+      bootstrap: [bob.addrs[0]],
+      extraArgs: aliceArgs
+    })
+    const resumed = await bob.waitFor('transfer', (t) => t.id === id && t.state === 'transferring', { from: fromBob })
+    expect(resumed.bytes).toBeGreaterThanOrEqual(before.bytes - MB)
+    const done = await bob.waitFor('done', (d) => d.id === id, { timeoutMs: 90_000 })
+    expect(await sha256File(done.path!)).toBe(file.sha256)
+    await alice2.waitFor('done', (d) => d.id === id)
+  })
+})

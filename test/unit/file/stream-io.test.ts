@@ -1,0 +1,79 @@
+import { streamPair } from '@libp2p/utils'
+import fc from 'fast-check'
+import * as varint from 'uint8-varint'
+import { describe, expect, it } from 'vitest'
+import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
+import { TransferInterruptedError } from '../../../protocols/file/errors.ts'
+import { StreamReader, send, writeFrame } from '../../../protocols/file/stream-io.ts'
+
+describe('StreamReader', () => {
+  it('reads frames, then the raw rest, until the writer closes', async () => {
+    const [a, b] = await streamPair()
+    const reader = new StreamReader(b)
+    await writeFrame(a, Uint8Array.from([1, 2, 3]))
+    await send(a, Uint8Array.from([9, 8, 7, 6]))
+    await a.close()
+    expect((await reader.readFrame(16)).subarray()).toEqual(Uint8Array.from([1, 2, 3]))
+    const rest: number[] = []
+    for await (const piece of reader.rest()) {
+      rest.push(...piece.subarray())
+    }
+    expect(rest).toEqual([9, 8, 7, 6])
+  })
+
+  it('pauses the stream above the high-water mark and resumes once read, losing nothing', async () => {
+    const [a, b] = await streamPair()
+    const reader = new StreamReader(b, 1024)
+    const sent = Uint8Array.from({ length: 64 * 1024 }, (_, i) => i % 251)
+    const writing = (async () => {
+      for (let at = 0; at < sent.length; at += 4096) {
+        await send(a, sent.subarray(at, at + 4096))
+      }
+      await a.close()
+    })()
+    const got: number[] = []
+    let sawPause = false
+    for await (const piece of reader.rest()) {
+      sawPause ||= b.readStatus === 'paused'
+      got.push(...piece.subarray())
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    await writing
+    expect(Uint8Array.from(got)).toEqual(sent)
+    expect(sawPause).toBe(true)
+  })
+
+  it('refuses frames over the limit and overlong length prefixes', async () => {
+    const [a, b] = await streamPair()
+    const reader = new StreamReader(b)
+    await send(a, varint.encode(100))
+    await expect(reader.readFrame(99)).rejects.toThrow(MessageTooLargeError)
+    const [c, d] = await streamPair()
+    await send(c, Uint8Array.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x80]))
+    await expect(new StreamReader(d).readFrame(1 << 20)).rejects.toThrow(InvalidMessageError)
+  })
+
+  it('readFrame on any bytes returns a frame or throws a named error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), async (bytes) => {
+        const [a, b] = await streamPair()
+        const reader = new StreamReader(b)
+        if (bytes.length > 0) {
+          await send(a, bytes)
+        }
+        await a.close()
+        try {
+          const frame = await reader.readFrame(32)
+          expect(frame.byteLength).toBeLessThanOrEqual(32)
+        } catch (err) {
+          expect(
+            err instanceof InvalidMessageError ||
+              err instanceof MessageTooLargeError ||
+              err instanceof TransferInterruptedError
+          ).toBe(true)
+        }
+      }),
+      { numRuns: 200 }
+    )
+  })
+})
