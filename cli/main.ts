@@ -131,12 +131,19 @@ async function runLines(
   let controller: ChatController | undefined
   const write = lineWriter(json, () => controller)
   controller = new ChatController(node, write)
+  // whoever reads our output went away (`| head`, a closed terminal): leave as if the input ended
+  const outputGone = new AbortController()
+  const onOutputError = (err: NodeJS.ErrnoException): void => {
+    outputGone.abort(err)
+  }
+  process.stdout.on('error', onOutputError)
   controller.attach()
   write(controller.ready())
-  await runLineMode(controller, signal)
+  await runLineMode(controller, AbortSignal.any([signal, outputGone.signal]))
   await controller.settle()
   controller.dispose()
   await node.stop()
+  process.stdout.off('error', onOutputError)
 }
 
 async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void> {

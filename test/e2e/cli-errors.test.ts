@@ -73,6 +73,15 @@ describe('bad input typed into a running client', () => {
     expect(JSON.stringify(bob.events)).not.toContain('frobnicate')
   })
 
+  it('when its output goes away (a closed pipe) the client leaves cleanly instead of crashing', async () => {
+    const [alice, bob] = await twoPeers()
+    alice.child.stdout!.destroy()
+    // the next event alice has to print hits the closed pipe
+    bob.send('anyone reading?')
+    expect(await alice.exited).toEqual({ code: 0, signal: null })
+    await bob.waitFor('leave', (l) => l.peerId === alice.peerId && l.reason === 'left')
+  })
+
   it(`text over ${MAX_TEXT_BYTES} bytes is a MESSAGE_TOO_LARGE error and is not sent`, async () => {
     const [alice, bob] = await twoPeers()
     const cases = [
