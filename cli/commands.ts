@@ -1,3 +1,5 @@
+import { GROUP_HELP, type GroupCommand, parseGroupCommand } from './group-commands.ts'
+
 /** What one line of user input asks for. Parsing is pure: the session decides what to do with it. */
 export type Command =
   | { type: 'broadcast'; text: string }
@@ -7,12 +9,14 @@ export type Command =
   | { type: 'quit' }
   | { type: 'none' }
   | { type: 'invalid'; code: 'UNKNOWN_COMMAND' | 'USAGE'; message: string }
+  | GroupCommand
 
 /** One line per command, for /help and the README. */
 export const HELP: ReadonlyArray<[string, string]> = [
   ['<text>', 'send <text> to everyone'],
   ['/users', 'list who is online'],
   ['/msg <name|peerId> <text>', 'send a direct message that only that user receives'],
+  ...GROUP_HELP,
   ['/help', 'show this help'],
   ['/quit', 'leave the chat (also Ctrl-C or end of input)']
 ]
@@ -51,6 +55,12 @@ export function parseCommand(line: string): Command {
     case 'exit':
       return { type: 'quit' }
     default:
-      return { type: 'invalid', code: 'UNKNOWN_COMMAND', message: `unknown command /${name} (type /help for the list)` }
+      return (
+        parseGroupCommand(name, rest) ?? {
+          type: 'invalid',
+          code: 'UNKNOWN_COMMAND',
+          message: `unknown command /${name} (type /help for the list)`
+        }
+      )
   }
 }

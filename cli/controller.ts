@@ -1,6 +1,7 @@
 import type { ChatNode } from '../node/chat-node.ts'
 import { errorCode } from '../node/errors.ts'
 import { type Command, HELP } from './commands.ts'
+import { GroupCommands } from './group-controller.ts'
 import { type OutputEvent, ref } from './output.ts'
 
 /**
@@ -10,11 +11,15 @@ import { type OutputEvent, ref } from './output.ts'
 export class ChatController {
   private readonly pending = new Set<Promise<void>>()
   private readonly detach: Array<() => void> = []
+  /** group commands and the current room */
+  readonly groups: GroupCommands
 
   constructor(
     readonly node: ChatNode,
     private readonly emit: (event: OutputEvent) => void
-  ) {}
+  ) {
+    this.groups = new GroupCommands(node, emit, (op) => this.track(op))
+  }
 
   /** Starts forwarding node events to `emit`. */
   attach(): void {
@@ -32,6 +37,7 @@ export class ChatController {
         scope: m.scope,
         from: ref(m.from),
         ...(m.to ? { to: ref(m.to) } : {}),
+        ...(m.group ? { group: m.group } : {}),
         text: m.text,
         ts: m.ts
       })
@@ -42,6 +48,7 @@ export class ChatController {
         id: s.id,
         scope: s.scope,
         ...(s.to ? { to: ref(s.to) } : {}),
+        ...(s.group ? { group: s.group } : {}),
         text: s.text,
         ts: s.ts,
         ...(s.recipients == null ? {} : { recipients: s.recipients })
@@ -59,6 +66,7 @@ export class ChatController {
     on('error', ({ detail: e }) => {
       this.emit({ type: 'error', code: e.code, message: e.message })
     })
+    this.groups.attach(on as (type: string, fn: (evt: CustomEvent) => void) => void)
   }
 
   ready(): OutputEvent {
@@ -87,10 +95,15 @@ export class ChatController {
         this.emit({ type: 'error', code: command.code, message: command.message })
         return undefined
       case 'broadcast':
-        this.track(this.node.broadcast(command.text))
+        if (!this.groups.sendToRoom(command.text)) {
+          this.track(this.node.broadcast(command.text))
+        }
         return undefined
       case 'msg':
         this.track(this.node.sendDirect(command.to, command.text))
+        return undefined
+      default:
+        this.groups.run(command)
         return undefined
     }
   }

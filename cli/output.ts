@@ -1,4 +1,6 @@
+import type { GroupRef } from '../node/groups/events.ts'
 import type { User } from '../node/users.ts'
+import { type GroupOutputEvent, groupTextLine } from './group-output.ts'
 
 interface PeerRef {
   peerId: string
@@ -8,14 +10,33 @@ interface PeerRef {
 /** Everything the client shows, one variant per JSON event `type`. This is the stable contract in the README. */
 export type OutputEvent =
   | { type: 'ready'; peerId: string; name: string; addrs: string[] }
-  | { type: 'message'; id: string; scope: 'lobby' | 'dm'; from: PeerRef; to?: PeerRef; text: string; ts: number }
-  | { type: 'sent'; id: string; scope: 'lobby' | 'dm'; to?: PeerRef; text: string; ts: number; recipients?: number }
+  | {
+      type: 'message'
+      id: string
+      scope: 'lobby' | 'dm' | 'group'
+      from: PeerRef
+      to?: PeerRef
+      group?: GroupRef
+      text: string
+      ts: number
+    }
+  | {
+      type: 'sent'
+      id: string
+      scope: 'lobby' | 'dm' | 'group'
+      to?: PeerRef
+      group?: GroupRef
+      text: string
+      ts: number
+      recipients?: number
+    }
   | { type: 'delivered'; id: string; to: PeerRef }
   | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean }> }
   | { type: 'join'; peerId: string; name: string }
   | { type: 'leave'; peerId: string; name: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
   | { type: 'error'; code: string; message: string }
+  | GroupOutputEvent
 
 /** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
 export type DisplayNames = (peerId: string, fallback: string) => string
@@ -50,11 +71,17 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
       return `* you are ${event.name} (${event.peerId})\n* listening on ${event.addrs.join(' ') || '(no addresses)'}\n* type /help for commands`
     case 'message': {
       const who = names(event.from.peerId, event.from.name)
+      if (event.group != null) {
+        return `[${clock(event.ts)}] [${event.group.name}] ${who}: ${sanitize(event.text)}`
+      }
       return event.scope === 'dm'
         ? `[${clock(event.ts)}] [dm] ${who}: ${sanitize(event.text)}`
         : `[${clock(event.ts)}] ${who}: ${sanitize(event.text)}`
     }
     case 'sent':
+      if (event.group != null) {
+        return `[${clock(event.ts)}] [${event.group.name}] (you): ${sanitize(event.text)}`
+      }
       return event.scope === 'dm' && event.to != null
         ? `[${clock(event.ts)}] [dm -> ${names(event.to.peerId, event.to.name)}] ${sanitize(event.text)}`
         : `[${clock(event.ts)}] (you): ${sanitize(event.text)}${event.recipients === 0 ? '\n* nobody else is online yet' : ''}`
@@ -70,5 +97,7 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
       return event.commands.map((c) => `  ${c.usage.padEnd(28)} ${c.description}`).join('\n')
     case 'error':
       return `! ${event.message}`
+    default:
+      return groupTextLine(event, names)
   }
 }

@@ -12,6 +12,8 @@ import { AutoDialer, parseMultiaddr } from './auto-dialer.ts'
 import { ensureDataDir } from './data-dir.ts'
 import { errorCode, NotStartedError, SelfMessageError } from './errors.ts'
 import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
+import { GroupFileStore } from './groups/group-store.ts'
+import { Groups } from './groups/groups.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
 import { ChatStore } from './store.ts'
@@ -30,12 +32,16 @@ export interface ChatNodeInit {
   mdns?: boolean
   /** presence timings, shortened in tests */
   presence?: { heartbeatIntervalMs?: number; ttlMs?: number }
+  /** group timings, shortened in tests */
+  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
 }
 
 /** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
 export class ChatNode extends TypedEventEmitter<ChatEvents> {
   readonly name: string
   readonly libp2p: ChatLibp2p
+  /** public and private groups */
+  readonly groups: Groups
   private readonly store: ChatStore
   private readonly lobby: LobbyService
   private readonly presence: PresenceService
@@ -52,6 +58,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.presence = libp2p.services.presence
     this.dms = libp2p.services.dm
     this.dialer = new AutoDialer(libp2p, { bootstrap })
+    this.groups = new Groups(this, libp2p, store)
     this.wire()
   }
 
@@ -68,7 +75,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
         privateKey,
         listen,
         mdns: init.mdns ?? true,
-        presence: { name, ...init.presence }
+        presence: { name, ...init.presence },
+        groups: { name, persistence: new GroupFileStore(init.dataDir), ...init.groups }
       })
       return new ChatNode(name, libp2p, store, bootstrap)
     } catch (err) {
@@ -103,6 +111,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     }
     this.running = false
     this.dialer.stop()
+    this.groups.stop()
     await this.libp2p.stop()
     await this.store.close()
   }

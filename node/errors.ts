@@ -5,6 +5,7 @@ import {
   MessageTooLargeError
 } from '../protocols/common/errors.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/errors.ts'
+import { GROUP_ERROR_CODES } from './groups/errors.ts'
 
 /** No online user matches what was typed. */
 export class UnknownUserError extends Error {
@@ -63,7 +64,8 @@ const CODES: Record<string, string> = {
   [EmptyMessageError.name]: 'EMPTY_MESSAGE',
   [InvalidMessageError.name]: 'PROTOCOL_ERROR',
   AbortError: 'ABORTED',
-  TimeoutError: 'TIMEOUT'
+  TimeoutError: 'TIMEOUT',
+  ...GROUP_ERROR_CODES
 }
 
 /** The JSON error code for any error; unknown ones are INTERNAL. */

@@ -1,12 +1,15 @@
+import type { GroupEvents, GroupRef } from './groups/events.ts'
 import type { User } from './users.ts'
 
 /** A chat message received (or, for `sent`, sent by us). */
 export interface ChatMessage {
   id: string
-  scope: 'lobby' | 'dm'
+  scope: 'lobby' | 'dm' | 'group'
   from: User
   /** the recipient of a DM */
   to?: User
+  /** the group of a group message */
+  group?: GroupRef
   text: string
   /** sender's clock, ms since the epoch */
   ts: number
@@ -14,11 +17,12 @@ export interface ChatMessage {
 
 export interface SentInfo {
   id: string
-  scope: 'lobby' | 'dm'
+  scope: 'lobby' | 'dm' | 'group'
   to?: User
+  group?: GroupRef
   text: string
   ts: number
-  /** lobby: peers the message was handed to directly (0 means nobody heard it) */
+  /** lobby and groups: peers the message was handed to directly (0 means nobody heard it) */
   recipients?: number
 }
 
@@ -31,7 +35,7 @@ export interface ChatErrorInfo {
 }
 
 /** The events of ChatNode: the contract every front end (CLI, relay, browser) renders. */
-export interface ChatEvents {
+export interface ChatEvents extends GroupEvents {
   message: CustomEvent<ChatMessage>
   sent: CustomEvent<SentInfo>
   join: CustomEvent<User>

@@ -11,6 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
+import { type GroupService, type GroupServiceInit, groups } from '../protocols/group/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
 
@@ -21,6 +22,7 @@ export type ChatServices = {
   lobby: LobbyService
   presence: PresenceService
   dm: DirectMessages
+  groups: GroupService
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -30,6 +32,7 @@ export interface AssembleInit {
   listen: string[]
   mdns: boolean
   presence: PresenceInit
+  groups: GroupServiceInit
 }
 
 /** TCP + Noise + yamux, gossipsub for broadcast and presence, mDNS for the LAN. Created stopped. */
@@ -56,7 +59,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       // after pubsub: they find it among their components
       lobby: lobby(),
       presence: presence(init.presence),
-      dm: directMessages()
+      dm: directMessages(),
+      groups: groups(init.groups)
     }
   })
 }

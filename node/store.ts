@@ -5,8 +5,8 @@ import { DataDirInUseError } from './errors.ts'
 /** A message as kept in history. */
 export interface StoredMessage {
   id: string
-  scope: 'lobby' | 'dm'
-  /** the other side of a DM, or 'lobby' */
+  scope: 'lobby' | 'dm' | 'group'
+  /** the other side of a DM, the group id, or 'lobby' */
   conversation: string
   fromPeerId: string
   fromName: string

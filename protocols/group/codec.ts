@@ -1,0 +1,430 @@
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { checkTimestamp, isValidId, safeDecode } from '../common/decode.ts'
+import { InvalidMessageError } from '../common/errors.ts'
+import { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES } from '../common/limits.ts'
+import { isValidName } from '../common/names.ts'
+import { validateText } from '../common/text.ts'
+import { MAX_CHUNK_ENTRIES, MAX_ENTRY_BYTES, MAX_LOG_ENTRIES, MAX_MEMBERS } from './constants.ts'
+import { isGroupId, KEY_BYTES, KEY_ID_BYTES, NONCE_BYTES, type WrappedFor } from './crypto.ts'
+import { isValidDescription, isValidGroupName } from './names.ts'
+import {
+  Announcement,
+  Entry,
+  GroupFrame,
+  GroupRequest,
+  GroupResponse,
+  LogChunk,
+  Post,
+  SignedEntry,
+  TopicFrame
+} from './pb/group.ts'
+
+export type EntryKind = 'create' | 'invite' | 'join' | 'leave' | 'remove' | 'promote' | 'demote' | 'meta' | 'rekey'
+
+/** A group key sealed for some members. */
+export interface Rotation {
+  /** INVITE: the id of the key shared; empty when the entry introduces a new key */
+  keyId: Uint8Array
+  ephemeral: Uint8Array
+  wrapped: WrappedFor[]
+}
+
+/** The validated body of a membership log entry. Keys are raw Ed25519 public keys. */
+export interface EntryBody {
+  kind: EntryKind
+  groupId: string
+  seq: number
+  prev: Uint8Array
+  author: Uint8Array
+  ts: number
+  subject: Uint8Array
+  name: string
+  description: string
+  memberName: string
+  private: boolean
+  nonce: Uint8Array
+  keys?: Rotation
+}
+
+/** A decoded signed entry; the signature is not checked yet (see entries.ts). */
+export interface SignedEntryBytes {
+  body: Uint8Array
+  signature: Uint8Array
+  entry: EntryBody
+}
+
+export interface GroupPost {
+  groupId: string
+  id: string
+  ts: number
+  senderName: string
+  text: string
+}
+
+const KIND_TO_WIRE: Record<EntryKind, Entry.Kind> = {
+  create: Entry.Kind.CREATE,
+  invite: Entry.Kind.INVITE,
+  join: Entry.Kind.JOIN,
+  leave: Entry.Kind.LEAVE,
+  remove: Entry.Kind.REMOVE,
+  promote: Entry.Kind.PROMOTE,
+  demote: Entry.Kind.DEMOTE,
+  meta: Entry.Kind.META,
+  rekey: Entry.Kind.REKEY
+}
+
+/** Kinds that concern one member, named in `subject`. */
+const WITH_SUBJECT = new Set<EntryKind>(['invite', 'join', 'leave', 'remove', 'promote', 'demote'])
+
+/** Kinds that may carry a key rotation (in private groups they must). */
+const WITH_KEYS = new Set<EntryKind>(['create', 'invite', 'remove', 'rekey'])
+
+/** Nonce of a CREATE entry. */
+export const GROUP_NONCE_BYTES = 16
+
+const SIGNATURE_BYTES = 64
+const ENTRY_ID_BYTES = 32
+const PUBLIC_KEY_BYTES = 32
+const WRAPPED_BYTES = KEY_BYTES + 16
+
+function fail(reason: string): never {
+  throw new InvalidMessageError(reason)
+}
+
+export function encodeEntryBody(e: EntryBody): Uint8Array {
+  return Entry.encode({
+    kind: KIND_TO_WIRE[e.kind],
+    groupId: e.groupId,
+    seq: BigInt(e.seq),
+    prev: e.prev as Uint8Array<ArrayBuffer>,
+    author: e.author as Uint8Array<ArrayBuffer>,
+    timestamp: BigInt(e.ts),
+    subject: e.subject as Uint8Array<ArrayBuffer>,
+    name: e.name,
+    description: e.description,
+    memberName: e.memberName,
+    private: e.private,
+    nonce: e.nonce as Uint8Array<ArrayBuffer>,
+    ...(e.keys == null
+      ? {}
+      : {
+          keys: {
+            keyId: e.keys.keyId as Uint8Array<ArrayBuffer>,
+            ephemeral: e.keys.ephemeral as Uint8Array<ArrayBuffer>,
+            wrapped: e.keys.wrapped.map((w) => ({
+              recipient: w.recipient as Uint8Array<ArrayBuffer>,
+              nonce: w.nonce as Uint8Array<ArrayBuffer>,
+              ciphertext: w.ciphertext as Uint8Array<ArrayBuffer>
+            }))
+          }
+        })
+  })
+}
+
+/** Decodes and checks the shape of an entry body; throws InvalidMessageError or MessageTooLargeError only. */
+export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
+  const e = safeDecode(bytes, MAX_ENTRY_BYTES, (buf) =>
+    Entry.decode(buf, { limits: { keys: { wrapped: MAX_MEMBERS } } })
+  )
+  const kind = (Object.keys(KIND_TO_WIRE) as EntryKind[]).find((k) => KIND_TO_WIRE[k] === e.kind)
+  if (kind == null) {
+    fail('unknown entry kind')
+  }
+  if (!isGroupId(e.groupId)) {
+    fail('bad group id')
+  }
+  if (e.seq > BigInt(MAX_LOG_ENTRIES)) {
+    fail('entry sequence number past the log limit')
+  }
+  const seq = Number(e.seq)
+  if (e.author.byteLength !== PUBLIC_KEY_BYTES) {
+    fail('bad author key')
+  }
+  if (kind === 'create' ? seq !== 0 || e.prev.byteLength !== 0 : seq === 0 || e.prev.byteLength !== ENTRY_ID_BYTES) {
+    fail('bad position in the log')
+  }
+  if (e.timestamp > BigInt(Number.MAX_SAFE_INTEGER)) {
+    fail('bad timestamp')
+  }
+  if (WITH_SUBJECT.has(kind) ? e.subject.byteLength !== PUBLIC_KEY_BYTES : e.subject.byteLength !== 0) {
+    fail('bad subject')
+  }
+  if (kind === 'create' || kind === 'meta') {
+    if (!isValidGroupName(e.name) || !isValidDescription(e.description)) {
+      fail('bad group name or description')
+    }
+  } else if (e.name !== '' || e.description !== '') {
+    fail('unexpected group name or description')
+  }
+  if (kind === 'create' || kind === 'invite' || kind === 'join' ? !isValidName(e.memberName) : e.memberName !== '') {
+    fail('bad member name')
+  }
+  if (kind === 'create' ? e.nonce.byteLength !== GROUP_NONCE_BYTES : e.nonce.byteLength !== 0 || e.private) {
+    fail('bad group nonce or visibility')
+  }
+  if (e.keys != null) {
+    if (!WITH_KEYS.has(kind)) {
+      fail('unexpected key rotation')
+    }
+    checkRotation(e.keys.keyId, e.keys.ephemeral, e.keys.wrapped)
+  }
+  return {
+    kind,
+    groupId: e.groupId,
+    seq,
+    prev: e.prev,
+    author: e.author,
+    ts: Number(e.timestamp),
+    subject: e.subject,
+    name: e.name,
+    description: e.description,
+    memberName: e.memberName,
+    private: e.private,
+    nonce: e.nonce,
+    ...(e.keys == null ? {} : { keys: { keyId: e.keys.keyId, ephemeral: e.keys.ephemeral, wrapped: e.keys.wrapped } })
+  }
+}
+
+function checkRotation(keyId: Uint8Array, ephemeral: Uint8Array, wrapped: WrappedFor[]): void {
+  if (keyId.byteLength !== 0 && keyId.byteLength !== KEY_ID_BYTES) {
+    fail('bad key id')
+  }
+  if (ephemeral.byteLength !== 32 || wrapped.length === 0) {
+    fail('bad key rotation')
+  }
+  for (const w of wrapped) {
+    if (
+      w.recipient.byteLength !== PUBLIC_KEY_BYTES ||
+      w.nonce.byteLength !== NONCE_BYTES ||
+      w.ciphertext.byteLength !== WRAPPED_BYTES
+    ) {
+      fail('bad wrapped key')
+    }
+  }
+}
+
+export function encodeSignedEntry(body: Uint8Array, signature: Uint8Array): Uint8Array {
+  return SignedEntry.encode({ entry: body as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> })
+}
+
+function checkSignedEntry(s: SignedEntry): SignedEntryBytes {
+  if (s.signature.byteLength !== SIGNATURE_BYTES) {
+    fail('bad signature length')
+  }
+  return { body: s.entry, signature: s.signature, entry: decodeEntryBody(s.entry) }
+}
+
+/** Decodes a signed entry (signature unchecked); throws InvalidMessageError or MessageTooLargeError only. */
+export function decodeSignedEntry(bytes: Uint8Array | Uint8ArrayList): SignedEntryBytes {
+  return checkSignedEntry(safeDecode(bytes, MAX_ENTRY_BYTES + 128, (buf) => SignedEntry.decode(buf)))
+}
+
+export function encodePost(p: GroupPost): Uint8Array {
+  validateText(p.text)
+  return Post.encode({ ...p, timestamp: BigInt(p.ts) })
+}
+
+/** Decodes and validates a post body; throws InvalidMessageError or MessageTooLargeError only. */
+export function decodePost(bytes: Uint8Array | Uint8ArrayList, now: number = Date.now()): GroupPost {
+  const p = safeDecode(bytes, MAX_FRAME_BYTES, (buf) => Post.decode(buf))
+  if (!isGroupId(p.groupId) || !isValidId(p.id) || !isValidName(p.senderName)) {
+    fail('bad post header')
+  }
+  validateText(p.text)
+  return {
+    groupId: p.groupId,
+    id: p.id,
+    ts: checkTimestamp(p.timestamp, now, MAX_CLOCK_SKEW_MS),
+    senderName: p.senderName,
+    text: p.text
+  }
+}
+
+/** A group frame: one signed entry or one signed post, still to be verified. */
+export type GroupFrameContent =
+  | { type: 'entry'; entry: SignedEntryBytes; raw: Uint8Array }
+  | { type: 'post'; body: Uint8Array; signature: Uint8Array; post: GroupPost }
+
+export function encodeEntryFrame(signedEntry: Uint8Array): Uint8Array {
+  const s = SignedEntry.decode(signedEntry)
+  return GroupFrame.encode({ entry: s })
+}
+
+export function encodePostFrame(body: Uint8Array, signature: Uint8Array): Uint8Array {
+  return GroupFrame.encode({
+    post: { post: body as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> }
+  })
+}
+
+/** Decodes a group frame; throws InvalidMessageError or MessageTooLargeError only. */
+export function decodeGroupFrame(bytes: Uint8Array | Uint8ArrayList, now: number = Date.now()): GroupFrameContent {
+  const f = safeDecode(bytes, MAX_FRAME_BYTES, (buf) => GroupFrame.decode(buf))
+  if ((f.entry == null) === (f.post == null)) {
+    fail('a frame carries exactly one entry or post')
+  }
+  if (f.entry != null) {
+    const entry = checkSignedEntry(f.entry)
+    return { type: 'entry', entry, raw: encodeSignedEntry(entry.body, entry.signature) }
+  }
+  const sp = f.post!
+  if (sp.signature.byteLength !== SIGNATURE_BYTES) {
+    fail('bad signature length')
+  }
+  return { type: 'post', body: sp.post, signature: sp.signature, post: decodePost(sp.post, now) }
+}
+
+export type TopicFrameContent =
+  | { sealed: false; plain: Uint8Array }
+  | { sealed: true; keyId: Uint8Array; nonce: Uint8Array; ciphertext: Uint8Array }
+
+export function encodeTopicFrame(f: TopicFrameContent): Uint8Array {
+  return f.sealed
+    ? TopicFrame.encode({
+        plain: new Uint8Array(0),
+        keyId: f.keyId as Uint8Array<ArrayBuffer>,
+        nonce: f.nonce as Uint8Array<ArrayBuffer>,
+        sealed: f.ciphertext as Uint8Array<ArrayBuffer>
+      })
+    : TopicFrame.encode({
+        plain: f.plain as Uint8Array<ArrayBuffer>,
+        keyId: new Uint8Array(0),
+        nonce: new Uint8Array(0),
+        sealed: new Uint8Array(0)
+      })
+}
+
+/** Decodes the outer frame of a group topic; throws InvalidMessageError or MessageTooLargeError only. */
+export function decodeTopicFrame(bytes: Uint8Array | Uint8ArrayList): TopicFrameContent {
+  const f = safeDecode(bytes, MAX_FRAME_BYTES, (buf) => TopicFrame.decode(buf))
+  const sealedParts = [f.keyId, f.nonce, f.sealed].filter((b) => b.byteLength > 0).length
+  if (f.plain.byteLength > 0 && sealedParts === 0) {
+    return { sealed: false, plain: f.plain }
+  }
+  if (f.plain.byteLength === 0 && sealedParts === 3) {
+    if (f.keyId.byteLength !== KEY_ID_BYTES || f.nonce.byteLength !== NONCE_BYTES || f.sealed.byteLength < 16) {
+      fail('bad sealed frame')
+    }
+    return { sealed: true, keyId: f.keyId, nonce: f.nonce, ciphertext: f.sealed }
+  }
+  return fail('a topic frame is either plain or sealed')
+}
+
+export interface AnnouncementContent {
+  genesis: SignedEntryBytes
+  meta: SignedEntryBytes
+  members: number
+}
+
+export function encodeAnnouncement(genesis: Uint8Array, meta: Uint8Array, members: number): Uint8Array {
+  return Announcement.encode({ genesis: SignedEntry.decode(genesis), meta: SignedEntry.decode(meta), members })
+}
+
+/** Decodes a directory announcement (signatures unchecked); throws InvalidMessageError or MessageTooLargeError. */
+export function decodeAnnouncement(bytes: Uint8Array | Uint8ArrayList): AnnouncementContent {
+  const a = safeDecode(bytes, MAX_FRAME_BYTES, (buf) => Announcement.decode(buf))
+  if (a.genesis == null || a.meta == null) {
+    fail('announcement without genesis or metadata')
+  }
+  const genesis = checkSignedEntry(a.genesis)
+  const meta = checkSignedEntry(a.meta)
+  if (genesis.entry.kind !== 'create' || (meta.entry.kind !== 'create' && meta.entry.kind !== 'meta')) {
+    fail('announcement entries of the wrong kind')
+  }
+  if (a.members > MAX_MEMBERS) {
+    fail('member count over the limit')
+  }
+  return { genesis, meta, members: a.members }
+}
+
+export type RequestKind = 'sync' | 'invite' | 'decline'
+
+export interface GroupRequestContent {
+  kind: RequestKind
+  groupId: string
+  knownSeq: number
+  knownId: Uint8Array
+  inviteId: Uint8Array
+}
+
+const REQUEST_TO_WIRE: Record<RequestKind, GroupRequest.Kind> = {
+  sync: GroupRequest.Kind.SYNC,
+  invite: GroupRequest.Kind.INVITE,
+  decline: GroupRequest.Kind.DECLINE
+}
+
+export function encodeRequest(r: GroupRequestContent): Uint8Array {
+  return GroupRequest.encode({
+    kind: REQUEST_TO_WIRE[r.kind],
+    groupId: r.groupId,
+    knownSeq: BigInt(r.knownSeq),
+    knownId: r.knownId as Uint8Array<ArrayBuffer>,
+    inviteId: r.inviteId as Uint8Array<ArrayBuffer>
+  })
+}
+
+/** Decodes a group protocol request; throws InvalidMessageError or MessageTooLargeError only. */
+export function decodeRequest(bytes: Uint8Array | Uint8ArrayList): GroupRequestContent {
+  const r = safeDecode(bytes, 1024, (buf) => GroupRequest.decode(buf))
+  const kind = (Object.keys(REQUEST_TO_WIRE) as RequestKind[]).find((k) => REQUEST_TO_WIRE[k] === r.kind)
+  if (kind == null || !isGroupId(r.groupId)) {
+    fail('bad request')
+  }
+  if (r.knownSeq > BigInt(MAX_LOG_ENTRIES) || (r.knownId.byteLength !== 0 && r.knownId.byteLength !== ENTRY_ID_BYTES)) {
+    fail('bad known head')
+  }
+  if (r.inviteId.byteLength !== 0 && r.inviteId.byteLength !== ENTRY_ID_BYTES) {
+    fail('bad invitation id')
+  }
+  return { kind, groupId: r.groupId, knownSeq: Number(r.knownSeq), knownId: r.knownId, inviteId: r.inviteId }
+}
+
+export type ResponseStatus = 'ok' | 'unknown-group' | 'refused' | 'invalid'
+
+const STATUS_TO_WIRE: Record<ResponseStatus, GroupResponse.Status> = {
+  ok: GroupResponse.Status.OK,
+  'unknown-group': GroupResponse.Status.UNKNOWN_GROUP,
+  refused: GroupResponse.Status.REFUSED,
+  invalid: GroupResponse.Status.INVALID
+}
+
+const MAX_REASON_LENGTH = 256
+
+export function encodeResponse(status: ResponseStatus, reason = ''): Uint8Array {
+  return GroupResponse.encode({ status: STATUS_TO_WIRE[status], reason: reason.slice(0, MAX_REASON_LENGTH) })
+}
+
+/** Decodes a group protocol answer; throws InvalidMessageError or MessageTooLargeError only. */
+export function decodeResponse(bytes: Uint8Array | Uint8ArrayList): { status: ResponseStatus; reason: string } {
+  const r = safeDecode(bytes, 1024, (buf) => GroupResponse.decode(buf))
+  const status = (Object.keys(STATUS_TO_WIRE) as ResponseStatus[]).find((s) => STATUS_TO_WIRE[s] === r.status)
+  if (status == null || r.reason.length > MAX_REASON_LENGTH) {
+    fail('bad response')
+  }
+  return { status, reason: r.reason }
+}
+
+/** Splits signed entries into LogChunk frames of about CHUNK_TARGET_BYTES each. */
+export function encodeLogChunks(entries: Uint8Array[], targetBytes: number): Uint8Array[] {
+  const chunks: Uint8Array[] = []
+  let current: SignedEntry[] = []
+  let size = 0
+  for (const bytes of entries) {
+    if (current.length > 0 && (size + bytes.byteLength > targetBytes || current.length >= MAX_CHUNK_ENTRIES)) {
+      chunks.push(LogChunk.encode({ entries: current, last: false }))
+      current = []
+      size = 0
+    }
+    current.push(SignedEntry.decode(bytes))
+    size += bytes.byteLength
+  }
+  chunks.push(LogChunk.encode({ entries: current, last: true }))
+  return chunks
+}
+
+/** Decodes one LogChunk into signed entries (signatures unchecked); throws the named decode errors only. */
+export function decodeLogChunk(bytes: Uint8Array | Uint8ArrayList): { entries: SignedEntryBytes[]; last: boolean } {
+  const c = safeDecode(bytes, MAX_FRAME_BYTES, (buf) =>
+    LogChunk.decode(buf, { limits: { entries: MAX_CHUNK_ENTRIES } })
+  )
+  return { entries: c.entries.map(checkSignedEntry), last: c.last }
+}
