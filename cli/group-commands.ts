@@ -86,6 +86,16 @@ function firstAndRest(input: string): [string, string] | undefined {
   return [m[1] != null ? m[1].replace(/\\(.)/g, '$1') : m[2], m[3]]
 }
 
+/** The rest of the line as one argument (group names may have spaces), without quotes if quoted. */
+function wholeArgument(input: string): string | undefined {
+  const trimmed = input.trim()
+  if (trimmed.startsWith('"')) {
+    const tokens = tokenize(trimmed)
+    return tokens?.length === 1 ? tokens[0] : undefined
+  }
+  return trimmed.replace(/\s+/g, ' ')
+}
+
 /** Reads `--flag value` options; returns undefined on an unknown flag or a missing value. */
 function options(
   tokens: string[],
@@ -127,22 +137,23 @@ export function parseGroupCommand(name: string, rest: string): GroupCommand | In
     }
     case 'room':
     case 'switch': {
-      const args = tokenize(rest)
-      if (args == null || args.length > 1) {
-        return usage('/room <group>|lobby')
-      }
-      return args.length === 0 ? { type: 'room' } : { type: 'room', group: args[0] }
+      const arg = wholeArgument(rest)
+      return arg === undefined
+        ? usage('/room <group>|lobby')
+        : arg === ''
+          ? { type: 'room' }
+          : { type: 'room', group: arg }
     }
     case 'join':
     case 'leave':
     case 'members': {
-      const args = tokenize(rest)
-      return args?.length === 1 ? { type: name, group: args[0] } : usage(`/${name} <group>`)
+      const arg = wholeArgument(rest)
+      return arg ? { type: name, group: arg } : usage(`/${name} <group>`)
     }
     case 'accept':
     case 'decline': {
-      const args = tokenize(rest)
-      return args?.length === 1 ? { type: name, id: args[0] } : usage(`/${name} <invitation id> (see /invites)`)
+      const arg = wholeArgument(rest)
+      return arg ? { type: name, id: arg } : usage(`/${name} <invitation id> (see /invites)`)
     }
     case 'invite':
     case 'remove':
@@ -191,8 +202,10 @@ function parseGroupSubcommand(rest: string): GroupCommand | Invalid {
         ...(o.values.has('--description') ? { description: o.values.get('--description') } : {})
       }
     }
-    case 'rekey':
-      return args.length === 1 ? { type: 'group-rekey', group: args[0] } : usage('/group rekey <group>')
+    case 'rekey': {
+      const arg = wholeArgument(rest.trim().slice('rekey'.length))
+      return arg ? { type: 'group-rekey', group: arg } : usage('/group rekey <group>')
+    }
     default:
       return usage('/group create|edit|rekey ... (see /help)')
   }

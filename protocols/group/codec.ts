@@ -230,6 +230,9 @@ export function decodePost(bytes: Uint8Array | Uint8ArrayList, now: number = Dat
   if (!isGroupId(p.groupId) || !isValidId(p.id) || !isValidName(p.senderName)) {
     fail('bad post header')
   }
+  if (p.text.trim().length === 0) {
+    fail('empty post')
+  }
   validateText(p.text)
   return {
     groupId: p.groupId,

@@ -45,8 +45,8 @@ export class Keyring {
     return this.keys.has(hex(keyId))
   }
 
-  /** Ids of the keys we hold (hex), oldest first. */
-  ids(): string[] {
-    return [...this.keys.keys()]
+  /** The keys we hold by id (hex), oldest first. */
+  entries(): Array<[string, Uint8Array]> {
+    return [...this.keys.entries()]
   }
 }
