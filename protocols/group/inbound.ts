@@ -1,6 +1,6 @@
 import type { Message } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import type { Logger, PeerId } from '@libp2p/interface'
+import type { Logger, PeerId, PublicKey } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidMessageError } from '../common/errors.ts'
@@ -65,25 +65,47 @@ export class Inbound implements GroupStreamHooks {
     if (this.service.group(runtime.id) !== runtime) {
       return TopicValidatorResult.Ignore
     }
-    const from = msg.from.toString()
+    return this.handleFrame(runtime, msg.from, msg.key, msg.data)
+  }
+
+  private async handleFrame(
+    runtime: GroupRuntime,
+    sender: PeerId,
+    senderKey: PublicKey,
+    data: Uint8Array
+  ): Promise<TopicValidatorResult> {
     try {
-      if (msg.key.type !== 'Ed25519') {
+      if (senderKey.type !== 'Ed25519') {
         throw new InvalidMessageError('group members have Ed25519 identities')
       }
-      const opened = runtime.unwrap(msg.data)
+      const opened = runtime.unwrap(data)
       if (opened.type === 'unknown-key') {
-        // a rotation we have not seen: ask the sender for the log
-        this.requestSync(runtime, msg.from, true)
+        // a rotation we have not seen: keep the frame and ask the sender for the log
+        runtime.holdFrame({ sender, senderKey, data, keyId: opened.keyId, at: Date.now() })
+        this.requestSync(runtime, sender, true)
         return TopicValidatorResult.Ignore
       }
       const content = decodeGroupFrame(opened.bytes)
       if (content.type === 'post') {
-        return await this.onPost(runtime, msg.from, msg.key.raw, content.body, content.signature, content.post)
+        return await this.onPost(runtime, sender, senderKey.raw, content.body, content.signature, content.post)
       }
-      return await this.onEntry(runtime, msg.from, content.entry)
+      return await this.onEntry(runtime, sender, content.entry)
     } catch (err) {
-      this.report(runtime.id, from, err)
+      this.report(runtime.id, sender.toString(), err)
       return TopicValidatorResult.Reject
+    }
+  }
+
+  /** Frames that waited for a key we now hold, and posts whose senders have joined since. */
+  releaseHeld(runtime: GroupRuntime): void {
+    const now = Date.now()
+    for (const f of runtime.releaseFrames(now)) {
+      void this.handleFrame(runtime, f.sender, f.senderKey, f.data)
+    }
+    for (const { from, post } of runtime.releasePosts(now)) {
+      if (runtime.firstSighting(from, post.id)) {
+        this.service.safeDispatchEvent('post', { detail: { groupId: runtime.id, from, post } })
+      }
     }
   }
 
@@ -150,15 +172,6 @@ export class Inbound implements GroupStreamHooks {
         return TopicValidatorResult.Ignore
       case 'duplicate':
         return TopicValidatorResult.Ignore
-    }
-  }
-
-  /** Posts held for senders that have joined since. */
-  releasePosts(runtime: GroupRuntime): void {
-    for (const { from, post } of runtime.releasePosts(Date.now())) {
-      if (runtime.firstSighting(from, post.id)) {
-        this.service.safeDispatchEvent('post', { detail: { groupId: runtime.id, from, post } })
-      }
     }
   }
 

@@ -1,3 +1,4 @@
+import type { PeerId, PublicKey } from '@libp2p/interface'
 import { decodeTopicFrame, encodeTopicFrame, type GroupPost } from './codec.ts'
 import {
   GROUP_TOPIC_PREFIX,
@@ -22,11 +23,20 @@ export function groupTopic(groupId: string): string {
 export type Opened =
   | { type: 'plaintext'; bytes: Uint8Array }
   /** sealed with a key we do not hold (yet): a rotation we missed, or a group we were removed from */
-  | { type: 'unknown-key' }
+  | { type: 'unknown-key'; keyId: Uint8Array }
 
 interface PendingPost {
   from: string
   post: GroupPost
+  at: number
+}
+
+/** A frame sealed with a key we do not hold yet, kept until a sync brings the rotation. */
+export interface HeldFrame {
+  sender: PeerId
+  senderKey: PublicKey
+  data: Uint8Array
+  keyId: Uint8Array
   at: number
 }
 
@@ -37,6 +47,7 @@ export class GroupRuntime {
   /** entries whose predecessors are still being fetched */
   readonly pendingEntries = new Map<string, VerifiedEntry>()
   private pendingPosts: PendingPost[] = []
+  private heldFrames: HeldFrame[] = []
   private readonly seenPosts = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
   rekeyTimer?: ReturnType<typeof setTimeout>
@@ -92,7 +103,7 @@ export class GroupRuntime {
     }
     const key = this.keyring.get(frame.keyId)
     if (key == null) {
-      return { type: 'unknown-key' }
+      return { type: 'unknown-key', keyId: frame.keyId }
     }
     return { type: 'plaintext', bytes: openFrame(key, this.id, frame.keyId, frame.nonce, frame.ciphertext) }
   }
@@ -125,6 +136,21 @@ export class GroupRuntime {
       (p) => now - p.at < PENDING_POST_TTL_MS && !this.state.members.has(p.from)
     )
     return ready
+  }
+
+  /** Keeps a frame sealed with a key we lack, in case the rotation that brings it is on its way. */
+  holdFrame(frame: HeldFrame): void {
+    this.heldFrames = this.heldFrames.filter((f) => frame.at - f.at < PENDING_POST_TTL_MS)
+    if (this.heldFrames.length < MAX_PENDING_POSTS) {
+      this.heldFrames.push(frame)
+    }
+  }
+
+  /** Held frames we now hold the key of (removed from the hold). */
+  releaseFrames(now: number): HeldFrame[] {
+    const fresh = this.heldFrames.filter((f) => now - f.at < PENDING_POST_TTL_MS)
+    this.heldFrames = fresh.filter((f) => !this.keyring.has(f.keyId))
+    return fresh.filter((f) => this.keyring.has(f.keyId))
   }
 
   /** Keeps an entry whose predecessor we lack. */

@@ -443,7 +443,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
           this.emitChange(change, runtime)
         }
         if (this.engine.get(runtime.id) === runtime) {
-          this.inbound.releasePosts(runtime)
+          this.inbound.releaseHeld(runtime)
           this.scheduleRekey(runtime)
         }
       },

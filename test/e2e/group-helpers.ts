@@ -11,7 +11,7 @@ import { ChatNode } from '../../node/chat-node.ts'
 import { loadOrCreateIdentity } from '../../node/identity.ts'
 import { MAX_FRAME_BYTES } from '../../protocols/common/limits.ts'
 import { encodeEntryFrame } from '../../protocols/group/codec.ts'
-import { peerIdOfKey, type VerifiedEntry } from '../../protocols/group/entries.ts'
+import { peerIdOfKey, signEntry, type VerifiedEntry } from '../../protocols/group/entries.ts'
 import { type GroupRuntime, groupTopic } from '../../protocols/group/index.ts'
 import { authorEntry, type Op } from '../../protocols/group/ops.ts'
 import type { GroupState } from '../../protocols/group/state.ts'
@@ -127,6 +127,29 @@ export async function forgeEntry(
   const members = new Map(state.members)
   members.set(me, { peerId: me, key: key.publicKey.raw, name: 'x', role: as, since: 0 })
   return authorEntry(key, { ...state, members }, op, groupKey)
+}
+
+/** Signs an entry of `kind` on `subject` at the head of `state` as `key`, with no role check (no key rotation). */
+export async function signRaw(
+  key: PrivateKey,
+  state: GroupState,
+  kind: 'promote' | 'demote' | 'leave' | 'meta',
+  subject: Uint8Array
+): Promise<VerifiedEntry> {
+  return signEntry(key, {
+    kind,
+    groupId: state.groupId,
+    seq: state.seq + 1,
+    prev: state.head,
+    author: key.publicKey.raw,
+    ts: Date.now(),
+    subject: kind === 'meta' ? new Uint8Array(0) : subject,
+    name: kind === 'meta' ? 'taken over' : '',
+    description: '',
+    memberName: '',
+    private: false,
+    nonce: new Uint8Array(0)
+  })
 }
 
 /** The topic frame of an entry, sealed with the current key of `runtime` when the group is private. */

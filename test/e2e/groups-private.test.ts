@@ -150,6 +150,27 @@ describe('private groups', () => {
     await until('mallory to forget the group', () => mallory.libp2p.services.groups.group(group.id) == null)
   })
 
+  it('rotate the key when a member leaves, and pass ownership on when the owner leaves', async () => {
+    const [alice, bob, carol] = await peers('alice', 'bob', 'carol')
+    await alice.waitForUsers((u) => u.length === 3)
+    const group = await privateGroup(alice, 'secret', [bob, carol])
+    bob.send('/leave secret')
+    expect(await bob.waitFor('group-left')).toMatchObject({ reason: 'left' })
+    for (const p of [alice, carol]) {
+      await p.waitFor('member-removed', (e) => e.member.peerId === bob.peerId && e.reason === 'left')
+      // the owner's peer rotates the key by itself, since bob held it
+      const rekeyed = await p.waitFor('group-rekeyed', (e) => e.group.id === group.id && e.epoch === 2)
+      expect(rekeyed.by?.peerId).toBe(p === alice ? undefined : alice.peerId)
+    }
+    alice.send('/leave secret')
+    const promoted = await carol.waitFor('member-role', (e) => e.member.peerId === carol.peerId)
+    expect(promoted.role).toBe('owner')
+    // carol, the new owner, rotates the key in turn
+    await carol.waitFor('group-rekeyed', (e) => e.group.id === group.id && e.epoch === 3)
+    carol.send('/members secret')
+    expect((await carol.waitFor('members')).members.map((m) => [m.name, m.role])).toEqual([['carol', 'owner']])
+  })
+
   it('withdraw an invitation that is declined, with a new key', async () => {
     const [alice, bob] = await peers('alice', 'bob')
     await alice.waitForUsers((u) => u.length === 2)
