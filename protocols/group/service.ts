@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
+import type { GossipSub } from '@libp2p/gossipsub'
 import type {
   AbortOptions,
   ComponentLogger,
@@ -14,14 +14,12 @@ import type {
 } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { validateText } from '../common/text.ts'
 import { Announcer } from './announcer.ts'
 import type { GroupChange } from './changes.ts'
 import { encodePost, encodePostFrame, type GroupPost } from './codec.ts'
 import {
   ADMIN_REKEY_DELAY_MS,
-  ADMIN_REKEY_JITTER_MS,
   DIRECTORY_TOPIC,
   GROUP_PROTOCOL,
   GROUP_TIMEOUT_MS,
@@ -30,7 +28,7 @@ import {
 } from './constants.ts'
 import { signPostBody } from './crypto.ts'
 import { GroupDirectory, type ListedGroup } from './directory.ts'
-import { type EngineHooks, GroupEngine, type GroupPersistence, memoryPersistence } from './engine.ts'
+import { GroupEngine, type GroupPersistence, memoryPersistence } from './engine.ts'
 import { keyOfPeerId, type VerifiedEntry } from './entries.ts'
 import {
   GroupFullError,
@@ -43,9 +41,12 @@ import { Inbound } from './inbound.ts'
 import { type Invitation, Invitations } from './invitations.ts'
 import { GroupLog } from './log.ts'
 import { createGroupEntry, type Op } from './ops.ts'
+import { Reactions } from './reactions.ts'
+import { type Refusal, Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
-import { roleOf, StateRejection } from './state.ts'
-import { sendDecline, sendInvitation, serveGroupStream } from './streams.ts'
+import { StateRejection } from './state.ts'
+import { serveGroupStream } from './streams.ts'
+import { Sync } from './sync.ts'
 
 export interface GroupServiceComponents {
   peerId: PeerId
@@ -86,7 +87,7 @@ export interface GroupServiceEvents {
   /** an invitation for us, checked against its log */
   invite: CustomEvent<Invitation>
   /** something a peer sent was refused (forged, unauthorized, malformed); the group is unchanged */
-  rejected: CustomEvent<{ groupId?: string; peer: string; error: Error }>
+  rejected: CustomEvent<Refusal>
   /** a problem of ours (storage) */
   failure: CustomEvent<{ error: unknown; message: string }>
 }
@@ -99,12 +100,14 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   readonly engine: GroupEngine
   readonly directory: GroupDirectory
   readonly invitations = new Invitations()
+  readonly announcer: Announcer
+  readonly inbound: Inbound
+  readonly sync: Sync
   private readonly components: GroupServiceComponents
   private readonly log: Logger
   private readonly timeoutMs: number
-  private readonly adminRekeyDelayMs: number
-  private readonly announcer: Announcer
-  private readonly inbound: Inbound
+  private readonly reporter: Reporter
+  private readonly reactions: Reactions
   private readonly shutdown = new AbortController()
   private running = false
   name: string
@@ -115,10 +118,13 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     this.log = components.logger.forComponent('p2pchat:group')
     this.name = init.name
     this.timeoutMs = init.timeoutMs ?? GROUP_TIMEOUT_MS
-    this.adminRekeyDelayMs = init.adminRekeyDelayMs ?? ADMIN_REKEY_DELAY_MS
     this.directory = new GroupDirectory(init.listingTtlMs)
-    this.engine = new GroupEngine(components.privateKey, init.persistence ?? memoryPersistence, this.hooks(), this.log)
-    this.inbound = new Inbound(this, components, this.log)
+    this.reporter = new Reporter((detail) => this.safeDispatchEvent('rejected', { detail }), this.log)
+    this.reactions = new Reactions(this, components.pubsub, init.adminRekeyDelayMs ?? ADMIN_REKEY_DELAY_MS, this.log)
+    const persistence = init.persistence ?? memoryPersistence
+    this.engine = new GroupEngine(components.privateKey, persistence, this.reactions.engineHooks(), this.log)
+    this.sync = new Sync(this, components.connectionManager, this.reporter, this.log)
+    this.inbound = new Inbound(this, this.sync, this.reporter)
     this.announcer = new Announcer({
       intervalMs: init.announceIntervalMs,
       announcements: () => this.inbound.announcements(),
@@ -133,8 +139,6 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
       },
       tick: (now) => this.directory.expire(now)
     })
-    this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
-    this.onPeerConnect = this.onPeerConnect.bind(this)
     this.handle = this.handle.bind(this)
   }
 
@@ -146,8 +150,8 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
       runOnLimitedConnection: true
     })
     pubsub.topicValidators.set(DIRECTORY_TOPIC, (_peer, msg) => this.inbound.validateAnnouncement(msg))
-    pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
-    events.addEventListener('peer:connect', this.onPeerConnect)
+    pubsub.addEventListener('subscription-change', this.reactions.onSubscriptionChange)
+    events.addEventListener('peer:connect', this.reactions.onPeerConnect)
     await this.engine.load()
   }
 
@@ -156,7 +160,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     this.running = true
     this.components.pubsub.subscribe(DIRECTORY_TOPIC)
     for (const runtime of this.engine.all()) {
-      this.goOnline(runtime)
+      this.reactions.goOnline(runtime)
     }
     this.announcer.start()
   }
@@ -177,8 +181,8 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   async stop(): Promise<void> {
     const { registrar, pubsub, events } = this.components
     await registrar.unhandle(GROUP_PROTOCOL)
-    pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
-    events.removeEventListener('peer:connect', this.onPeerConnect)
+    pubsub.removeEventListener('subscription-change', this.reactions.onSubscriptionChange)
+    events.removeEventListener('peer:connect', this.reactions.onPeerConnect)
     pubsub.topicValidators.delete(DIRECTORY_TOPIC)
     for (const runtime of this.engine.all()) {
       pubsub.topicValidators.delete(runtime.topic)
@@ -225,7 +229,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     if (listing == null) {
       throw new UnknownGroupError('no public group with that id is listed (try /groups)')
     }
-    const log = await this.inbound.fetchFromAny([...listing.announcers.keys()].reverse(), groupId, this.signal(options))
+    const log = await this.sync.fetchFromAny([...listing.announcers.keys()].reverse(), groupId, this.signal(options))
     if (log.state.private) {
       throw new NotAuthorizedError('that group is private: it is joined by invitation')
     }
@@ -242,7 +246,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
       this.invitations.delete(inv.id)
       throw new InvalidGroupOperationError('you are already a member of this group')
     }
-    await this.inbound.refresh(inv.log, [inv.from, inv.inviter], this.signal(options))
+    await this.sync.refresh(inv.log, [inv.from, inv.inviter], this.signal(options))
     if (!inv.log.state.invited.has(this.me)) {
       this.invitations.delete(inv.id)
       throw new InvalidGroupOperationError('this invitation was withdrawn')
@@ -258,16 +262,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
       throw new UnknownInviteError(`no pending invitation ${inviteId} (see /invites)`)
     }
     this.invitations.delete(inv.id)
-    const signal = this.signal(options)
-    for (const peer of new Set([inv.inviter, inv.from])) {
-      try {
-        await sendDecline(this.components.connectionManager, peerIdFromString(peer), inv.groupId, inv.entryId, signal)
-        return { notified: true }
-      } catch (err) {
-        this.log('could not tell %s that we decline - %e', peer, err)
-      }
-    }
-    return { notified: false }
+    return { notified: await this.sync.sendDecline(inv, this.signal(options)) }
   }
 
   /** Leaves a group; in a private group an admin then rotates the key. */
@@ -285,7 +280,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     const runtime = this.mine(groupId)
     await this.act(runtime, { kind: 'invite', subject: keyOfPeerId(peerId), memberName: name })
     try {
-      await this.deliverInvite(runtime, peerId, this.signal(options))
+      await this.sync.deliverInvite(runtime, peerId, this.signal(options))
       return { delivered: true }
     } catch (err) {
       this.log('invitation for %s not delivered yet - %e', peerId, err)
@@ -365,23 +360,6 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     }
   }
 
-  /** Sends the log with a pending invitation to the invitee. */
-  async deliverInvite(runtime: GroupRuntime, invitee: string, signal: AbortSignal): Promise<void> {
-    const inv = runtime.state.invited.get(invitee)
-    if (inv == null) {
-      return
-    }
-    const entries = runtime.log.all().map((e) => e.bytes)
-    await sendInvitation(
-      this.components.connectionManager,
-      peerIdFromString(invitee),
-      runtime.id,
-      inv.entryId,
-      entries,
-      signal
-    )
-  }
-
   /** Emits a group change. */
   emitChange(change: GroupChange, runtime: GroupRuntime): void {
     const { groupId: id, name, private: isPrivate } = runtime.state
@@ -411,134 +389,16 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     return runtime
   }
 
-  /** Subscribes to a group's topic, fetches what members have, and (public groups) announces it. */
-  private goOnline(runtime: GroupRuntime): void {
-    const { pubsub } = this.components
-    pubsub.topicValidators.set(runtime.topic, (_peer, msg) => this.inbound.validateFrame(runtime, msg))
-    if (!this.running) {
-      return
-    }
-    pubsub.subscribe(runtime.topic)
-    for (const peer of pubsub.getSubscribers(runtime.topic).slice(0, 4)) {
-      this.inbound.requestSync(runtime, peer)
-    }
-    if (!runtime.state.private) {
-      this.announcer.now(runtime.id)
-    }
-    this.scheduleRekey(runtime)
-  }
-
-  private hooks(): EngineHooks {
-    return {
-      adopted: (runtime) => this.goOnline(runtime),
-      dropped: (runtime) => {
-        const { pubsub } = this.components
-        pubsub.topicValidators.delete(runtime.topic)
-        if (this.running) {
-          pubsub.unsubscribe(runtime.topic)
-        }
-      },
-      changed: (runtime, changes) => {
-        for (const change of changes) {
-          this.emitChange(change, runtime)
-        }
-        if (this.engine.get(runtime.id) === runtime) {
-          this.inbound.releaseHeld(runtime)
-          this.scheduleRekey(runtime)
-        }
-      },
-      lost: (runtime, dropped) => {
-        // our entries lost a fork: sign again what still makes sense on the winning branch
-        void (async () => {
-          for (const e of dropped) {
-            const op = opOf(e)
-            if (op != null) {
-              await this.act(runtime, op).catch((err: unknown) => this.log('not re-signing %s - %e', e.kind, err))
-            }
-          }
-        })()
-      },
-      error: (error, message) => this.safeDispatchEvent('failure', { detail: { error, message } })
-    }
-  }
-
-  /** After a member left a private group: the owner rotates the key at once, admins a little later if needed. */
-  private scheduleRekey(runtime: GroupRuntime): void {
-    const role = roleOf(runtime.state, this.me)
-    if (!runtime.state.needsRekey || runtime.rekeyTimer != null || (role !== 'owner' && role !== 'admin')) {
-      return
-    }
-    const delay = role === 'owner' ? 0 : this.adminRekeyDelayMs + Math.random() * ADMIN_REKEY_JITTER_MS
-    runtime.rekeyTimer = setTimeout(() => {
-      runtime.rekeyTimer = undefined
-      if (runtime.state.needsRekey && this.running && this.engine.get(runtime.id) === runtime) {
-        this.act(runtime, { kind: 'rekey' }).catch((err: unknown) => this.log('rekey failed - %e', err))
-      }
-    }, delay)
-  }
-
-  private onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
-    const { peerId, subscriptions } = evt.detail
-    for (const { topic, subscribe } of subscriptions) {
-      if (!subscribe) {
-        continue
-      }
-      if (topic === DIRECTORY_TOPIC) {
-        this.announcer.replySoon()
-        continue
-      }
-      const runtime = this.engine.all().find((r) => r.topic === topic)
-      const who = peerId.toString()
-      if (runtime != null && (runtime.state.members.has(who) || runtime.state.invited.has(who))) {
-        this.inbound.requestSync(runtime, peerId)
-      }
-    }
-  }
-
-  /** An invitee we could not reach before connected: deliver its invitation now. */
-  private onPeerConnect(evt: CustomEvent<PeerId>): void {
-    const peer = evt.detail.toString()
-    for (const runtime of this.engine.all()) {
-      const inv = runtime.state.invited.get(peer)
-      if (inv != null && (inv.by === this.me || runtime.state.owner === this.me)) {
-        this.deliverInvite(runtime, peer, this.signal()).catch((err: unknown) => {
-          this.log('invitation for %s still not delivered - %e', peer, err)
-        })
-      }
-    }
-  }
-
   private async handle(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer
     try {
-      await serveGroupStream(stream, peer, this.inbound, this.signal())
+      await serveGroupStream(stream, peer, this.sync, this.signal())
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err))
       this.log('group stream from %p failed - %e', peer, error)
       stream.abort(error)
-      this.inbound.report(undefined, peer.toString(), error)
+      this.reporter.report(undefined, peer.toString(), error)
     }
-  }
-}
-
-/** The operation an entry of ours performed, to sign it again after a fork. */
-function opOf(e: VerifiedEntry): Op | undefined {
-  switch (e.kind) {
-    case 'invite':
-      return { kind: 'invite', subject: e.subject, memberName: e.memberName }
-    case 'join':
-      return { kind: 'join', memberName: e.memberName }
-    case 'leave':
-    case 'rekey':
-      return { kind: e.kind }
-    case 'remove':
-    case 'promote':
-    case 'demote':
-      return { kind: e.kind, subject: e.subject }
-    case 'meta':
-      return { kind: 'meta', name: e.name, description: e.description }
-    case 'create':
-      return undefined
   }
 }
 

@@ -2,6 +2,9 @@ import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
+import type { SignedEntryBytes } from './codec.ts'
+import { CHUNK_TARGET_BYTES, GROUP_PROTOCOL, MAX_LOG_ENTRIES, MAX_LOG_TRANSFER_BYTES } from './constants.ts'
+import { GroupSyncError } from './errors.ts'
 import {
   decodeLogChunk,
   decodeRequest,
@@ -10,11 +13,8 @@ import {
   encodeRequest,
   encodeResponse,
   type GroupRequestContent,
-  type ResponseStatus,
-  type SignedEntryBytes
-} from './codec.ts'
-import { CHUNK_TARGET_BYTES, GROUP_PROTOCOL, MAX_LOG_ENTRIES, MAX_LOG_TRANSFER_BYTES } from './constants.ts'
-import { GroupSyncError } from './errors.ts'
+  type ResponseStatus
+} from './stream-codec.ts'
 
 type LpStream = ReturnType<typeof lpStream<Stream>>
 

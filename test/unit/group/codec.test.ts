@@ -5,21 +5,23 @@ import {
   decodeAnnouncement,
   decodeEntryBody,
   decodeGroupFrame,
-  decodeLogChunk,
   decodePost,
-  decodeRequest,
-  decodeResponse,
   decodeSignedEntry,
   decodeTopicFrame,
   encodeAnnouncement,
   encodeEntryFrame,
-  encodeLogChunks,
   encodePost,
   encodePostFrame,
-  encodeRequest,
-  encodeResponse,
   encodeTopicFrame
 } from '../../../protocols/group/codec.ts'
+import {
+  decodeLogChunk,
+  decodeRequest,
+  decodeResponse,
+  encodeLogChunks,
+  encodeRequest,
+  encodeResponse
+} from '../../../protocols/group/stream-codec.ts'
 import { act, addMembers, newGroup, people } from './fixtures.ts'
 
 function isDecodeError(err: unknown): boolean {
