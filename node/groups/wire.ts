@@ -5,9 +5,31 @@ import type { ChatMessage } from '../events.ts'
 import { type User, withDisplayNames } from '../users.ts'
 import type { MemberConnector } from './connector.ts'
 
+/**
+ * Who is online, as ChatNode.users() says, remembered until presence changes: display names are worked out over
+ * all pairs of users, too much to redo for every group message.
+ */
+const onlineCache = new WeakMap<ChatNode, User[]>()
+
+function onlineUsers(node: ChatNode): User[] {
+  let users = onlineCache.get(node)
+  if (users == null) {
+    users = node.users()
+    onlineCache.set(node, users)
+    const forget = (): void => {
+      onlineCache.delete(node)
+      node.removeEventListener('join', forget)
+      node.removeEventListener('leave', forget)
+    }
+    node.addEventListener('join', forget)
+    node.addEventListener('leave', forget)
+  }
+  return users
+}
+
 /** The user as displayed now (with a suffix when its name is shared), falling back to the name a group knows. */
 export function userFor(node: ChatNode, peerId: string, fallbackName: string): User {
-  const users = node.users()
+  const users = onlineUsers(node)
   return (
     users.find((u) => u.peerId === peerId) ??
     withDisplayNames([...users, { peerId, name: fallbackName }]).at(-1) ?? {

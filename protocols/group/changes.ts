@@ -110,12 +110,13 @@ export function diffStates(before: GroupState, after: GroupState, me: string): G
     }
   }
   for (const [peerId, i] of after.invited) {
-    if (!before.invited.has(peerId)) {
+    if (!before.invited.has(peerId) && peerId !== me) {
       out.push({ type: 'member-invited', groupId, member: peerId, name: i.name })
     }
   }
   for (const [peerId, m] of before.members) {
-    if (!after.members.has(peerId)) {
+    // our JOIN lost a fork and is signed again: we have not left
+    if (!after.members.has(peerId) && !(peerId === me && after.invited.has(me))) {
       out.push(
         peerId === me
           ? { type: 'left', groupId, reason: after.removed.has(peerId) ? 'removed' : 'left' }

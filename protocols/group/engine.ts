@@ -142,7 +142,8 @@ export class GroupEngine {
 
   private settle(runtime: GroupRuntime, changes: GroupChange[]): void {
     this.save(runtime)
-    if (!runtime.state.members.has(this.me)) {
+    // still invited means our JOIN lost a fork and is being signed again: the group stays ours
+    if (!runtime.state.members.has(this.me) && !runtime.state.invited.has(this.me)) {
       this.drop(runtime)
       this.hooks.changed(runtime, changes)
       return

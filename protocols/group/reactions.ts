@@ -36,6 +36,10 @@ export class Reactions {
       },
       changed: (runtime, changes) => {
         for (const change of changes) {
+          if (change.type === 'joined' && runtime.rejoining) {
+            runtime.rejoining = false
+            continue
+          }
           service.emitChange(change, runtime)
         }
         if (service.group(runtime.id) === runtime) {
@@ -45,6 +49,7 @@ export class Reactions {
       },
       lost: (runtime, dropped) => {
         // our entries lost a fork: sign again what still makes sense on the winning branch
+        runtime.rejoining = dropped.some((e) => e.kind === 'join')
         void (async () => {
           for (const e of dropped) {
             const op = opOf(e)

@@ -51,6 +51,8 @@ export class GroupRuntime {
   private readonly seenPosts = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
   rekeyTimer?: ReturnType<typeof setTimeout>
+  /** our JOIN lost a fork and is being signed again: its 'joined' is not news */
+  rejoining = false
 
   constructor(
     readonly log: GroupLog,
