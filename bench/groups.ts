@@ -54,12 +54,22 @@ async function cluster(n: number): Promise<ChatNode[]> {
       dataDir,
       mdns: false,
       listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: [...new Set(bootstrap)]
+      bootstrap: [...new Set(bootstrap)],
+      // thirty peers share two cores here: rare heartbeats keep presence from drowning what is measured
+      presence: { heartbeatIntervalMs: 60_000, ttlMs: 600_000 }
     })
     await node.start()
     nodes.push(node)
   }
-  await until('everyone to see everyone', () => nodes.every((node) => node.users().length === n))
+  await until('everyone to see everyone', () => nodes.every((node) => node.users().length === n), 120_000).catch(
+    (err) => {
+      process.stderr.write(`users seen per peer: ${nodes.map((node) => node.users().length).join(' ')}\n`)
+      process.stderr.write(
+        `connections per peer: ${nodes.map((node) => node.libp2p.getConnections().length).join(' ')}\n`
+      )
+      throw err
+    }
+  )
   return nodes
 }
 

@@ -54,7 +54,10 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fallbackToFloodsub: false,
-        maxInboundDataLength: MAX_FRAME_BYTES
+        maxInboundDataLength: MAX_FRAME_BYTES,
+        // Peers behind one NAT, on one host or reaching us through a relay share an IP address: gossipsub's
+        // default penalty for more than ten peers per IP would graylist them all, silencing presence and chat.
+        scoreParams: { IPColocationFactorWeight: 0 }
       }),
       // after pubsub: they find it among their components
       lobby: lobby(),
