@@ -38,12 +38,19 @@ export function inviteIdFor(entryId: Uint8Array, taken: (id: string) => boolean)
   return `${INVITE_ID_PREFIX}${full}`
 }
 
+/** Declined invitations remembered, so that one re-delivered before the inviter withdrew it stays declined. */
+const MAX_DECLINED = 256
+
 /** Pending invitations, at most one per group (the newest). */
 export class Invitations {
   private readonly byId = new Map<string, Invitation>()
+  private readonly declined = new Set<string>()
 
-  /** Adds an invitation; returns false when it was already pending (re-delivered). */
+  /** Adds an invitation; returns undefined when it was already pending (re-delivered) or declined. */
   add(inv: Omit<Invitation, 'id'>): Invitation | undefined {
+    if (this.declined.has(bytesToString(inv.entryId, 'base16'))) {
+      return undefined
+    }
     const existing = this.forGroup(inv.groupId)
     if (existing != null) {
       if (bytesToString(existing.entryId, 'base16') === bytesToString(inv.entryId, 'base16')) {
@@ -68,6 +75,19 @@ export class Invitations {
 
   delete(id: string): void {
     this.byId.delete(id)
+  }
+
+  /** Removes an invitation and keeps it from coming back this session. */
+  decline(id: string): void {
+    const inv = this.byId.get(id)
+    if (inv == null) {
+      return
+    }
+    this.byId.delete(id)
+    this.declined.add(bytesToString(inv.entryId, 'base16'))
+    if (this.declined.size > MAX_DECLINED) {
+      this.declined.delete(this.declined.values().next().value as string)
+    }
   }
 
   list(): Invitation[] {

@@ -261,7 +261,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     if (inv == null) {
       throw new UnknownInviteError(`no pending invitation ${inviteId} (see /invites)`)
     }
-    this.invitations.delete(inv.id)
+    this.invitations.decline(inv.id)
     return { notified: await this.sync.sendDecline(inv, this.signal(options)) }
   }
 
