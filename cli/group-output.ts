@@ -64,8 +64,10 @@ export function groupTextLine(event: GroupOutputEvent, names: Names): string {
                 `  ${clean(g.name).padEnd(20)} ${g.id.slice(0, 6)}  ${g.private ? 'private' : 'public '}  ${String(g.members).padStart(3)} members  ${g.role ?? 'not joined'}${g.description ? `  - ${clean(g.description)}` : ''}`
             )
           ].join('\n')
-    case 'group-joined':
-      return `* you are in ${label(event.group)} (${event.private ? 'private' : 'public'}, ${event.role})${by(event.by)}; /g ${event.group.name} <text> to post`
+    case 'group-joined': {
+      const typed = event.group.name.includes(' ') ? `"${event.group.name}"` : event.group.name
+      return `* you are in ${label(event.group)} (${event.private ? 'private' : 'public'}, ${event.role})${by(event.by)}; /g ${typed} <text> to post`
+    }
     case 'group-left':
       return event.reason === 'removed'
         ? `* you were removed from ${label(event.group)}${by(event.by)}`

@@ -83,8 +83,8 @@ export function changesOf(before: GroupState, e: VerifiedEntry, after: GroupStat
   if (after.owner !== before.owner && after.owner !== '') {
     out.push(roleChange(after, after.owner, by))
   }
-  // a removed member hears of its removal, not of the key it no longer gets
-  if (after.epoch > before.epoch && e.kind !== 'create' && after.members.has(me)) {
+  // a removed member hears of its removal, not of the key it no longer gets (one signing its JOIN again does)
+  if (after.epoch > before.epoch && e.kind !== 'create' && (after.members.has(me) || after.invited.has(me))) {
     out.push({ type: 'rekey', groupId, epoch: after.epoch, by })
   }
   return out
@@ -95,51 +95,63 @@ function roleChange(s: GroupState, peerId: string, by: string | undefined): Grou
   return { type: 'role', groupId: s.groupId, member: peerId, name: m?.name ?? '', role: m?.role ?? 'member', by }
 }
 
-/** The changes between two states of a group, for when a fork replaced part of the log (authors unknown). */
-export function diffStates(before: GroupState, after: GroupState, me: string): GroupChange[] {
+/**
+ * The changes between two states of a group, for when a fork replaced part of the log. `appended` (the winning
+ * branch) names who made each change where one of its entries explains it.
+ */
+export function diffStates(
+  before: GroupState,
+  after: GroupState,
+  me: string,
+  appended: readonly VerifiedEntry[] = []
+): GroupChange[] {
   const groupId = after.groupId
   const out: GroupChange[] = []
+  const last = (kinds: VerifiedEntry['kind'][], subject?: string): string | undefined =>
+    appended.findLast((e) => kinds.includes(e.kind) && (subject == null || e.subjectId === subject))?.authorId
+  // while our JOIN that lost a fork is signed again we are still in the group, as an invitee
+  const stillIn = after.members.has(me) || after.invited.has(me)
   for (const [peerId, m] of after.members) {
     const old = before.members.get(peerId)
     if (old == null) {
+      const by = last(['join'], peerId)
       out.push(
-        peerId === me ? { type: 'joined', groupId } : { type: 'member-added', groupId, member: peerId, name: m.name }
+        peerId === me
+          ? { type: 'joined', groupId, by }
+          : { type: 'member-added', groupId, member: peerId, name: m.name, by }
       )
     } else if (old.role !== m.role) {
-      out.push(roleChange(after, peerId, undefined))
+      out.push(roleChange(after, peerId, last(['promote', 'demote', 'leave'], m.role === 'owner' ? undefined : peerId)))
     }
   }
   for (const [peerId, i] of after.invited) {
     if (!before.invited.has(peerId) && peerId !== me) {
-      out.push({ type: 'member-invited', groupId, member: peerId, name: i.name })
+      out.push({ type: 'member-invited', groupId, member: peerId, name: i.name, by: last(['invite'], peerId) })
     }
   }
   for (const [peerId, m] of before.members) {
-    // our JOIN lost a fork and is signed again: we have not left
-    if (!after.members.has(peerId) && !(peerId === me && after.invited.has(me))) {
-      out.push(
-        peerId === me
-          ? { type: 'left', groupId, reason: after.removed.has(peerId) ? 'removed' : 'left' }
-          : {
-              type: 'member-removed',
-              groupId,
-              member: peerId,
-              name: m.name,
-              reason: after.removed.has(peerId) ? 'removed' : 'left'
-            }
-      )
+    if (after.members.has(peerId) || (peerId === me && stillIn)) {
+      continue
     }
+    const reason = after.removed.has(peerId) ? 'removed' : 'left'
+    const by = last(['remove', 'leave'], peerId)
+    out.push(
+      peerId === me
+        ? { type: 'left', groupId, reason, by }
+        : { type: 'member-removed', groupId, member: peerId, name: m.name, reason, by }
+    )
   }
   for (const [peerId, i] of before.invited) {
     if (!after.invited.has(peerId) && !after.members.has(peerId)) {
-      out.push({ type: 'member-removed', groupId, member: peerId, name: i.name, reason: 'uninvited' })
+      const by = last(['remove'], peerId)
+      out.push({ type: 'member-removed', groupId, member: peerId, name: i.name, reason: 'uninvited', by })
     }
   }
   if (before.name !== after.name || before.description !== after.description) {
-    out.push({ type: 'meta', groupId, name: after.name, description: after.description })
+    out.push({ type: 'meta', groupId, name: after.name, description: after.description, by: last(['meta']) })
   }
-  if (after.epoch !== before.epoch && after.members.has(me)) {
-    out.push({ type: 'rekey', groupId, epoch: after.epoch })
+  if (after.epoch !== before.epoch && stillIn) {
+    out.push({ type: 'rekey', groupId, epoch: after.epoch, by: last(['create', 'remove', 'rekey']) })
   }
   return out
 }

@@ -32,6 +32,8 @@ export interface EngineHooks {
   changed(runtime: GroupRuntime, changes: GroupChange[]): void
   /** our entries lost a fork; the service authors them again where they still make sense */
   lost(runtime: GroupRuntime, dropped: VerifiedEntry[]): void
+  /** LEAVEs of members that lost a fork: they cannot sign again, so an admin removes them as they asked */
+  unheardLeaves(runtime: GroupRuntime, members: string[]): void
   error(err: unknown, message: string): void
 }
 
@@ -127,7 +129,7 @@ export class GroupEngine {
       this.settle(runtime, changesAlong(before, result.appended, this.me))
     } else if (result.type === 'switched') {
       runtime.keyring.learn(result.appended)
-      this.settle(runtime, diffStates(before, runtime.state, this.me))
+      this.settle(runtime, diffStates(before, runtime.state, this.me, result.appended))
       const ours = result.dropped.filter((e) => e.authorId === this.me)
       if (ours.length > 0 && this.runtimes.has(runtime.id)) {
         this.hooks.lost(runtime, ours)
@@ -136,6 +138,13 @@ export class GroupEngine {
       for (const e of chain) {
         runtime.holdEntry(e)
       }
+    }
+    const losing = result.type === 'kept' ? result.theirs : result.type === 'switched' ? result.dropped : []
+    const unheard = losing
+      .filter((e) => e.kind === 'leave' && e.authorId !== this.me && runtime.state.members.has(e.subjectId))
+      .map((e) => e.subjectId)
+    if (unheard.length > 0 && this.runtimes.has(runtime.id)) {
+      this.hooks.unheardLeaves(runtime, unheard)
     }
     return result
   }

@@ -13,8 +13,8 @@ export type OfferResult =
   | { type: 'gap' }
   /** the first new entry does not apply */
   | { type: 'rejected'; error: EntryRejectedError }
-  /** a competing branch lost to ours */
-  | { type: 'kept' }
+  /** a competing branch (`theirs`, its valid part) lost to ours */
+  | { type: 'kept'; theirs: VerifiedEntry[] }
   /** a competing branch won: ours from `dropped[0].seq` on was replaced */
   | { type: 'switched'; dropped: VerifiedEntry[]; appended: VerifiedEntry[]; before: GroupState }
 
@@ -130,7 +130,7 @@ export class GroupLog {
     const theirs = fresh.slice(0, states.length)
     const ours = this.entries.slice(first.seq)
     if (chooseBranch(base, ours, theirs) === 'ours') {
-      return { type: 'kept' }
+      return { type: 'kept', theirs }
     }
     const before = this.current
     this.entries = this.entries.slice(0, first.seq)
@@ -188,8 +188,10 @@ function revoked(branch: VerifiedEntry[]): Set<string> {
  * the same answer, so members converge once they have seen both branches:
  * 1. a branch that removes or demotes an author of the other wins, so that someone who lost their rights cannot
  *    undo that by publishing entries they signed (or held back) before;
- * 2. else the branch whose first entry's author has the higher role (owner > admin > member);
- * 3. else the branch whose first entry has the lower id.
+ * 2. else a branch with a LEAVE in it, since a member who left has forgotten the group and cannot sign again
+ *    (everyone else whose entries lose signs them again on the winning branch);
+ * 3. else the branch whose first entry's author has the higher role (owner > admin > member);
+ * 4. else the branch whose first entry has the lower id.
  */
 export function chooseBranch(base: GroupState, ours: VerifiedEntry[], theirs: VerifiedEntry[]): 'ours' | 'theirs' {
   const oursRevokes = revoked(ours)
@@ -198,6 +200,11 @@ export function chooseBranch(base: GroupState, ours: VerifiedEntry[], theirs: Ve
   const theirsBlock = ours.some((e) => theirsRevokes.has(e.authorId))
   if (oursBlocks !== theirsBlock) {
     return oursBlocks ? 'ours' : 'theirs'
+  }
+  const oursLeaves = ours.some((e) => e.kind === 'leave')
+  const theirsLeave = theirs.some((e) => e.kind === 'leave')
+  if (oursLeaves !== theirsLeave) {
+    return oursLeaves ? 'ours' : 'theirs'
   }
   const rank = (e: VerifiedEntry): number => RANK[base.members.get(e.authorId)?.role ?? 'member']
   const diff = rank(ours[0]) - rank(theirs[0])

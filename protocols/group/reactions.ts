@@ -5,7 +5,17 @@ import type { EngineHooks } from './engine.ts'
 import { opOf } from './ops.ts'
 import type { GroupRuntime } from './runtime.ts'
 import type { GroupService } from './service.ts'
-import { roleOf } from './state.ts'
+import { authorize, roleOf } from './state.ts'
+
+/** Whether our role lets us remove `member` now. */
+function canRemove(runtime: GroupRuntime, me: string, member: string): boolean {
+  try {
+    authorize(runtime.state, 'remove', me, member)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /**
  * How the service reacts to its groups changing and to the network: subscribing to a group's topic, syncing with
@@ -55,6 +65,18 @@ export class Reactions {
             const op = opOf(e)
             if (op != null) {
               await service.act(runtime, op).catch((err: unknown) => this.log('not re-signing %s - %e', e.kind, err))
+            }
+          }
+        })()
+      },
+      unheardLeaves: (runtime, members) => {
+        void (async () => {
+          for (const member of members) {
+            const subject = runtime.state.members.get(member)?.key
+            if (subject != null && canRemove(runtime, service.me, member)) {
+              await service
+                .act(runtime, { kind: 'remove', subject })
+                .catch((err: unknown) => this.log('could not remove %s, who left - %e', member, err))
             }
           }
         })()

@@ -10,9 +10,9 @@ async function peers(...names: string[]): Promise<PeerProcess[]> {
   return all
 }
 
-/** Sends /groups until `pred` holds for the answer (listings spread by gossip). */
+/** Sends /groups until `pred` holds for the answer (listings spread by gossip; long enough for one periodic round). */
 async function waitForListing(p: PeerProcess, pred: (g: { name: string; members: number }) => boolean) {
-  const deadline = Date.now() + 20_000
+  const deadline = Date.now() + 45_000
   for (;;) {
     const from = p.events.length
     p.send('/groups')

@@ -7,19 +7,28 @@ import { GroupLog } from '../../../protocols/group/log.ts'
 import { createGroupEntry } from '../../../protocols/group/ops.ts'
 import { people } from './fixtures.ts'
 
-function recorder(): { hooks: EngineHooks; changes: GroupChange[]; lost: VerifiedEntry[]; dropped: string[] } {
+function recorder(): {
+  hooks: EngineHooks
+  changes: GroupChange[]
+  lost: VerifiedEntry[]
+  dropped: string[]
+  unheard: string[]
+} {
   const changes: GroupChange[] = []
   const lost: VerifiedEntry[] = []
   const dropped: string[] = []
+  const unheard: string[] = []
   return {
     changes,
     lost,
     dropped,
+    unheard,
     hooks: {
       adopted: () => {},
       dropped: (r) => dropped.push(r.id),
       changed: (_r, c) => changes.push(...c),
       lost: (_r, entries) => lost.push(...entries),
+      unheardLeaves: (_r, members) => unheard.push(...members),
       error: (err) => {
         throw err
       }
@@ -96,5 +105,38 @@ describe('group engine', () => {
       { type: 'left', groupId: rtB.id, reason: 'removed', by: alice.id }
     ])
     expect((await engineB.apply(rtB, [removal])).type).toBe('rejected')
+  })
+
+  it('asks for the removal of a member whose LEAVE lost a fork, since it cannot sign again', async () => {
+    const [alice, bob, carol] = await people('alice', 'bob', 'carol')
+    const a = recorder()
+    const engineA = new GroupEngine(alice.key, memoryPersistence, a.hooks, log)
+    const genesis = await createGroupEntry(alice.key, {
+      name: 'team',
+      description: '',
+      private: false,
+      memberName: 'alice'
+    })
+    const rtA = engineA.adopt(GroupLog.create(genesis))
+    const peers = []
+    for (const who of [bob, carol]) {
+      const e = recorder()
+      const engine = new GroupEngine(who.key, memoryPersistence, e.hooks, log)
+      const rt = engine.adopt(GroupLog.fromEntries([...rtA.log.all()]))
+      const { entry } = await engine.author(rt, { kind: 'join', memberName: who.name })
+      await engineA.apply(rtA, [entry])
+      peers.push({ engine, rt })
+    }
+    // bob and carol leave at the same position: one LEAVE wins, the other member is still in the log
+    const base = [...rtA.log.all()]
+    const leaves: VerifiedEntry[] = []
+    for (const { engine } of peers) {
+      const rt = engine.adopt(GroupLog.fromEntries(base))
+      leaves.push((await engine.author(rt, { kind: 'leave' })).entry)
+    }
+    await engineA.apply(rtA, [leaves[0]])
+    await engineA.apply(rtA, [leaves[1]])
+    const stayed = [bob, carol].find((w) => rtA.state.members.has(w.id))!
+    expect(a.unheard).toEqual([stayed.id])
   })
 })

@@ -110,4 +110,26 @@ describe('group log', () => {
     expect(result.type === 'appended' && result.rejected?.message).toMatch(/only the owner and admins/)
     expect(copy.state.members.has(carol.id)).toBe(true)
   })
+
+  it('lets a LEAVE win a fork against a JOIN, since the member who left cannot sign again', async () => {
+    const all = await people('alice', 'bob', 'carol')
+    const [alice, bob, carol] = all
+    const base = await newGroup(alice)
+    await addMembers(base, alice, [bob], all)
+    await act(base, alice, { kind: 'invite', subject: carol.raw, memberName: 'carol' }, all)
+    const leave = await sign(base, bob, { kind: 'leave' })
+    // carol's JOIN is given the lower id, so only the LEAVE rule can decide
+    let join = await sign(base, carol, { kind: 'join', memberName: 'carol' })
+    while (join.idHex > leave.idHex) {
+      join = await sign(base, carol, { kind: 'join', memberName: 'carol' })
+    }
+    const x = GroupLog.fromEntries([...base.all()])
+    x.offer([join])
+    expect(x.offer([leave]).type).toBe('switched')
+    const y = GroupLog.fromEntries([...base.all()])
+    y.offer([leave])
+    expect(y.offer([join]).type).toBe('kept')
+    expect(x.state.members.has(bob.id)).toBe(false)
+    expect(x.state.head).toEqual(y.state.head)
+  })
 })
