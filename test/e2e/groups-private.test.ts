@@ -159,13 +159,7 @@ describe('private groups', () => {
     for (const p of [alice, carol]) {
       await p.waitFor('member-removed', (e) => e.member.peerId === bob.peerId && e.reason === 'left')
       // the owner's peer rotates the key by itself, since bob held it
-      const rekeyed = await p
-        .waitFor('group-rekeyed', (e) => e.group.id === group.id && e.epoch === 2)
-        .catch((err) => {
-          console.log('CAROL', carol.stderr.join('\n'))
-          console.log('ALICE', alice.stderr.join('\n'))
-          throw err
-        })
+      const rekeyed = await p.waitFor('group-rekeyed', (e) => e.group.id === group.id && e.epoch === 2)
       expect(rekeyed.by?.peerId).toBe(p === alice ? undefined : alice.peerId)
     }
     alice.send('/leave secret')
