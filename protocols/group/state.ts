@@ -266,20 +266,25 @@ export function applyEntry(s: GroupState, e: VerifiedEntry): GroupState {
     case 'join':
       invited.delete(e.subjectId)
       removed.delete(e.subjectId)
+      // a group everyone left has no owner: whoever joins next (an invitee) takes it over
       members.set(e.subjectId, {
         peerId: e.subjectId,
         key: e.subject,
         name: e.memberName,
-        role: 'member',
+        role: s.owner === '' ? 'owner' : 'member',
         since: e.seq
       })
+      if (s.owner === '') {
+        next.owner = e.subjectId
+      }
       break
     case 'leave':
       members.delete(e.subjectId)
       if (e.subjectId === s.owner) {
         next.owner = succeed(members)
       }
-      next.needsRekey = s.private && members.size > 0
+      // the leaver holds the key: whoever remains, member or invitee, needs a new one
+      next.needsRekey = s.private && members.size + invited.size > 0
       break
     case 'remove':
       members.delete(e.subjectId)

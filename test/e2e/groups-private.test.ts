@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChatNode } from '../../node/chat-node.ts'
-import { decodeTopicFrame } from '../../protocols/group/codec.ts'
+import { decodeGroupFrame, decodeTopicFrame } from '../../protocols/group/codec.ts'
 import { hex, openFrame, randomKey } from '../../protocols/group/crypto.ts'
 import { DecryptionError } from '../../protocols/group/errors.ts'
 import { chatNode, collect, connectTo, groupTopic, rawNode, runtimeOf, stopInProcess, until } from './group-helpers.ts'
@@ -39,18 +39,18 @@ async function inviteInProcess(owner: PeerProcess, groupName: string, node: Chat
 }
 
 /**
- * Posts numbered messages from `sender` until `frames` (collected by an eavesdropper) holds one: the eavesdropper's
- * subscription reaches the sender some time after it subscribed. Every post is also awaited at `reader`.
+ * Posts numbered messages from `sender` until `seen()` holds for what an eavesdropper collected: its subscription
+ * reaches the sender some time after it subscribed. Every post is also awaited at `reader`.
  */
 async function postUntilSeen(
   sender: PeerProcess,
   reader: PeerProcess,
   group: string,
   prefix: string,
-  frames: Uint8Array[]
+  seen: () => boolean
 ) {
   const texts: string[] = []
-  for (let i = 0; frames.length === 0; i++) {
+  for (let i = 0; !seen(); i++) {
     if (i === 20) {
       throw new Error('the eavesdropper never received a frame')
     }
@@ -81,7 +81,7 @@ describe('private groups', () => {
     const frames = collect(sniffer.services.pubsub, topic)
     await connectTo(sniffer, [alice])
     sniffer.services.pubsub.subscribe(topic)
-    const texts = await postUntilSeen(alice, bob, 'secret', 'the password is swordfish', frames)
+    const texts = await postUntilSeen(alice, bob, 'secret', 'the password is swordfish', () => frames.length > 0)
     bob.send('/g secret bob too')
     await alice.waitFor('message', (m) => m.text === 'bob too')
 
@@ -129,17 +129,27 @@ describe('private groups', () => {
     const topic = groupTopic(group.id)
     const frames = collect(mallory.libp2p.services.pubsub, topic)
     mallory.libp2p.services.pubsub.subscribe(topic)
-    await postUntilSeen(alice, bob, 'secret', 'after mallory left', frames)
+    const old = new Map(oldKeys)
+    const sealedWithNewKey = (data: Uint8Array): boolean => {
+      const frame = decodeTopicFrame(data)
+      return frame.sealed && !old.has(hex(frame.keyId))
+    }
+    await postUntilSeen(alice, bob, 'secret', 'after mallory left', () => frames.some(sealedWithNewKey))
 
-    const old = new Set(oldKeys.map(([id]) => id))
     for (const data of frames) {
       const frame = decodeTopicFrame(data)
       expect(frame.sealed).toBe(true)
       if (!frame.sealed) {
         continue
       }
-      expect(old.has(hex(frame.keyId))).toBe(false)
-      for (const [, key] of oldKeys) {
+      const oldKey = old.get(hex(frame.keyId))
+      if (oldKey != null) {
+        // only the notice of her own removal is sealed with a key she had, on purpose: she must learn of it
+        const content = decodeGroupFrame(openFrame(oldKey, group.id, frame.keyId, frame.nonce, frame.ciphertext))
+        expect(content.type === 'entry' && content.entry.entry.kind).toBe('remove')
+        continue
+      }
+      for (const key of old.values()) {
         expect(() => openFrame(key, group.id, frame.keyId, frame.nonce, frame.ciphertext)).toThrow(DecryptionError)
       }
       expect(Buffer.from(data).includes(Buffer.from('after mallory left'))).toBe(false)

@@ -166,6 +166,21 @@ describe('group membership state', () => {
     })
   })
 
+  it('gives a group that everyone left to the invitee who joins next, with a new key to come', async () => {
+    const all = await people('alice', 'bob')
+    const [alice, bob] = all
+    const log = await newGroup(alice)
+    await act(log, alice, { kind: 'invite', subject: bob.raw, memberName: 'bob' }, all)
+    await act(log, alice, { kind: 'leave' }, all)
+    expect(log.state.owner).toBe('')
+    expect(log.state.needsRekey).toBe(true)
+    await act(log, bob, { kind: 'join', memberName: 'bob' }, all)
+    expect(log.state.owner).toBe(bob.id)
+    expect(log.state.members.get(bob.id)?.role).toBe('owner')
+    await act(log, bob, { kind: 'rekey' }, all)
+    expect(alice.keyring.get(log.state.keyId)).toBeUndefined()
+  })
+
   it('bars a removed user from rejoining a public group by itself until invited again', async () => {
     const [alice, bob] = await people('alice', 'bob')
     const log = await newGroup(alice, false)
