@@ -17,7 +17,7 @@ export type AccountOutputEvent =
       conversation: string
       with?: PeerRef
       retention: string
-      messages: Array<{ id: string; scope: 'lobby' | 'dm'; from: PeerRef; text: string; ts: number }>
+      messages: Array<{ id: string; scope: 'lobby' | 'dm' | 'group'; from: PeerRef; text: string; ts: number }>
     }
   | ({ type: 'retention'; deleted?: PurgeCounts } & Policies)
   | ({ type: 'block'; action: 'block' | 'unblock' } & PeerRef)

@@ -1,5 +1,6 @@
 import { ACCOUNT_HELP, type AccountCommand, parseAccountCommand } from './account-commands.ts'
 import { ADMIN_HELP, parseAdminLine } from './admin-command.ts'
+import { GROUP_HELP, type GroupCommand, parseGroupCommand } from './group-commands.ts'
 import { parseTransferCommand, TRANSFER_HELP, type TransferCommand } from './transfer-commands.ts'
 
 /** What one line of user input asks for. Parsing is pure: the session decides what to do with it. */
@@ -14,6 +15,7 @@ export type Command =
   | { type: 'none' }
   | { type: 'invalid'; code: 'UNKNOWN_COMMAND' | 'USAGE'; message: string }
   | AccountCommand
+  | GroupCommand
 
 /** One line per command, for /help and the README. */
 export const HELP: ReadonlyArray<[string, string]> = [
@@ -24,6 +26,7 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ['/admin <command>', 'run a command on your relay, if you are one of its admins (/admin help)'],
   ...ADMIN_HELP,
   ...ACCOUNT_HELP,
+  ...GROUP_HELP,
   ['/help', 'show this help'],
   ['/quit', 'leave the chat (also Ctrl-C or end of input)']
 ]
@@ -70,7 +73,8 @@ export function parseCommand(line: string): Command {
     default:
       return (
         parseAccountCommand(name, rest) ??
-        parseTransferCommand(name, rest) ?? {
+        parseTransferCommand(name, rest) ??
+        parseGroupCommand(name, rest) ?? {
           type: 'invalid',
           code: 'UNKNOWN_COMMAND',
           message: `unknown command /${name} (type /help for the list)`

@@ -3,6 +3,7 @@ import { errorCode } from '../node/errors.ts'
 import { AccountCommands } from './account-controller.ts'
 import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
 import { type Command, HELP } from './commands.ts'
+import { GroupCommands } from './group-controller.ts'
 import { type OutputEvent, ref } from './output.ts'
 import { progressEvent, transferStateEvents, transferView } from './transfer-output.ts'
 
@@ -14,11 +15,15 @@ export class ChatController {
   private readonly pending = new Set<Promise<void>>()
   private readonly detach: Array<() => void> = []
   private accountCommands?: AccountCommands
+  /** group commands and the current room */
+  readonly groups: GroupCommands
 
   constructor(
     readonly node: ChatNode,
     private readonly emit: (event: OutputEvent) => void
-  ) {}
+  ) {
+    this.groups = new GroupCommands(node, emit, (op) => this.track(op))
+  }
 
   /** Starts forwarding node events to `emit`. */
   attach(): void {
@@ -36,6 +41,7 @@ export class ChatController {
         scope: m.scope,
         from: ref(m.from),
         ...(m.to ? { to: ref(m.to) } : {}),
+        ...(m.group ? { group: m.group } : {}),
         text: m.text,
         ts: m.ts
       })
@@ -46,6 +52,7 @@ export class ChatController {
         id: s.id,
         scope: s.scope,
         ...(s.to ? { to: ref(s.to) } : {}),
+        ...(s.group ? { group: s.group } : {}),
         text: s.text,
         ts: s.ts,
         ...(s.recipients == null ? {} : { recipients: s.recipients })
@@ -83,6 +90,7 @@ export class ChatController {
     on('purged', ({ detail: counts }) => {
       this.emit({ type: 'purged', ...counts })
     })
+    this.groups.attach(on as (type: string, fn: (evt: CustomEvent) => void) => void)
   }
 
   ready(): OutputEvent {
@@ -117,7 +125,9 @@ export class ChatController {
         this.emit({ type: 'error', code: command.code, message: command.message })
         return undefined
       case 'broadcast':
-        this.track(this.node.broadcast(command.text))
+        if (!this.groups.sendToRoom(command.text)) {
+          this.track(this.node.broadcast(command.text))
+        }
         return undefined
       case 'msg':
         this.track(this.node.sendDirect(command.to, command.text))
@@ -126,10 +136,15 @@ export class ChatController {
         this.track(this.node.sendFile(command.to, command.path))
         return undefined
       case 'accept':
-        this.track(this.node.acceptTransfer(command.id, command.dir))
-        return undefined
       case 'decline':
-        this.track(this.node.declineTransfer(command.id))
+        // one /accept for group invitations and file offers: their ids never look alike
+        if (this.groups.isInviteId(command.id)) {
+          this.groups.run({ type: command.type, id: command.id })
+        } else if (command.type === 'accept') {
+          this.track(this.node.acceptTransfer(command.id, 'dir' in command ? command.dir : undefined))
+        } else {
+          this.track(this.node.declineTransfer(command.id))
+        }
         return undefined
       case 'cancel':
         this.track(this.node.cancelTransfer(command.id))
@@ -142,9 +157,17 @@ export class ChatController {
           this.node.admin(command.command, command.args).then((reply) => this.emit(adminOutput(command.command, reply)))
         )
         return undefined
-      default:
+      case 'history':
+      case 'retention':
+      case 'block':
+      case 'unblock':
+      case 'blocked':
+      case 'destroy':
         this.accountCommands ??= new AccountCommands(this.node, this.emit, (op) => this.track(op))
         return this.accountCommands.run(command)
+      default:
+        this.groups.run(command)
+        return undefined
     }
   }
 

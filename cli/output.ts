@@ -1,3 +1,4 @@
+import type { GroupRef } from '../node/groups/events.ts'
 import type { User } from '../node/users.ts'
 import { type AccountOutputEvent, accountTextLine } from './account-output.ts'
 import {
@@ -8,6 +9,7 @@ import {
   type RelayOutput,
   relayText
 } from './admin-command.ts'
+import { type GroupOutputEvent, groupTextLine } from './group-output.ts'
 import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
 interface PeerRef {
@@ -18,8 +20,26 @@ interface PeerRef {
 /** Everything the client shows, one variant per JSON event `type`. This is the stable contract in the README. */
 export type OutputEvent =
   | { type: 'ready'; peerId: string; name: string; addrs: string[]; ephemeral?: true }
-  | { type: 'message'; id: string; scope: 'lobby' | 'dm'; from: PeerRef; to?: PeerRef; text: string; ts: number }
-  | { type: 'sent'; id: string; scope: 'lobby' | 'dm'; to?: PeerRef; text: string; ts: number; recipients?: number }
+  | {
+      type: 'message'
+      id: string
+      scope: 'lobby' | 'dm' | 'group'
+      from: PeerRef
+      to?: PeerRef
+      group?: GroupRef
+      text: string
+      ts: number
+    }
+  | {
+      type: 'sent'
+      id: string
+      scope: 'lobby' | 'dm' | 'group'
+      to?: PeerRef
+      group?: GroupRef
+      text: string
+      ts: number
+      recipients?: number
+    }
   | { type: 'delivered'; id: string; to: PeerRef }
   | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean }> }
   | { type: 'join'; peerId: string; name: string }
@@ -32,6 +52,7 @@ export type OutputEvent =
   | RelayOutput
   | NoticeOutput
   | AccountOutputEvent
+  | GroupOutputEvent
 
 /** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
 export type DisplayNames = (peerId: string, fallback: string) => string
@@ -79,11 +100,17 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
       return `* you are ${event.name} (${event.peerId})\n* listening on ${event.addrs.join(' ') || '(no addresses)'}${event.ephemeral ? '\n* ephemeral: nothing of this session is written to disk' : ''}\n* type /help for commands`
     case 'message': {
       const who = names(event.from.peerId, event.from.name)
+      if (event.group != null) {
+        return `[${clock(event.ts)}] [${event.group.name}] ${who}: ${sanitize(event.text)}`
+      }
       return event.scope === 'dm'
         ? `[${clock(event.ts)}] [dm] ${who}: ${sanitize(event.text)}`
         : `[${clock(event.ts)}] ${who}: ${sanitize(event.text)}`
     }
     case 'sent':
+      if (event.group != null) {
+        return `[${clock(event.ts)}] [${event.group.name}] (you): ${sanitize(event.text)}`
+      }
       return event.scope === 'dm' && event.to != null
         ? `[${clock(event.ts)}] [dm -> ${names(event.to.peerId, event.to.name)}] ${sanitize(event.text)}`
         : `[${clock(event.ts)}] (you): ${sanitize(event.text)}${event.recipients === 0 ? '\n* nobody else is online yet' : ''}`
@@ -112,7 +139,16 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
       return relayText(event)
     case 'notice':
       return noticeText(event, (peerId) => names(peerId, peerId))
-    default:
+    case 'history':
+    case 'retention':
+    case 'block':
+    case 'blocked':
+    case 'purged':
+    case 'destroyed':
+    case 'account':
+    case 'exported':
       return accountTextLine(event, names, sanitize)
+    default:
+      return groupTextLine(event, names)
   }
 }

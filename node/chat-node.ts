@@ -8,6 +8,7 @@ import { validateName } from '../protocols/common/names.ts'
 import { validateText } from '../protocols/common/text.ts'
 import type { DeletionService } from '../protocols/deletion/deletion.ts'
 import type { DirectMessages } from '../protocols/dm/dm.ts'
+import { memoryPersistence } from '../protocols/group/engine.ts'
 import type { LobbyService } from '../protocols/lobby/lobby.ts'
 import type { PresenceService } from '../protocols/presence/presence.ts'
 import { Account } from './account/account.ts'
@@ -17,6 +18,8 @@ import { AutoDialer, parseMultiaddr } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
 import { errorCode, NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
+import { GroupFileStore } from './groups/group-store.ts'
+import { Groups } from './groups/groups.ts'
 import { MessageArchive, type PurgeCounts } from './history.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
 import type { RelayClient, RelayStatus } from './relay-client.ts'
@@ -45,6 +48,8 @@ export interface ChatNodeInit {
   transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
   /** relays to stay reachable through, multiaddrs ending in /p2p/<relay PeerId> */
   relays?: string[]
+  /** group timings, shortened in tests */
+  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
 }
 
 /** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
@@ -55,6 +60,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly archive: MessageArchive
   private readonly controls: AccountControls
   private readonly deletion: DeletionService
+  /** public and private groups */
+  readonly groups: Groups
   private readonly lobby: LobbyService
   private readonly presence: PresenceService
   private readonly dms: DirectMessages
@@ -92,6 +99,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       peers: { onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName },
       log: libp2p.logger.forComponent('p2pchat:transfers')
     })
+    this.groups = new Groups(this, libp2p, archive)
     this.wire()
     this.wireTransfers()
   }
@@ -129,7 +137,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
         relays: init.relays,
         connectionGater: controls.gater(),
         acceptDm: (peer) => !controls.isBlocked(peer.toString()),
-        file: { accept: (peer) => !controls.isBlocked(peer.toString()) }
+        file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
+        groups: {
+          name,
+          persistence: account.dataDir == null ? memoryPersistence : new GroupFileStore(account.dataDir),
+          ...init.groups
+        }
       })
       node = new ChatNode(name, libp2p, archive, controls, bootstrap, {
         ...init.transfers,
@@ -180,6 +193,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.running = false
     this.dialer.stop()
     this.transfers.stop()
+    this.groups.stop()
     await this.libp2p.stop()
     await this.archive.close()
   }

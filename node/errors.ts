@@ -8,6 +8,7 @@ import {
 import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/errors.ts'
 import { TRANSFER_ERROR_CODES } from '../protocols/file/error-codes.ts'
 import { ACCOUNT_ERROR_CODES } from './account/errors.ts'
+import { GROUP_ERROR_CODES } from './groups/errors.ts'
 
 /** No online user matches what was typed. */
 export class UnknownUserError extends Error {
@@ -73,7 +74,8 @@ const CODES: Record<string, string> = {
   RelayNotRunningError: 'RELAY_NOT_RUNNING',
   AbortError: 'ABORTED',
   TimeoutError: 'TIMEOUT',
-  ...ACCOUNT_ERROR_CODES
+  ...ACCOUNT_ERROR_CODES,
+  ...GROUP_ERROR_CODES
 }
 
 /** The JSON error code for any error; unknown ones are INTERNAL. */

@@ -1,3 +1,4 @@
+import type { GroupEvents, GroupRef } from './groups/events.ts'
 import type { PurgeCounts } from './history.ts'
 import type { RelayNoticeEvent, RelayStatus } from './relay-client.ts'
 import type { TransferEvents } from './transfers/book.ts'
@@ -6,10 +7,12 @@ import type { User } from './users.ts'
 /** A chat message received (or, for `sent`, sent by us). */
 export interface ChatMessage {
   id: string
-  scope: 'lobby' | 'dm'
+  scope: 'lobby' | 'dm' | 'group'
   from: User
   /** the recipient of a DM */
   to?: User
+  /** the group of a group message */
+  group?: GroupRef
   text: string
   /** sender's clock, ms since the epoch */
   ts: number
@@ -17,11 +20,12 @@ export interface ChatMessage {
 
 export interface SentInfo {
   id: string
-  scope: 'lobby' | 'dm'
+  scope: 'lobby' | 'dm' | 'group'
   to?: User
+  group?: GroupRef
   text: string
   ts: number
-  /** lobby: peers the message was handed to directly (0 means nobody heard it) */
+  /** lobby and groups: peers the message was handed to directly (0 means nobody heard it) */
   recipients?: number
 }
 
@@ -34,7 +38,7 @@ export interface ChatErrorInfo {
 }
 
 /** The events of ChatNode: the contract every front end (CLI, relay, browser) renders. */
-export interface ChatEvents {
+export interface ChatEvents extends GroupEvents {
   message: CustomEvent<ChatMessage>
   sent: CustomEvent<SentInfo>
   join: CustomEvent<User>

@@ -16,6 +16,7 @@ import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
+import { type GroupService, type GroupServiceInit, groups } from '../protocols/group/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
@@ -32,6 +33,7 @@ export type ChatServices = {
   notices: NoticeService
   relayClient: RelayClient
   deletion: DeletionService
+  groups: GroupService
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -49,6 +51,8 @@ export interface AssembleInit {
   connectionGater?: ConnectionGater
   /** refuses blocked peers' DMs on connections that are already open */
   acceptDm?: (peer: PeerId) => boolean
+  /** @default keeps nothing between runs, signs with the presence name */
+  groups?: GroupServiceInit
 }
 
 /**
@@ -76,7 +80,10 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
         emitSelf: false,
         fallbackToFloodsub: false,
         maxInboundDataLength: MAX_FRAME_BYTES,
-        fastMsgIdFn: fastMessageId
+        fastMsgIdFn: fastMessageId,
+        // Peers behind one NAT, on one host or reaching us through a relay share an IP address: gossipsub's
+        // default penalty for more than ten peers per IP would graylist them all, silencing presence and chat.
+        scoreParams: { IPColocationFactorWeight: 0 }
       }),
       // after pubsub: they find it among their components
       lobby: lobby(),
@@ -85,7 +92,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       file: fileTransfer(init.file),
       notices: notices(),
       relayClient: relayClient({ relays: init.relays }),
-      deletion: deletionNotices()
+      deletion: deletionNotices(),
+      groups: groups(init.groups ?? { name: init.presence.name })
     }
   })
 }

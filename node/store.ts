@@ -6,8 +6,8 @@ import { DB_DIR, openStore, rewriteStore } from './store-rewrite.ts'
 /** A message as kept in history. */
 export interface StoredMessage {
   id: string
-  scope: 'lobby' | 'dm'
-  /** the other side of a DM, or 'lobby' */
+  scope: 'lobby' | 'dm' | 'group'
+  /** the other side of a DM, the group id, or 'lobby' */
   conversation: string
   fromPeerId: string
   fromName: string

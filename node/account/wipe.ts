@@ -21,8 +21,10 @@ export const ACCOUNT_ENTRIES: Array<string | RegExp> = [
   // a store rewrite that was interrupted (store-rewrite.ts)
   'db.next',
   'db.old',
-  // file transfer records and partial downloads, once that feature keeps them here
-  'transfers'
+  // file transfer records (transfers/manager.ts)
+  'transfers',
+  // membership logs of our groups (groups/group-store.ts)
+  'groups'
 ]
 
 /** Key files are overwritten before they are unlinked, so their bytes do not linger where the filesystem allows. */

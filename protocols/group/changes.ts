@@ -1,0 +1,157 @@
+import type { VerifiedEntry } from './entries.ts'
+import type { GroupState, Role } from './state.ts'
+
+/** A change to a group, as members see it. `by` is the PeerId of whoever made it, when known. */
+export type GroupChange =
+  | { type: 'joined'; groupId: string; by?: string }
+  | { type: 'left'; groupId: string; reason: 'left' | 'removed'; by?: string }
+  | { type: 'member-added'; groupId: string; member: string; name: string; by?: string }
+  | { type: 'member-invited'; groupId: string; member: string; name: string; by?: string }
+  | {
+      type: 'member-removed'
+      groupId: string
+      member: string
+      name: string
+      reason: 'removed' | 'left' | 'uninvited'
+      by?: string
+    }
+  | { type: 'role'; groupId: string; member: string; name: string; role: Role; by?: string }
+  | { type: 'meta'; groupId: string; name: string; description: string; by?: string }
+  | { type: 'rekey'; groupId: string; epoch: number; by?: string }
+
+function nameIn(s: GroupState, peerId: string): string {
+  return s.members.get(peerId)?.name ?? s.invited.get(peerId)?.name ?? ''
+}
+
+/** The changes one applied entry made, seen by `me`. */
+export function changesOf(before: GroupState, e: VerifiedEntry, after: GroupState, me: string): GroupChange[] {
+  const groupId = after.groupId
+  const by = e.authorId
+  const out: GroupChange[] = []
+  switch (e.kind) {
+    case 'invite':
+      out.push({ type: 'member-invited', groupId, member: e.subjectId, name: e.memberName, by })
+      break
+    case 'join':
+      out.push(
+        e.subjectId === me
+          ? { type: 'joined', groupId, by }
+          : { type: 'member-added', groupId, member: e.subjectId, name: e.memberName, by }
+      )
+      break
+    case 'leave':
+      out.push(
+        e.subjectId === me
+          ? { type: 'left', groupId, reason: 'left', by }
+          : {
+              type: 'member-removed',
+              groupId,
+              member: e.subjectId,
+              name: nameIn(before, e.subjectId),
+              reason: 'left',
+              by
+            }
+      )
+      break
+    case 'remove': {
+      const wasInvited = before.invited.has(e.subjectId)
+      out.push(
+        e.subjectId === me
+          ? { type: 'left', groupId, reason: 'removed', by }
+          : {
+              type: 'member-removed',
+              groupId,
+              member: e.subjectId,
+              name: nameIn(before, e.subjectId),
+              reason: wasInvited ? 'uninvited' : 'removed',
+              by
+            }
+      )
+      break
+    }
+    case 'promote':
+    case 'demote':
+      out.push(roleChange(after, e.subjectId, by))
+      break
+    case 'meta':
+      out.push({ type: 'meta', groupId, name: e.name, description: e.description, by })
+      break
+    case 'create':
+    case 'rekey':
+      break
+  }
+  if (after.owner !== before.owner && after.owner !== '') {
+    out.push(roleChange(after, after.owner, by))
+  }
+  // a removed member hears of its removal, not of the key it no longer gets (one signing its JOIN again does)
+  if (after.epoch > before.epoch && e.kind !== 'create' && (after.members.has(me) || after.invited.has(me))) {
+    out.push({ type: 'rekey', groupId, epoch: after.epoch, by })
+  }
+  return out
+}
+
+function roleChange(s: GroupState, peerId: string, by: string | undefined): GroupChange {
+  const m = s.members.get(peerId)
+  return { type: 'role', groupId: s.groupId, member: peerId, name: m?.name ?? '', role: m?.role ?? 'member', by }
+}
+
+/**
+ * The changes between two states of a group, for when a fork replaced part of the log. `appended` (the winning
+ * branch) names who made each change where one of its entries explains it.
+ */
+export function diffStates(
+  before: GroupState,
+  after: GroupState,
+  me: string,
+  appended: readonly VerifiedEntry[] = []
+): GroupChange[] {
+  const groupId = after.groupId
+  const out: GroupChange[] = []
+  const last = (kinds: VerifiedEntry['kind'][], subject?: string): string | undefined =>
+    appended.findLast((e) => kinds.includes(e.kind) && (subject == null || e.subjectId === subject))?.authorId
+  // while our JOIN that lost a fork is signed again we are still in the group, as an invitee
+  const stillIn = after.members.has(me) || after.invited.has(me)
+  for (const [peerId, m] of after.members) {
+    const old = before.members.get(peerId)
+    if (old == null) {
+      const by = last(['join'], peerId)
+      out.push(
+        peerId === me
+          ? { type: 'joined', groupId, by }
+          : { type: 'member-added', groupId, member: peerId, name: m.name, by }
+      )
+    } else if (old.role !== m.role) {
+      out.push(roleChange(after, peerId, last(['promote', 'demote', 'leave'], m.role === 'owner' ? undefined : peerId)))
+    }
+  }
+  for (const [peerId, i] of after.invited) {
+    if (!before.invited.has(peerId) && peerId !== me) {
+      out.push({ type: 'member-invited', groupId, member: peerId, name: i.name, by: last(['invite'], peerId) })
+    }
+  }
+  for (const [peerId, m] of before.members) {
+    if (after.members.has(peerId) || (peerId === me && stillIn)) {
+      continue
+    }
+    const reason = after.removed.has(peerId) ? 'removed' : 'left'
+    const by = last(['remove', 'leave'], peerId)
+    out.push(
+      peerId === me
+        ? { type: 'left', groupId, reason, by }
+        : { type: 'member-removed', groupId, member: peerId, name: m.name, reason, by }
+    )
+  }
+  for (const [peerId, i] of before.invited) {
+    if (!after.invited.has(peerId) && !after.members.has(peerId)) {
+      const by = last(['remove'], peerId)
+      out.push({ type: 'member-removed', groupId, member: peerId, name: i.name, reason: 'uninvited', by })
+    }
+  }
+  if (before.name !== after.name || before.description !== after.description) {
+    out.push({ type: 'meta', groupId, name: after.name, description: after.description, by: last(['meta']) })
+  }
+  if (after.epoch !== before.epoch && stillIn) {
+    out.push({ type: 'rekey', groupId, epoch: after.epoch, by: last(['create', 'remove', 'rekey']) })
+  }
+  return out
+}

@@ -1,0 +1,86 @@
+/** Protocol id of the direct group streams (invitations, log sync); bump the version for any wire change. */
+export const GROUP_PROTOCOL = '/p2pchat/group/1.0.0'
+
+/** Gossipsub topic on which members announce public groups. */
+export const DIRECTORY_TOPIC = '/p2pchat/groups/1.0.0'
+
+/** Prefix of each group's own gossipsub topic; the group id follows. */
+export const GROUP_TOPIC_PREFIX = '/p2pchat/group/1.0.0/'
+
+/** Longest group name, in characters: fits a sidebar or a line header. */
+export const MAX_GROUP_NAME_LENGTH = 48
+
+/** Longest group description, in characters: a tweet's worth. */
+export const MAX_DESCRIPTION_LENGTH = 280
+
+/**
+ * Most members (joined plus invited) per group. Bounds the size of a key rotation (about 110 bytes per member, so
+ * well under one gossip frame) and the cost of a rekey; the benchmark measures a rekey at this size.
+ */
+export const MAX_MEMBERS = 64
+
+/**
+ * Most entries in a membership log. Logs are replayed on load and sent whole to joiners; past this, membership
+ * changes are refused rather than letting a busy public group grow without bound.
+ */
+export const MAX_LOG_ENTRIES = 4096
+
+/** Largest encoded log entry: a key rotation for MAX_MEMBERS members is about 7 KiB. */
+export const MAX_ENTRY_BYTES = 16 * 1024
+
+/** Entries per LogChunk frame, so that a chunk of the largest entries still fits MAX_FRAME_BYTES... */
+export const MAX_CHUNK_ENTRIES = 256
+
+/** ...and the byte budget a sender fills a chunk up to. */
+export const CHUNK_TARGET_BYTES = 48 * 1024
+
+/** Most bytes a log transfer may take in total (the largest legal log of typical entries is ~2 MiB). */
+export const MAX_LOG_TRANSFER_BYTES = 8 * 1024 * 1024
+
+/** One exchange on the group protocol (request, answer, log) must finish within this. */
+export const GROUP_TIMEOUT_MS = 15_000
+
+/** Concurrent inbound group streams per connection. */
+export const MAX_INBOUND_STREAMS = 16
+
+/** Concurrent outbound group streams per connection. */
+export const MAX_OUTBOUND_STREAMS = 32
+
+/** How often members announce a public group on the directory topic. */
+export const ANNOUNCE_INTERVAL_MS = 30_000
+
+/** A listed group not announced for this long is dropped: three missed rounds. */
+export const LISTING_TTL_MS = 3 * ANNOUNCE_INTERVAL_MS
+
+/** Upper bound on listed public groups, so a flood of fake announcements cannot exhaust memory. */
+export const MAX_LISTED_GROUPS = 1000
+
+/** Delay window for answering a newcomer on the directory topic, so that members do not all answer at once. */
+export const ANNOUNCE_JITTER_MS = 500
+
+/** Out-of-order entries kept while the missing ones are fetched. */
+export const MAX_PENDING_ENTRIES = 64
+
+/** Posts from senders whose join has not reached us yet, kept briefly in case it arrives. */
+export const MAX_PENDING_POSTS = 64
+
+/** How long such a post waits for its sender's join. */
+export const PENDING_POST_TTL_MS = 10_000
+
+/** Remembered (sender, id) pairs per group for dropping duplicate posts. */
+export const SEEN_POSTS_SIZE = 4096
+
+/** Least time between two syncs of the same group with the same peer, unless something asks for one. */
+export const SYNC_INTERVAL_MS = 2_000
+
+/** When a member leaves a private group, an admin (not the owner) rotates the key after this random delay... */
+export const ADMIN_REKEY_DELAY_MS = 3_000
+
+/** ...so that the owner, who rotates at once, usually wins and admins do not all rotate together. */
+export const ADMIN_REKEY_JITTER_MS = 2_000
+
+/** Group keys older than the current one kept for posts still in flight after a rotation. */
+export const MAX_OLD_KEYS = 16
+
+/** Characters of the group id shown to users and accepted as a short reference. */
+export const SHORT_ID_LENGTH = 6

@@ -1,0 +1,194 @@
+import type { Message } from '@libp2p/gossipsub'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { PeerId, PublicKey } from '@libp2p/interface'
+import { InvalidMessageError } from '../common/errors.ts'
+import {
+  decodeAnnouncement,
+  decodeGroupFrame,
+  encodeAnnouncement,
+  type GroupPost,
+  type SignedEntryBytes
+} from './codec.ts'
+import { verifyPostBody } from './crypto.ts'
+import { verifyDecodedEntry } from './entries.ts'
+import { EntryRejectedError } from './errors.ts'
+import type { Reporter } from './report.ts'
+import type { GroupRuntime } from './runtime.ts'
+import type { GroupService } from './service.ts'
+import { genesisState } from './state.ts'
+import type { Sync } from './sync.ts'
+
+/**
+ * What reaches us by gossip: frames on group topics and directory announcements. Checks each against signatures
+ * and the log before anything changes or is forwarded.
+ */
+export class Inbound {
+  constructor(
+    private readonly service: GroupService,
+    private readonly sync: Sync,
+    private readonly reporter: Reporter
+  ) {}
+
+  private get me(): string {
+    return this.service.me
+  }
+
+  /** Gossipsub validator of a group topic: accept (and forward) only what applies; reject what is forged. */
+  async validateFrame(runtime: GroupRuntime, msg: Message): Promise<TopicValidatorResult> {
+    if (msg.type !== 'signed') {
+      return TopicValidatorResult.Reject
+    }
+    if (this.service.group(runtime.id) !== runtime) {
+      return TopicValidatorResult.Ignore
+    }
+    return this.handleFrame(runtime, msg.from, msg.key, msg.data)
+  }
+
+  private async handleFrame(
+    runtime: GroupRuntime,
+    sender: PeerId,
+    senderKey: PublicKey,
+    data: Uint8Array
+  ): Promise<TopicValidatorResult> {
+    try {
+      if (senderKey.type !== 'Ed25519') {
+        throw new InvalidMessageError('group members have Ed25519 identities')
+      }
+      const opened = runtime.unwrap(data)
+      if (opened.type === 'unknown-key') {
+        // a rotation we have not seen: keep the frame and ask the sender for the log
+        runtime.holdFrame({ sender, senderKey, data, keyId: opened.keyId, at: Date.now() })
+        this.sync.requestSync(runtime, sender, true)
+        return TopicValidatorResult.Ignore
+      }
+      const content = decodeGroupFrame(opened.bytes)
+      if (content.type === 'post') {
+        return await this.onPost(runtime, sender, senderKey.raw, content.body, content.signature, content.post)
+      }
+      return await this.onEntry(runtime, sender, content.entry)
+    } catch (err) {
+      this.reporter.report(runtime.id, sender.toString(), err)
+      return TopicValidatorResult.Reject
+    }
+  }
+
+  /** Frames that waited for a key we now hold, and posts whose senders have joined since. */
+  releaseHeld(runtime: GroupRuntime): void {
+    const now = Date.now()
+    for (const f of runtime.releaseFrames(now)) {
+      void this.handleFrame(runtime, f.sender, f.senderKey, f.data)
+    }
+    for (const { from, post } of runtime.releasePosts(now)) {
+      if (runtime.firstSighting(from, post.id)) {
+        this.service.safeDispatchEvent('post', { detail: { groupId: runtime.id, from, post } })
+      }
+    }
+  }
+
+  private async onPost(
+    runtime: GroupRuntime,
+    sender: PeerId,
+    senderKey: Uint8Array,
+    body: Uint8Array,
+    signature: Uint8Array,
+    post: GroupPost
+  ): Promise<TopicValidatorResult> {
+    if (!(await verifyPostBody(senderKey, body, signature))) {
+      throw new InvalidMessageError('post signature does not verify')
+    }
+    if (post.groupId !== runtime.id) {
+      throw new InvalidMessageError('post for another group')
+    }
+    const from = sender.toString()
+    if (from === this.me) {
+      return TopicValidatorResult.Ignore
+    }
+    if (!runtime.state.members.has(from)) {
+      if (runtime.state.removed.has(from)) {
+        throw new EntryRejectedError('post from a removed member')
+      }
+      // its join may still be on the way
+      runtime.holdPost(from, post, Date.now())
+      this.sync.requestSync(runtime, sender)
+      return TopicValidatorResult.Ignore
+    }
+    if (!runtime.firstSighting(from, post.id)) {
+      return TopicValidatorResult.Ignore
+    }
+    this.service.safeDispatchEvent('post', { detail: { groupId: runtime.id, from, post } })
+    return TopicValidatorResult.Accept
+  }
+
+  private async onEntry(
+    runtime: GroupRuntime,
+    sender: PeerId,
+    signed: SignedEntryBytes
+  ): Promise<TopicValidatorResult> {
+    const entry = await verifyDecodedEntry(signed)
+    if (entry.groupId !== runtime.id) {
+      throw new EntryRejectedError('entry of another group')
+    }
+    if (entry.authorId !== sender.toString()) {
+      // entries travel on the topic from their authors only; other peers pass them on by sync
+      throw new EntryRejectedError(
+        runtime.log.has(entry.idHex) ? `replayed entry (${entry.kind} #${entry.seq})` : 'entry not sent by its author'
+      )
+    }
+    const result = await this.service.engine.apply(runtime, [entry])
+    switch (result.type) {
+      case 'appended':
+      case 'switched':
+        return TopicValidatorResult.Accept
+      case 'rejected':
+        throw result.error
+      case 'gap':
+      case 'kept':
+        // we miss entries, or the author misses ours: a sync either way (ours tells the author we differ)
+        this.sync.requestSync(runtime, sender, true)
+        return TopicValidatorResult.Ignore
+      case 'duplicate':
+        return TopicValidatorResult.Ignore
+    }
+  }
+
+  /** Gossipsub validator of the directory topic: announcements with a valid genesis and owner-signed metadata. */
+  async validateAnnouncement(msg: Message): Promise<TopicValidatorResult> {
+    if (msg.type !== 'signed') {
+      return TopicValidatorResult.Reject
+    }
+    try {
+      const a = decodeAnnouncement(msg.data)
+      const genesis = await verifyDecodedEntry(a.genesis)
+      const meta = await verifyDecodedEntry(a.meta)
+      genesisState(genesis)
+      if (genesis.private) {
+        throw new EntryRejectedError('private groups are not announced')
+      }
+      if (meta.groupId !== genesis.groupId || meta.authorId !== genesis.authorId) {
+        throw new EntryRejectedError('group metadata not signed by its owner')
+      }
+      if (meta.kind === 'create' && meta.idHex !== genesis.idHex) {
+        throw new EntryRejectedError('two different origins for one group')
+      }
+      this.service.directory.apply(msg.from.toString(), genesis, meta, a.members, Date.now())
+      return TopicValidatorResult.Accept
+    } catch (err) {
+      this.reporter.report(undefined, msg.from.toString(), err)
+      return TopicValidatorResult.Reject
+    }
+  }
+
+  /** Announcements of our public groups: the genesis and the owner's newest metadata. */
+  announcements(): Map<string, Uint8Array> {
+    const out = new Map<string, Uint8Array>()
+    for (const runtime of this.service.groups()) {
+      if (runtime.state.private) {
+        continue
+      }
+      const genesis = runtime.log.genesis
+      const meta = runtime.log.all().findLast((e) => e.kind === 'meta' && e.authorId === genesis.authorId) ?? genesis
+      out.set(runtime.id, encodeAnnouncement(genesis.bytes, meta.bytes, runtime.state.members.size))
+    }
+    return out
+  }
+}

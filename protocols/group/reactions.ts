@@ -1,0 +1,151 @@
+import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
+import type { Logger, PeerId } from '@libp2p/interface'
+import { ADMIN_REKEY_JITTER_MS, DIRECTORY_TOPIC } from './constants.ts'
+import type { EngineHooks } from './engine.ts'
+import { opOf } from './ops.ts'
+import type { GroupRuntime } from './runtime.ts'
+import type { GroupService } from './service.ts'
+import { authorize, roleOf } from './state.ts'
+
+/** Whether our role lets us remove `member` now. */
+function canRemove(runtime: GroupRuntime, me: string, member: string): boolean {
+  try {
+    authorize(runtime.state, 'remove', me, member)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * How the service reacts to its groups changing and to the network: subscribing to a group's topic, syncing with
+ * members as they appear, rotating the key after someone left, re-signing our entries that lost a fork, and
+ * delivering invitations to invitees that come online.
+ */
+export class Reactions {
+  constructor(
+    private readonly service: GroupService,
+    private readonly pubsub: GossipSub,
+    private readonly adminRekeyDelayMs: number,
+    private readonly log: Logger
+  ) {
+    this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
+    this.onPeerConnect = this.onPeerConnect.bind(this)
+  }
+
+  /** What the engine calls as groups change. */
+  engineHooks(): EngineHooks {
+    const service = this.service
+    return {
+      adopted: (runtime) => this.goOnline(runtime),
+      dropped: (runtime) => {
+        this.pubsub.topicValidators.delete(runtime.topic)
+        if (service.isRunning) {
+          this.pubsub.unsubscribe(runtime.topic)
+        }
+      },
+      changed: (runtime, changes) => {
+        for (const change of changes) {
+          if (change.type === 'joined' && runtime.rejoining) {
+            runtime.rejoining = false
+            continue
+          }
+          service.emitChange(change, runtime)
+        }
+        if (service.group(runtime.id) === runtime) {
+          service.inbound.releaseHeld(runtime)
+          this.scheduleRekey(runtime)
+        }
+      },
+      lost: (runtime, dropped) => {
+        // our entries lost a fork: sign again what still makes sense on the winning branch
+        runtime.rejoining = dropped.some((e) => e.kind === 'join')
+        void (async () => {
+          for (const e of dropped) {
+            const op = opOf(e)
+            if (op != null) {
+              await service.act(runtime, op).catch((err: unknown) => this.log('not re-signing %s - %e', e.kind, err))
+            }
+          }
+        })()
+      },
+      unheardLeaves: (runtime, members) => {
+        void (async () => {
+          for (const member of members) {
+            const subject = runtime.state.members.get(member)?.key
+            if (subject != null && canRemove(runtime, service.me, member)) {
+              await service
+                .act(runtime, { kind: 'remove', subject })
+                .catch((err: unknown) => this.log('could not remove %s, who left - %e', member, err))
+            }
+          }
+        })()
+      },
+      error: (error, message) => service.safeDispatchEvent('failure', { detail: { error, message } })
+    }
+  }
+
+  /** Checks a group's topic, subscribes to it, fetches what members have, and (public groups) announces it. */
+  goOnline(runtime: GroupRuntime): void {
+    this.pubsub.topicValidators.set(runtime.topic, (_peer, msg) => this.service.inbound.validateFrame(runtime, msg))
+    if (!this.service.isRunning) {
+      return
+    }
+    this.pubsub.subscribe(runtime.topic)
+    for (const peer of this.pubsub.getSubscribers(runtime.topic).slice(0, 4)) {
+      this.service.sync.requestSync(runtime, peer)
+    }
+    if (!runtime.state.private) {
+      this.service.announcer.now(runtime.id)
+    }
+    this.scheduleRekey(runtime)
+  }
+
+  /** After a member left a private group: the owner rotates the key at once, admins a little later if needed. */
+  private scheduleRekey(runtime: GroupRuntime): void {
+    const role = roleOf(runtime.state, this.service.me)
+    if (!runtime.state.needsRekey || runtime.rekeyTimer != null || (role !== 'owner' && role !== 'admin')) {
+      return
+    }
+    const delay = role === 'owner' ? 0 : this.adminRekeyDelayMs + Math.random() * ADMIN_REKEY_JITTER_MS
+    runtime.rekeyTimer = setTimeout(() => {
+      runtime.rekeyTimer = undefined
+      if (runtime.state.needsRekey && this.service.isRunning && this.service.group(runtime.id) === runtime) {
+        this.service.act(runtime, { kind: 'rekey' }).catch((err: unknown) => this.log('rekey failed - %e', err))
+      }
+    }, delay)
+  }
+
+  /** A member subscribing to a group's topic has (re)connected: fetch what it has; a newcomer on the directory. */
+  onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
+    const { peerId, subscriptions } = evt.detail
+    for (const { topic, subscribe } of subscriptions) {
+      if (!subscribe) {
+        continue
+      }
+      if (topic === DIRECTORY_TOPIC) {
+        this.service.announcer.replySoon()
+        continue
+      }
+      const runtime = this.service.groups().find((r) => r.topic === topic)
+      const who = peerId.toString()
+      if (runtime != null && (runtime.state.members.has(who) || runtime.state.invited.has(who))) {
+        this.service.sync.requestSync(runtime, peerId)
+      }
+    }
+  }
+
+  /** An invitee we could not reach before connected: deliver its invitation now. */
+  onPeerConnect(evt: CustomEvent<PeerId>): void {
+    const peer = evt.detail.toString()
+    const me = this.service.me
+    for (const runtime of this.service.groups()) {
+      const inv = runtime.state.invited.get(peer)
+      if (inv != null && (inv.by === me || runtime.state.owner === me)) {
+        this.service.sync.deliverInvite(runtime, peer, this.service.signal()).catch((err: unknown) => {
+          this.log('invitation for %s still not delivered - %e', peer, err)
+        })
+      }
+    }
+  }
+}

@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type {
+  AbortOptions,
+  ComponentLogger,
+  Connection,
+  Libp2pEvents,
+  Logger,
+  PeerId,
+  PrivateKey,
+  Startable,
+  Stream,
+  TypedEventTarget
+} from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { validateText } from '../common/text.ts'
+import { Announcer } from './announcer.ts'
+import type { GroupChange } from './changes.ts'
+import { encodePost, encodePostFrame, type GroupPost } from './codec.ts'
+import {
+  ADMIN_REKEY_DELAY_MS,
+  DIRECTORY_TOPIC,
+  GROUP_PROTOCOL,
+  GROUP_TIMEOUT_MS,
+  MAX_INBOUND_STREAMS,
+  MAX_OUTBOUND_STREAMS
+} from './constants.ts'
+import { signPostBody } from './crypto.ts'
+import { GroupDirectory, type ListedGroup } from './directory.ts'
+import { GroupEngine, type GroupPersistence, memoryPersistence } from './engine.ts'
+import { keyOfPeerId, type VerifiedEntry } from './entries.ts'
+import {
+  GroupFullError,
+  InvalidGroupOperationError,
+  NotAuthorizedError,
+  UnknownGroupError,
+  UnknownInviteError
+} from './errors.ts'
+import { Inbound } from './inbound.ts'
+import { type Invitation, Invitations } from './invitations.ts'
+import { GroupLog } from './log.ts'
+import { createGroupEntry, type Op } from './ops.ts'
+import { Reactions } from './reactions.ts'
+import { type Refusal, Reporter } from './report.ts'
+import type { GroupRuntime } from './runtime.ts'
+import { StateRejection } from './state.ts'
+import { serveGroupStream } from './streams.ts'
+import { Sync } from './sync.ts'
+
+export interface GroupServiceComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  pubsub: GossipSub
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface GroupServiceInit {
+  /** our display name, recorded in the entries we sign */
+  name: string
+  /** where logs are kept between runs. @default nothing is kept */
+  persistence?: GroupPersistence
+  /** @default ANNOUNCE_INTERVAL_MS */
+  announceIntervalMs?: number
+  /** @default LISTING_TTL_MS */
+  listingTtlMs?: number
+  /** @default GROUP_TIMEOUT_MS */
+  timeoutMs?: number
+  /** @default ADMIN_REKEY_DELAY_MS */
+  adminRekeyDelayMs?: number
+}
+
+/** How a group is named in events (its state may be gone by the time one is handled, e.g. after removal). */
+export interface GroupInfo {
+  id: string
+  name: string
+  private: boolean
+}
+
+export interface GroupServiceEvents {
+  /** a post from another member */
+  post: CustomEvent<{ groupId: string; from: string; post: GroupPost }>
+  change: CustomEvent<{ change: GroupChange; group: GroupInfo }>
+  /** an invitation for us, checked against its log */
+  invite: CustomEvent<Invitation>
+  /** something a peer sent was refused (forged, unauthorized, malformed); the group is unchanged */
+  rejected: CustomEvent<Refusal>
+  /** a problem of ours (storage) */
+  failure: CustomEvent<{ error: unknown; message: string }>
+}
+
+/**
+ * Groups: signed membership logs, one gossipsub topic per group (sealed with the group key when private), public
+ * groups announced on a directory topic, and a direct protocol for invitations and log sync.
+ */
+export class GroupService extends TypedEventEmitter<GroupServiceEvents> implements Startable {
+  readonly engine: GroupEngine
+  readonly directory: GroupDirectory
+  readonly invitations = new Invitations()
+  readonly announcer: Announcer
+  readonly inbound: Inbound
+  readonly sync: Sync
+  private readonly components: GroupServiceComponents
+  private readonly log: Logger
+  private readonly timeoutMs: number
+  private readonly reporter: Reporter
+  private readonly reactions: Reactions
+  private readonly shutdown = new AbortController()
+  private running = false
+  name: string
+
+  constructor(components: GroupServiceComponents, init: GroupServiceInit) {
+    super()
+    this.components = components
+    this.log = components.logger.forComponent('p2pchat:group')
+    this.name = init.name
+    this.timeoutMs = init.timeoutMs ?? GROUP_TIMEOUT_MS
+    this.directory = new GroupDirectory(init.listingTtlMs)
+    this.reporter = new Reporter((detail) => this.safeDispatchEvent('rejected', { detail }), this.log)
+    this.reactions = new Reactions(this, components.pubsub, init.adminRekeyDelayMs ?? ADMIN_REKEY_DELAY_MS, this.log)
+    const persistence = init.persistence ?? memoryPersistence
+    this.engine = new GroupEngine(components.privateKey, persistence, this.reactions.engineHooks(), this.log)
+    this.sync = new Sync(this, components.connectionManager, this.reporter, this.log)
+    this.inbound = new Inbound(this, this.sync, this.reporter)
+    this.announcer = new Announcer({
+      intervalMs: init.announceIntervalMs,
+      announcements: () => this.inbound.announcements(),
+      heardSince: (groupId, since) =>
+        [...(this.directory.get(groupId)?.announcers ?? new Map<string, number>())].some(
+          ([peer, at]) => peer !== this.engine.me && at > since
+        ),
+      publish: async (data) => {
+        await this.components.pubsub.publish(DIRECTORY_TOPIC, data).catch((err: unknown) => {
+          this.log('could not announce - %e', err)
+        })
+      },
+      tick: (now) => this.directory.expire(now)
+    })
+    this.handle = this.handle.bind(this)
+  }
+
+  async start(): Promise<void> {
+    const { registrar, pubsub, events } = this.components
+    await registrar.handle(GROUP_PROTOCOL, this.handle, {
+      maxInboundStreams: MAX_INBOUND_STREAMS,
+      maxOutboundStreams: MAX_OUTBOUND_STREAMS,
+      runOnLimitedConnection: true
+    })
+    pubsub.topicValidators.set(DIRECTORY_TOPIC, (_peer, msg) => this.inbound.validateAnnouncement(msg))
+    pubsub.addEventListener('subscription-change', this.reactions.onSubscriptionChange)
+    events.addEventListener('peer:connect', this.reactions.onPeerConnect)
+    await this.engine.load()
+  }
+
+  /** gossipsub takes subscriptions once it runs */
+  afterStart(): void {
+    this.running = true
+    this.components.pubsub.subscribe(DIRECTORY_TOPIC)
+    for (const runtime of this.engine.all()) {
+      this.reactions.goOnline(runtime)
+    }
+    this.announcer.start()
+  }
+
+  async beforeStop(): Promise<void> {
+    this.running = false
+    this.shutdown.abort()
+    this.announcer.stop()
+    const { pubsub } = this.components
+    for (const runtime of this.engine.all()) {
+      clearTimeout(runtime.rekeyTimer)
+      pubsub.unsubscribe(runtime.topic)
+    }
+    pubsub.unsubscribe(DIRECTORY_TOPIC)
+    await this.engine.flush()
+  }
+
+  async stop(): Promise<void> {
+    const { registrar, pubsub, events } = this.components
+    await registrar.unhandle(GROUP_PROTOCOL)
+    pubsub.removeEventListener('subscription-change', this.reactions.onSubscriptionChange)
+    events.removeEventListener('peer:connect', this.reactions.onPeerConnect)
+    pubsub.topicValidators.delete(DIRECTORY_TOPIC)
+    for (const runtime of this.engine.all()) {
+      pubsub.topicValidators.delete(runtime.topic)
+    }
+  }
+
+  get me(): string {
+    return this.engine.me
+  }
+
+  /** Our groups. */
+  groups(): GroupRuntime[] {
+    return this.engine.all()
+  }
+
+  group(groupId: string): GroupRuntime | undefined {
+    return this.engine.get(groupId)
+  }
+
+  /** Public groups heard of on the directory topic (ours included once another member announced them). */
+  listed(): ListedGroup[] {
+    return this.directory.list()
+  }
+
+  /** Creates a group with us as owner. */
+  async create(name: string, opts: { private?: boolean; description?: string } = {}): Promise<GroupRuntime> {
+    const genesis = await createGroupEntry(this.components.privateKey, {
+      name,
+      description: opts.description ?? '',
+      private: opts.private ?? false,
+      memberName: this.name
+    })
+    const runtime = this.engine.adopt(GroupLog.create(genesis))
+    this.emitChange({ type: 'joined', groupId: runtime.id }, runtime)
+    return runtime
+  }
+
+  /** Joins a listed public group: fetches its log from a member, then signs our JOIN. */
+  async join(groupId: string, options: AbortOptions = {}): Promise<GroupRuntime> {
+    if (this.engine.get(groupId) != null) {
+      throw new InvalidGroupOperationError('you are already a member of this group')
+    }
+    const listing = this.directory.get(groupId)
+    if (listing == null) {
+      throw new UnknownGroupError('no public group with that id is listed (try /groups)')
+    }
+    const log = await this.sync.fetchFromAny([...listing.announcers.keys()].reverse(), groupId, this.signal(options))
+    if (log.state.private) {
+      throw new NotAuthorizedError('that group is private: it is joined by invitation')
+    }
+    return this.joinWith(log)
+  }
+
+  /** Accepts an invitation: brings its log up to date, signs our JOIN, and starts reading the group. */
+  async accept(inviteId: string, options: AbortOptions = {}): Promise<GroupRuntime> {
+    const inv = this.invitations.get(inviteId)
+    if (inv == null) {
+      throw new UnknownInviteError(`no pending invitation ${inviteId} (see /invites)`)
+    }
+    if (this.engine.get(inv.groupId) != null) {
+      this.invitations.delete(inv.id)
+      throw new InvalidGroupOperationError('you are already a member of this group')
+    }
+    await this.sync.refresh(inv.log, [inv.from, inv.inviter], this.signal(options))
+    if (!inv.log.state.invited.has(this.me)) {
+      this.invitations.delete(inv.id)
+      throw new InvalidGroupOperationError('this invitation was withdrawn')
+    }
+    this.invitations.delete(inv.id)
+    return this.joinWith(inv.log)
+  }
+
+  /** Declines an invitation and asks the inviter to withdraw it (and the key that came with it). */
+  async decline(inviteId: string, options: AbortOptions = {}): Promise<{ notified: boolean }> {
+    const inv = this.invitations.get(inviteId)
+    if (inv == null) {
+      throw new UnknownInviteError(`no pending invitation ${inviteId} (see /invites)`)
+    }
+    this.invitations.decline(inv.id)
+    return { notified: await this.sync.sendDecline(inv, this.signal(options)) }
+  }
+
+  /** Leaves a group; in a private group an admin then rotates the key. */
+  async leave(groupId: string): Promise<void> {
+    await this.act(this.mine(groupId), { kind: 'leave' })
+  }
+
+  /** Invites a user (by PeerId); resolves with whether the invitation reached them now (else: when they connect). */
+  async invite(
+    groupId: string,
+    peerId: string,
+    name: string,
+    options: AbortOptions = {}
+  ): Promise<{ delivered: boolean }> {
+    const runtime = this.mine(groupId)
+    await this.act(runtime, { kind: 'invite', subject: keyOfPeerId(peerId), memberName: name })
+    try {
+      await this.sync.deliverInvite(runtime, peerId, this.signal(options))
+      return { delivered: true }
+    } catch (err) {
+      this.log('invitation for %s not delivered yet - %e', peerId, err)
+      return { delivered: false }
+    }
+  }
+
+  async remove(groupId: string, peerId: string): Promise<void> {
+    await this.act(this.mine(groupId), { kind: 'remove', subject: keyOfPeerId(peerId) })
+  }
+
+  async promote(groupId: string, peerId: string): Promise<void> {
+    await this.act(this.mine(groupId), { kind: 'promote', subject: keyOfPeerId(peerId) })
+  }
+
+  async demote(groupId: string, peerId: string): Promise<void> {
+    await this.act(this.mine(groupId), { kind: 'demote', subject: keyOfPeerId(peerId) })
+  }
+
+  /** Changes the name and/or description (owner only). */
+  async edit(groupId: string, changes: { name?: string; description?: string }): Promise<void> {
+    const runtime = this.mine(groupId)
+    const { name, description } = runtime.state
+    await this.act(runtime, {
+      kind: 'meta',
+      name: changes.name ?? name,
+      description: changes.description ?? description
+    })
+  }
+
+  /** Rotates the key of a private group (owner and admins). */
+  async rekey(groupId: string): Promise<void> {
+    await this.act(this.mine(groupId), { kind: 'rekey' })
+  }
+
+  /** Posts to a group; resolves with the post and how many peers it was handed to directly. */
+  async send(groupId: string, text: string): Promise<{ post: GroupPost; recipients: number }> {
+    validateText(text)
+    const runtime = this.mine(groupId)
+    const post: GroupPost = { groupId, id: randomUUID(), ts: Date.now(), senderName: this.name, text }
+    const body = encodePost(post)
+    const frame = runtime.wrap(encodePostFrame(body, await signPostBody(this.components.privateKey, body)))
+    runtime.firstSighting(this.me, post.id)
+    const result = await this.components.pubsub.publish(runtime.topic, frame)
+    return { post, recipients: result.recipients.length }
+  }
+
+  /** Our runtime of a group, or UnknownGroupError. */
+  mine(groupId: string): GroupRuntime {
+    const runtime = this.engine.get(groupId)
+    if (runtime == null) {
+      throw new UnknownGroupError('you are not a member of that group')
+    }
+    return runtime
+  }
+
+  /** Authors, applies and publishes one of our operations, with local refusals turned into user errors. */
+  async act(runtime: GroupRuntime, op: Op): Promise<VerifiedEntry> {
+    try {
+      const { entry, frame } = await this.engine.author(runtime, op)
+      await this.components.pubsub.publish(runtime.topic, frame).catch((err: unknown) => {
+        // applied locally already: members that missed it catch up by sync
+        this.log('could not publish %s - %e', op.kind, err)
+      })
+      return entry
+    } catch (err) {
+      if (err instanceof StateRejection) {
+        const Named =
+          err.reason === 'not-authorized'
+            ? NotAuthorizedError
+            : err.reason === 'full'
+              ? GroupFullError
+              : InvalidGroupOperationError
+        throw new Named(err.message)
+      }
+      throw err
+    }
+  }
+
+  /** Emits a group change. */
+  emitChange(change: GroupChange, runtime: GroupRuntime): void {
+    const { groupId: id, name, private: isPrivate } = runtime.state
+    this.safeDispatchEvent('change', { detail: { change, group: { id, name, private: isPrivate } } })
+  }
+
+  signal(options: AbortOptions = {}): AbortSignal {
+    return AbortSignal.any([
+      AbortSignal.timeout(this.timeoutMs),
+      this.shutdown.signal,
+      ...(options.signal ? [options.signal] : [])
+    ])
+  }
+
+  get isRunning(): boolean {
+    return this.running
+  }
+
+  private async joinWith(log: GroupLog): Promise<GroupRuntime> {
+    const runtime = this.engine.adopt(log)
+    try {
+      await this.act(runtime, { kind: 'join', memberName: this.name })
+    } catch (err) {
+      this.engine.drop(runtime)
+      throw err
+    }
+    return runtime
+  }
+
+  private async handle(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer
+    try {
+      await serveGroupStream(stream, peer, this.sync, this.signal())
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err))
+      this.log('group stream from %p failed - %e', peer, error)
+      stream.abort(error)
+      this.reporter.report(undefined, peer.toString(), error)
+    }
+  }
+}
+
+/** Service factory: `services: { groups: groups({ name }) }`, after `pubsub`. */
+export function groups(init: GroupServiceInit): (components: GroupServiceComponents) => GroupService {
+  return (components) => new GroupService(components, init)
+}

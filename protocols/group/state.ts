@@ -1,0 +1,331 @@
+import { MAX_LOG_ENTRIES, MAX_MEMBERS } from './constants.ts'
+import { deriveGroupId, equalBytes, hex, isValidMemberKey, keyIdOf } from './crypto.ts'
+import type { VerifiedEntry } from './entries.ts'
+import { EntryRejectedError } from './errors.ts'
+
+export type Role = 'owner' | 'admin' | 'member'
+
+export interface Member {
+  peerId: string
+  key: Uint8Array
+  /** the display name the member joined with */
+  name: string
+  role: Role
+  /** seq of the entry that made it a member: seniority decides who inherits a group its owner leaves */
+  since: number
+}
+
+export interface Invitee {
+  peerId: string
+  key: Uint8Array
+  name: string
+  /** PeerId of the inviter */
+  by: string
+  /** id of the INVITE entry */
+  entryId: Uint8Array
+}
+
+/** A group's membership as of one entry of its log. Never mutated: applyEntry returns a new state. */
+export interface GroupState {
+  groupId: string
+  private: boolean
+  owner: string
+  name: string
+  description: string
+  /** seq and id of the last entry applied */
+  seq: number
+  head: Uint8Array
+  members: ReadonlyMap<string, Member>
+  invited: ReadonlyMap<string, Invitee>
+  /** PeerId -> seq of its latest removal: a removed user cannot rejoin a public group by itself */
+  removed: ReadonlyMap<string, number>
+  /** private groups: id of the current key (empty in public groups) */
+  keyId: Uint8Array
+  /** keys introduced so far */
+  epoch: number
+  /** private groups: someone who held the key left and no rotation has followed yet */
+  needsRekey: boolean
+}
+
+export type RejectReason = 'not-authorized' | 'invalid' | 'full'
+
+/** Why an entry cannot apply; the reason lets local callers turn it into the right error. */
+export class StateRejection extends EntryRejectedError {
+  constructor(
+    readonly reason: RejectReason,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+function invalid(message: string): never {
+  throw new StateRejection('invalid', message)
+}
+
+/** The state a CREATE entry founds; throws StateRejection when it is not a valid genesis. */
+export function genesisState(e: VerifiedEntry): GroupState {
+  if (e.kind !== 'create' || e.seq !== 0) {
+    invalid('a log starts with a CREATE entry')
+  }
+  if (deriveGroupId(e.author, e.nonce) !== e.groupId) {
+    invalid("the group id does not derive from the owner's key")
+  }
+  if (e.private) {
+    checkRotation(e, [e.author], true)
+  } else if (e.keys != null) {
+    invalid('a public group has no key')
+  }
+  const owner: Member = { peerId: e.authorId, key: e.author, name: e.memberName, role: 'owner', since: 0 }
+  return {
+    groupId: e.groupId,
+    private: e.private,
+    owner: e.authorId,
+    name: e.name,
+    description: e.description,
+    seq: 0,
+    head: e.id,
+    members: new Map([[e.authorId, owner]]),
+    invited: new Map(),
+    removed: new Map(),
+    keyId: e.private ? keyIdOf(e.id) : new Uint8Array(0),
+    epoch: e.private ? 1 : 0,
+    needsRekey: false
+  }
+}
+
+/** Role of a PeerId, or undefined for non-members (invitees included). */
+export function roleOf(s: GroupState, peerId: string): Role | undefined {
+  return s.members.get(peerId)?.role
+}
+
+function isPrivileged(s: GroupState, peerId: string): boolean {
+  const role = roleOf(s, peerId)
+  return role === 'owner' || role === 'admin'
+}
+
+/** Everyone who must receive the group key: members and pending invitees. */
+export function keyHolders(s: GroupState): Uint8Array[] {
+  return [...[...s.members.values()].map((m) => m.key), ...[...s.invited.values()].map((i) => i.key)]
+}
+
+type Refusal = [RejectReason, string] | undefined
+
+const DENY = (message: string): Refusal => ['not-authorized', message]
+const INVALID = (message: string): Refusal => ['invalid', message]
+
+/**
+ * Checks that `authorId` may perform `kind` on `subjectId` in state `s`; throws StateRejection otherwise.
+ * The one place where the role rules live: both incoming entries and our own commands go through it.
+ */
+export function authorize(s: GroupState, kind: VerifiedEntry['kind'], authorId: string, subjectId: string): void {
+  const refused = refusal(s, kind, authorId, subjectId)
+  if (refused != null) {
+    throw new StateRejection(refused[0], refused[1])
+  }
+}
+
+function refusal(s: GroupState, kind: VerifiedEntry['kind'], authorId: string, subjectId: string): Refusal {
+  const authorRole = roleOf(s, authorId)
+  const subjectRole = roleOf(s, subjectId)
+  switch (kind) {
+    case 'create':
+      return INVALID('a group is created only once')
+    case 'join':
+      if (authorId !== subjectId) {
+        return DENY('only users themselves can join')
+      }
+      if (subjectRole != null) {
+        return INVALID('already a member')
+      }
+      if (s.invited.has(subjectId)) {
+        return undefined
+      }
+      if (s.private) {
+        return DENY('a private group is joined by invitation only')
+      }
+      if (s.removed.has(subjectId)) {
+        return DENY('removed from this group: only an admin can bring them back')
+      }
+      return capacity(s)
+    case 'leave':
+      if (authorId !== subjectId) {
+        return DENY('only members themselves can leave')
+      }
+      return authorRole == null ? INVALID('not a member') : undefined
+    case 'invite':
+      if (!isPrivileged(s, authorId)) {
+        return DENY('only the owner and admins can invite')
+      }
+      if (subjectRole != null || s.invited.has(subjectId)) {
+        return INVALID('already a member or invited')
+      }
+      return capacity(s)
+    case 'remove':
+      if (!isPrivileged(s, authorId)) {
+        return DENY('only the owner and admins can remove members')
+      }
+      if (subjectId === authorId) {
+        return INVALID('use leave to leave a group')
+      }
+      if (subjectRole == null && !s.invited.has(subjectId)) {
+        return INVALID('not a member')
+      }
+      if (subjectRole === 'owner') {
+        return DENY('nobody can remove the owner')
+      }
+      if (subjectRole === 'admin' && authorRole !== 'owner') {
+        return DENY('only the owner can remove an admin')
+      }
+      return undefined
+    case 'promote':
+      if (!isPrivileged(s, authorId)) {
+        return DENY('only the owner and admins can make admins')
+      }
+      if (subjectRole !== 'member') {
+        return INVALID(subjectRole == null ? 'not a member' : 'already an admin')
+      }
+      return undefined
+    case 'demote':
+      // the owner demotes admins; an admin may step down by itself
+      if (authorRole !== 'owner' && !(authorId === subjectId && authorRole === 'admin')) {
+        return DENY('only the owner can demote an admin')
+      }
+      return subjectRole === 'admin' ? undefined : INVALID('not an admin')
+    case 'meta':
+      return authorRole === 'owner' ? undefined : DENY("only the owner can change the group's name and description")
+    case 'rekey':
+      if (!isPrivileged(s, authorId)) {
+        return DENY('only the owner and admins can rotate the key')
+      }
+      return s.private ? undefined : INVALID('a public group has no key')
+  }
+}
+
+function capacity(s: GroupState): Refusal {
+  return s.members.size + s.invited.size >= MAX_MEMBERS
+    ? ['full', `the group has reached ${MAX_MEMBERS} members`]
+    : undefined
+}
+
+/** A rotation must seal the key for exactly `recipients`, nobody left out and nobody extra. */
+function checkRotation(e: VerifiedEntry, recipients: Uint8Array[], newKey: boolean): void {
+  const keys = e.keys ?? invalid('a private group entry of this kind must carry the key')
+  if (newKey !== (keys.keyId.byteLength === 0)) {
+    invalid(newKey ? 'a rotation introduces a new key' : 'an invitation shares the current key')
+  }
+  const expected = new Set(recipients.map(hex))
+  const got = new Set(keys.wrapped.map((w) => hex(w.recipient)))
+  if (got.size !== keys.wrapped.length || got.size !== expected.size || [...got].some((r) => !expected.has(r))) {
+    invalid('the key is not sealed for exactly the members')
+  }
+  if (keys.wrapped.some((w) => !isValidMemberKey(w.recipient))) {
+    invalid('a recipient key is not a valid Ed25519 key')
+  }
+}
+
+/** The state after `e`; throws StateRejection when `e` does not follow `s` or its author may not do it. */
+export function applyEntry(s: GroupState, e: VerifiedEntry): GroupState {
+  if (e.groupId !== s.groupId) {
+    invalid('entry of another group')
+  }
+  if (e.seq !== s.seq + 1 || !equalBytes(e.prev, s.head)) {
+    invalid('entry does not follow the head of the log')
+  }
+  if (e.seq >= MAX_LOG_ENTRIES) {
+    throw new StateRejection('full', `the membership log has reached ${MAX_LOG_ENTRIES} entries`)
+  }
+  authorize(s, e.kind, e.authorId, e.subjectId)
+  const members = new Map(s.members)
+  const invited = new Map(s.invited)
+  const removed = new Map(s.removed)
+  const next: GroupState = { ...s, seq: e.seq, head: e.id, members, invited, removed }
+  const needsKey = s.private && (e.kind === 'invite' || e.kind === 'remove' || e.kind === 'rekey')
+  if (!needsKey && e.keys != null) {
+    invalid('unexpected key rotation')
+  }
+  switch (e.kind) {
+    case 'invite':
+      if (s.private) {
+        checkRotation(e, [e.subject], false)
+        if (!equalBytes(e.keys!.keyId, s.keyId)) {
+          invalid('the invitation does not share the current key')
+        }
+      }
+      if (!isValidMemberKey(e.subject)) {
+        invalid('the invitee key is not a valid Ed25519 key')
+      }
+      invited.set(e.subjectId, {
+        peerId: e.subjectId,
+        key: e.subject,
+        name: e.memberName,
+        by: e.authorId,
+        entryId: e.id
+      })
+      break
+    case 'join':
+      invited.delete(e.subjectId)
+      removed.delete(e.subjectId)
+      // a group everyone left has no owner: whoever joins next (an invitee) takes it over
+      members.set(e.subjectId, {
+        peerId: e.subjectId,
+        key: e.subject,
+        name: e.memberName,
+        role: s.owner === '' ? 'owner' : 'member',
+        since: e.seq
+      })
+      if (s.owner === '') {
+        next.owner = e.subjectId
+      }
+      break
+    case 'leave':
+      members.delete(e.subjectId)
+      if (e.subjectId === s.owner) {
+        next.owner = succeed(members)
+      }
+      // the leaver holds the key: whoever remains, member or invitee, needs a new one
+      next.needsRekey = s.private && members.size + invited.size > 0
+      break
+    case 'remove':
+      members.delete(e.subjectId)
+      invited.delete(e.subjectId)
+      removed.set(e.subjectId, e.seq)
+      if (s.private) {
+        checkRotation(e, keyHolders(next), true)
+        rotate(next, e)
+      }
+      break
+    case 'promote':
+      members.set(e.subjectId, { ...members.get(e.subjectId)!, role: 'admin' })
+      break
+    case 'demote':
+      members.set(e.subjectId, { ...members.get(e.subjectId)!, role: 'member' })
+      break
+    case 'meta':
+      next.name = e.name
+      next.description = e.description
+      break
+    case 'rekey':
+      checkRotation(e, keyHolders(next), true)
+      rotate(next, e)
+      break
+  }
+  return next
+}
+
+function rotate(next: GroupState, e: VerifiedEntry): void {
+  next.keyId = keyIdOf(e.id)
+  next.epoch += 1
+  next.needsRekey = false
+}
+
+/** When the owner leaves, the longest-standing admin inherits the group, else the longest-standing member. */
+function succeed(members: Map<string, Member>): string {
+  const bySeniority = [...members.values()].sort((a, b) => a.since - b.since)
+  const heir = bySeniority.find((m) => m.role === 'admin') ?? bySeniority[0]
+  if (heir == null) {
+    return ''
+  }
+  members.set(heir.peerId, { ...heir, role: 'owner' })
+  return heir.peerId
+}

@@ -1,0 +1,265 @@
+import type { Logger, PeerId } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { SignedEntryBytes } from './codec.ts'
+import { SYNC_INTERVAL_MS } from './constants.ts'
+import { equalBytes } from './crypto.ts'
+import { type VerifiedEntry, verifyDecodedEntry } from './entries.ts'
+import { EntryRejectedError, GroupSyncError } from './errors.ts'
+import type { Invitation } from './invitations.ts'
+import { Keyring } from './keyring.ts'
+import { GroupLog } from './log.ts'
+import type { Reporter } from './report.ts'
+import type { GroupRuntime } from './runtime.ts'
+import type { GroupService } from './service.ts'
+import { roleOf } from './state.ts'
+import type { GroupRequestContent } from './stream-codec.ts'
+import { type Answer, fetchLog, type GroupStreamHooks, sendDecline, sendInvitation } from './streams.ts'
+
+/** Least time between two syncs with the same peer even when something asks for one at once. */
+const FORCED_SYNC_INTERVAL_MS = 500
+
+/** (group, peer) pairs whose last sync time is remembered. */
+const MAX_SYNC_TIMES = 4096
+
+export async function verifyAll(signed: SignedEntryBytes[]): Promise<VerifiedEntry[]> {
+  const out: VerifiedEntry[] = []
+  for (const s of signed) {
+    out.push(await verifyDecodedEntry(s))
+  }
+  return out
+}
+
+/**
+ * Logs between peers over the group protocol: fetching what members have (on join, on reconnect, when an entry
+ * or key is missing), serving our logs to those entitled to them, and invitations both ways.
+ */
+export class Sync implements GroupStreamHooks {
+  private readonly syncing = new Set<string>()
+  private readonly lastSync = new Map<string, number>()
+
+  constructor(
+    private readonly service: GroupService,
+    private readonly connectionManager: ConnectionManager,
+    private readonly reporter: Reporter,
+    private readonly log: Logger
+  ) {}
+
+  private get me(): string {
+    return this.service.me
+  }
+
+  /** Fetches the log of a group from `peer` in the background, unless one is running or ran just now. */
+  requestSync(runtime: GroupRuntime, peer: PeerId, force = false): void {
+    const key = `${runtime.id}/${peer.toString()}`
+    const since = Date.now() - (this.lastSync.get(key) ?? 0)
+    if (this.syncing.has(key) || since < (force ? FORCED_SYNC_INTERVAL_MS : SYNC_INTERVAL_MS)) {
+      return
+    }
+    if (!this.service.isRunning || peer.toString() === this.me) {
+      return
+    }
+    this.syncing.add(key)
+    this.syncFrom(runtime, peer)
+      .catch((err: unknown) => this.log('sync of %s with %p failed - %e', runtime.id, peer, err))
+      .finally(() => {
+        this.syncing.delete(key)
+        this.lastSync.delete(key)
+        this.lastSync.set(key, Date.now())
+        if (this.lastSync.size > MAX_SYNC_TIMES) {
+          this.lastSync.delete(this.lastSync.keys().next().value as string)
+        }
+      })
+  }
+
+  private async syncFrom(runtime: GroupRuntime, peer: PeerId): Promise<void> {
+    const head = runtime.log.head
+    const signed = await fetchLog(
+      this.connectionManager,
+      peer,
+      { groupId: runtime.id, knownSeq: head.seq, knownId: head.id },
+      this.service.signal()
+    )
+    if (signed.length === 0) {
+      return
+    }
+    let chain: VerifiedEntry[]
+    try {
+      chain = await verifyAll(signed)
+    } catch (err) {
+      this.reporter.report(runtime.id, peer.toString(), err)
+      return
+    }
+    const result = await this.service.engine.apply(runtime, chain)
+    if (this.service.engine.get(runtime.id) !== runtime) {
+      return
+    }
+    if (result.type === 'rejected') {
+      this.reporter.report(runtime.id, peer.toString(), result.error)
+    } else if (result.type === 'appended' && result.rejected != null) {
+      this.reporter.report(runtime.id, peer.toString(), result.rejected)
+    }
+  }
+
+  /** The whole log of a group from the first of `peers` that has it. */
+  async fetchFromAny(peers: string[], groupId: string, signal: AbortSignal): Promise<GroupLog> {
+    let lastError: unknown = new GroupSyncError('no member of that group is known')
+    for (const peer of peers) {
+      try {
+        const signed = await fetchLog(
+          this.connectionManager,
+          peerIdFromString(peer),
+          { groupId, knownSeq: 0, knownId: new Uint8Array(0) },
+          signal
+        )
+        const log = GroupLog.fromEntries(await verifyAll(signed))
+        if (log.state.groupId !== groupId) {
+          throw new GroupSyncError(`${peer} sent the log of another group`)
+        }
+        return log
+      } catch (err) {
+        lastError = err
+        if (signal.aborted) {
+          break
+        }
+      }
+    }
+    throw lastError instanceof GroupSyncError
+      ? lastError
+      : new GroupSyncError(
+          `could not fetch the group's log: ${lastError instanceof Error ? lastError.message : String(lastError)}`
+        )
+  }
+
+  /** Brings a log we are not a member of (an invitation's) up to date from the first of `peers` that answers. */
+  async refresh(log: GroupLog, peers: string[], signal: AbortSignal): Promise<void> {
+    for (const peer of new Set(peers)) {
+      try {
+        const signed = await fetchLog(
+          this.connectionManager,
+          peerIdFromString(peer),
+          { groupId: log.state.groupId, knownSeq: log.head.seq, knownId: log.head.id },
+          signal
+        )
+        log.offer(await verifyAll(signed))
+        return
+      } catch (err) {
+        this.log('could not refresh %s from %s - %e', log.state.groupId, peer, err)
+      }
+    }
+  }
+
+  /** SYNC: members and invitees get the log; a removed member gets it up to its removal; public logs are open. */
+  logFor(peer: PeerId, req: GroupRequestContent): Answer & { entries?: Uint8Array[] } {
+    const runtime = this.service.group(req.groupId)
+    if (runtime == null) {
+      return { status: 'unknown-group', reason: 'not a member of that group' }
+    }
+    const who = peer.toString()
+    const s = runtime.state
+    const entitled = s.members.has(who) || s.invited.has(who)
+    let limit = Number.POSITIVE_INFINITY
+    if (s.private && !entitled) {
+      const removedAt = s.removed.get(who)
+      if (removedAt == null) {
+        return { status: 'refused', reason: 'private group' }
+      }
+      limit = removedAt
+    }
+    const known = runtime.log.at(req.knownSeq)
+    if (entitled && (known == null || !equalBytes(known.id, req.knownId))) {
+      // the asker has entries we lack (or another branch): fetch them too
+      this.requestSync(runtime, peer, true)
+    }
+    const entries = runtime.log
+      .since(req.knownSeq, req.knownId)
+      .filter((e) => e.seq <= limit)
+      .map((e) => e.bytes)
+    return { status: 'ok', entries }
+  }
+
+  /** INVITE: checks every entry of the log up to our invitation, and that the key sealed for us opens. */
+  async invitation(peer: PeerId, req: GroupRequestContent, signed: SignedEntryBytes[]): Promise<Answer> {
+    if (this.service.group(req.groupId) != null) {
+      return { status: 'ok' }
+    }
+    try {
+      const log = GroupLog.fromEntries(await verifyAll(signed))
+      const s = log.state
+      const mine = s.invited.get(this.me)
+      if (s.groupId !== req.groupId || mine == null || !equalBytes(mine.entryId, req.inviteId)) {
+        throw new EntryRejectedError('the log does not hold this invitation')
+      }
+      if (!s.members.has(peer.toString())) {
+        throw new EntryRejectedError('invitation delivered by a non-member')
+      }
+      if (s.private) {
+        const keyring = new Keyring(this.service.engine.identity)
+        keyring.learn(log.all())
+        if (!keyring.has(s.keyId)) {
+          throw new EntryRejectedError('the key sealed for us does not open')
+        }
+      }
+      const added = this.service.invitations.add({
+        entryId: mine.entryId,
+        groupId: s.groupId,
+        name: s.name,
+        description: s.description,
+        private: s.private,
+        members: s.members.size,
+        inviter: mine.by,
+        inviterName: s.members.get(mine.by)?.name ?? '',
+        from: peer.toString(),
+        at: Date.now(),
+        log
+      })
+      if (added != null) {
+        this.service.safeDispatchEvent('invite', { detail: added })
+      }
+      return { status: 'ok' }
+    } catch (err) {
+      this.reporter.report(req.groupId, peer.toString(), err)
+      return { status: 'invalid', reason: err instanceof Error ? err.message : String(err) }
+    }
+  }
+
+  /** DECLINE: an invitee turned us down; an admin withdraws the invitation, which also rotates the key. */
+  async decline(peer: PeerId, req: GroupRequestContent): Promise<Answer> {
+    const runtime = this.service.group(req.groupId)
+    const who = peer.toString()
+    const inv = runtime?.state.invited.get(who)
+    if (runtime == null || inv == null || !equalBytes(inv.entryId, req.inviteId)) {
+      return { status: 'ok' }
+    }
+    const role = roleOf(runtime.state, this.me)
+    if (role === 'owner' || role === 'admin') {
+      await this.service
+        .act(runtime, { kind: 'remove', subject: inv.key })
+        .catch((err: unknown) => this.log('could not withdraw the invitation of %s - %e', who, err))
+    }
+    return { status: 'ok' }
+  }
+
+  /** Sends the log with a pending invitation to the invitee. */
+  async deliverInvite(runtime: GroupRuntime, invitee: string, signal: AbortSignal): Promise<void> {
+    const inv = runtime.state.invited.get(invitee)
+    if (inv == null) {
+      return
+    }
+    const entries = runtime.log.all().map((e) => e.bytes)
+    await sendInvitation(this.connectionManager, peerIdFromString(invitee), runtime.id, inv.entryId, entries, signal)
+  }
+
+  /** Tells the inviter (or whoever delivered the invitation) that we decline; false when neither answered. */
+  async sendDecline(inv: Invitation, signal: AbortSignal): Promise<boolean> {
+    for (const peer of new Set([inv.inviter, inv.from])) {
+      try {
+        await sendDecline(this.connectionManager, peerIdFromString(peer), inv.groupId, inv.entryId, signal)
+        return true
+      } catch (err) {
+        this.log('could not tell %s that we decline - %e', peer, err)
+      }
+    }
+    return false
+  }
+}

@@ -1,0 +1,168 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { type GossipSub, gossipsub, type Message } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { ChatNode } from '../../node/chat-node.ts'
+import { loadOrCreateIdentity } from '../../node/identity.ts'
+import { MAX_FRAME_BYTES } from '../../protocols/common/limits.ts'
+import { encodeEntryFrame } from '../../protocols/group/codec.ts'
+import { peerIdOfKey, signEntry, type VerifiedEntry } from '../../protocols/group/entries.ts'
+import { type GroupRuntime, groupTopic } from '../../protocols/group/index.ts'
+import { authorEntry, type Op } from '../../protocols/group/ops.ts'
+import type { GroupState } from '../../protocols/group/state.ts'
+import { type PeerProcess, tempDir } from './harness.ts'
+
+/** Polls `check` until it returns a value, for conditions no event reports (gossipsub's view of its peers). */
+export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = check()
+    if (value !== undefined && value !== false) {
+      return value
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+export type RawNode = Libp2p<{ pubsub: GossipSub; identify: ReturnType<ReturnType<typeof identify>> }>
+
+const raws = new Set<RawNode>()
+const chatNodes = new Set<ChatNode>()
+
+/** A bare libp2p + gossipsub node on loopback, outside p2pchat: it runs none of our services. */
+export async function rawNode(privateKey?: PrivateKey): Promise<RawNode> {
+  const node = await createLibp2p({
+    ...(privateKey ? { privateKey } : {}),
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictSign',
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        maxInboundDataLength: MAX_FRAME_BYTES
+      })
+    }
+  })
+  raws.add(node)
+  return node
+}
+
+/** An in-process p2pchat peer (for a member whose keys the test must see), bootstrapped to `to`. */
+export async function chatNode(name: string, to: PeerProcess): Promise<{ node: ChatNode; key: PrivateKey }> {
+  const dataDir = tempDir()
+  const node = await ChatNode.create({
+    name,
+    dataDir,
+    mdns: false,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap: [to.addrs[0]]
+  })
+  await node.start()
+  chatNodes.add(node)
+  return { node, key: await loadOrCreateIdentity(dataDir) }
+}
+
+/** Stops the in-process nodes; call from afterEach next to the harness's cleanup(). */
+export async function stopInProcess(): Promise<void> {
+  await Promise.allSettled([...raws].map((n) => n.stop()))
+  await Promise.allSettled([...chatNodes].map((n) => n.stop()))
+  raws.clear()
+  chatNodes.clear()
+}
+
+/** Connects `node` to each process directly. */
+export async function connectTo(node: { dial: RawNode['dial'] }, peers: PeerProcess[]): Promise<void> {
+  await Promise.all(peers.map((p) => node.dial(multiaddr(p.addrs[0]))))
+}
+
+/** Waits until gossipsub on `pubsub` knows that each of `peers` subscribes to `topic`. */
+export async function seesSubscribed(pubsub: GossipSub, topic: string, peers: PeerProcess[]): Promise<void> {
+  await until(`subscriptions to ${topic}`, () => {
+    const subs = new Set(pubsub.getSubscribers(topic).map(String))
+    return peers.every((p) => subs.has(p.peerId))
+  })
+}
+
+/** Collects the raw data of every message a gossipsub node receives on `topic`. */
+export function collect(pubsub: GossipSub, topic: string): Uint8Array[] {
+  const frames: Uint8Array[] = []
+  pubsub.addEventListener('message', (evt: CustomEvent<Message>) => {
+    if (evt.detail.topic === topic) {
+      frames.push(evt.detail.data)
+    }
+  })
+  return frames
+}
+
+/** The runtime of a group on an in-process peer. */
+export function runtimeOf(node: ChatNode, groupId: string): GroupRuntime {
+  const runtime = node.libp2p.services.groups.group(groupId)
+  if (runtime == null) {
+    throw new Error(`${node.name} is not in ${groupId}`)
+  }
+  return runtime
+}
+
+/** Signs `op` as `key`, as if the signer had role `role` (so that the entry is well-formed but not authorized). */
+export async function forgeEntry(
+  key: PrivateKey,
+  state: GroupState,
+  op: Op,
+  groupKey: Uint8Array | undefined,
+  as: 'owner' | 'admin' = 'admin'
+): Promise<VerifiedEntry> {
+  const me = peerIdOfKey(key.publicKey.raw)
+  const members = new Map(state.members)
+  members.set(me, { peerId: me, key: key.publicKey.raw, name: 'x', role: as, since: 0 })
+  return authorEntry(key, { ...state, members }, op, groupKey)
+}
+
+/** Signs an entry of `kind` on `subject` at the head of `state` as `key`, with no role check (no key rotation). */
+export async function signRaw(
+  key: PrivateKey,
+  state: GroupState,
+  kind: 'promote' | 'demote' | 'leave' | 'meta',
+  subject: Uint8Array
+): Promise<VerifiedEntry> {
+  return signEntry(key, {
+    kind,
+    groupId: state.groupId,
+    seq: state.seq + 1,
+    prev: state.head,
+    author: key.publicKey.raw,
+    ts: Date.now(),
+    subject: kind === 'meta' ? new Uint8Array(0) : subject,
+    name: kind === 'meta' ? 'taken over' : '',
+    description: '',
+    memberName: '',
+    private: false,
+    nonce: new Uint8Array(0)
+  })
+}
+
+/** The topic frame of an entry, sealed with the current key of `runtime` when the group is private. */
+export function entryFrame(runtime: GroupRuntime, entryBytes: Uint8Array): Uint8Array {
+  return runtime.wrap(encodeEntryFrame(entryBytes))
+}
+
+/** A ConnectionManager-shaped adapter, so a raw node can speak our stream protocols with the codec helpers. */
+export function streamsOf(node: RawNode): ConnectionManager {
+  return {
+    openStream: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) =>
+      node.dialProtocol(peer, protocol, options)
+  } as unknown as ConnectionManager
+}
+
+export { groupTopic }

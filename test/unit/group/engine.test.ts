@@ -1,0 +1,142 @@
+import { defaultLogger } from '@libp2p/logger'
+import { describe, expect, it } from 'vitest'
+import type { GroupChange } from '../../../protocols/group/changes.ts'
+import { type EngineHooks, GroupEngine, memoryPersistence } from '../../../protocols/group/engine.ts'
+import type { VerifiedEntry } from '../../../protocols/group/entries.ts'
+import { GroupLog } from '../../../protocols/group/log.ts'
+import { createGroupEntry } from '../../../protocols/group/ops.ts'
+import { people } from './fixtures.ts'
+
+function recorder(): {
+  hooks: EngineHooks
+  changes: GroupChange[]
+  lost: VerifiedEntry[]
+  dropped: string[]
+  unheard: string[]
+} {
+  const changes: GroupChange[] = []
+  const lost: VerifiedEntry[] = []
+  const dropped: string[] = []
+  const unheard: string[] = []
+  return {
+    changes,
+    lost,
+    dropped,
+    unheard,
+    hooks: {
+      adopted: () => {},
+      dropped: (r) => dropped.push(r.id),
+      changed: (_r, c) => changes.push(...c),
+      lost: (_r, entries) => lost.push(...entries),
+      unheardLeaves: (_r, members) => unheard.push(...members),
+      error: (err) => {
+        throw err
+      }
+    }
+  }
+}
+
+const log = defaultLogger().forComponent('test')
+
+describe('group engine', () => {
+  it('keeps a group whose JOIN lost a fork, and hands the JOIN back to be signed again', async () => {
+    const [alice, bob, carol] = await people('alice', 'bob', 'carol')
+    const a = recorder()
+    const b = recorder()
+    const engineA = new GroupEngine(alice.key, memoryPersistence, a.hooks, log)
+    const engineB = new GroupEngine(bob.key, memoryPersistence, b.hooks, log)
+    const genesis = await createGroupEntry(alice.key, {
+      name: 'team',
+      description: '',
+      private: true,
+      memberName: 'alice'
+    })
+    const rtA = engineA.adopt(GroupLog.create(genesis))
+    const { entry: inviteBob } = await engineA.author(rtA, { kind: 'invite', subject: bob.raw, memberName: 'bob' })
+
+    // bob accepts; before his JOIN reaches alice, she invites carol at the same position
+    const rtB = engineB.adopt(GroupLog.fromEntries([genesis, inviteBob]))
+    const { entry: join } = await engineB.author(rtB, { kind: 'join', memberName: 'bob' })
+    const { entry: inviteCarol } = await engineA.author(rtA, {
+      kind: 'invite',
+      subject: carol.raw,
+      memberName: 'carol'
+    })
+    expect(join.seq).toBe(inviteCarol.seq)
+
+    expect((await engineA.apply(rtA, [join])).type).toBe('kept')
+    expect((await engineB.apply(rtB, [inviteCarol])).type).toBe('switched')
+    // bob is back to invited, not gone: the group stays his and his JOIN is to be signed again
+    expect(engineB.get(rtB.id)).toBe(rtB)
+    expect(b.dropped).toEqual([])
+    expect(b.lost.map((e) => e.kind)).toEqual(['join'])
+    expect(b.changes.filter((c) => c.type === 'left')).toEqual([])
+
+    const { entry: again } = await engineB.author(rtB, { kind: 'join', memberName: 'bob' })
+    expect((await engineA.apply(rtA, [again])).type).toBe('appended')
+    expect(rtA.state.members.has(bob.id)).toBe(true)
+    expect(rtA.state.head).toEqual(rtB.state.head)
+    // and bob still holds the group key
+    expect(rtB.keyring.get(rtB.state.keyId)).toEqual(rtA.keyring.get(rtA.state.keyId))
+  })
+
+  it('drops a group once we are removed, and says so once', async () => {
+    const [alice, bob] = await people('alice', 'bob')
+    const a = recorder()
+    const b = recorder()
+    const engineA = new GroupEngine(alice.key, memoryPersistence, a.hooks, log)
+    const engineB = new GroupEngine(bob.key, memoryPersistence, b.hooks, log)
+    const genesis = await createGroupEntry(alice.key, {
+      name: 'team',
+      description: '',
+      private: true,
+      memberName: 'alice'
+    })
+    const rtA = engineA.adopt(GroupLog.create(genesis))
+    const { entry: invite } = await engineA.author(rtA, { kind: 'invite', subject: bob.raw, memberName: 'bob' })
+    const rtB = engineB.adopt(GroupLog.fromEntries([genesis, invite]))
+    const { entry: join } = await engineB.author(rtB, { kind: 'join', memberName: 'bob' })
+    await engineA.apply(rtA, [join])
+    const { entry: removal } = await engineA.author(rtA, { kind: 'remove', subject: bob.raw })
+    await engineB.apply(rtB, [removal])
+    expect(engineB.get(rtB.id)).toBeUndefined()
+    expect(b.dropped).toEqual([rtB.id])
+    expect(b.changes.filter((c) => c.type === 'left')).toEqual([
+      { type: 'left', groupId: rtB.id, reason: 'removed', by: alice.id }
+    ])
+    expect((await engineB.apply(rtB, [removal])).type).toBe('rejected')
+  })
+
+  it('asks for the removal of a member whose LEAVE lost a fork, since it cannot sign again', async () => {
+    const [alice, bob, carol] = await people('alice', 'bob', 'carol')
+    const a = recorder()
+    const engineA = new GroupEngine(alice.key, memoryPersistence, a.hooks, log)
+    const genesis = await createGroupEntry(alice.key, {
+      name: 'team',
+      description: '',
+      private: false,
+      memberName: 'alice'
+    })
+    const rtA = engineA.adopt(GroupLog.create(genesis))
+    const peers = []
+    for (const who of [bob, carol]) {
+      const e = recorder()
+      const engine = new GroupEngine(who.key, memoryPersistence, e.hooks, log)
+      const rt = engine.adopt(GroupLog.fromEntries([...rtA.log.all()]))
+      const { entry } = await engine.author(rt, { kind: 'join', memberName: who.name })
+      await engineA.apply(rtA, [entry])
+      peers.push({ engine, rt })
+    }
+    // bob and carol leave at the same position: one LEAVE wins, the other member is still in the log
+    const base = [...rtA.log.all()]
+    const leaves: VerifiedEntry[] = []
+    for (const { engine } of peers) {
+      const rt = engine.adopt(GroupLog.fromEntries(base))
+      leaves.push((await engine.author(rt, { kind: 'leave' })).entry)
+    }
+    await engineA.apply(rtA, [leaves[0]])
+    await engineA.apply(rtA, [leaves[1]])
+    const stayed = [bob, carol].find((w) => rtA.state.members.has(w.id))!
+    expect(a.unheard).toEqual([stayed.id])
+  })
+})
