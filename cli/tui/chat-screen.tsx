@@ -1,5 +1,6 @@
 import { Box, Text, useInput, useWindowSize } from 'ink'
 import type { ChatNode } from '../../node/chat-node.ts'
+import { sanitize } from '../output.ts'
 import { InputLine } from './input-line.tsx'
 import { MessagePane } from './message-pane.tsx'
 import { useChat } from './use-chat.ts'
@@ -20,7 +21,7 @@ export interface ChatScreenProps {
 /** The chat: header, messages with the online panel beside them, input line at the bottom. */
 export function ChatScreen({ node, leaving, onQuit }: ChatScreenProps) {
   const { columns, rows } = useWindowSize()
-  const { view, users, submit, scroll } = useChat(node)
+  const { view, users, room, submit, scroll } = useChat(node)
   // header and input line take a row each; the pane never shows more lines than it has rows
   const paneRows = Math.max(1, rows - 2)
   const page = Math.max(1, paneRows - 1)
@@ -43,7 +44,9 @@ export function ChatScreen({ node, leaving, onQuit }: ChatScreenProps) {
           <Text bold color="cyan">
             p2pchat
           </Text>
-          <Text dimColor>{` · ${me} · ${users.length} online · /help for commands · PgUp/PgDn scroll`}</Text>
+          <Text dimColor>{` · ${me} · ${users.length} online · `}</Text>
+          <Text color={room == null ? undefined : 'magenta'}>{room == null ? 'lobby' : `group ${sanitize(room)}`}</Text>
+          <Text dimColor>{' · /help for commands · PgUp/PgDn scroll'}</Text>
           {leaving ? <Text color="yellow"> · leaving…</Text> : null}
         </Text>
       </Box>
@@ -52,7 +55,7 @@ export function ChatScreen({ node, leaving, onQuit }: ChatScreenProps) {
         {showPanel ? <UserPanel users={users} selfId={selfId} width={PANEL_WIDTH} /> : null}
       </Box>
       <InputLine
-        prompt="> "
+        prompt={room == null ? '> ' : `${sanitize(room)}> `}
         active={!leaving}
         onSubmit={(line) => {
           if (submit(line) === 'quit') onQuit()

@@ -64,6 +64,10 @@ export function formatEvent(event: OutputEvent, names: DisplayNames): LineConten
         const dm: Segment = { text: '[dm] ', color: 'magenta', bold: true }
         return [{ segments: [clock(event.ts), dm, { ...from, color: 'magenta' }, { text: `: ${safe(event.text)}` }] }]
       }
+      if (event.group != null) {
+        const group: Segment = { text: `[${safe(event.group.name)}] `, color: 'blue', bold: true }
+        return [{ segments: [clock(event.ts), group, from, { text: `: ${safe(event.text)}` }] }]
+      }
       return [{ segments: [clock(event.ts), from, { text: `: ${safe(event.text)}` }] }]
     }
     case 'sent': {
@@ -75,6 +79,11 @@ export function formatEvent(event: OutputEvent, names: DisplayNames): LineConten
             segments: [clock(event.ts), { text: to, color: 'magenta', bold: true }, { text: safe(event.text) }]
           }
         ]
+      }
+      if (event.group != null) {
+        const group: Segment = { text: `[${safe(event.group.name)}] `, color: 'blue', bold: true }
+        const you: Segment = { text: 'you', bold: true, color: 'whiteBright' }
+        return [{ messageId: event.id, segments: [clock(event.ts), group, you, { text: `: ${safe(event.text)}` }] }]
       }
       const line: LineContent = {
         messageId: event.id,

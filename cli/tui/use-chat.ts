@@ -15,6 +15,8 @@ const USERS_REFRESH_MS = 2000
 export interface Chat {
   view: ViewState
   users: readonly User[]
+  /** the group plain text goes to (`/room`), or undefined for the lobby */
+  room?: string
   /** runs one input line; returns 'quit' when the user asked to leave */
   submit: (line: string) => 'quit' | undefined
   scroll: (delta: number) => void
@@ -24,6 +26,7 @@ export interface Chat {
 export function useChat(node: ChatNode): Chat {
   const [view, setView] = useState<ViewState>(EMPTY_VIEW)
   const [users, setUsers] = useState<readonly User[]>(() => node.users())
+  const [room, setRoom] = useState<string | undefined>(undefined)
 
   const controller = useMemo(() => {
     const show = (event: OutputEvent): void => {
@@ -31,6 +34,9 @@ export function useChat(node: ChatNode): Chat {
       setView((s) => applyEvent(s, event, names))
       if (event.type === 'join' || event.type === 'leave') {
         setUsers(node.users())
+      }
+      if (event.type === 'room') {
+        setRoom(event.room?.name)
       }
     }
     const chat = new ChatController(node, show)
@@ -50,6 +56,7 @@ export function useChat(node: ChatNode): Chat {
   return {
     view,
     users,
+    room,
     submit: (line) => {
       setView((s) => scrollBy(s, -s.scroll))
       return controller.chat.run(parseCommand(line))

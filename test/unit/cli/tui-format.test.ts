@@ -36,6 +36,22 @@ describe('formatEvent', () => {
     expect(outgoing[0].segments.some((s) => s.color === 'magenta')).toBe(true)
   })
 
+  it('marks group messages both ways with the group, never as lobby lines', () => {
+    const group = { id: 'j7bmy3rf', name: 'club' }
+    const incoming: OutputEvent = {
+      type: 'message',
+      id: '4',
+      scope: 'group',
+      group,
+      from: bob,
+      text: 'hi club',
+      ts: TS
+    }
+    expect(texts(incoming)).toEqual(['09:05 [club] bob: hi club'])
+    const sent: OutputEvent = { type: 'sent', id: '5', scope: 'group', group, text: 'me too', ts: TS, recipients: 0 }
+    expect(texts(sent)).toEqual(['09:05 [club] you: me too'])
+  })
+
   it('shows our own broadcast, and says when nobody heard it', () => {
     const sent: OutputEvent = { type: 'sent', id: '3', scope: 'lobby', text: 'anyone?', ts: TS, recipients: 0 }
     expect(texts(sent)).toEqual(['09:05 you: anyone?', '* nobody else is online yet'])
