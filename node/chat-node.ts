@@ -2,55 +2,31 @@ import { randomUUID } from 'node:crypto'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { Multiaddr } from '@multiformats/multiaddr'
 import type { AdminReply } from '../protocols/admin/index.ts'
-import { validateName } from '../protocols/common/names.ts'
 import { validateText } from '../protocols/common/text.ts'
 import type { DeletionService } from '../protocols/deletion/deletion.ts'
 import type { DirectMessages } from '../protocols/dm/dm.ts'
-import { memoryPersistence } from '../protocols/group/engine.ts'
 import type { LobbyService } from '../protocols/lobby/lobby.ts'
 import type { PresenceService } from '../protocols/presence/presence.ts'
-import { Account } from './account/account.ts'
-import { AccountControls, type BlockedInfo } from './account/controls.ts'
+import type { Account } from './account/account.ts'
+import type { AccountControls, BlockedInfo } from './account/controls.ts'
 import type { WipeResult } from './account/wipe.ts'
-import { AutoDialer, parseMultiaddr } from './auto-dialer.ts'
+import { AutoDialer } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
-import { errorCode, NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
+import { assembleChatNode, type ChatNodeInit, type ChatNodeParts } from './chat-node-create.ts'
+import { type EmitChatEvent, remember, userFor, wireChatNodeEvents } from './chat-node-events.ts'
+import { NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
-import { GroupFileStore } from './groups/group-store.ts'
 import { Groups } from './groups/groups.ts'
-import { MessageArchive, type PurgeCounts } from './history.ts'
-import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
+import type { MessageArchive, PurgeCounts } from './history.ts'
+import type { ChatLibp2p } from './libp2p.ts'
 import type { RelayClient, RelayStatus } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
-import { ChatStore } from './store.ts'
 import type { TransferInfo } from './transfers/book.ts'
-import { TransferManager, type TransferManagerInit } from './transfers/manager.ts'
-import { displayUser, resolveUser, type User, withDisplayNames } from './users.ts'
+import { TransferManager } from './transfers/manager.ts'
+import { resolveUser, type User, withDisplayNames } from './users.ts'
 
-export interface ChatNodeInit {
-  /** display name for this session (1-32 characters, no spaces or control characters) */
-  name: string
-  /** where the identity and history live (ignored when `account` is given) */
-  dataDir?: string
-  /** the account to run as (opened by the caller, e.g. with a passphrase, or ephemeral); else the one in dataDir */
-  account?: Account
-  /** @default ['/ip4/0.0.0.0/tcp/0'] */
-  listen?: string[]
-  /** multiaddrs to dial at start and keep connected */
-  bootstrap?: string[]
-  /** find peers on the LAN by mDNS. @default true */
-  mdns?: boolean
-  /** presence timings, shortened in tests */
-  presence?: { heartbeatIntervalMs?: number; ttlMs?: number }
-  /** file transfer settings: download folder, size limit, offer lifetime */
-  transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
-  /** relays to stay reachable through, multiaddrs ending in /p2p/<relay PeerId> */
-  relays?: string[]
-  /** group timings, shortened in tests */
-  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
-}
+export type { ChatNodeInit } from './chat-node-create.ts'
 
 /** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
 export class ChatNode extends TypedEventEmitter<ChatEvents> {
@@ -72,15 +48,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private running = false
   private destroying?: Promise<WipeResult & { notified: number }>
   private userCache?: User[]
+  /** safeDispatchEvent in the shape the event wiring and the account controls call */
+  private readonly emit: EmitChatEvent = (type, detail) => {
+    this.safeDispatchEvent(type, { detail })
+  }
 
-  private constructor(
-    name: string,
-    libp2p: ChatLibp2p,
-    archive: MessageArchive,
-    controls: AccountControls,
-    bootstrap: Multiaddr[],
-    transfers: TransferManagerInit
-  ) {
+  private constructor({ name, libp2p, archive, controls, bootstrap, transfers }: ChatNodeParts) {
     super()
     this.name = name
     this.libp2p = libp2p
@@ -100,61 +73,38 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       log: libp2p.logger.forComponent('p2pchat:transfers')
     })
     this.groups = new Groups(this, libp2p, archive)
-    this.wire()
-    this.wireTransfers()
+    wireChatNodeEvents({
+      lobby: this.lobby,
+      dms: this.dms,
+      presence: this.presence,
+      deletion: this.deletion,
+      relayClient: this.relayClient,
+      file: libp2p.services.file,
+      transfers: this.transfers.book,
+      controls,
+      archive,
+      users: () => this.users(),
+      invalidateUsers: () => this.invalidateUsers(),
+      emit: this.emit
+    })
   }
 
   /** Loads (or creates) the account and store and assembles the peer; call start() to go online. */
   static async create(init: ChatNodeInit): Promise<ChatNode> {
-    const name = validateName(init.name)
-    const bootstrap = (init.bootstrap ?? []).map(parseMultiaddr)
-    const listen = (init.listen ?? ['/ip4/0.0.0.0/tcp/0']).map((a) => parseMultiaddr(a).toString())
-    const account = init.account ?? (await Account.openOrCreate(requireDataDir(init.dataDir)))
-    const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
     let node: ChatNode | undefined
-    const archive = new MessageArchive({
-      disk,
-      settings: () => account.settings.retention,
-      onPurge: (counts) => node?.safeDispatchEvent('purged', { detail: counts })
-    })
-    try {
-      const controls = new AccountControls(account, archive, {
-        peerId: () => account.peerId,
+    return assembleChatNode(
+      init,
+      {
         users: () => node?.users() ?? [],
-        directory: () => libp2p.services.presence.directory,
         invalidateUsers: () => node?.invalidateUsers(),
-        hangUp: (peer) => libp2p.hangUp(peer),
-        dial: async (peer) => {
-          await libp2p.dial(peer, { signal: AbortSignal.timeout(10_000) })
-        },
-        emit: (type, detail) => node?.safeDispatchEvent(type, { detail })
-      })
-      const libp2p = await assembleLibp2p({
-        privateKey: account.privateKey,
-        listen,
-        mdns: init.mdns ?? true,
-        presence: { name, ...init.presence },
-        relays: init.relays,
-        connectionGater: controls.gater(),
-        acceptDm: (peer) => !controls.isBlocked(peer.toString()),
-        file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
-        groups: {
-          name,
-          persistence: account.dataDir == null ? memoryPersistence : new GroupFileStore(account.dataDir),
-          ...init.groups
-        }
-      })
-      node = new ChatNode(name, libp2p, archive, controls, bootstrap, {
-        ...init.transfers,
-        dataDir: account.dataDir,
-        selfName: name
-      })
-      await node.transfers.load()
-      return node
-    } catch (err) {
-      await archive.close()
-      throw err
-    }
+        emit: (type, detail) => node?.emit(type, detail)
+      },
+      async (parts) => {
+        node = new ChatNode(parts)
+        await node.transfers.load()
+        return node
+      }
+    )
   }
 
   get peerId(): PeerId {
@@ -237,7 +187,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     const post = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
     const recipients = await this.lobby.publish(post)
     const sent: SentInfo = { id: post.id, scope: 'lobby', text, ts: post.ts, recipients }
-    await this.remember({ ...sent, from: this.me() }, 'lobby')
+    await remember(this.archive, this.emit, { ...sent, from: this.me() }, 'lobby')
     this.safeDispatchEvent('sent', { detail: sent })
     return sent
   }
@@ -261,7 +211,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     const dm = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
     this.safeDispatchEvent('sent', { detail: { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts } })
     await this.dms.send(peerIdFromString(user.peerId), dm, options)
-    await this.remember({ id: dm.id, scope: 'dm', from: this.me(), to: user, text, ts: dm.ts }, user.peerId)
+    const msg: ChatMessage = { id: dm.id, scope: 'dm', from: this.me(), to: user, text, ts: dm.ts }
+    await remember(this.archive, this.emit, msg, user.peerId)
     this.safeDispatchEvent('delivered', { detail: { id: dm.id, to: user } })
     return { id: dm.id, to: user }
   }
@@ -283,7 +234,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return stored.map((m) => ({
       id: m.id,
       scope: m.scope,
-      from: this.userFor(m.fromPeerId, m.fromName),
+      from: userFor(this.users(), m.fromPeerId, m.fromName),
       text: m.text,
       ts: m.ts
     }))
@@ -370,128 +321,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return this.transfers.list()
   }
 
-  private wireTransfers(): void {
-    const book = this.transfers.book
-    book.addEventListener('transfer', (evt) => this.safeDispatchEvent('transfer', { detail: evt.detail }))
-    book.addEventListener('transfer-progress', (evt) =>
-      this.safeDispatchEvent('transfer-progress', { detail: evt.detail })
-    )
-    book.addEventListener('offer-refused', (evt) => {
-      const { peerId, peerName, name, code, reason } = evt.detail
-      this.safeDispatchEvent('error', {
-        detail: { code, message: `refused ${peerName}'s offer of ${name}: ${reason}`, peerId }
-      })
-    })
-    this.libp2p.services.file.addEventListener('protocol-error', (evt) => {
-      const { peer, error } = evt.detail
-      this.emitError(error, `bad file transfer stream from ${peer}: ${error.message}`, peer.toString())
-    })
-  }
-
-  private wire(): void {
-    this.lobby.addEventListener('post', (evt) => {
-      const { from, post } = evt.detail
-      if (this.controls.isBlocked(from.toString())) {
-        return
-      }
-      const msg: ChatMessage = {
-        id: post.id,
-        scope: 'lobby',
-        from: this.userFor(from.toString(), post.senderName),
-        text: post.text,
-        ts: post.ts
-      }
-      void this.remember(msg, 'lobby')
-      this.safeDispatchEvent('message', { detail: msg })
-    })
-    this.dms.addEventListener('message', (evt) => {
-      const { from, dm } = evt.detail
-      if (this.controls.isBlocked(from.toString())) {
-        return
-      }
-      const msg: ChatMessage = {
-        id: dm.id,
-        scope: 'dm',
-        from: this.userFor(from.toString(), dm.senderName),
-        to: this.me(),
-        text: dm.text,
-        ts: dm.ts
-      }
-      void this.remember(msg, from.toString())
-      this.safeDispatchEvent('message', { detail: msg })
-    })
-    this.dms.addEventListener('protocol-error', (evt) => {
-      const { peer, error } = evt.detail
-      this.emitError(error, `bad DM stream from ${peer}: ${error.message}`, peer.toString())
-    })
-    for (const type of ['join', 'rename', 'leave'] as const) {
-      // registered first, so the handlers below already see the new list
-      this.presence.addEventListener(type, () => {
-        this.userCache = undefined
-      })
-    }
-    this.relayClient.addEventListener('status', (evt) => {
-      this.safeDispatchEvent('relay', { detail: evt.detail })
-    })
-    this.relayClient.addEventListener('notice', (evt) => {
-      this.safeDispatchEvent('notice', { detail: evt.detail })
-    })
-    this.presence.addEventListener('join', (evt) => {
-      const user = this.userFor(evt.detail.peerId, evt.detail.name)
-      void this.archive.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
-      if (!this.controls.isBlocked(user.peerId)) {
-        this.safeDispatchEvent('join', { detail: user })
-      }
-    })
-    this.presence.addEventListener('rename', (evt) => {
-      if (!this.controls.isBlocked(evt.detail.entry.peerId)) {
-        this.safeDispatchEvent('join', { detail: this.userFor(evt.detail.entry.peerId, evt.detail.entry.name) })
-      }
-    })
-    this.deletion.addEventListener('notice', (evt) => {
-      const { from, notice } = evt.detail
-      this.controls.onDeletionNotice(from.toString(), notice.ts).catch((err: unknown) => {
-        this.emitError(err, `could not forget a deleted account: ${err instanceof Error ? err.message : String(err)}`)
-      })
-    })
-    this.presence.addEventListener('leave', (evt) => {
-      const { entry, reason } = evt.detail
-      if (this.controls.isBlocked(entry.peerId)) {
-        return
-      }
-      const user = displayUser({ peerId: entry.peerId, name: entry.name }, this.users())
-      this.safeDispatchEvent('leave', { detail: { ...user, reason } })
-    })
-  }
-
-  /** The user as currently displayed; falls back to the name a message carried if presence has not caught up. */
-  private userFor(peerId: string, fallbackName: string): User {
-    const users = this.users()
-    return users.find((u) => u.peerId === peerId) ?? displayUser({ peerId, name: fallbackName }, users)
-  }
-
   private me(): User {
     return this.users()[0]
-  }
-
-  private async remember(msg: ChatMessage, conversation: string): Promise<void> {
-    try {
-      await this.archive.save({
-        id: msg.id,
-        scope: msg.scope,
-        conversation,
-        fromPeerId: msg.from.peerId,
-        fromName: msg.from.name,
-        text: msg.text,
-        ts: msg.ts
-      })
-    } catch (err) {
-      this.emitError(err, `could not save message to history: ${err instanceof Error ? err.message : String(err)}`)
-    }
-  }
-
-  private emitError(err: unknown, message: string, peerId?: string): void {
-    this.safeDispatchEvent('error', { detail: { code: errorCode(err), message, ...(peerId ? { peerId } : {}) } })
   }
 
   private assertRunning(): void {
@@ -499,11 +330,4 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       throw new NotStartedError('the node is not running')
     }
   }
-}
-
-function requireDataDir(dataDir: string | undefined): string {
-  if (dataDir == null) {
-    throw new TypeError('ChatNode.create needs a dataDir or an account')
-  }
-  return dataDir
 }

@@ -1,0 +1,117 @@
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { validateName } from '../protocols/common/names.ts'
+import { memoryPersistence } from '../protocols/group/engine.ts'
+import { Account } from './account/account.ts'
+import { AccountControls, type ControlsHost } from './account/controls.ts'
+import { parseMultiaddr } from './auto-dialer.ts'
+import { GroupFileStore } from './groups/group-store.ts'
+import { MessageArchive } from './history.ts'
+import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
+import { ChatStore } from './store.ts'
+import type { TransferManagerInit } from './transfers/manager.ts'
+
+export interface ChatNodeInit {
+  /** display name for this session (1-32 characters, no spaces or control characters) */
+  name: string
+  /** where the identity and history live (ignored when `account` is given) */
+  dataDir?: string
+  /** the account to run as (opened by the caller, e.g. with a passphrase, or ephemeral); else the one in dataDir */
+  account?: Account
+  /** @default ['/ip4/0.0.0.0/tcp/0'] */
+  listen?: string[]
+  /** multiaddrs to dial at start and keep connected */
+  bootstrap?: string[]
+  /** find peers on the LAN by mDNS. @default true */
+  mdns?: boolean
+  /** presence timings, shortened in tests */
+  presence?: { heartbeatIntervalMs?: number; ttlMs?: number }
+  /** file transfer settings: download folder, size limit, offer lifetime */
+  transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
+  /** relays to stay reachable through, multiaddrs ending in /p2p/<relay PeerId> */
+  relays?: string[]
+  /** group timings, shortened in tests */
+  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
+}
+
+/** Everything a ChatNode is built from: validated init, the opened account's archive and controls, libp2p. */
+export interface ChatNodeParts {
+  name: string
+  libp2p: ChatLibp2p
+  archive: MessageArchive
+  controls: AccountControls
+  bootstrap: Multiaddr[]
+  transfers: TransferManagerInit
+}
+
+/**
+ * The node's side of the account controls and the archive: they are built before the node exists (the
+ * connection gater must be in libp2p from the start), so these calls reach it late.
+ */
+export type ChatNodeHooks = Pick<ControlsHost, 'users' | 'invalidateUsers' | 'emit'>
+
+/**
+ * Loads (or creates) the account and store, assembles libp2p and hands the parts to `build`.
+ * If anything fails on the way, the archive is closed again.
+ */
+export async function assembleChatNode<N>(
+  init: ChatNodeInit,
+  hooks: ChatNodeHooks,
+  build: (parts: ChatNodeParts) => Promise<N>
+): Promise<N> {
+  const name = validateName(init.name)
+  const bootstrap = (init.bootstrap ?? []).map(parseMultiaddr)
+  const listen = (init.listen ?? ['/ip4/0.0.0.0/tcp/0']).map((a) => parseMultiaddr(a).toString())
+  const account = init.account ?? (await Account.openOrCreate(requireDataDir(init.dataDir)))
+  const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
+  const archive = new MessageArchive({
+    disk,
+    settings: () => account.settings.retention,
+    onPurge: (counts) => hooks.emit('purged', counts)
+  })
+  try {
+    const controls = new AccountControls(account, archive, {
+      peerId: () => account.peerId,
+      users: () => hooks.users(),
+      directory: () => libp2p.services.presence.directory,
+      invalidateUsers: () => hooks.invalidateUsers(),
+      hangUp: (peer) => libp2p.hangUp(peer),
+      dial: async (peer) => {
+        await libp2p.dial(peer, { signal: AbortSignal.timeout(10_000) })
+      },
+      emit: (type, detail) => hooks.emit(type, detail)
+    })
+    const libp2p = await assembleLibp2p({
+      privateKey: account.privateKey,
+      listen,
+      mdns: init.mdns ?? true,
+      presence: { name, ...init.presence },
+      relays: init.relays,
+      connectionGater: controls.gater(),
+      acceptDm: (peer) => !controls.isBlocked(peer.toString()),
+      file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
+      groups: {
+        name,
+        persistence: account.dataDir == null ? memoryPersistence : new GroupFileStore(account.dataDir),
+        ...init.groups
+      }
+    })
+    return await build({
+      name,
+      libp2p,
+      archive,
+      controls,
+      bootstrap,
+      transfers: { ...init.transfers, dataDir: account.dataDir, selfName: name }
+    })
+  } catch (err) {
+    await archive.close()
+    throw err
+  }
+}
+
+function requireDataDir(dataDir: string | undefined): string {
+  if (dataDir == null) {
+    throw new TypeError('ChatNode.create needs a dataDir or an account')
+  }
+  return dataDir
+}
