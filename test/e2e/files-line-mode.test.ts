@@ -70,6 +70,8 @@ describe('file transfer in line mode', () => {
     ])
     bob = line.child
     await alice.waitForUsers((users) => users.length === 2)
+    // bob must know alice too, or her offer is rightly shown as from someone not online
+    await line.until(/\* alice joined/)
     alice.send(`/send bob ${file.path}`)
     const offer = await line.until(/alice offers notes\.pdf, 30 MB \[[0-9a-f]{6,}\]/)
     const shortId = /\/accept ([0-9a-f]+)/.exec(offer)![1]
