@@ -1,7 +1,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
@@ -73,18 +73,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: 'StrictSign',
-        // We announce presence right at start, before any peer may be connected.
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        fallbackToFloodsub: false,
-        maxInboundDataLength: MAX_FRAME_BYTES,
-        fastMsgIdFn: fastMessageId,
-        // Peers behind one NAT, on one host or reaching us through a relay share an IP address: gossipsub's
-        // default penalty for more than ten peers per IP would graylist them all, silencing presence and chat.
-        scoreParams: { IPColocationFactorWeight: 0 }
-      }),
+      pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
       lobby: lobby(),
       presence: presence(init.presence),
@@ -95,6 +84,23 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       deletion: deletionNotices(),
       groups: groups(init.groups ?? { name: init.presence.name })
     }
+  })
+}
+
+/** Gossipsub as every p2pchat node runs it, peer or relay; `overrides` tune the mesh (a relay keeps a wider one). */
+export function chatGossipsub(overrides: Partial<GossipsubOpts> = {}): ReturnType<typeof gossipsub> {
+  return gossipsub({
+    globalSignaturePolicy: 'StrictSign',
+    // We announce presence right at start, before any peer may be connected.
+    allowPublishToZeroTopicPeers: true,
+    emitSelf: false,
+    fallbackToFloodsub: false,
+    maxInboundDataLength: MAX_FRAME_BYTES,
+    fastMsgIdFn: fastMessageId,
+    // Peers behind one NAT, on one host or reaching us through a relay share an IP address: gossipsub's
+    // default penalty for more than ten peers per IP would graylist them all, silencing presence and chat.
+    scoreParams: { IPColocationFactorWeight: 0 },
+    ...overrides
   })
 }
 

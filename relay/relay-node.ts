@@ -1,15 +1,15 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2'
-import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import type { GossipSub } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
 import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
-import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import type { RelayConfig } from './config.ts'
@@ -74,19 +74,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: 'StrictSign',
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        fallbackToFloodsub: false,
-        maxInboundDataLength: MAX_FRAME_BYTES,
-        D: mesh,
-        Dlo: mesh,
-        Dhi: mesh,
-        Dscore: mesh,
-        // many users share one public address behind NAT; colocation is normal for a relay, not a Sybil sign
-        scoreParams: { IPColocationFactorWeight: 0 }
-      }),
+      pubsub: chatGossipsub({ D: mesh, Dlo: mesh, Dhi: mesh, Dscore: mesh }),
       lobby: lobby(),
       notices: notices(),
       admin: adminServer(),
