@@ -13,6 +13,7 @@ import { executeAdmin, type RelayOps } from './admin-commands.ts'
 import { CONFIG_FILE, readConfig, writeConfig } from './config.ts'
 import { NoUsableStateError } from './errors.ts'
 import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile } from './files.ts'
+import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
 import { OnlineUsers } from './online-users.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
@@ -52,6 +53,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly store: SnapshotStore
   private readonly known: KnownUsers
   private readonly online: OnlineUsers
+  private readonly groupTopics: GroupTopics
   private readonly warnings: Array<{ code: string; message: string }>
   private readonly cooldowns = new Map<string, number>()
   private readonly refusalsLogged = new Map<string, number>()
@@ -81,6 +83,10 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.known = new KnownUsers(init.state.users)
     this.online = new OnlineUsers(this.libp2p.services.pubsub, this.known, () => {
       this.dirty = true
+    })
+    this.groupTopics = new GroupTopics(this.libp2p.services.pubsub, (msg) => {
+      const author = authorOf(msg)
+      return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
     })
   }
 
@@ -154,6 +160,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       this.unguards.push(guardTopic(pubsub, topic, banned))
     }
     this.unguards.push(guardTopic(pubsub, LOBBY_TOPIC, (msg, from) => banned(msg, from) ?? this.checkSize(msg.data)))
+    this.groupTopics.start()
     admin.setHandler({
       isAdmin: (peer) => peer === this.operator || isAdmin(this.state, peer),
       execute: (cmd) => executeAdmin(this.ops(), cmd)
@@ -196,6 +203,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
         unguard()
       }
       this.online.stop()
+      this.groupTopics.stop()
       await this.libp2p.stop()
       await releaseRunFile(this.dataDir)
       this.safeDispatchEvent('stopped', { detail: { reason } })
@@ -255,6 +263,9 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   /** A client that dropped and did not come back within the grace period is announced as gone. */
   private onDisconnect(peer: PeerId): void {
     const id = peer.toString()
+    if (this.running) {
+      this.groupTopics.prune()
+    }
     if (!this.running || !this.online.directory.has(id) || this.departures.has(id)) {
       return
     }

@@ -1,22 +1,13 @@
 import type { Message } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId, PublicKey } from '@libp2p/interface'
-import { InvalidMessageError } from '../common/errors.ts'
-import {
-  decodeAnnouncement,
-  decodeGroupFrame,
-  encodeAnnouncement,
-  type GroupPost,
-  type SignedEntryBytes
-} from './codec.ts'
-import { verifyPostBody } from './crypto.ts'
-import { verifyDecodedEntry } from './entries.ts'
+import { decodeGroupFrame, encodeAnnouncement, type GroupPost, type SignedEntryBytes } from './codec.ts'
 import { EntryRejectedError } from './errors.ts'
 import type { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
 import type { GroupService } from './service.ts'
-import { genesisState } from './state.ts'
 import type { Sync } from './sync.ts'
+import { checkSenderKey, verifyAnnouncement, verifyEntryOf, verifyPost } from './verify.ts'
 
 /**
  * What reaches us by gossip: frames on group topics and directory announcements. Checks each against signatures
@@ -51,9 +42,7 @@ export class Inbound {
     data: Uint8Array
   ): Promise<TopicValidatorResult> {
     try {
-      if (senderKey.type !== 'Ed25519') {
-        throw new InvalidMessageError('group members have Ed25519 identities')
-      }
+      checkSenderKey(senderKey)
       const opened = runtime.unwrap(data)
       if (opened.type === 'unknown-key') {
         // a rotation we have not seen: keep the frame and ask the sender for the log
@@ -93,12 +82,7 @@ export class Inbound {
     signature: Uint8Array,
     post: GroupPost
   ): Promise<TopicValidatorResult> {
-    if (!(await verifyPostBody(senderKey, body, signature))) {
-      throw new InvalidMessageError('post signature does not verify')
-    }
-    if (post.groupId !== runtime.id) {
-      throw new InvalidMessageError('post for another group')
-    }
+    await verifyPost(runtime.id, senderKey, body, signature, post)
     const from = sender.toString()
     if (from === this.me) {
       return TopicValidatorResult.Ignore
@@ -124,10 +108,7 @@ export class Inbound {
     sender: PeerId,
     signed: SignedEntryBytes
   ): Promise<TopicValidatorResult> {
-    const entry = await verifyDecodedEntry(signed)
-    if (entry.groupId !== runtime.id) {
-      throw new EntryRejectedError('entry of another group')
-    }
+    const entry = await verifyEntryOf(runtime.id, signed)
     if (entry.authorId !== sender.toString()) {
       // entries travel on the topic from their authors only; other peers pass them on by sync
       throw new EntryRejectedError(
@@ -157,20 +138,8 @@ export class Inbound {
       return TopicValidatorResult.Reject
     }
     try {
-      const a = decodeAnnouncement(msg.data)
-      const genesis = await verifyDecodedEntry(a.genesis)
-      const meta = await verifyDecodedEntry(a.meta)
-      genesisState(genesis)
-      if (genesis.private) {
-        throw new EntryRejectedError('private groups are not announced')
-      }
-      if (meta.groupId !== genesis.groupId || meta.authorId !== genesis.authorId) {
-        throw new EntryRejectedError('group metadata not signed by its owner')
-      }
-      if (meta.kind === 'create' && meta.idHex !== genesis.idHex) {
-        throw new EntryRejectedError('two different origins for one group')
-      }
-      this.service.directory.apply(msg.from.toString(), genesis, meta, a.members, Date.now())
+      const { genesis, meta, members } = await verifyAnnouncement(msg.data)
+      this.service.directory.apply(msg.from.toString(), genesis, meta, members, Date.now())
       return TopicValidatorResult.Accept
     } catch (err) {
       this.reporter.report(undefined, msg.from.toString(), err)

@@ -35,3 +35,4 @@ export {
   groups
 } from './service.ts'
 export type { GroupState, Member, Role } from './state.ts'
+export { groupIdOfTopic, verifyAnnouncement, verifyTopicFrameStateless } from './verify.ts'

@@ -2,6 +2,7 @@ import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
+import { openStreamReusing } from '../common/streams.ts'
 import type { SignedEntryBytes } from './codec.ts'
 import { CHUNK_TARGET_BYTES, GROUP_PROTOCOL, MAX_LOG_ENTRIES, MAX_LOG_TRANSFER_BYTES } from './constants.ts'
 import { GroupSyncError } from './errors.ts'
@@ -71,7 +72,7 @@ async function open(
 ): Promise<{ stream: Stream; lp: LpStream }> {
   let stream: Stream
   try {
-    stream = await cm.openStream(peer, GROUP_PROTOCOL, { signal, runOnLimitedConnection: true })
+    stream = await openStreamReusing(cm, peer, GROUP_PROTOCOL, { signal, runOnLimitedConnection: true })
   } catch (err) {
     throw new GroupSyncError(`could not reach ${peer}: ${describe(err)}`)
   }
