@@ -1,7 +1,7 @@
 import type { GossipSub, Message } from '@libp2p/gossipsub'
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
+import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type Notice } from './codec.ts'
 import { DELETION_TOPIC, NOTICE_FLUSH_MS, SEEN_NOTICES } from './constants.ts'
 
@@ -118,17 +118,7 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Gossipsub validator: only signed, well-formed, fresh notices are accepted and forwarded. */
-export function validate(msg: Message): TopicValidatorResult {
-  if (msg.type !== 'signed') {
-    return TopicValidatorResult.Reject
-  }
-  try {
-    decodeNotice(msg.data)
-    return TopicValidatorResult.Accept
-  } catch {
-    return TopicValidatorResult.Reject
-  }
-}
+export const validate = decodingValidator(decodeNotice)
 
 /** Service factory: `services: { deletion: deletionNotices() }`, after `pubsub`. */
 export function deletionNotices(): (components: DeletionComponents) => DeletionService {

@@ -1,7 +1,7 @@
 import type { GossipSub, Message } from '@libp2p/gossipsub'
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
+import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeLobbyPost, encodeLobbyPost, type LobbyPost } from './codec.ts'
 import { LOBBY_TOPIC, SEEN_CACHE_SIZE } from './constants.ts'
 
@@ -89,17 +89,7 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
 }
 
 /** Gossipsub validator: unsigned, malformed or oversized posts are rejected and never forwarded. */
-export function validate(msg: Message): TopicValidatorResult {
-  if (msg.type !== 'signed') {
-    return TopicValidatorResult.Reject
-  }
-  try {
-    decodeLobbyPost(msg.data)
-    return TopicValidatorResult.Accept
-  } catch {
-    return TopicValidatorResult.Reject
-  }
-}
+export const validate = decodingValidator(decodeLobbyPost)
 
 /** Service factory: `services: { lobby: lobby() }`, after `pubsub`. */
 export function lobby(): (components: LobbyComponents) => LobbyService {

@@ -1,9 +1,9 @@
 import type { GossipSub, Message } from '@libp2p/gossipsub'
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
+import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type RelayNotice } from './codec.ts'
 import { MAX_NOTICE_BYTES, NOTICE_PROTOCOL, NOTICE_TIMEOUT_MS, NOTICE_TOPIC } from './constants.ts'
 
@@ -111,17 +111,7 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
 }
 
 /** Gossipsub validator: what does not decode is rejected and goes no further. */
-export function validate(msg: Message): TopicValidatorResult {
-  if (msg.type !== 'signed') {
-    return TopicValidatorResult.Reject
-  }
-  try {
-    decodeNotice(msg.data)
-    return TopicValidatorResult.Accept
-  } catch {
-    return TopicValidatorResult.Reject
-  }
-}
+export const validate = decodingValidator(decodeNotice)
 
 /** Service factory: `services: { notices: notices() }`, after `pubsub`. */
 export function notices(): (components: NoticeComponents) => NoticeService {

@@ -1,5 +1,4 @@
 import type { GossipSub, Message, SubscriptionChangeData } from '@libp2p/gossipsub'
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type {
   ComponentLogger,
   Libp2pEvents,
@@ -12,6 +11,7 @@ import type {
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import { multiaddr } from '@multiformats/multiaddr'
+import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_JITTER_MS } from './constants.ts'
 import { Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
@@ -288,17 +288,7 @@ function addrKey(addrs: Uint8Array[]): string {
 }
 
 /** Gossipsub validator: reject (and do not forward) what does not decode, so junk dies at the first hop. */
-export function validate(msg: Message): TopicValidatorResult {
-  if (msg.type !== 'signed') {
-    return TopicValidatorResult.Reject
-  }
-  try {
-    decodeAnnouncement(msg.data)
-    return TopicValidatorResult.Accept
-  } catch {
-    return TopicValidatorResult.Reject
-  }
-}
+export const validate = decodingValidator(decodeAnnouncement)
 
 /** Service factory: `services: { presence: presence({ name }) }`, after `pubsub`. */
 export function presence(init: PresenceInit): (components: PresenceComponents) => PresenceService {
