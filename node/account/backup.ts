@@ -5,6 +5,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { IDENTITY_FILE } from '../identity.ts'
 import { Account, removeIfPresent } from './account.ts'
 import { AccountExistsError, CorruptBackupError, FileExistsError } from './errors.ts'
+import { parseJsonObject } from './json-file.ts'
 import { decodeSealed, encodeSealed, MAX_SEALED_BYTES, type ScryptParams, seal, unseal } from './sealed.ts'
 import { ACCOUNT_FILE, type AccountSettings, decodeSettings, encodeSettings } from './settings.ts'
 
@@ -26,16 +27,7 @@ export function encodeBackup(contents: BackupContents): Uint8Array {
 /** Decodes the decrypted contents of a backup; throws only CorruptBackupError. */
 export function decodeBackup(bytes: Uint8Array): BackupContents {
   const fail = (why: string): CorruptBackupError => new CorruptBackupError(`the backup is damaged (${why})`)
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
-    throw fail('not JSON')
-  }
-  if (typeof json !== 'object' || json == null || Array.isArray(json)) {
-    throw fail('not a JSON object')
-  }
-  const o = json as Record<string, unknown>
+  const o = parseJsonObject(bytes, fail)
   if (o.format !== FORMAT || o.version !== VERSION || typeof o.key !== 'string' || o.key.length > 1024) {
     throw fail('unknown format, or no key')
   }

@@ -3,6 +3,7 @@ import { randomBytes } from '@noble/ciphers/utils.js'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { CorruptIdentityError } from '../errors.ts'
 import { BadPassphraseError, CorruptBackupError } from './errors.ts'
+import { parseJsonObject } from './json-file.ts'
 
 /** What a sealed file holds: the identity key, or a whole backup (key and settings). */
 export type SealedPurpose = 'key' | 'backup'
@@ -113,16 +114,7 @@ export function decodeSealed(bytes: Uint8Array, purpose: SealedPurpose): Sealed 
   if (bytes.byteLength > MAX_SEALED_BYTES) {
     throw fail(`${bytes.byteLength} bytes, the limit is ${MAX_SEALED_BYTES}`)
   }
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
-    throw fail('not JSON')
-  }
-  if (typeof json !== 'object' || json == null || Array.isArray(json)) {
-    throw fail('not a JSON object')
-  }
-  const o = json as Record<string, unknown>
+  const o = parseJsonObject(bytes, fail)
   if (o.format !== FORMAT || o.version !== VERSION) {
     throw fail('unknown format or version')
   }

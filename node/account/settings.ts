@@ -9,6 +9,7 @@ import {
   type RetentionSettings
 } from '../retention.ts'
 import { CorruptAccountError } from './errors.ts'
+import { parseJsonObject } from './json-file.ts'
 
 /** The account's settings file in the data directory, next to `identity.key`. */
 export const ACCOUNT_FILE = 'account.json'
@@ -60,15 +61,7 @@ export function decodeSettings(bytes: Uint8Array): AccountSettings {
   if (bytes.byteLength > MAX_ACCOUNT_FILE_BYTES) {
     throw fail(`${bytes.byteLength} bytes, the limit is ${MAX_ACCOUNT_FILE_BYTES}`)
   }
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
-    throw fail('not JSON')
-  }
-  if (!isObject(json)) {
-    throw fail('not a JSON object')
-  }
+  const json = parseJsonObject(bytes, fail)
   if (json.format !== FORMAT || json.version !== VERSION) {
     throw fail('unknown format or version')
   }
