@@ -18,7 +18,7 @@ import { resolveUser, type User, withDisplayNames } from '../users.ts'
 import { MemberConnector } from './connector.ts'
 import type { GroupRef, InviteInfo } from './events.ts'
 import { type GroupCandidate, resolveGroup } from './resolve.ts'
-import { userFor, wireGroupEvents } from './wire.ts'
+import { inviteInfo, userFor, wireGroupEvents } from './wire.ts'
 
 /** What groups need of the message history: it applies the account's `groups` retention policy. */
 export type GroupHistory = Pick<MessageArchive, 'save' | 'history' | 'contacts'>
@@ -265,18 +265,7 @@ export class Groups {
     if (inv == null) {
       return undefined
     }
-    return {
-      id: inv.id,
-      group: {
-        id: inv.groupId,
-        name: inv.name,
-        description: inv.description,
-        private: inv.private,
-        members: inv.members
-      },
-      from: this.userFor(inv.inviter, inv.inviterName),
-      ts: inv.at
-    }
+    return inviteInfo(inv, this.userFor(inv.inviter, inv.inviterName))
   }
 
   private summary(runtime: GroupRuntime): GroupSummary {

@@ -1,9 +1,10 @@
-import type { GroupService } from '../../protocols/group/index.ts'
+import type { GroupService, Invitation } from '../../protocols/group/index.ts'
 import type { ChatNode } from '../chat-node.ts'
 import { errorCode } from '../errors.ts'
 import type { ChatMessage } from '../events.ts'
 import { type User, withDisplayNames } from '../users.ts'
 import type { MemberConnector } from './connector.ts'
+import type { InviteInfo } from './events.ts'
 
 /**
  * Who is online, as ChatNode.users() says, remembered until presence changes: display names are worked out over
@@ -41,6 +42,22 @@ export function userFor(node: ChatNode, peerId: string, fallbackName: string): U
 }
 
 /** Turns the group service's events into ChatNode events, and keeps members connected. */
+/** An invitation as ChatNode events and /invites show it; `from` is its signer as currently displayed. */
+export function inviteInfo(inv: Invitation, from: User): InviteInfo {
+  return {
+    id: inv.id,
+    group: {
+      id: inv.groupId,
+      name: inv.name,
+      description: inv.description,
+      private: inv.private,
+      members: inv.members
+    },
+    from,
+    ts: inv.at
+  }
+}
+
 export function wireGroupEvents(
   node: ChatNode,
   service: GroupService,
@@ -123,20 +140,7 @@ export function wireGroupEvents(
 
   service.addEventListener('invite', (evt) => {
     const inv = evt.detail
-    node.safeDispatchEvent('invite', {
-      detail: {
-        id: inv.id,
-        group: {
-          id: inv.groupId,
-          name: inv.name,
-          description: inv.description,
-          private: inv.private,
-          members: inv.members
-        },
-        from: userFor(node, inv.inviter, inv.inviterName),
-        ts: inv.at
-      }
-    })
+    node.safeDispatchEvent('invite', { detail: inviteInfo(inv, userFor(node, inv.inviter, inv.inviterName)) })
   })
 
   service.addEventListener('rejected', (evt) => {
