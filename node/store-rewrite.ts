@@ -1,6 +1,7 @@
-import { rename, rm, stat } from 'node:fs/promises'
+import { rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Level } from 'level'
+import { pathExists } from './path-exists.ts'
 
 /**
  * Why rewrite rather than compact: LevelDB writes a deleted value and its tombstone into the same table file
@@ -25,7 +26,7 @@ export async function openStore<V>(
   dataDir: string,
   open: (path: string) => Promise<Level<string, V>>
 ): Promise<Level<string, V>> {
-  if (!(await exists(join(dataDir, DB_DIR))) && (await exists(join(dataDir, OLD_DIR)))) {
+  if (!(await pathExists(join(dataDir, DB_DIR))) && (await pathExists(join(dataDir, OLD_DIR)))) {
     // crashed between the two renames: the old store is whole, so it stays
     await rename(join(dataDir, OLD_DIR), join(dataDir, DB_DIR))
   }
@@ -64,13 +65,4 @@ export async function rewriteStore<V>(
   await rename(join(dataDir, DB_DIR), join(dataDir, OLD_DIR))
   await rename(nextPath, join(dataDir, DB_DIR))
   await rm(join(dataDir, OLD_DIR), { recursive: true, force: true })
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
@@ -7,6 +7,7 @@ import writeFileAtomic from 'write-file-atomic'
 import { validateName } from '../../protocols/common/names.ts'
 import { CorruptIdentityError } from '../errors.ts'
 import { IDENTITY_FILE } from '../identity.ts'
+import { pathExists } from '../path-exists.ts'
 import type { RetentionSettings } from '../retention.ts'
 import { AccountExistsError, CorruptAccountError, NoAccountError, PassphraseRequiredError } from './errors.ts'
 import { DEFAULT_SCRYPT, decodeSealed, encodeSealed, looksSealed, type ScryptParams, seal, unseal } from './sealed.ts'
@@ -72,7 +73,7 @@ export class Account {
 
   /** True when `dataDir` holds an account or at least an identity key from before accounts. */
   static async exists(dataDir: string): Promise<boolean> {
-    return (await fileExists(join(dataDir, ACCOUNT_FILE))) || (await fileExists(join(dataDir, IDENTITY_FILE)))
+    return (await pathExists(join(dataDir, ACCOUNT_FILE))) || (await pathExists(join(dataDir, IDENTITY_FILE)))
   }
 
   /**
@@ -80,7 +81,7 @@ export class Account {
    * never replaced; an existing account is an AccountExistsError.
    */
   static async create(dataDir: string, init: CreateAccountInit = {}): Promise<Account> {
-    if (await fileExists(join(dataDir, ACCOUNT_FILE))) {
+    if (await pathExists(join(dataDir, ACCOUNT_FILE))) {
       throw new AccountExistsError(`${dataDir} already holds an account (see p2pchat account show)`)
     }
     const name = init.name == null ? undefined : validateName(init.name)
@@ -163,7 +164,7 @@ export class Account {
       return Account.create(dataDir)
     }
     const account = await Account.open(dataDir, passphrase)
-    if (!(await fileExists(join(dataDir, ACCOUNT_FILE)))) {
+    if (!(await pathExists(join(dataDir, ACCOUNT_FILE)))) {
       await account.save()
     }
     return account
@@ -270,15 +271,6 @@ async function readIfExists(path: string): Promise<Uint8Array | undefined> {
       return undefined
     }
     throw err
-  }
-}
-
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
   }
 }
 

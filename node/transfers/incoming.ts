@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { constants, link, mkdir, open, rename, rm, rmdir, stat, statfs, unlink } from 'node:fs/promises'
+import { constants, link, mkdir, open, rename, rm, rmdir, statfs, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidMessageError } from '../../protocols/common/errors.ts'
@@ -16,6 +16,7 @@ import {
 } from '../../protocols/file/errors.ts'
 import type { FileTransfer, Reply } from '../../protocols/file/file.ts'
 import { backoffDelay } from '../backoff.ts'
+import { pathExists } from '../path-exists.ts'
 import { describeError, type TransferBook } from './book.ts'
 import { scanPartial } from './hashing.ts'
 import { numberedName, sanitizeFileName } from './names.ts'
@@ -324,7 +325,7 @@ export async function moveIntoPlace(part: string, dir: string, name: string): Pr
         throw err
       }
       // no hard links on this file system: check, then rename
-      if (await exists(target)) {
+      if (await pathExists(target)) {
         continue
       }
       await rename(part, target)
@@ -332,15 +333,6 @@ export async function moveIntoPlace(part: string, dir: string, name: string): Pr
     }
   }
   throw new Error(`no free name for ${name} in ${dir}`)
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
 }
 
 async function removeIfEmpty(dir: string): Promise<void> {

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { AbortOptions } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { abortableDelay } from '../../protocols/common/delay.ts'
 import { chooseChunkSize } from '../../protocols/file/chunks.ts'
 import type { Response } from '../../protocols/file/codec.ts'
 import { FileChangedError, FileNotReadableError, TransferRefusedError } from '../../protocols/file/errors.ts'
@@ -183,7 +184,7 @@ export class Uploads {
       for await (const block of blocks) {
         const wait = pacingDelay(position - offset, Date.now() - startedAt, this.init.maxUploadRate ?? 0)
         if (wait > 0) {
-          await sleep(wait, controller.signal)
+          await abortableDelay(wait, controller.signal)
         }
         yield block
       }
@@ -231,18 +232,6 @@ export class Uploads {
     this.running.get(rec.id)?.abort()
     this.running.delete(rec.id)
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
 }
 
 function refused(res: Response): Error {

@@ -1,6 +1,7 @@
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
+import { abortableDelay } from '../common/delay.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type Notice } from './codec.ts'
 import { DELETION_TOPIC, NOTICE_FLUSH_MS, SEEN_NOTICES } from './constants.ts'
@@ -66,10 +67,10 @@ export class DeletionService extends TypedEventEmitter<DeletionEvents> implement
     const signal = options.signal ?? AbortSignal.timeout((options.waitForPeersMs ?? 0) + 10_000)
     const deadline = Date.now() + (options.waitForPeersMs ?? 0)
     while (this.subscribers().length === 0 && Date.now() < deadline && !signal.aborted) {
-      await delay(100, signal)
+      await abortableDelay(100, signal)
     }
     const result = await this.components.pubsub.publish(DELETION_TOPIC, encodeNotice({ ts: Date.now() }))
-    await delay(NOTICE_FLUSH_MS, signal)
+    await abortableDelay(NOTICE_FLUSH_MS, signal)
     return result.recipients.length
   }
 
@@ -102,19 +103,6 @@ export class DeletionService extends TypedEventEmitter<DeletionEvents> implement
     }
     this.safeDispatchEvent('notice', { detail: { from: msg.from, notice } })
   }
-}
-
-/** Resolves after `ms`, or early when `signal` aborts. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
 }
 
 /** Gossipsub validator: only signed, well-formed, fresh notices are accepted and forwarded. */
