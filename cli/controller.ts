@@ -1,5 +1,6 @@
 import type { ChatNode } from '../node/chat-node.ts'
 import { errorCode } from '../node/errors.ts'
+import type { OnChatEvent } from '../node/events.ts'
 import { AccountCommands } from './account-controller.ts'
 import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
 import { type Command, HELP } from './commands.ts'
@@ -27,12 +28,9 @@ export class ChatController {
 
   /** Starts forwarding node events to `emit`. */
   attach(): void {
-    const on = <K extends Parameters<ChatNode['addEventListener']>[0]>(
-      type: K,
-      fn: (evt: CustomEvent) => void
-    ): void => {
-      this.node.addEventListener(type, fn as never)
-      this.detach.push(() => this.node.removeEventListener(type, fn as never))
+    const on: OnChatEvent = (type, listener) => {
+      this.node.addEventListener(type, listener)
+      this.detach.push(() => this.node.removeEventListener(type, listener))
     }
     on('message', ({ detail: m }) => {
       this.emit({
@@ -90,7 +88,7 @@ export class ChatController {
     on('purged', ({ detail: counts }) => {
       this.emit({ type: 'purged', ...counts })
     })
-    this.groups.attach(on as (type: string, fn: (evt: CustomEvent) => void) => void)
+    this.groups.attach(on)
   }
 
   ready(): OutputEvent {

@@ -1,4 +1,5 @@
 import type { ChatNode } from '../node/chat-node.ts'
+import type { OnChatEvent } from '../node/events.ts'
 import type { GroupRef } from '../node/groups/events.ts'
 import { resolveOffer } from '../node/offers.ts'
 import type { User } from '../node/users.ts'
@@ -8,8 +9,6 @@ import type { OutputEvent } from './output.ts'
 
 const ref = (u: User): { peerId: string; name: string } => ({ peerId: u.peerId, name: u.name })
 const byRef = (u: User | undefined): { by?: { peerId: string; name: string } } => (u == null ? {} : { by: ref(u) })
-
-type On = (type: string, fn: (evt: CustomEvent) => void) => void
 
 /**
  * Runs group commands against ChatNode and turns its group events into OutputEvents; also keeps the current room,
@@ -26,7 +25,7 @@ export class GroupCommands {
   ) {}
 
   /** Forwards the node's group events. */
-  attach(on: On): void {
+  attach(on: OnChatEvent): void {
     const { emit } = this
     on('group-joined', ({ detail: d }) =>
       emit({ type: 'group-joined', group: d.group, private: d.private, role: d.role, ...byRef(d.by) })

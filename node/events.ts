@@ -57,3 +57,18 @@ export interface ChatEvents extends GroupEvents {
   /** the retention timer deleted expired messages (counts per scope) */
   purged: CustomEvent<PurgeCounts>
 }
+
+/** The names of ChatNode's events. */
+export type ChatEventName = keyof ChatEvents
+
+/** What a ChatNode event of type `K` carries. */
+export type ChatEventDetail<K extends ChatEventName> = ChatEvents[K]['detail']
+
+/** A listener of one ChatNode event: the compiler checks the event name and every field read from `detail`. */
+export type ChatEventListener<K extends ChatEventName> = (evt: ChatEvents[K]) => void
+
+/** Subscribes to one ChatNode event by name (a misspelled name does not compile). */
+export type OnChatEvent = <K extends ChatEventName>(type: K, listener: ChatEventListener<K>) => void
+
+/** Dispatches one ChatNode event with a detail of the type its name says. */
+export type EmitChatEvent = <K extends ChatEventName>(type: K, detail: ChatEventDetail<K>) => void
