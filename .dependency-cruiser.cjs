@@ -1,0 +1,67 @@
+/**
+ * The layers of p2pchat, checked by `npm run check` (depcruise): shells over the core over the wire protocols.
+ *
+ *   cli/ ──> relay/ ──> node/ ──> protocols/        bench/ and test/ may import anything; nothing imports them.
+ *
+ * The CLI may import relay/ because `p2pchat relay` runs the relay server; the relay never imports the CLI.
+ * Type-only imports count too (tsPreCompilationDeps), so a cycle cannot hide behind `import type`.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'A cycle ties modules together so that neither can be understood, tested or moved alone.',
+      severity: 'error',
+      from: {},
+      to: { circular: true }
+    },
+    {
+      name: 'protocols-at-the-bottom',
+      comment: 'protocols/ are the wire protocols: they never reach up into the core or the shells.',
+      severity: 'error',
+      from: { path: '^protocols/' },
+      to: { path: '^(node|cli|relay|bench|test)/' }
+    },
+    {
+      name: 'node-below-the-shells',
+      comment: 'node/ is the core every front end uses: it may import protocols/, never cli/ or relay/.',
+      severity: 'error',
+      from: { path: '^node/' },
+      to: { path: '^(cli|relay|bench|test)/' }
+    },
+    {
+      name: 'relay-not-over-cli',
+      comment: 'relay/ assembles a node with relay services; the terminal client is not its business.',
+      severity: 'error',
+      from: { path: '^relay/' },
+      to: { path: '^(cli|bench|test)/' }
+    },
+    {
+      name: 'cli-not-over-tests',
+      comment: 'bench/ and test/ may import anything, and shipped code imports neither.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: '^(bench|test)/' }
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that resolves to nothing fails at run time.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true }
+    }
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    // resolve packages the way Node does (ESM `exports` maps), so every import is checked as it will load
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types']
+    },
+    reporterOptions: { text: { highlightFocused: true } }
+  }
+}
