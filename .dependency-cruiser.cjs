@@ -30,6 +30,20 @@ module.exports = {
       to: { path: '^(cli|relay|bench|test)/' }
     },
     {
+      name: 'shared-types-at-the-bottom',
+      comment:
+        "node/'s event and error modules are what every part of the core and every front end shares: they import " +
+        'only each other, the user type and pure leaves (retention arithmetic, the transfer state machine), never a ' +
+        'service or store, so nothing that uses them can end up in a cycle.',
+      severity: 'error',
+      from: { path: '^node/(account/|groups/|transfers/)?(events|errors)[.]ts$' },
+      to: {
+        path: '^node/',
+        pathNot:
+          '^node/((account/|groups/|transfers/)?(events|errors)|users|retention|offers|transfers/(state|rate))[.]ts$'
+      }
+    },
+    {
       name: 'relay-not-over-cli',
       comment: 'relay/ assembles a node with relay services; the terminal client is not its business.',
       severity: 'error',

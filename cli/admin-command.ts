@@ -1,4 +1,4 @@
-import type { RelayNoticeEvent, RelayStatus } from '../node/relay-client.ts'
+import type { RelayNoticeEvent, RelayStatus } from '../node/events.ts'
 import { ADMIN_COMMANDS, type AdminCommandSpec, type AdminReply, isAdminCommandName } from '../protocols/admin/index.ts'
 import { sanitize } from './sanitize.ts'
 

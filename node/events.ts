@@ -1,8 +1,29 @@
+import type { RelayNotice } from '../protocols/notice/index.ts'
 import type { GroupEvents, GroupRef } from './groups/events.ts'
-import type { PurgeCounts } from './history.ts'
-import type { RelayNoticeEvent, RelayStatus } from './relay-client.ts'
-import type { TransferEvents } from './transfers/book.ts'
+import type { RetentionScope } from './retention.ts'
+import type { TransferEvents } from './transfers/events.ts'
 import type { User } from './users.ts'
+
+// The types every front end shares, at the bottom of node/: this module imports only other type modules (events,
+// errors, users) and pure leaves, so any part of the core can use them without a cycle.
+
+/** How a relay we use is doing. */
+export interface RelayStatus {
+  relay: string
+  /** reserved: reachable through it; lost: connection gone, retrying; unreachable: cannot connect or reserve */
+  state: 'reserved' | 'lost' | 'unreachable'
+  /** our addresses through this relay (when reserved) */
+  addrs: string[]
+  message?: string
+}
+
+export interface RelayNoticeEvent {
+  relay: string
+  notice: RelayNotice
+}
+
+/** Messages removed per retention scope. */
+export type PurgeCounts = Record<RetentionScope, number>
 
 /** A chat message received (or, for `sent`, sent by us). */
 export interface ChatMessage {

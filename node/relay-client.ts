@@ -19,22 +19,10 @@ import { LOBBY_TOPIC } from '../protocols/lobby/constants.ts'
 import { BanLists, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
 import type { PresenceService } from '../protocols/presence/presence.ts'
 import { backoffDelay } from './backoff.ts'
+import type { RelayNoticeEvent, RelayStatus } from './events.ts'
 import { authorOf, guardTopic } from './gossip-guard.ts'
 
-/** How a relay we use is doing. */
-export interface RelayStatus {
-  relay: string
-  /** reserved: reachable through it; lost: connection gone, retrying; unreachable: cannot connect or reserve */
-  state: 'reserved' | 'lost' | 'unreachable'
-  /** our addresses through this relay (when reserved) */
-  addrs: string[]
-  message?: string
-}
-
-export interface RelayNoticeEvent {
-  relay: string
-  notice: RelayNotice
-}
+export type { RelayNoticeEvent, RelayStatus } from './events.ts'
 
 export interface RelayClientEvents {
   status: CustomEvent<RelayStatus>
