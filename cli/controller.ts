@@ -32,6 +32,13 @@ export class ChatController {
       this.node.addEventListener(type, listener)
       this.detach.push(() => this.node.removeEventListener(type, listener))
     }
+    this.attachMessages(on)
+    this.attachStatus(on)
+    this.groups.attach(on)
+  }
+
+  /** Messages, their delivery, and who comes and goes. */
+  private attachMessages(on: OnChatEvent): void {
     on('message', ({ detail: m }) => {
       this.emit({
         type: 'message',
@@ -65,6 +72,10 @@ export class ChatController {
     on('leave', ({ detail: u }) => {
       this.emit({ type: 'leave', peerId: u.peerId, name: u.name, displayName: u.displayName, reason: u.reason })
     })
+  }
+
+  /** Errors, transfers, relays and their notices, retention purges. */
+  private attachStatus(on: OnChatEvent): void {
     on('error', ({ detail: e }) => {
       this.emit({ type: 'error', code: e.code, message: e.message })
     })
@@ -88,7 +99,6 @@ export class ChatController {
     on('purged', ({ detail: counts }) => {
       this.emit({ type: 'purged', ...counts })
     })
-    this.groups.attach(on)
   }
 
   ready(): OutputEvent {
@@ -111,14 +121,9 @@ export class ChatController {
       case 'help':
         this.emit({ type: 'help', commands: HELP.map(([usage, description]) => ({ usage, description })) })
         return undefined
-      case 'users': {
-        const me = this.node.peerId.toString()
-        this.emit({
-          type: 'users',
-          users: this.node.users().map((u) => ({ ...ref(u), displayName: u.displayName, self: u.peerId === me }))
-        })
+      case 'users':
+        this.listUsers()
         return undefined
-      }
       case 'invalid':
         this.emit({ type: 'error', code: command.code, message: command.message })
         return undefined
@@ -135,14 +140,7 @@ export class ChatController {
         return undefined
       case 'accept':
       case 'decline':
-        // one /accept for group invitations and file offers: their ids never look alike
-        if (this.groups.isInviteId(command.id)) {
-          this.groups.run({ type: command.type, id: command.id })
-        } else if (command.type === 'accept') {
-          this.track(this.node.acceptTransfer(command.id, 'dir' in command ? command.dir : undefined))
-        } else {
-          this.track(this.node.declineTransfer(command.id))
-        }
+        this.answer(command)
         return undefined
       case 'cancel':
         this.track(this.node.cancelTransfer(command.id))
@@ -166,6 +164,25 @@ export class ChatController {
       default:
         this.groups.run(command)
         return undefined
+    }
+  }
+
+  private listUsers(): void {
+    const me = this.node.peerId.toString()
+    this.emit({
+      type: 'users',
+      users: this.node.users().map((u) => ({ ...ref(u), displayName: u.displayName, self: u.peerId === me }))
+    })
+  }
+
+  /** One /accept and /decline for group invitations and file offers: their ids never look alike. */
+  private answer(command: Extract<Command, { type: 'accept' | 'decline' }>): void {
+    if (this.groups.isInviteId(command.id)) {
+      this.groups.run({ type: command.type, id: command.id })
+    } else if (command.type === 'accept') {
+      this.track(this.node.acceptTransfer(command.id, 'dir' in command ? command.dir : undefined))
+    } else {
+      this.track(this.node.declineTransfer(command.id))
     }
   }
 

@@ -100,37 +100,13 @@ export class GroupCommands {
         track(groups.leave(command.group))
         return
       case 'members':
-        track(
-          (async () => {
-            const { group, members } = groups.members(command.group)
-            emit({
-              type: 'members',
-              group,
-              members: members.map((m) => ({
-                ...ref(m),
-                displayName: m.displayName,
-                role: m.role,
-                online: m.online,
-                self: m.self
-              }))
-            })
-          })()
-        )
+        track(this.listMembers(command.group))
         return
       case 'group-send':
         track(groups.send(command.group, command.text))
         return
       case 'room':
-        track(
-          (async () => {
-            if (command.group != null) {
-              // 'lobby' always means the lobby: a group of that name is reached by its id
-              const runtime = command.group.toLowerCase() === 'lobby' ? undefined : groups.resolve(command.group)
-              this.room = runtime == null ? undefined : { id: runtime.id, name: runtime.state.name }
-            }
-            emit({ type: 'room', room: this.room ?? null })
-          })()
-        )
+        track(this.switchRoom(command.group))
         return
       case 'invite':
         track(
@@ -140,15 +116,7 @@ export class GroupCommands {
         )
         return
       case 'invites':
-        emit({
-          type: 'invites',
-          invites: groups.invites().map((i) => ({
-            id: i.id,
-            group: { id: i.group.id, name: i.group.name, private: i.group.private },
-            from: ref(i.from),
-            ts: i.ts
-          }))
-        })
+        this.listInvites()
         return
       case 'accept':
       case 'decline':
@@ -158,6 +126,43 @@ export class GroupCommands {
         track(groups[command.op](command.group, command.user))
         return
     }
+  }
+
+  private async listMembers(query: string): Promise<void> {
+    const { group, members } = this.node.groups.members(query)
+    this.emit({
+      type: 'members',
+      group,
+      members: members.map((m) => ({
+        ...ref(m),
+        displayName: m.displayName,
+        role: m.role,
+        online: m.online,
+        self: m.self
+      }))
+    })
+  }
+
+  /** /room with a group switches to it (or to the lobby); without, it says which room is current. */
+  private async switchRoom(query: string | undefined): Promise<void> {
+    if (query != null) {
+      // 'lobby' always means the lobby: a group of that name is reached by its id
+      const runtime = query.toLowerCase() === 'lobby' ? undefined : this.node.groups.resolve(query)
+      this.room = runtime == null ? undefined : { id: runtime.id, name: runtime.state.name }
+    }
+    this.emit({ type: 'room', room: this.room ?? null })
+  }
+
+  private listInvites(): void {
+    this.emit({
+      type: 'invites',
+      invites: this.node.groups.invites().map((i) => ({
+        id: i.id,
+        group: { id: i.group.id, name: i.group.name, private: i.group.private },
+        from: ref(i.from),
+        ts: i.ts
+      }))
+    })
   }
 
   /**

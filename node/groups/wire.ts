@@ -1,4 +1,4 @@
-import type { GroupService, Invitation } from '../../protocols/group/index.ts'
+import type { GroupService, GroupServiceEvents, Invitation } from '../../protocols/group/index.ts'
 import { errorCode } from '../errors.ts'
 import type { ChatMessage, EmitChatEvent } from '../events.ts'
 import { type User, userFor } from '../users.ts'
@@ -36,10 +36,8 @@ export function inviteInfo(inv: Invitation, from: User): InviteInfo {
 
 /** Turns the group service's events into ChatNode events, and keeps members connected. */
 export function wireGroupEvents(components: GroupEventsComponents): void {
-  const { service, connector, me, emit } = components
+  const { service, emit } = components
   const user = (peerId: string, fallbackName: string): User => userFor(components.users(), peerId, fallbackName)
-  const by = (peerId: string | undefined): { by?: User } =>
-    peerId == null || peerId === me ? {} : { by: user(peerId, '') }
   const nameIn = (groupId: string, peerId: string, fallback: string): string => {
     const s = service.group(groupId)?.state
     return s?.members.get(peerId)?.name ?? s?.invited.get(peerId)?.name ?? fallback
@@ -60,47 +58,7 @@ export function wireGroupEvents(components: GroupEventsComponents): void {
     emit('message', msg)
   })
 
-  service.addEventListener('change', (evt) => {
-    const { change: c, group: g } = evt.detail
-    const group = { id: g.id, name: g.name }
-    switch (c.type) {
-      case 'joined': {
-        const role = service.group(c.groupId)?.state.members.get(me)?.role ?? 'member'
-        emit('group-joined', { group, private: g.private, role, ...by(c.by) })
-        connector.groupChanged(c.groupId)
-        return
-      }
-      case 'left':
-        emit('group-left', { group, reason: c.reason, ...by(c.by) })
-        return
-      case 'member-added':
-        // a member who joined by itself was added by nobody else
-        emit('member-added', { group, member: user(c.member, c.name), ...by(c.by === c.member ? undefined : c.by) })
-        connector.groupChanged(c.groupId)
-        return
-      case 'member-invited':
-        emit('member-invited', { group, member: user(c.member, c.name), ...by(c.by) })
-        connector.groupChanged(c.groupId)
-        return
-      case 'member-removed':
-        emit('member-removed', {
-          group,
-          member: user(c.member, c.name),
-          reason: c.reason,
-          ...by(c.by === c.member ? undefined : c.by)
-        })
-        return
-      case 'role':
-        emit('member-role', { group, member: user(c.member, c.name), role: c.role, ...by(c.by) })
-        return
-      case 'meta':
-        emit('group-updated', { group: { id: c.groupId, name: c.name }, description: c.description, ...by(c.by) })
-        return
-      case 'rekey':
-        emit('group-rekeyed', { group, epoch: c.epoch, ...by(c.by) })
-        return
-    }
-  })
+  service.addEventListener('change', (evt) => emitChange(components, evt.detail))
 
   service.addEventListener('invite', (evt) => {
     const inv = evt.detail
@@ -121,4 +79,51 @@ export function wireGroupEvents(components: GroupEventsComponents): void {
       message: `${message}: ${error instanceof Error ? error.message : String(error)}`
     })
   })
+}
+
+/** One membership or metadata change of a group as the ChatNode event that front ends render. */
+function emitChange(components: GroupEventsComponents, detail: GroupServiceEvents['change']['detail']): void {
+  const { service, connector, me, emit } = components
+  const user = (peerId: string, fallbackName: string): User => userFor(components.users(), peerId, fallbackName)
+  const by = (peerId: string | undefined): { by?: User } =>
+    peerId == null || peerId === me ? {} : { by: user(peerId, '') }
+  const { change: c, group: g } = detail
+  const group = { id: g.id, name: g.name }
+  switch (c.type) {
+    case 'joined': {
+      const role = service.group(c.groupId)?.state.members.get(me)?.role ?? 'member'
+      emit('group-joined', { group, private: g.private, role, ...by(c.by) })
+      connector.groupChanged(c.groupId)
+      return
+    }
+    case 'left':
+      emit('group-left', { group, reason: c.reason, ...by(c.by) })
+      return
+    case 'member-added':
+      // a member who joined by itself was added by nobody else
+      emit('member-added', { group, member: user(c.member, c.name), ...by(c.by === c.member ? undefined : c.by) })
+      connector.groupChanged(c.groupId)
+      return
+    case 'member-invited':
+      emit('member-invited', { group, member: user(c.member, c.name), ...by(c.by) })
+      connector.groupChanged(c.groupId)
+      return
+    case 'member-removed':
+      emit('member-removed', {
+        group,
+        member: user(c.member, c.name),
+        reason: c.reason,
+        ...by(c.by === c.member ? undefined : c.by)
+      })
+      return
+    case 'role':
+      emit('member-role', { group, member: user(c.member, c.name), role: c.role, ...by(c.by) })
+      return
+    case 'meta':
+      emit('group-updated', { group: { id: c.groupId, name: c.name }, description: c.description, ...by(c.by) })
+      return
+    case 'rekey':
+      emit('group-rekeyed', { group, epoch: c.epoch, ...by(c.by) })
+      return
+  }
 }
