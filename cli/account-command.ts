@@ -142,13 +142,22 @@ export function registerAccountCommands(cli: Command): void {
     .command('account')
     .description('your account: identity, profile, retention, backups; destroy it')
     .exitOverride()
-  const common = (cmd: Command): Command =>
-    cmd
-      .option('-d, --data-dir <dir>', 'where the account lives')
-      .option('--passphrase-file <file>', `read the passphrase from this file's first line (or set ${PASSPHRASE_ENV})`)
-      .option('--json', 'print JSON events')
-      .exitOverride()
+  registerProfileCommands(account)
+  registerBackupCommands(account)
+  registerDestroyCommand(account)
+}
 
+/** The options every account command takes. */
+function common(cmd: Command): Command {
+  return cmd
+    .option('-d, --data-dir <dir>', 'where the account lives')
+    .option('--passphrase-file <file>', `read the passphrase from this file's first line (or set ${PASSPHRASE_ENV})`)
+    .option('--json', 'print JSON events')
+    .exitOverride()
+}
+
+/** `account create`, `show` and `set`. */
+function registerProfileCommands(account: Command): void {
   common(account.command('create').description('create your identity, profile and settings'))
     .option('-n, --name <name>', 'your profile name', nameArg)
     .option(
@@ -188,7 +197,10 @@ export function registerAccountCommands(cli: Command): void {
         await setSetting(opts.dataDir ?? defaultDataDir(), key, value, opts)
       })
     )
+}
 
+/** `account export` and `import`: encrypted backups. */
+function registerBackupCommands(account: Command): void {
   common(
     account.command('export <file>').description('write an encrypted backup of your identity and settings')
   ).action(
@@ -219,7 +231,9 @@ export function registerAccountCommands(cli: Command): void {
       print(json, accountEvent(await Account.inspect(dir)))
     })
   )
+}
 
+function registerDestroyCommand(account: Command): void {
   common(
     account
       .command('destroy')
