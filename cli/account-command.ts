@@ -29,6 +29,9 @@ import {
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
 
+/** Longest `account destroy --wait`: ten minutes is past any sensible wait for peers to come online. */
+const MAX_DESTROY_WAIT_S = 600
+
 /** Errors that mean the command line was wrong or incomplete: exit 2, like commander's usage errors. */
 const USAGE_ERRORS = [
   InvalidRetentionError.name,
@@ -317,8 +320,8 @@ async function destroy(opts: DestroyOptions): Promise<void> {
   const json = opts.json === true
   const dir = opts.dataDir ?? defaultDataDir()
   const wait = Number(opts.wait)
-  if (!Number.isFinite(wait) || wait < 0 || wait > 600) {
-    throw new UsageError('--wait takes a number of seconds between 0 and 600')
+  if (!Number.isFinite(wait) || wait < 0 || wait > MAX_DESTROY_WAIT_S) {
+    throw new UsageError(`--wait takes a number of seconds between 0 and ${MAX_DESTROY_WAIT_S}`)
   }
   const info = await Account.inspect(dir)
   if (opts.yes !== true) {

@@ -19,6 +19,7 @@ import { LOBBY_TOPIC } from '../protocols/lobby/constants.ts'
 import { BanLists, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
 import type { PresenceService } from '../protocols/presence/presence.ts'
 import { backoffDelay } from './backoff.ts'
+import { RELAY_CONNECT_TIMEOUT_MS } from './constants.ts'
 import type { RelayNoticeEvent, RelayStatus } from './events.ts'
 import { authorOf, guardTopic } from './gossip-guard.ts'
 
@@ -177,7 +178,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
     clearTimeout(link.timer)
     link.timer = undefined
     try {
-      const signal = AbortSignal.any([AbortSignal.timeout(15_000), this.shutdown.signal])
+      const signal = AbortSignal.any([AbortSignal.timeout(RELAY_CONNECT_TIMEOUT_MS), this.shutdown.signal])
       await this.components.connectionManager.openConnection(link.addr, { signal })
       if (this.circuitAddrs(link).length === 0) {
         // resolves once the relay granted the reservation
