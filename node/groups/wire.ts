@@ -7,7 +7,8 @@ import type { InviteInfo } from './events.ts'
 
 /** What the group event wiring needs: the service it listens to and narrow views of the node. */
 export interface GroupEventsComponents {
-  service: GroupService
+  /** the group service's events, and its groups to name them by */
+  service: Pick<GroupService, 'addEventListener' | 'group'>
   connector: Pick<MemberConnector, 'groupChanged'>
   /** our PeerId as a string */
   me: string
