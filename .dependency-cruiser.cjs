@@ -3,6 +3,8 @@
  *
  *   cli/ ──> relay/ ──> node/ ──> protocols/        bench/ and test/ may import anything; nothing imports them.
  *
+ * Each protocol is used from outside its folder through its index.ts only.
+ *
  * The CLI may import relay/ because `p2pchat relay` runs the relay server; the relay never imports the CLI.
  * Type-only imports count too (tsPreCompilationDeps), so a cycle cannot hide behind `import type`.
  */
@@ -56,6 +58,25 @@ module.exports = {
       severity: 'error',
       from: { path: '^cli/' },
       to: { path: '^(bench|test)/' }
+    },
+    {
+      name: 'protocols-through-their-index',
+      comment:
+        'Outside protocols/, a protocol is used through its index.ts (its public surface), so its files can move ' +
+        'and change without touching the core or the shells. bench/ and test/ may reach inside.',
+      severity: 'error',
+      from: { pathNot: '^(protocols|bench|test)/' },
+      to: { path: '^protocols/[^/]+/', pathNot: '^protocols/[^/]+/index[.]ts$' }
+    },
+    {
+      name: 'protocols-use-each-other-through-their-index',
+      comment: 'Between protocols the same holds; protocols/common is their shared base and is imported directly.',
+      severity: 'error',
+      from: { path: '^protocols/([^/]+)/' },
+      to: {
+        path: '^protocols/[^/]+/',
+        pathNot: ['^protocols/$1/', '^protocols/common/', '^protocols/[^/]+/index[.]ts$']
+      }
     },
     {
       name: 'not-to-unresolvable',

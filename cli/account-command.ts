@@ -13,7 +13,7 @@ import { ChatNode } from '../node/chat-node.ts'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { parseRetention, parseRetentionSpec, parseScope, type RetentionSettings } from '../node/retention.ts'
-import { validateName } from '../protocols/common/names.ts'
+import { validateName } from '../protocols/common/index.ts'
 import { type AccountOutputEvent, accountEvent, accountTextLine, retentionEvent } from './account-output.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
 import {

@@ -3,7 +3,7 @@ import type { OnChatEvent } from '../node/events.ts'
 import type { GroupRef } from '../node/groups/events.ts'
 import { resolveOffer } from '../node/offers.ts'
 import type { User } from '../node/users.ts'
-import { INVITE_ID_PREFIX } from '../protocols/group/invitations.ts'
+import { INVITE_ID_PREFIX } from '../protocols/group/index.ts'
 import type { GroupCommand } from './group-commands.ts'
 import type { OutputEvent } from './output.ts'
 

@@ -1,6 +1,6 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { validateName } from '../protocols/common/names.ts'
-import { memoryPersistence } from '../protocols/group/engine.ts'
+import { validateName } from '../protocols/common/index.ts'
+import { memoryPersistence } from '../protocols/group/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
 import { parseMultiaddr } from './auto-dialer.ts'

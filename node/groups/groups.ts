@@ -1,6 +1,6 @@
 import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { isValidName } from '../../protocols/common/names.ts'
+import { isValidName } from '../../protocols/common/index.ts'
 import {
   type GroupRuntime,
   type GroupService,

@@ -12,6 +12,7 @@ export {
 } from './constants.ts'
 export type { ListedGroup } from './directory.ts'
 export type { GroupPersistence } from './engine.ts'
+export { memoryPersistence } from './engine.ts'
 export {
   AmbiguousGroupError,
   DecryptionError,
