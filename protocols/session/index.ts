@@ -1,0 +1,31 @@
+export { decodeBundle, decodeEnvelope, decodeSession, encodeBundle, encodeEnvelope, encodeSession } from './codec.ts'
+export { MAX_SKIP, MAX_SKIPPED_KEYS, ONE_TIME_PREKEYS } from './constants.ts'
+export {
+  DuplicateMessageError,
+  InvalidPrekeyError,
+  InvalidSessionMessageError,
+  SessionDecryptError,
+  TooManySkippedError
+} from './errors.ts'
+export { identityFromSeed, type SessionIdentity } from './identity.ts'
+export type { PrekeyHeader } from './pqxdh.ts'
+export {
+  bundleFrom,
+  createPrekeyStore,
+  type PrekeyBundle,
+  type PrekeyStore,
+  type PublishedPrekeys,
+  publishedPrekeys,
+  replenish,
+  rotateSignedPrekey,
+  verifyBundle
+} from './prekeys.ts'
+export {
+  acceptSession,
+  decryptMessage,
+  type Envelope,
+  encryptMessage,
+  isSameSession,
+  type Session,
+  startSession
+} from './session.ts'
