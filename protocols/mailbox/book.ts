@@ -54,12 +54,24 @@ export class MailboxBook {
     if (this.totalBytes + size > s.maxTotalBytes) {
       throw new MailboxRefusedError('MAILBOX_FULL', "the relay's mail store is full")
     }
-    const target = box ?? { mails: new Map(), bytes: 0 }
-    target.mails.set(key, mail)
-    target.bytes += size
-    this.totalBytes += size
-    this.boxes.set(mail.recipient, target)
+    this.insert(mail, key)
     return true
+  }
+
+  /** Takes back mail stored before a restart, even past quotas lowered since: nothing stored is dropped for them. */
+  restore(mail: StoredMail): void {
+    const key = bytesToHex(mail.id)
+    if (this.boxes.get(mail.recipient)?.mails.has(key) !== true) {
+      this.insert(mail, key)
+    }
+  }
+
+  private insert(mail: StoredMail, key: string): void {
+    const box = this.boxes.get(mail.recipient) ?? { mails: new Map(), bytes: 0 }
+    box.mails.set(key, mail)
+    box.bytes += mail.envelope.byteLength
+    this.totalBytes += mail.envelope.byteLength
+    this.boxes.set(mail.recipient, box)
   }
 
   /** The recipient's oldest mails, as many as `limit` and `maxBytes` allow, and how many are left after them. */

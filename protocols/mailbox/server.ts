@@ -72,7 +72,7 @@ export class MailboxServer implements Startable {
     this.senders = new RateLimiter(settings.senderBurst, settings.senderPerMinute, settings.maxBuckets)
     this.sources = new RateLimiter(settings.ipBurst, settings.ipPerMinute, settings.maxBuckets)
     for (const mail of init.stored ?? []) {
-      this.book.deposit(mail)
+      this.book.restore(mail)
     }
     this.handleStream = this.handleStream.bind(this)
   }
