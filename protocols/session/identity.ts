@@ -25,7 +25,7 @@ export function identityDh(identity: SessionIdentity): DhKeyPair {
 }
 
 /** The X25519 form of someone's Ed25519 identity key; throws on bytes that are not a valid point. */
-export function identityDhPublic(edPublicKey: Bytes): Bytes {
+export function identityDhPublic(edPublicKey: Uint8Array): Bytes {
   return ed25519.utils.toMontgomery(edPublicKey)
 }
 
@@ -33,7 +33,7 @@ export function signWith(identity: SessionIdentity, message: Bytes): Bytes {
   return ed25519.sign(message, identity.seed)
 }
 
-export function verifySignature(edPublicKey: Bytes, message: Bytes, signature: Bytes): boolean {
+export function verifySignature(edPublicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   try {
     return ed25519.verify(signature, message, edPublicKey)
   } catch {

@@ -20,6 +20,7 @@ export {
   rotateSignedPrekey,
   verifyBundle
 } from './prekeys.ts'
+export { SEAL_OVERHEAD, seal, unseal } from './sealed.ts'
 export {
   acceptSession,
   decryptMessage,
