@@ -57,3 +57,12 @@ export const SIGNED_PREKEY_GRACE_MS = 30 * 24 * 60 * 60 * 1000
 
 /** Bytes owned by a plain ArrayBuffer: what protons' generated types and noble's outputs use. */
 export type Bytes = Uint8Array<ArrayBuffer>
+
+/**
+ * Sessions kept per peer: the current one and those a simultaneous start or a reinstall left behind, whose messages
+ * may still be in flight (libsignal keeps older states for the same reason).
+ */
+export const MAX_SESSIONS_PER_PEER = 3
+
+/** Peers with sessions; the least recently used go first, so identities made up by the thousand cost bounded state. */
+export const MAX_SESSION_PEERS = 10_000

@@ -1795,3 +1795,667 @@ export namespace SessionRecord {
     return streamMessage(buf, SessionRecord.codec(), opts)
   }
 }
+
+export interface StoredSignedKey {
+  id: number
+  publicKey: Uint8Array<ArrayBuffer>
+  secretKey: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+  createdAt: bigint
+}
+
+export namespace StoredSignedKey {
+  let _codec: Codec<StoredSignedKey>
+
+  export const codec = (): Codec<StoredSignedKey> => {
+    if (_codec == null) {
+      _codec = message<StoredSignedKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.id)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.secretKey != null && obj.secretKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.secretKey)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.signature)
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.createdAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: 0,
+          publicKey: uint8ArrayAlloc(0),
+          secretKey: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0),
+          createdAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.secretKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.createdAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.secretKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StoredSignedKeyIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface StoredSignedKeyPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface StoredSignedKeySecretKeyFieldEvent {
+    field: '$.secretKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface StoredSignedKeySignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface StoredSignedKeyCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<StoredSignedKey>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, StoredSignedKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoredSignedKey>): StoredSignedKey {
+    return decodeMessage(buf, StoredSignedKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoredSignedKey>): Generator<StoredSignedKeyIdFieldEvent | StoredSignedKeyPublicKeyFieldEvent | StoredSignedKeySecretKeyFieldEvent | StoredSignedKeySignatureFieldEvent | StoredSignedKeyCreatedAtFieldEvent> {
+    return streamMessage(buf, StoredSignedKey.codec(), opts)
+  }
+}
+
+export interface StoredOneTimeKey {
+  id: number
+  publicKey: Uint8Array<ArrayBuffer>
+  secretKey: Uint8Array<ArrayBuffer>
+}
+
+export namespace StoredOneTimeKey {
+  let _codec: Codec<StoredOneTimeKey>
+
+  export const codec = (): Codec<StoredOneTimeKey> => {
+    if (_codec == null) {
+      _codec = message<StoredOneTimeKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.id)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.secretKey != null && obj.secretKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.secretKey)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: 0,
+          publicKey: uint8ArrayAlloc(0),
+          secretKey: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.secretKey = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.secretKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StoredOneTimeKeyIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface StoredOneTimeKeyPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface StoredOneTimeKeySecretKeyFieldEvent {
+    field: '$.secretKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<StoredOneTimeKey>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, StoredOneTimeKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoredOneTimeKey>): StoredOneTimeKey {
+    return decodeMessage(buf, StoredOneTimeKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoredOneTimeKey>): Generator<StoredOneTimeKeyIdFieldEvent | StoredOneTimeKeyPublicKeyFieldEvent | StoredOneTimeKeySecretKeyFieldEvent> {
+    return streamMessage(buf, StoredOneTimeKey.codec(), opts)
+  }
+}
+
+export interface PrekeyStoreRecord {
+  nextId: number
+  signed?: StoredSignedKey
+  previousSigned?: StoredSignedKey
+  lastResortKem?: StoredSignedKey
+  oneTime: StoredOneTimeKey[]
+  oneTimeKem: StoredSignedKey[]
+}
+
+export namespace PrekeyStoreRecord {
+  let _codec: Codec<PrekeyStoreRecord>
+
+  export const codec = (): Codec<PrekeyStoreRecord> => {
+    if (_codec == null) {
+      _codec = message<PrekeyStoreRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.nextId != null && obj.nextId !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.nextId)
+        }
+
+        if (obj.signed != null) {
+          w.uint32(18)
+          StoredSignedKey.codec().encode(obj.signed, w)
+        }
+
+        if (obj.previousSigned != null) {
+          w.uint32(26)
+          StoredSignedKey.codec().encode(obj.previousSigned, w)
+        }
+
+        if (obj.lastResortKem != null) {
+          w.uint32(34)
+          StoredSignedKey.codec().encode(obj.lastResortKem, w)
+        }
+
+        if (obj.oneTime != null && obj.oneTime.length > 0) {
+          for (const value of obj.oneTime) {
+            w.uint32(42)
+            StoredOneTimeKey.codec().encode(value, w)
+          }
+        }
+
+        if (obj.oneTimeKem != null && obj.oneTimeKem.length > 0) {
+          for (const value of obj.oneTimeKem) {
+            w.uint32(50)
+            StoredSignedKey.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          nextId: 0,
+          oneTime: [],
+          oneTimeKem: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.nextId = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.signed = StoredSignedKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.signed
+              })
+              break
+            }
+            case 3: {
+              obj.previousSigned = StoredSignedKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.previousSigned
+              })
+              break
+            }
+            case 4: {
+              obj.lastResortKem = StoredSignedKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lastResortKem
+              })
+              break
+            }
+            case 5: {
+              if (opts.limits?.oneTime != null && obj.oneTime.length === opts.limits.oneTime) {
+                throw new MaxLengthError('Decode error - repeated field "oneTime" had too many elements')
+              }
+
+              obj.oneTime.push(StoredOneTimeKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.oneTime$
+              }))
+              break
+            }
+            case 6: {
+              if (opts.limits?.oneTimeKem != null && obj.oneTimeKem.length === opts.limits.oneTimeKem) {
+                throw new MaxLengthError('Decode error - repeated field "oneTimeKem" had too many elements')
+              }
+
+              obj.oneTimeKem.push(StoredSignedKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.oneTimeKem$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          oneTime: 0,
+          oneTimeKem: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.nextId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield * StoredSignedKey.codec().stream(reader, reader.uint32(), `${prefix}.signed`, {
+                limits: opts.limits?.signed
+              })
+
+              break
+            }
+            case 3: {
+              yield * StoredSignedKey.codec().stream(reader, reader.uint32(), `${prefix}.previousSigned`, {
+                limits: opts.limits?.previousSigned
+              })
+
+              break
+            }
+            case 4: {
+              yield * StoredSignedKey.codec().stream(reader, reader.uint32(), `${prefix}.lastResortKem`, {
+                limits: opts.limits?.lastResortKem
+              })
+
+              break
+            }
+            case 5: {
+              if (opts.limits?.oneTime != null && obj.oneTime === opts.limits.oneTime) {
+                throw new MaxLengthError('Streaming decode error - repeated field "oneTime" had too many elements')
+              }
+
+              for (const evt of StoredOneTimeKey.codec().stream(reader, reader.uint32(), `${prefix}.oneTime[]`, {
+                limits: opts.limits?.oneTime$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.oneTime
+                }
+              }
+
+              obj.oneTime++
+
+              break
+            }
+            case 6: {
+              if (opts.limits?.oneTimeKem != null && obj.oneTimeKem === opts.limits.oneTimeKem) {
+                throw new MaxLengthError('Streaming decode error - repeated field "oneTimeKem" had too many elements')
+              }
+
+              for (const evt of StoredSignedKey.codec().stream(reader, reader.uint32(), `${prefix}.oneTimeKem[]`, {
+                limits: opts.limits?.oneTimeKem$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.oneTimeKem
+                }
+              }
+
+              obj.oneTimeKem++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PrekeyStoreRecordNextIdFieldEvent {
+    field: '$.nextId'
+    value: number
+  }
+
+  export interface PrekeyStoreRecordSignedIdFieldEvent {
+    field: '$.signed.id'
+    value: number
+  }
+
+  export interface PrekeyStoreRecordSignedPublicKeyFieldEvent {
+    field: '$.signed.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordSignedSecretKeyFieldEvent {
+    field: '$.signed.secretKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordSignedSignatureFieldEvent {
+    field: '$.signed.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordSignedCreatedAtFieldEvent {
+    field: '$.signed.createdAt'
+    value: bigint
+  }
+
+  export interface PrekeyStoreRecordPreviousSignedIdFieldEvent {
+    field: '$.previousSigned.id'
+    value: number
+  }
+
+  export interface PrekeyStoreRecordPreviousSignedPublicKeyFieldEvent {
+    field: '$.previousSigned.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordPreviousSignedSecretKeyFieldEvent {
+    field: '$.previousSigned.secretKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordPreviousSignedSignatureFieldEvent {
+    field: '$.previousSigned.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordPreviousSignedCreatedAtFieldEvent {
+    field: '$.previousSigned.createdAt'
+    value: bigint
+  }
+
+  export interface PrekeyStoreRecordLastResortKemIdFieldEvent {
+    field: '$.lastResortKem.id'
+    value: number
+  }
+
+  export interface PrekeyStoreRecordLastResortKemPublicKeyFieldEvent {
+    field: '$.lastResortKem.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordLastResortKemSecretKeyFieldEvent {
+    field: '$.lastResortKem.secretKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordLastResortKemSignatureFieldEvent {
+    field: '$.lastResortKem.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PrekeyStoreRecordLastResortKemCreatedAtFieldEvent {
+    field: '$.lastResortKem.createdAt'
+    value: bigint
+  }
+
+  export interface PrekeyStoreRecordOneTimeIdFieldEvent {
+    field: '$.oneTime[].id'
+    value: number
+    index: number
+  }
+
+  export interface PrekeyStoreRecordOneTimePublicKeyFieldEvent {
+    field: '$.oneTime[].publicKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyStoreRecordOneTimeSecretKeyFieldEvent {
+    field: '$.oneTime[].secretKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyStoreRecordOneTimeKemIdFieldEvent {
+    field: '$.oneTimeKem[].id'
+    value: number
+    index: number
+  }
+
+  export interface PrekeyStoreRecordOneTimeKemPublicKeyFieldEvent {
+    field: '$.oneTimeKem[].publicKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyStoreRecordOneTimeKemSecretKeyFieldEvent {
+    field: '$.oneTimeKem[].secretKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyStoreRecordOneTimeKemSignatureFieldEvent {
+    field: '$.oneTimeKem[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PrekeyStoreRecordOneTimeKemCreatedAtFieldEvent {
+    field: '$.oneTimeKem[].createdAt'
+    value: bigint
+    index: number
+  }
+
+  export function encode (obj: Partial<PrekeyStoreRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PrekeyStoreRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PrekeyStoreRecord>): PrekeyStoreRecord {
+    return decodeMessage(buf, PrekeyStoreRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PrekeyStoreRecord>): Generator<PrekeyStoreRecordNextIdFieldEvent | PrekeyStoreRecordSignedIdFieldEvent | PrekeyStoreRecordSignedPublicKeyFieldEvent | PrekeyStoreRecordSignedSecretKeyFieldEvent | PrekeyStoreRecordSignedSignatureFieldEvent | PrekeyStoreRecordSignedCreatedAtFieldEvent | PrekeyStoreRecordPreviousSignedIdFieldEvent | PrekeyStoreRecordPreviousSignedPublicKeyFieldEvent | PrekeyStoreRecordPreviousSignedSecretKeyFieldEvent | PrekeyStoreRecordPreviousSignedSignatureFieldEvent | PrekeyStoreRecordPreviousSignedCreatedAtFieldEvent | PrekeyStoreRecordLastResortKemIdFieldEvent | PrekeyStoreRecordLastResortKemPublicKeyFieldEvent | PrekeyStoreRecordLastResortKemSecretKeyFieldEvent | PrekeyStoreRecordLastResortKemSignatureFieldEvent | PrekeyStoreRecordLastResortKemCreatedAtFieldEvent | PrekeyStoreRecordOneTimeIdFieldEvent | PrekeyStoreRecordOneTimePublicKeyFieldEvent | PrekeyStoreRecordOneTimeSecretKeyFieldEvent | PrekeyStoreRecordOneTimeKemIdFieldEvent | PrekeyStoreRecordOneTimeKemPublicKeyFieldEvent | PrekeyStoreRecordOneTimeKemSecretKeyFieldEvent | PrekeyStoreRecordOneTimeKemSignatureFieldEvent | PrekeyStoreRecordOneTimeKemCreatedAtFieldEvent> {
+    return streamMessage(buf, PrekeyStoreRecord.codec(), opts)
+  }
+}
