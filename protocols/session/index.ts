@@ -9,6 +9,7 @@ export {
 } from './errors.ts'
 export { identityFromSeed, type SessionIdentity } from './identity.ts'
 export type { PrekeyHeader } from './pqxdh.ts'
+export { decodePrekeyStore, encodePrekeyStore } from './prekey-codec.ts'
 export {
   bundleFrom,
   createPrekeyStore,
@@ -30,3 +31,4 @@ export {
   type Session,
   startSession
 } from './session.ts'
+export { type Dirty, SessionBook } from './session-book.ts'
