@@ -268,6 +268,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return this.controls.blocked()
   }
 
+  /** Whether we blocked `peerId`: what it sends through others (group posts) is dropped too. */
+  isBlocked(peerId: string): boolean {
+    return this.controls.isBlocked(peerId)
+  }
+
   /**
    * Destroys the account: publishes a signed deletion notice (waiting up to `waitForPeersMs` for someone to
    * hear it), goes offline, and deletes every file of the account. Resolves with how many peers got the notice.

@@ -74,6 +74,10 @@ export function wireGroupEvents(
 
   service.addEventListener('post', (evt) => {
     const { groupId, from, post } = evt.detail
+    // a blocked member cannot connect to us, but its posts still arrive through the other members
+    if (node.isBlocked(from)) {
+      return
+    }
     const runtime = service.group(groupId)
     const msg: ChatMessage = {
       id: post.id,
