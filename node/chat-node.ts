@@ -69,7 +69,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.transfers = new TransferManager(transfers, {
       service: libp2p.services.file,
       events: libp2p,
-      peers: { onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName },
+      peers: {
+        onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName,
+        // someone we share a group with is no stranger: its offers win over a flood of new PeerIds
+        isKnown: (peerId) => libp2p.services.groups.groups().some((g) => g.state.members.has(peerId))
+      },
       log: libp2p.logger.forComponent('p2pchat:transfers')
     })
     this.groups = new Groups(this, libp2p, archive)
