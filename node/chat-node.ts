@@ -72,7 +72,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       peers: {
         onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName,
         // someone we share a group with is no stranger: its offers win over a flood of new PeerIds
-        isKnown: (peerId) => libp2p.services.groups.groups().some((g) => g.state.members.has(peerId))
+        isKnown: (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
       },
       log: libp2p.logger.forComponent('p2pchat:transfers')
     })

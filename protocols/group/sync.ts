@@ -5,7 +5,7 @@ import type { SignedEntryBytes } from './codec.ts'
 import { SYNC_INTERVAL_MS } from './constants.ts'
 import { equalBytes } from './crypto.ts'
 import { type VerifiedEntry, verifyDecodedEntry } from './entries.ts'
-import { EntryRejectedError, GroupSyncError } from './errors.ts'
+import { EntryRejectedError, GroupSyncError, InvitationLimitError } from './errors.ts'
 import type { Invitation } from './invitations.ts'
 import { Keyring } from './keyring.ts'
 import { GroupLog } from './log.ts'
@@ -184,6 +184,7 @@ export class Sync implements GroupStreamHooks {
       return { status: 'ok' }
     }
     try {
+      this.service.invitations.admitDelivery(peer.toString(), signed.length)
       const log = GroupLog.fromEntries(await verifyAll(signed))
       const s = log.state
       const mine = s.invited.get(this.me)
@@ -218,6 +219,11 @@ export class Sync implements GroupStreamHooks {
       }
       return { status: 'ok' }
     } catch (err) {
+      if (err instanceof InvitationLimitError) {
+        // a flood is dropped quietly: an error shown per invitation would be a flood of its own
+        this.log('refused an invitation from %p - %e', peer, err)
+        return { status: 'refused', reason: err.message }
+      }
       this.reporter.report(req.groupId, peer.toString(), err)
       return { status: 'invalid', reason: err instanceof Error ? err.message : String(err) }
     }
