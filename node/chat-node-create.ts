@@ -63,10 +63,13 @@ export async function assembleChatNode<N>(
   const listen = (init.listen ?? ['/ip4/0.0.0.0/tcp/0']).map((a) => parseMultiaddr(a).toString())
   const account = init.account ?? (await Account.openOrCreate(requireDataDir(init.dataDir)))
   const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
+  // set once libp2p exists: lobby senders we share a group with keep their stored messages longest
+  let sharesGroup: (peerId: string) => boolean = () => false
   const archive = new MessageArchive({
     disk,
     settings: () => account.settings.retention,
-    onPurge: (counts) => hooks.emit('purged', counts)
+    onPurge: (counts) => hooks.emit('purged', counts),
+    lobbyQuota: { known: (peerId) => sharesGroup(peerId) }
   })
   try {
     const controls = new AccountControls(account, archive, {
@@ -95,6 +98,7 @@ export async function assembleChatNode<N>(
         ...init.groups
       }
     })
+    sharesGroup = (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
     return await build({
       name,
       libp2p,
