@@ -80,6 +80,9 @@ export const LISTING_TTL_MS = 3 * ANNOUNCE_INTERVAL_MS
 /** Upper bound on listed public groups, so a flood of fake announcements cannot exhaust memory. */
 export const MAX_LISTED_GROUPS = 1000
 
+/** Listed public groups created by one owner: a real person runs a few, a script thousands. */
+export const MAX_LISTED_PER_OWNER = 4
+
 /** Delay window for answering a newcomer on the directory topic, so that members do not all answer at once. */
 export const ANNOUNCE_JITTER_MS = 500
 

@@ -118,7 +118,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     this.log = components.logger.forComponent('p2pchat:group')
     this.name = init.name
     this.timeoutMs = init.timeoutMs ?? GROUP_TIMEOUT_MS
-    this.directory = new GroupDirectory(init.listingTtlMs)
+    this.directory = new GroupDirectory(init.listingTtlMs, undefined, (peer) => this.sharesGroupWith(peer))
     this.invitations = new Invitations({ known: (peer) => this.sharesGroupWith(peer) })
     this.reporter = new Reporter((detail) => this.safeDispatchEvent('rejected', { detail }), this.log)
     this.reactions = new Reactions(this, components.pubsub, init.adminRekeyDelayMs ?? ADMIN_REKEY_DELAY_MS, this.log)
