@@ -57,7 +57,7 @@ export class Downloads {
   ) {}
 
   /** A peer offers a file: keep it for the user to accept, unless it breaks our limits. */
-  async onOffer(peerId: string, offer: Offer, senderName: string): Promise<Reply & { code?: string }> {
+  async onOffer(peerId: string, offer: Offer, senderName: string): Promise<Reply & { code?: string; quiet?: boolean }> {
     const existing = this.book.get(offer.id)
     if (existing != null) {
       // a repeated offer (the sender retried) is fine; an id clash with anything else is not
@@ -78,7 +78,8 @@ export class Downloads {
     await this.forgetStale(now, limits)
     const admission = admitOffer(this.book.records.values(), peerId, known, now, limits)
     if (!admission.admit) {
-      return { status: 'refused', code: 'TRANSFER_REFUSED', reason: admission.reason }
+      // not shown: an error per refused offer would carry the flood to the user
+      return { status: 'refused', code: 'TRANSFER_REFUSED', reason: admission.reason, quiet: true }
     }
     // both calls change the records before their first await, so a concurrent offer sees the room as taken
     const evicted = admission.evict == null ? undefined : this.book.get(admission.evict)

@@ -207,7 +207,7 @@ export class TransferManager {
     return {
       offer: async (peer, offer) => {
         const reply = await this.downloads.onOffer(peer.toString(), offer, offer.senderName)
-        if (reply.status !== 'ok') {
+        if (reply.status !== 'ok' && reply.quiet !== true) {
           this.book.safeDispatchEvent('offer-refused', {
             detail: {
               peerId: peer.toString(),
