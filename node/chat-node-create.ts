@@ -1,6 +1,7 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { validateName } from '../protocols/common/names.ts'
 import { memoryPersistence } from '../protocols/group/engine.ts'
+import type { LobbyInit } from '../protocols/lobby/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
 import { parseMultiaddr } from './auto-dialer.ts'
@@ -31,6 +32,8 @@ export interface ChatNodeInit {
   relays?: string[]
   /** group timings, shortened in tests */
   groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
+  /** the lobby's per-sender allowance at this receiver (benchmarks lift it) */
+  lobby?: LobbyInit
 }
 
 /** Everything a ChatNode is built from: validated init, the opened account's archive and controls, libp2p. */
@@ -90,6 +93,7 @@ export async function assembleChatNode<N>(
       presence: { name, ...init.presence },
       relays: init.relays,
       connectionGater: controls.gater(),
+      lobby: init.lobby,
       acceptDm: (peer) => !controls.isBlocked(peer.toString()),
       file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
       groups: {
