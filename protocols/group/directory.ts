@@ -93,6 +93,11 @@ export class GroupDirectory {
       }
       return n
     }
+    const newcomer = standing(new Set([owner, announcer]))
+    if (newcomer === 0) {
+      // nobody we know: it could displace nothing, so a flood of such groups costs no scan of the list
+      return false
+    }
     let victim: ListedGroup | undefined
     let victimStanding = Number.POSITIVE_INFINITY
     for (const g of this.groups.values()) {
@@ -102,7 +107,7 @@ export class GroupDirectory {
         victimStanding = s
       }
     }
-    if (victim == null || standing(new Set([owner, announcer])) <= victimStanding) {
+    if (victim == null || newcomer <= victimStanding) {
       return false
     }
     this.groups.delete(victim.groupId)
