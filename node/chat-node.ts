@@ -69,7 +69,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.transfers = new TransferManager(transfers, {
       service: libp2p.services.file,
       events: libp2p,
-      peers: { onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName },
+      peers: {
+        onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName,
+        // someone we share a group with is no stranger: its offers win over a flood of new PeerIds
+        isKnown: (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
+      },
       log: libp2p.logger.forComponent('p2pchat:transfers')
     })
     this.groups = new Groups({
@@ -77,6 +81,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       libp2p,
       store: archive,
       users: () => this.users(),
+      isBlocked: (peerId) => this.isBlocked(peerId),
       emit: this.emit,
       logger: libp2p.logger
     })
@@ -274,6 +279,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   blocked(): BlockedInfo[] {
     return this.controls.blocked()
+  }
+
+  /** Whether we blocked `peerId`: what it sends through others (group posts) is dropped too. */
+  isBlocked(peerId: string): boolean {
+    return this.controls.isBlocked(peerId)
   }
 
   /**
