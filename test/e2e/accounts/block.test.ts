@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  type Client,
-  cleanupAccounts,
-  filesContaining,
-  MODES,
-  type Mode,
-  marker,
-  startClient,
-  tempDir
-} from './helpers.ts'
+import { cleanup, filesContaining, tempDir } from '../harness.ts'
+import { type Client, MODES, type Mode, marker, startClient } from './helpers.ts'
 
 /** carol in the middle; alice (in the mode under test) and bob connect only to her. */
 async function triangle(mode: Mode, dirs: { alice?: string; bob?: string } = {}): Promise<[Client, Client, Client]> {
@@ -31,7 +23,7 @@ async function settle(alice: Client, carol: Client, bob: Client, text: string): 
 }
 
 describe.each(MODES)('blocking (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
 
   it('hides the blocked peer, refuses its DMs and connections; unblock restores all of it', async () => {
     const [alice, bob, carol] = await triangle(mode)

@@ -1,20 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  cleanupAccounts,
-  filesContaining,
-  LOOPBACK,
-  listFiles,
-  MODES,
-  marker,
-  runCli,
-  startClient,
-  tempDir
-} from './helpers.ts'
+import { cleanup, filesContaining, LOOPBACK, listFiles, runCli, tempDir } from '../harness.ts'
+import { MODES, marker, startClient } from './helpers.ts'
 
 describe.each(MODES)('destroying an account (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
 
   it('/destroy asks first, then tells peers, who forget the user and its messages; no file of it remains', async () => {
     const parent = tempDir()

@@ -1,90 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
+import type { ChildProcess } from 'node:child_process'
 import type { OutputEvent } from '../../../cli/output.ts'
-import { type EventOf, PeerProcess } from '../harness.ts'
-
-const BIN = new URL('../../../bin/p2pchat.js', import.meta.url).pathname
-
-/** Loopback only, no mDNS: what every test peer uses. */
-export const LOOPBACK = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
+import { type EventOf, LineReader, LOOPBACK, PeerProcess, spawnCli, until } from '../harness.ts'
 
 export type Mode = 'json' | 'line'
 export const MODES: Mode[] = ['json', 'line']
-
-const live = new Set<ChildProcess>()
-const dirs = new Set<string>()
-
-/** A fresh temporary directory, removed by cleanupAccounts(). */
-export function tempDir(prefix = 'p2pchat-acct-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  dirs.add(dir)
-  return dir
-}
-
-/** Kills what the tests here started and removes their directories; call in afterEach. */
-export async function cleanupAccounts(): Promise<void> {
-  const children = [...live]
-  for (const child of children) {
-    if (child.exitCode == null && child.signalCode == null) {
-      child.kill('SIGKILL')
-    }
-  }
-  await Promise.all(
-    children.map((c) =>
-      c.exitCode == null && c.signalCode == null ? new Promise((resolve) => c.once('exit', resolve)) : undefined
-    )
-  )
-  live.clear()
-  for (const dir of dirs) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-  dirs.clear()
-}
-
-function spawnBin(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, DEBUG: '', P2PCHAT_PASSPHRASE: '', P2PCHAT_NEW_PASSPHRASE: '', ...env },
-    cwd
-  })
-  live.add(child)
-  child.once('exit', () => live.delete(child))
-  return child
-}
-
-export interface RunResult {
-  code: number | null
-  stdout: string
-  stderr: string
-  /** stdout parsed as JSON lines (for --json runs) */
-  events: OutputEvent[]
-}
-
-/** Runs a one-shot command (`account ...`, `id`) to completion. */
-export async function runCli(
-  args: string[],
-  init: { env?: NodeJS.ProcessEnv; input?: string } = {}
-): Promise<RunResult> {
-  const child = spawnBin(args, init.env)
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (d: Buffer) => {
-    stdout += d.toString()
-  })
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString()
-  })
-  child.stdin?.end(init.input ?? '')
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)))
-  const events = stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as OutputEvent)
-  return { code, stdout, stderr, events }
-}
 
 export interface ClientInit {
   name?: string
@@ -103,9 +22,8 @@ export interface ClientInit {
 export class Client {
   peerId = ''
   addrs: string[] = []
-  readonly lines: string[] = []
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  private readonly waiters = new Set<() => void>()
+  private readonly reader: LineReader | undefined
 
   constructor(
     readonly mode: Mode,
@@ -115,14 +33,12 @@ export class Client {
   ) {
     this.exited =
       json?.exited ?? new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-    if (json == null) {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        this.lines.push(line)
-        for (const wake of this.waiters) {
-          wake()
-        }
-      })
-    }
+    this.reader = json == null ? new LineReader('line client', child.stdout!) : undefined
+  }
+
+  /** The output lines of a line-mode client (none in JSON mode). */
+  get lines(): string[] {
+    return this.reader?.lines ?? []
   }
 
   send(line: string): void {
@@ -149,33 +65,10 @@ export class Client {
   }
 
   waitForLine(re: RegExp, from = 0, timeoutMs = 20_000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = this.lines.slice(from).find((l) => re.test(l))
-        if (hit != null) {
-          done()
-          resolve(hit)
-          return true
-        }
-        return false
-      }
-      const timer = setTimeout(() => {
-        done()
-        reject(
-          new Error(`no line matching ${re} within ${timeoutMs} ms; last lines:\n${this.lines.slice(-12).join('\n')}`)
-        )
-      }, timeoutMs)
-      const done = (): void => {
-        clearTimeout(timer)
-        this.waiters.delete(wake)
-      }
-      const wake = (): void => {
-        check()
-      }
-      if (!check()) {
-        this.waiters.add(wake)
-      }
-    })
+    if (this.reader == null) {
+      throw new Error('a JSON client has no text lines; use expect()')
+    }
+    return this.reader.waitForLine(re, { from, timeoutMs })
   }
 
   /** Everything shown so far, as one string (JSON events or lines). */
@@ -198,19 +91,18 @@ export class Client {
       .sort()
   }
 
-  /** Polls /users until `pred` holds. */
+  /** Asks /users until `pred` holds (presence converges over gossip). */
   async waitForUserNames(pred: (names: string[]) => boolean, timeoutMs = 20_000): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const names = await this.userNames()
-      if (pred(names)) {
-        return names
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`users never matched; last: ${names.join(', ')}`)
-      }
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    let last: string[] = []
+    return until(
+      'the users to match',
+      async () => {
+        last = await this.userNames()
+        return pred(last) && last
+      },
+      timeoutMs,
+      () => last.join(', ')
+    )
   }
 }
 
@@ -226,7 +118,7 @@ export async function startClient(init: ClientInit): Promise<Client> {
     ...(init.bootstrap ?? []).flatMap((b) => ['--bootstrap', b]),
     ...(init.args ?? [])
   ]
-  const child = spawnBin(args, init.env, init.cwd)
+  const child = spawnCli(args, { env: init.env, cwd: init.cwd })
   const json = init.mode === 'json' ? new PeerProcess(init.name ?? 'peer', child, init.dataDir ?? '') : undefined
   const client = new Client(init.mode, child, init.dataDir, json)
   if (json != null) {
@@ -242,43 +134,12 @@ export async function startClient(init: ClientInit): Promise<Client> {
   return client
 }
 
-/** Files under `dir` (recursively) whose raw bytes contain `needle`. */
-export function filesContaining(dir: string, needle: string | Uint8Array): string[] {
-  if (!existsSync(dir)) {
-    return []
-  }
-  const bytes = typeof needle === 'string' ? Buffer.from(needle, 'utf8') : Buffer.from(needle)
-  const hits: string[] = []
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name)
-      if (statSync(path).isDirectory()) {
-        walk(path)
-      } else if (readFileSync(path).includes(bytes)) {
-        hits.push(path)
-      }
-    }
-  }
-  walk(dir)
-  return hits
-}
-
-/** Every file under `dir`, relative paths. */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) {
-    return []
-  }
-  return (readdirSync(dir, { recursive: true }) as string[]).sort()
-}
-
 /** A random marker to put in messages, so scans cannot match anything else. */
 export function marker(what: string): string {
   return `${what}-${Math.random().toString(36).slice(2, 10)}`
 }
 
-/** Waits (polling the clock, not sleeping blindly) until `ts` is more than `ms` in the past. */
+/** Waits until `ts` is more than `ms` in the past (the passing of time is what the test is about). */
 export async function untilOlderThan(ts: number, ms: number): Promise<void> {
-  while (Date.now() - ts <= ms) {
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  await until(`${ms} ms to pass`, () => Date.now() - ts > ms, ms + 20_000)
 }
