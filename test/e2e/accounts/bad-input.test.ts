@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type CliResult, cleanup, LOOPBACK, runCli, tempDir } from '../harness.ts'
-import { MODES, startClient } from './helpers.ts'
+import { type CliResult, cleanup, LOOPBACK, MODES, runCli, startClient, tempDir } from '../harness.ts'
 
 /** The error a run reported: the JSON event's code, or in line mode the stderr text. */
 function reported(run: CliResult, mode: string): string {

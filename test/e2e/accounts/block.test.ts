@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, filesContaining, tempDir } from '../harness.ts'
-import { type Client, MODES, type Mode, marker, startClient } from './helpers.ts'
+import {
+  type Client,
+  cleanup,
+  filesContaining,
+  MODES,
+  type Mode,
+  marker,
+  startClient,
+  tempDir,
+  until
+} from '../harness.ts'
 
 /** carol in the middle; alice (in the mode under test) and bob connect only to her. */
 async function triangle(mode: Mode, dirs: { alice?: string; bob?: string } = {}): Promise<[Client, Client, Client]> {
@@ -54,18 +63,17 @@ describe.each(MODES)('blocking (%s mode)', (mode) => {
     expect(filesContaining(alice.dataDir!, dm)).toEqual([])
 
     // the DM attempt was a connection alice refused
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      from = alice.mark()
-      alice.send('/blocked')
-      const shown = await alice.expect('blocked', () => true, /^\* (blocked \(1\):|nobody is blocked)/, from)
-      const refused = typeof shown === 'string' ? alice.lines.slice(from).join('\n') : JSON.stringify(shown)
-      if (/"refused":[1-9]|[1-9]\d* connections? refused/.test(refused)) {
-        break
-      }
-      expect(Date.now()).toBeLessThan(deadline)
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    await until(
+      "alice's /blocked to count a refused connection",
+      async () => {
+        from = alice.mark()
+        alice.send('/blocked')
+        const shown = await alice.expect('blocked', () => true, /^\* (blocked \(1\):|nobody is blocked)/, from)
+        const refused = typeof shown === 'string' ? alice.lines.slice(from).join('\n') : JSON.stringify(shown)
+        return /"refused":[1-9]|[1-9]\d* connections? refused/.test(refused)
+      },
+      10_000
+    )
 
     // alice cannot message bob either, and is told why
     from = alice.mark()

@@ -1,8 +1,17 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, filesContaining, LOOPBACK, listFiles, runCli, tempDir } from '../harness.ts'
-import { MODES, marker, startClient } from './helpers.ts'
+import {
+  cleanup,
+  filesContaining,
+  LOOPBACK,
+  listFiles,
+  MODES,
+  marker,
+  runCli,
+  startClient,
+  tempDir
+} from '../harness.ts'
 
 describe.each(MODES)('destroying an account (%s mode)', (mode) => {
   afterEach(cleanup)

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, listFiles, runCli, tempDir } from '../harness.ts'
-import { MODES, marker, startClient } from './helpers.ts'
+import { cleanup, listFiles, MODES, marker, runCli, startClient, tempDir } from '../harness.ts'
 
 describe.each(MODES)('start --ephemeral (%s mode)', (mode) => {
   afterEach(cleanup)

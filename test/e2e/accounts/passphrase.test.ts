@@ -4,8 +4,7 @@ import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeSealed, unseal } from '../../../node/account/sealed.ts'
-import { cleanup, filesContaining, LOOPBACK, listFiles, runCli, tempDir } from '../harness.ts'
-import { MODES, startClient } from './helpers.ts'
+import { cleanup, filesContaining, LOOPBACK, listFiles, MODES, runCli, startClient, tempDir } from '../harness.ts'
 
 function passFile(text: string): string {
   const file = join(tempDir(), 'pass')

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, filesContaining, runCli, tempDir } from '../harness.ts'
-import { MODES, marker, startClient, untilOlderThan } from './helpers.ts'
+import { cleanup, filesContaining, MODES, marker, runCli, startClient, tempDir, untilOlderThan } from '../harness.ts'
 
 describe.each(MODES)('retention (%s mode)', (mode) => {
   afterEach(cleanup)

@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 import type { OutputEvent } from '../../../cli/output.ts'
-import { type EventOf, LineReader, LOOPBACK, PeerProcess, spawnCli, until } from '../harness.ts'
+import { until } from './feed.ts'
+import { type EventOf, PeerProcess } from './peers.ts'
+import { LineReader, LOOPBACK, spawnCli } from './process.ts'
 
 export type Mode = 'json' | 'line'
 export const MODES: Mode[] = ['json', 'line']
