@@ -41,7 +41,6 @@ export function userFor(node: ChatNode, peerId: string, fallbackName: string): U
   )
 }
 
-/** Turns the group service's events into ChatNode events, and keeps members connected. */
 /** An invitation as ChatNode events and /invites show it; `from` is its signer as currently displayed. */
 export function inviteInfo(inv: Invitation, from: User): InviteInfo {
   return {
@@ -58,6 +57,7 @@ export function inviteInfo(inv: Invitation, from: User): InviteInfo {
   }
 }
 
+/** Turns the group service's events into ChatNode events, and keeps members connected. */
 export function wireGroupEvents(
   node: ChatNode,
   service: GroupService,
