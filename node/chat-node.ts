@@ -28,7 +28,7 @@ import { resolveUser, type User, userFor, withDisplayNames } from './users.ts'
 
 export type { ChatNodeInit } from './chat-node-create.ts'
 
-/** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
+/** A p2pchat peer: the core API the terminal client drives (the relay assembles its own node in relay/). */
 export class ChatNode extends TypedEventEmitter<ChatEvents> {
   readonly name: string
   readonly libp2p: ChatLibp2p
