@@ -11,7 +11,9 @@ import { applyEntry, type GroupState, genesisState, type Role } from './state.ts
  * 2. each must be allowed by the roles of the state it is applied to;
  * 3. a revocation (REMOVE or DEMOTE of x, which only a higher rank may sign, or x's own LEAVE) voids every entry of
  *    x concurrent with it, neither its ancestor nor its descendant: nobody acts past the loss of a right on a branch
- *    that did not see it. Entries after it are judged by the state, where x lacks the right.
+ *    that did not see it. Entries after it are judged by the state, where x lacks the right. A REMOVE also voids
+ *    invitations of x concurrent with it, and a DEMOTE promotions of x: a right taken away comes back only by a grant
+ *    made after the revocation.
  * Which revocations count depends on which entries count, so the passes repeat until the voided set is stable.
  */
 
@@ -113,26 +115,37 @@ function best(s: GroupState, ready: VerifiedEntry[]): number {
   return at
 }
 
-/** Entries voided by the revocations that counted: their subjects' entries concurrent with them. */
+/** The grant a revocation also voids when concurrent with it (a removed member re-invited on a branch that did not see the removal). */
+const GRANT_OF: Partial<Record<VerifiedEntry['kind'], VerifiedEntry['kind']>> = { remove: 'invite', demote: 'promote' }
+
+/** Entries voided by the revocations that counted: their subjects' entries, and grants to them, concurrent with them. */
 function voidedBy(
   applied: VerifiedEntry[],
   entries: readonly VerifiedEntry[],
   index: ReadonlyMap<string, VerifiedEntry>
 ): Set<string> {
-  const byAuthor = new Map<string, VerifiedEntry[]>()
-  for (const e of entries) {
-    const list = byAuthor.get(e.authorId)
+  // entries that concern x: signed by x, or granting x a right
+  const concerning = new Map<string, VerifiedEntry[]>()
+  const add = (who: string, e: VerifiedEntry): void => {
+    const list = concerning.get(who)
     if (list == null) {
-      byAuthor.set(e.authorId, [e])
+      concerning.set(who, [e])
     } else {
       list.push(e)
+    }
+  }
+  for (const e of entries) {
+    add(e.authorId, e)
+    if ((e.kind === 'invite' || e.kind === 'promote') && e.subjectId !== e.authorId) {
+      add(e.subjectId, e)
     }
   }
   const out = new Set<string>()
   for (const r of applied) {
     const x = revokes(r)
-    for (const c of x == null ? [] : (byAuthor.get(x) ?? [])) {
-      if (c !== r && !isAncestor(c, r, index) && !isAncestor(r, c, index)) {
+    for (const c of x == null ? [] : (concerning.get(x) ?? [])) {
+      const hit = c.authorId === x || c.kind === GRANT_OF[r.kind]
+      if (hit && c !== r && !isAncestor(c, r, index) && !isAncestor(r, c, index)) {
         out.add(c.idHex)
       }
     }
