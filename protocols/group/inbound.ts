@@ -6,7 +6,7 @@ import { EntryRejectedError } from './errors.ts'
 import type { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
 import type { GroupService } from './service.ts'
-import type { Sync } from './sync.ts'
+import { mayPromptSync, type Sync } from './sync.ts'
 import { checkSenderKey, verifyAnnouncement, verifyEntryOf, verifyPost } from './verify.ts'
 
 /**
@@ -47,8 +47,7 @@ export class Inbound {
       if (opened.type === 'unknown-key') {
         // a rotation we have not seen, if the sender is one of us: keep the frame and ask the sender for the log.
         // Anyone else could use such frames to make us fetch from them at will.
-        const who = sender.toString()
-        if (runtime.state.members.has(who) || runtime.state.invited.has(who)) {
+        if (mayPromptSync(runtime.state, sender.toString())) {
           runtime.holdFrame({ sender, senderKey, data, keyId: opened.keyId, at: Date.now() })
           this.sync.requestSync(runtime, sender, 'unknown-key')
         }

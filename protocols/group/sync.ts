@@ -12,7 +12,7 @@ import { GroupLog } from './log.ts'
 import type { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
 import type { GroupService } from './service.ts'
-import { roleOf } from './state.ts'
+import { type GroupState, roleOf } from './state.ts'
 import type { GroupRequestContent } from './stream-codec.ts'
 import { type Answer, fetchLog, type GroupStreamHooks, sendDecline, sendInvitation } from './streams.ts'
 
@@ -34,6 +34,39 @@ const SYNC_INTERVALS: Record<SyncReason, number> = {
 
 /** (group, peer) pairs whose last sync time is remembered. */
 const MAX_SYNC_TIMES = 4096
+
+/**
+ * What a SYNC from `who`, whose head is `knownId`, gets from our log: members and invitees get what they lack (and
+ * when they have entries we lack, `askBack`: we fetch from them in turn); a removed member gets the entries up to its
+ * removal, so it learns of it; public logs are open (joining needs them); anyone else is refused.
+ */
+export function syncAnswer(
+  log: GroupLog,
+  who: string,
+  knownId: string
+): { answer: Answer & { entries?: Uint8Array[] }; askBack: boolean } {
+  const s = log.state
+  const bytes = (entries: VerifiedEntry[]): Answer & { entries: Uint8Array[] } => ({
+    status: 'ok',
+    entries: entries.map((e) => e.bytes)
+  })
+  if (s.members.has(who) || s.invited.has(who)) {
+    return { answer: bytes(log.since(knownId)), askBack: !log.has(knownId) }
+  }
+  const removal = s.removed.get(who)
+  if (removal != null) {
+    return { answer: bytes(log.upTo(removal)), askBack: false }
+  }
+  if (s.private) {
+    return { answer: { status: 'refused', reason: 'private group' }, askBack: false }
+  }
+  return { answer: bytes(log.since(knownId)), askBack: false }
+}
+
+/** Whether a frame from `sender` that we cannot open (a key we lack) may make us sync: only members and invitees. */
+export function mayPromptSync(s: GroupState, sender: string): boolean {
+  return s.members.has(sender) || s.invited.has(sender)
+}
 
 export async function verifyAll(signed: SignedEntryBytes[]): Promise<VerifiedEntry[]> {
   const out: VerifiedEntry[] = []
@@ -164,32 +197,17 @@ export class Sync implements GroupStreamHooks {
     }
   }
 
-  /**
-   * SYNC: members and invitees get the log; a removed member gets the history up to its removal (so it learns of
-   * it); public logs are open (joining needs them). Anyone else is refused.
-   */
+  /** SYNC: see syncAnswer. */
   logFor(peer: PeerId, req: GroupRequestContent): Answer & { entries?: Uint8Array[] } {
     const runtime = this.service.group(req.groupId)
     if (runtime == null) {
       return { status: 'unknown-group', reason: 'not a member of that group' }
     }
-    const who = peer.toString()
-    const s = runtime.state
-    const entitled = s.members.has(who) || s.invited.has(who)
-    const knownId = hex(req.knownId)
-    if (!entitled) {
-      const removal = s.removed.get(who)
-      if (s.private && removal == null) {
-        return { status: 'refused', reason: 'private group' }
-      }
-      const entries = removal == null ? runtime.log.since(knownId) : runtime.log.upTo(removal)
-      return { status: 'ok', entries: entries.map((e) => e.bytes) }
-    }
-    if (!runtime.log.has(knownId)) {
-      // the asker has entries we lack: fetch them too
+    const { answer, askBack } = syncAnswer(runtime.log, peer.toString(), hex(req.knownId))
+    if (askBack) {
       this.requestSync(runtime, peer, 'forced')
     }
-    return { status: 'ok', entries: runtime.log.since(knownId).map((e) => e.bytes) }
+    return answer
   }
 
   /** INVITE: checks every entry of the log up to our invitation, and that the key sealed for us opens. */
