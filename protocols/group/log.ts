@@ -122,7 +122,7 @@ export class GroupLog {
 
   /** The entries that count, in the order the resolution applied them. */
   resolution(): VerifiedEntry[] {
-    return resolve(this.entries, this.index).applied
+    return resolve(this.entries).applied
   }
 
   /**
@@ -200,15 +200,12 @@ export class GroupLog {
 
   private resolveUpTo(ids: string[]): GroupState {
     const known = this.closure(ids)
-    return resolve(
-      this.entries.filter((e) => known.has(e.idHex)),
-      this.index
-    ).state
+    return resolve(this.entries.filter((e) => known.has(e.idHex))).state
   }
 
   /** The resolved state over every entry: one head means one history, whose state is known already. */
   private settle(): void {
-    this.current = this.heads.size === 1 ? this.stateAfter([...this.heads][0]) : resolve(this.entries, this.index).state
+    this.current = this.heads.size === 1 ? this.stateAfter([...this.heads][0]) : resolve(this.entries).state
   }
 
   /** `ids` and all their ancestors. */

@@ -19,9 +19,16 @@ import { applyEntry, type GroupState, genesisState, type Role } from './state.ts
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 }
 
-/** Ids (hex) of an entry's parents. */
+const parentIds = new WeakMap<VerifiedEntry, string[]>()
+
+/** Ids (hex) of an entry's parents (remembered: resolution walks them often). */
 export function parentsOf(e: VerifiedEntry): string[] {
-  return e.seq === 0 ? [] : [hex(e.prev), ...e.merges.map(hex)]
+  let ids = parentIds.get(e)
+  if (ids == null) {
+    ids = e.seq === 0 ? [] : [hex(e.prev), ...e.merges.map(hex)]
+    parentIds.set(e, ids)
+  }
+  return ids
 }
 
 /** The member whose rights an entry revokes, if it is a revocation. */
@@ -39,11 +46,12 @@ export interface Resolution {
  * Resolves `entries` (closed under ancestry, parents first, the CREATE entry first); `index` finds any entry of the
  * log by id.
  */
-export function resolve(entries: readonly VerifiedEntry[], index: ReadonlyMap<string, VerifiedEntry>): Resolution {
+export function resolve(entries: readonly VerifiedEntry[]): Resolution {
+  const before = ancestry(entries)
   let voided = new Set<string>()
   let result = pass(entries, voided)
   for (let round = 1; round < MAX_RESOLVE_ROUNDS; round++) {
-    const next = voidedBy(result.applied, entries, index)
+    const next = voidedBy(result.applied, entries, before)
     if (next.size === voided.size && [...next].every((id) => voided.has(id))) {
       break
     }
@@ -122,7 +130,7 @@ const GRANT_OF: Partial<Record<VerifiedEntry['kind'], VerifiedEntry['kind']>> = 
 function voidedBy(
   applied: VerifiedEntry[],
   entries: readonly VerifiedEntry[],
-  index: ReadonlyMap<string, VerifiedEntry>
+  isBefore: (a: VerifiedEntry, b: VerifiedEntry) => boolean
 ): Set<string> {
   // entries that concern x: signed by x, or granting x a right
   const concerning = new Map<string, VerifiedEntry[]>()
@@ -145,12 +153,41 @@ function voidedBy(
     const x = revokes(r)
     for (const c of x == null ? [] : (concerning.get(x) ?? [])) {
       const hit = c.authorId === x || c.kind === GRANT_OF[r.kind]
-      if (hit && c !== r && !isAncestor(c, r, index) && !isAncestor(r, c, index)) {
+      if (hit && c !== r && !isBefore(c, r) && !isBefore(r, c)) {
         out.add(c.idHex)
       }
     }
   }
   return out
+}
+
+/**
+ * An ancestor test over `entries` (parents first): each entry's ancestors as a bit set, built on first use from its
+ * parents' sets (one OR per parent: about 2 MiB and a few milliseconds for the largest log).
+ */
+function ancestry(entries: readonly VerifiedEntry[]): (a: VerifiedEntry, b: VerifiedEntry) => boolean {
+  const position = new Map(entries.map((e, i) => [e.idHex, i]))
+  const words = (entries.length + 31) >>> 5
+  let bits: Uint32Array | undefined
+  const build = (): Uint32Array => {
+    const out = new Uint32Array(entries.length * words)
+    entries.forEach((e, i) => {
+      const row = i * words
+      for (const p of parentsOf(e)) {
+        const j = position.get(p)!
+        for (let w = 0; w < words; w++) {
+          out[row + w] |= out[j * words + w]
+        }
+        out[row + (j >>> 5)] |= 1 << (j & 31)
+      }
+    })
+    return out
+  }
+  return (a, b) => {
+    bits ??= build()
+    const i = position.get(a.idHex)!
+    return (bits[position.get(b.idHex)! * words + (i >>> 5)] & (1 << (i & 31))) !== 0
+  }
 }
 
 /** Whether `a` is an ancestor of `b` (depths only grow along parents, so the search stops at `a`'s depth). */
