@@ -1,11 +1,34 @@
 import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger, PeerId } from '@libp2p/interface'
+import type { Announcer } from './announcer.ts'
+import type { GroupChange } from './changes.ts'
 import { DIRECTORY_TOPIC } from './constants.ts'
 import type { EngineHooks } from './engine.ts'
+import type { EmitGroupEvent } from './events.ts'
+import type { Inbound } from './inbound.ts'
+import type { Op } from './ops.ts'
 import { rekeyDelay } from './rekey.ts'
 import type { GroupRuntime } from './runtime.ts'
-import type { GroupService } from './service.ts'
 import { roleOf } from './state.ts'
+import type { Sync } from './sync.ts'
+
+/** What Reactions need of the group service: our groups, its helpers, signing our operations, its lifetime. */
+export interface ReactionsComponents {
+  /** our PeerId as a string */
+  readonly me: string
+  readonly isRunning: boolean
+  readonly inbound: Pick<Inbound, 'releaseHeld' | 'validateFrame'>
+  readonly sync: Pick<Sync, 'requestSync' | 'deliverInvite'>
+  readonly announcer: Pick<Announcer, 'now' | 'replySoon'>
+  group(groupId: string): GroupRuntime | undefined
+  groups(): GroupRuntime[]
+  /** authors, applies and publishes one of our operations */
+  act(runtime: GroupRuntime, op: Op): Promise<unknown>
+  emitChange(change: GroupChange, runtime: GroupRuntime): void
+  /** the signal of a background operation: its timeout, or the service stopping */
+  signal(): AbortSignal
+  emit: EmitGroupEvent
+}
 
 /**
  * How the service reacts to its groups changing and to the network: subscribing to a group's topic, syncing with
@@ -13,7 +36,7 @@ import { roleOf } from './state.ts'
  */
 export class Reactions {
   constructor(
-    private readonly service: GroupService,
+    private readonly service: ReactionsComponents,
     private readonly pubsub: GossipSub,
     private readonly adminRekeyDelayMs: number,
     private readonly log: Logger
@@ -42,7 +65,7 @@ export class Reactions {
           this.scheduleRekey(runtime)
         }
       },
-      error: (error, message) => service.safeDispatchEvent('failure', { detail: { error, message } })
+      error: (error, message) => service.emit('failure', { error, message })
     }
   }
 
