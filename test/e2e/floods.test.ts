@@ -13,8 +13,8 @@ import { fileTransfer } from '../../protocols/file/file.ts'
 import { encodeLobbyPost } from '../../protocols/lobby/codec.ts'
 import { LOBBY_POST_BURST, LOBBY_TOPIC } from '../../protocols/lobby/constants.ts'
 import { randomFile } from './files-helpers.ts'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-import { connectTo, meshPeers, rawNode, stopRawNodes, until } from './raw-node.ts'
+import { cleanup, type PeerProcess, spawnPeer, until } from './harness.ts'
+import { connectTo, meshPeers, rawNode, stopRawNodes } from './raw-node.ts'
 
 /** The victim, and a friend bootstrapped to it, both seeing each other. */
 async function victimAndFriend(): Promise<[PeerProcess, PeerProcess]> {
