@@ -107,24 +107,3 @@ export async function authorEntry(
     ...(keys == null ? {} : { keys })
   })
 }
-
-/** The operation one of our entries performed, to sign it again after it lost a fork. */
-export function opOf(e: VerifiedEntry): Op | undefined {
-  switch (e.kind) {
-    case 'invite':
-      return { kind: 'invite', subject: e.subject, memberName: e.memberName }
-    case 'join':
-      return { kind: 'join', memberName: e.memberName }
-    case 'leave':
-    case 'rekey':
-      return { kind: e.kind }
-    case 'remove':
-    case 'promote':
-    case 'demote':
-      return { kind: e.kind, subject: e.subject }
-    case 'meta':
-      return { kind: 'meta', name: e.name, description: e.description }
-    case 'create':
-      return undefined
-  }
-}
