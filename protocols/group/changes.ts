@@ -96,8 +96,8 @@ function roleChange(s: GroupState, peerId: string, by: string | undefined): Grou
 }
 
 /**
- * The changes between two states of a group, for when a fork replaced part of the log. `appended` (the winning
- * branch) names who made each change where one of its entries explains it.
+ * The changes between two states of a group, for when concurrent branches met and the resolved state moved by more
+ * than the new entries. `appended` (the new entries) names who made each change where one of them explains it.
  */
 export function diffStates(
   before: GroupState,
@@ -109,7 +109,7 @@ export function diffStates(
   const out: GroupChange[] = []
   const last = (kinds: VerifiedEntry['kind'][], subject?: string): string | undefined =>
     appended.findLast((e) => kinds.includes(e.kind) && (subject == null || e.subjectId === subject))?.authorId
-  // while our JOIN that lost a fork is signed again we are still in the group, as an invitee
+  // an invitee whose JOIN is on its way is still in the group
   const stillIn = after.members.has(me) || after.invited.has(me)
   for (const [peerId, m] of after.members) {
     const old = before.members.get(peerId)

@@ -4,7 +4,7 @@ import { InvalidMessageError } from '../common/errors.ts'
 import { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES } from '../common/limits.ts'
 import { isValidName } from '../common/names.ts'
 import { validateText } from '../common/text.ts'
-import { MAX_ENTRY_BYTES, MAX_LOG_ENTRIES, MAX_MEMBERS, SIGNED_ENTRY_OVERHEAD_BYTES } from './constants.ts'
+import { MAX_ENTRY_BYTES, MAX_LOG_ENTRIES, MAX_MEMBERS, MAX_PARENTS, SIGNED_ENTRY_OVERHEAD_BYTES } from './constants.ts'
 import { isGroupId, KEY_BYTES, KEY_ID_BYTES, NONCE_BYTES, type WrappedFor } from './crypto.ts'
 import { isValidDescription, isValidGroupName } from './names.ts'
 import { Announcement, Entry, GroupFrame, Post, SignedEntry, TopicFrame } from './pb/group.ts'
@@ -23,8 +23,12 @@ export interface Rotation {
 export interface EntryBody {
   kind: EntryKind
   groupId: string
+  /** depth in the log's graph: one more than the deepest parent */
   seq: number
+  /** the first (lowest id) parent; empty for CREATE */
   prev: Uint8Array
+  /** further parents, ascending ids above `prev`: the branches this entry merges */
+  merges: Uint8Array[]
   author: Uint8Array
   ts: number
   subject: Uint8Array
@@ -87,6 +91,7 @@ export function encodeEntryBody(e: EntryBody): Uint8Array {
     groupId: e.groupId,
     seq: BigInt(e.seq),
     prev: e.prev as Uint8Array<ArrayBuffer>,
+    merges: e.merges.map((m) => m as Uint8Array<ArrayBuffer>),
     author: e.author as Uint8Array<ArrayBuffer>,
     timestamp: BigInt(e.ts),
     subject: e.subject as Uint8Array<ArrayBuffer>,
@@ -114,7 +119,7 @@ export function encodeEntryBody(e: EntryBody): Uint8Array {
 /** Decodes and checks the shape of an entry body; throws InvalidMessageError or MessageTooLargeError only. */
 export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
   const e = safeDecode(bytes, MAX_ENTRY_BYTES, (buf) =>
-    Entry.decode(buf, { limits: { keys: { wrapped: MAX_MEMBERS } } })
+    Entry.decode(buf, { limits: { merges: MAX_PARENTS - 1, keys: { wrapped: MAX_MEMBERS } } })
   )
   const kind = (Object.keys(KIND_TO_WIRE) as EntryKind[]).find((k) => KIND_TO_WIRE[k] === e.kind)
   if (kind == null) {
@@ -132,6 +137,9 @@ export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
   }
   if (kind === 'create' ? seq !== 0 || e.prev.byteLength !== 0 : seq === 0 || e.prev.byteLength !== ENTRY_ID_BYTES) {
     fail('bad position in the log')
+  }
+  if (!areOrderedParents([e.prev, ...e.merges]) || (kind === 'create' && e.merges.length > 0)) {
+    fail('bad parents')
   }
   if (e.timestamp > BigInt(Number.MAX_SAFE_INTEGER)) {
     fail('bad timestamp')
@@ -163,6 +171,7 @@ export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
     groupId: e.groupId,
     seq,
     prev: e.prev,
+    merges: e.merges,
     author: e.author,
     ts: Number(e.timestamp),
     subject: e.subject,
@@ -173,6 +182,22 @@ export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
     nonce: e.nonce,
     ...(e.keys == null ? {} : { keys: { keyId: e.keys.keyId, ephemeral: e.keys.ephemeral, wrapped: e.keys.wrapped } })
   }
+}
+
+/** Parents are entry ids in strictly ascending order (so each appears once and the encoding is unique). */
+function areOrderedParents(ids: Uint8Array[]): boolean {
+  return ids.every((id, i) => i === 0 || (id.byteLength === ENTRY_ID_BYTES && compareBytes(ids[i - 1], id) < 0))
+}
+
+/** Lexicographic order of byte strings. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength)
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) {
+      return a[i] - b[i]
+    }
+  }
+  return a.byteLength - b.byteLength
 }
 
 function checkRotation(keyId: Uint8Array, ephemeral: Uint8Array, wrapped: WrappedFor[]): void {

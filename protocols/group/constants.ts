@@ -1,11 +1,11 @@
 /** Protocol id of the direct group streams (invitations, log sync); bump the version for any wire change. */
-export const GROUP_PROTOCOL = '/p2pchat/group/1.0.0'
+export const GROUP_PROTOCOL = '/p2pchat/group/2.0.0'
 
 /** Gossipsub topic on which members announce public groups. */
 export const DIRECTORY_TOPIC = '/p2pchat/groups/1.0.0'
 
 /** Prefix of each group's own gossipsub topic; the group id follows. */
-export const GROUP_TOPIC_PREFIX = '/p2pchat/group/1.0.0/'
+export const GROUP_TOPIC_PREFIX = '/p2pchat/group/2.0.0/'
 
 /** Longest group name, in characters: fits a sidebar or a line header. */
 export const MAX_GROUP_NAME_LENGTH = 48
@@ -24,6 +24,15 @@ export const MAX_MEMBERS = 64
  * changes are refused rather than letting a busy public group grow without bound.
  */
 export const MAX_LOG_ENTRIES = 4096
+
+/**
+ * Most parents of one entry (prev and merges): an author merges at most this many concurrent branches at once, and
+ * the next entry merges the rest.
+ */
+export const MAX_PARENTS = 8
+
+/** Rounds of the authorization fixpoint (docs/groups.md); real histories settle in two or three. */
+export const MAX_RESOLVE_ROUNDS = 16
 
 /** Largest encoded log entry: a key rotation for MAX_MEMBERS members is about 7 KiB. */
 export const MAX_ENTRY_BYTES = 16 * 1024
@@ -106,6 +115,18 @@ export const ADMIN_REKEY_DELAY_MS = 3_000
 
 /** ...so that the owner, who rotates at once, usually wins and admins do not all rotate together. */
 export const ADMIN_REKEY_JITTER_MS = 2_000
+
+/**
+ * With no owner or admin online, plain members rotate: the online member first in the rotation order after
+ * 2 x ADMIN_REKEY_DELAY_MS, the next one this much later, and so on, each only if no rotation came meanwhile.
+ */
+export const MEMBER_REKEY_STEP_MS = 2_000
+
+/** Least time between two syncs with one peer prompted by frames sealed with a key we lack. */
+export const UNKNOWN_KEY_SYNC_INTERVAL_MS = 2_000
+
+/** Syncs running at once across all groups and peers: what anything a peer sends can make us start. */
+export const MAX_CONCURRENT_SYNCS = 8
 
 /** Group keys older than the current one kept for posts still in flight after a rotation. */
 export const MAX_OLD_KEYS = 16

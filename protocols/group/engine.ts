@@ -30,10 +30,6 @@ export interface EngineHooks {
   dropped(runtime: GroupRuntime): void
   /** the log of a group changed */
   changed(runtime: GroupRuntime, changes: GroupChange[]): void
-  /** our entries lost a fork; the service authors them again where they still make sense */
-  lost(runtime: GroupRuntime, dropped: VerifiedEntry[]): void
-  /** LEAVEs of members that lost a fork: they cannot sign again, so an admin removes them as they asked */
-  unheardLeaves(runtime: GroupRuntime, members: string[]): void
   error(err: unknown, message: string): void
 }
 
@@ -108,7 +104,7 @@ export class GroupEngine {
   author(runtime: GroupRuntime, op: Op): Promise<{ entry: VerifiedEntry; frame: Uint8Array }> {
     return runtime.exclusive(async () => {
       const state = runtime.state
-      const entry = await authorEntry(this.privateKey, state, op, runtime.keyring.get(state.keyId))
+      const entry = await authorEntry(this.privateKey, runtime.log.position(), op, runtime.keyring.get(state.keyId))
       const frame = runtime.wrap(encodeEntryFrame(entry.bytes), state)
       const result = this.applyLocked(runtime, [entry])
       if (result.type !== 'appended') {
@@ -126,32 +122,25 @@ export class GroupEngine {
     const result = runtime.log.offer(chain)
     if (result.type === 'appended') {
       runtime.keyring.learn(result.appended)
-      this.settle(runtime, changesAlong(before, result.appended, this.me))
-    } else if (result.type === 'switched') {
-      runtime.keyring.learn(result.appended)
-      this.settle(runtime, diffStates(before, runtime.state, this.me, result.appended))
-      const ours = result.dropped.filter((e) => e.authorId === this.me)
-      if (ours.length > 0 && this.runtimes.has(runtime.id)) {
-        this.hooks.lost(runtime, ours)
-      }
-    } else if (result.type === 'gap') {
-      for (const e of chain) {
+      // concurrent branches met: the resolved state may differ from ours in more than the new entries
+      const changes = result.linear
+        ? changesAlong(before, result.appended, this.me)
+        : diffStates(before, runtime.state, this.me, result.appended)
+      for (const e of result.held) {
         runtime.holdEntry(e)
       }
-    }
-    const losing = result.type === 'kept' ? result.theirs : result.type === 'switched' ? result.dropped : []
-    const unheard = losing
-      .filter((e) => e.kind === 'leave' && e.authorId !== this.me && runtime.state.members.has(e.subjectId))
-      .map((e) => e.subjectId)
-    if (unheard.length > 0 && this.runtimes.has(runtime.id)) {
-      this.hooks.unheardLeaves(runtime, unheard)
+      this.settle(runtime, changes)
+    } else if (result.type === 'gap') {
+      for (const e of result.held) {
+        runtime.holdEntry(e)
+      }
     }
     return result
   }
 
   private settle(runtime: GroupRuntime, changes: GroupChange[]): void {
     this.save(runtime)
-    // still invited means our JOIN lost a fork and is being signed again: the group stays ours
+    // still invited: our JOIN is on its way (the group is ours from accepting the invitation)
     if (!runtime.state.members.has(this.me) && !runtime.state.invited.has(this.me)) {
       this.drop(runtime)
       this.hooks.changed(runtime, changes)

@@ -8,7 +8,7 @@ import { EntryRejectedError } from './errors.ts'
 import type { EmitGroupEvent } from './events.ts'
 import type { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
-import type { Sync } from './sync.ts'
+import { mayPromptSync, type Sync } from './sync.ts'
 import { checkSenderKey, verifyAnnouncement, verifyEntryOf, verifyPost } from './verify.ts'
 
 /** What Inbound needs of the group service: our groups, the engine that applies entries, the directory. */
@@ -58,9 +58,12 @@ export class Inbound {
       checkSenderKey(senderKey)
       const opened = runtime.unwrap(data)
       if (opened.type === 'unknown-key') {
-        // a rotation we have not seen: keep the frame and ask the sender for the log
-        runtime.holdFrame({ sender, senderKey, data, keyId: opened.keyId, at: Date.now() })
-        this.sync.requestSync(runtime, sender, true)
+        // a rotation we have not seen, if the sender is one of us: keep the frame and ask the sender for the log.
+        // Anyone else could use such frames to make us fetch from them at will.
+        if (mayPromptSync(runtime.state, sender.toString())) {
+          runtime.holdFrame({ sender, senderKey, data, keyId: opened.keyId, at: Date.now() })
+          this.sync.requestSync(runtime, sender, 'unknown-key')
+        }
         return TopicValidatorResult.Ignore
       }
       const content = decodeGroupFrame(opened.bytes)
@@ -131,14 +134,15 @@ export class Inbound {
     const result = await this.service.engine.apply(runtime, [entry])
     switch (result.type) {
       case 'appended':
-      case 'switched':
+        if (result.rejected != null) {
+          throw result.rejected
+        }
         return TopicValidatorResult.Accept
       case 'rejected':
         throw result.error
       case 'gap':
-      case 'kept':
-        // we miss entries, or the author misses ours: a sync either way (ours tells the author we differ)
-        this.sync.requestSync(runtime, sender, true)
+        // we miss its parents: the author has them
+        this.sync.requestSync(runtime, sender, 'forced')
         return TopicValidatorResult.Ignore
       case 'duplicate':
         return TopicValidatorResult.Ignore

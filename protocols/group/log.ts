@@ -1,51 +1,69 @@
-import { equalBytes } from './crypto.ts'
+import { MAX_LOG_ENTRIES } from './constants.ts'
 import type { VerifiedEntry } from './entries.ts'
 import { EntryRejectedError } from './errors.ts'
-import { applyEntry, type GroupState, genesisState, type Role } from './state.ts'
+import { parentsOf, resolve } from './resolve.ts'
+import { applyEntry, type GroupState, genesisState } from './state.ts'
 
 /** What offering entries to a log did. */
 export type OfferResult =
-  /** new entries applied on top of the head; `rejected` when the chain had an invalid tail */
-  | { type: 'appended'; appended: VerifiedEntry[]; rejected?: EntryRejectedError }
+  /**
+   * new entries joined the graph (`linear`: each extended the only head, so the state moved one entry at a time);
+   * `held`: entries whose parents we lack; `rejected`: the first entry that failed its checks
+   */
+  | {
+      type: 'appended'
+      appended: VerifiedEntry[]
+      linear: boolean
+      held: VerifiedEntry[]
+      rejected?: EntryRejectedError
+    }
   /** we had every entry already */
   | { type: 'duplicate' }
-  /** the entries do not link to our log: fetch the missing ones from the sender */
-  | { type: 'gap' }
+  /** parents of the entries are missing: fetch them from the sender */
+  | { type: 'gap'; held: VerifiedEntry[] }
   /** the first new entry does not apply */
   | { type: 'rejected'; error: EntryRejectedError }
-  /** a competing branch (`theirs`, its valid part) lost to ours */
-  | { type: 'kept'; theirs: VerifiedEntry[] }
-  /** a competing branch won: ours from `dropped[0].seq` on was replaced */
-  | { type: 'switched'; dropped: VerifiedEntry[]; appended: VerifiedEntry[]; before: GroupState }
-
-const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 }
 
 /**
- * A group's membership log: a hash chain of verified entries and the state it leads to.
- * Pure (no I/O, no clock), so that every member, given the same entries, reaches the same state.
+ * A group's membership log: a graph of verified entries, each naming its parents by id, and the state it resolves
+ * to (see resolve.ts). Pure (no I/O, no clock): the state is a function of the set of entries only, so every member
+ * that holds the same entries reaches the same state, whatever order they arrived in.
  */
 export class GroupLog {
-  private entries: VerifiedEntry[]
-  private index: Map<string, number>
+  /** insertion order: parents always before children */
+  private readonly entries: VerifiedEntry[] = []
+  private readonly index = new Map<string, VerifiedEntry>()
+  /** the state of each entry's ancestry and itself: what an entry naming it as only parent is checked against */
+  private readonly after = new Map<string, GroupState>()
+  private readonly heads = new Set<string>()
   private current: GroupState
 
-  private constructor(entries: VerifiedEntry[], state: GroupState) {
-    this.entries = entries
-    this.index = new Map(entries.map((e, i) => [e.idHex, i]))
-    this.current = state
+  private constructor(genesis: VerifiedEntry) {
+    this.current = genesisState(genesis)
+    this.entries.push(genesis)
+    this.index.set(genesis.idHex, genesis)
+    this.after.set(genesis.idHex, this.current)
+    this.heads.add(genesis.idHex)
   }
 
   /** A log holding only its CREATE entry. */
   static create(genesis: VerifiedEntry): GroupLog {
-    return new GroupLog([genesis], genesisState(genesis))
+    return new GroupLog(genesis)
   }
 
-  /** Rebuilds a log from stored or received entries; throws EntryRejectedError if any does not apply. */
+  /** Rebuilds a log from stored or received entries (parents first); throws EntryRejectedError if any fails. */
   static fromEntries(entries: VerifiedEntry[]): GroupLog {
     if (entries.length === 0) {
       throw new EntryRejectedError('empty log')
     }
-    return new GroupLog([...entries], replay(entries))
+    const log = new GroupLog(entries[0])
+    for (const e of entries.slice(1)) {
+      if (!log.index.has(e.idHex)) {
+        log.insert(e)
+      }
+    }
+    log.settle()
+    return log
   }
 
   get state(): GroupState {
@@ -56,6 +74,7 @@ export class GroupLog {
     return this.entries.length
   }
 
+  /** The entry inserted last: what we tell a peer we have when we ask for its log. */
   get head(): VerifiedEntry {
     return this.entries[this.entries.length - 1]
   }
@@ -68,148 +87,152 @@ export class GroupLog {
     return this.entries
   }
 
-  at(seq: number): VerifiedEntry | undefined {
-    return this.entries[seq]
+  get(idHex: string): VerifiedEntry | undefined {
+    return this.index.get(idHex)
   }
 
   has(idHex: string): boolean {
     return this.index.has(idHex)
   }
 
-  /** Entries after `seq`, or the whole log when our entry at `seq` is not `id` (the asker is on another branch). */
-  since(seq: number, id: Uint8Array): VerifiedEntry[] {
-    const ours = this.entries[seq]
-    return ours != null && id.byteLength > 0 && equalBytes(ours.id, id)
-      ? this.entries.slice(seq + 1)
-      : [...this.entries]
+  /** The entries nothing names as parent yet, by ascending id: the parents of the next entry we sign. */
+  tips(): VerifiedEntry[] {
+    return [...this.heads].sort().map((id) => this.index.get(id)!)
   }
 
-  /** The state just after entry `seq`. */
-  stateAt(seq: number): GroupState {
-    return seq === this.current.seq ? this.current : replay(this.entries.slice(0, seq + 1))
+  /** Where our next entry goes. */
+  position(): { state: GroupState; tips: VerifiedEntry[] } {
+    return { state: this.current, tips: this.tips() }
+  }
+
+  /** Entries that are not `id` nor its ancestors (all of them when we do not know `id`), parents first. */
+  since(id: string): VerifiedEntry[] {
+    if (!this.index.has(id)) {
+      return [...this.entries]
+    }
+    const known = this.closure([id])
+    return this.entries.filter((e) => !known.has(e.idHex))
+  }
+
+  /** `id` and its ancestors, parents first: what a removed member may still see. */
+  upTo(id: string): VerifiedEntry[] {
+    const known = this.closure([id])
+    return this.entries.filter((e) => known.has(e.idHex))
+  }
+
+  /** The entries that count, in the order the resolution applied them. */
+  resolution(): VerifiedEntry[] {
+    return resolve(this.entries).applied
   }
 
   /**
-   * Offers a chain of entries, ordered and linked to each other: one from gossip, or a log from a sync.
-   * Extends the log, ignores what we have, or settles a fork (see chooseBranch).
+   * Offers entries from gossip or a sync, in any order. Each is checked against the state at its parents before it
+   * joins the graph; the state is then resolved again over all entries. Nothing is ever dropped from the graph.
    */
   offer(chain: VerifiedEntry[]): OfferResult {
-    if (!isLinked(chain)) {
-      return { type: 'rejected', error: new EntryRejectedError('entries do not form a chain') }
-    }
-    let start = 0
-    while (start < chain.length && this.entries[chain[start].seq]?.idHex === chain[start].idHex) {
-      start++
-    }
-    const fresh = chain.slice(start)
-    if (fresh.length === 0) {
+    const before = this.heads.size === 1 ? [...this.heads][0] : undefined
+    let waiting = chain.filter((e) => !this.index.has(e.idHex))
+    if (waiting.length === 0) {
       return { type: 'duplicate' }
     }
-    const first = fresh[0]
-    if (first.seq === 0) {
-      return { type: 'rejected', error: new EntryRejectedError('a different origin for this group') }
-    }
-    const parent = this.entries[first.seq - 1]
-    if (parent == null || !equalBytes(parent.id, first.prev)) {
-      return { type: 'gap' }
-    }
-    if (first.seq === this.current.seq + 1) {
-      const { states, error } = applyAll(this.current, fresh)
-      if (states.length === 0) {
-        return { type: 'rejected', error: error! }
+    const appended: VerifiedEntry[] = []
+    let rejected: EntryRejectedError | undefined
+    for (let progress = true; progress && waiting.length > 0 && rejected == null; ) {
+      progress = false
+      const later: VerifiedEntry[] = []
+      for (const e of waiting) {
+        if (this.index.has(e.idHex)) {
+          continue
+        }
+        if (!parentsOf(e).every((p) => this.index.has(p))) {
+          later.push(e)
+          continue
+        }
+        try {
+          this.insert(e)
+          appended.push(e)
+          progress = true
+        } catch (err) {
+          rejected = err instanceof EntryRejectedError ? err : new EntryRejectedError(String(err))
+          break
+        }
       }
-      const appended = fresh.slice(0, states.length)
-      this.push(appended, states[states.length - 1])
-      return error == null ? { type: 'appended', appended } : { type: 'appended', appended, rejected: error }
+      waiting = later
     }
-    const base = this.stateAt(first.seq - 1)
-    const { states, error } = applyAll(base, fresh)
-    if (states.length === 0) {
-      return { type: 'rejected', error: error! }
+    if (appended.length === 0) {
+      return rejected != null ? { type: 'rejected', error: rejected } : { type: 'gap', held: waiting }
     }
-    const theirs = fresh.slice(0, states.length)
-    const ours = this.entries.slice(first.seq)
-    if (chooseBranch(base, ours, theirs) === 'ours') {
-      return { type: 'kept', theirs }
-    }
-    const before = this.current
-    this.entries = this.entries.slice(0, first.seq)
-    this.index = new Map(this.entries.map((e, i) => [e.idHex, i]))
-    this.push(theirs, states[states.length - 1])
-    return { type: 'switched', dropped: ours, appended: theirs, before }
+    const linear = before != null && isLinear(before, appended)
+    this.settle()
+    return { type: 'appended', appended, linear, held: waiting, ...(rejected == null ? {} : { rejected }) }
   }
 
-  private push(entries: VerifiedEntry[], state: GroupState): void {
-    for (const e of entries) {
-      this.index.set(e.idHex, this.entries.length)
-      this.entries.push(e)
+  /** Checks `e` against the state at its parents and adds it to the graph; throws EntryRejectedError. */
+  private insert(e: VerifiedEntry): void {
+    if (e.seq === 0 || e.groupId !== this.genesis.groupId) {
+      throw new EntryRejectedError('a different origin for this group')
     }
-    this.current = state
+    const parents = parentsOf(e)
+    if (!parents.every((p) => this.index.has(p))) {
+      throw new EntryRejectedError('an entry names parents that are not in the log')
+    }
+    if (e.seq !== 1 + Math.max(...parents.map((p) => this.index.get(p)!.seq))) {
+      throw new EntryRejectedError('entry depth does not follow its parents')
+    }
+    if (this.entries.length >= MAX_LOG_ENTRIES) {
+      throw new EntryRejectedError(`the membership log has reached ${MAX_LOG_ENTRIES} entries`)
+    }
+    const atParents = parents.length === 1 ? this.stateAfter(parents[0]) : this.resolveUpTo(parents)
+    // its author signed it against this state: it must hold there, key rotation included
+    const next = applyEntry(atParents, e, true)
+    this.entries.push(e)
+    this.index.set(e.idHex, e)
+    this.after.set(e.idHex, next)
+    for (const p of parents) {
+      this.heads.delete(p)
+    }
+    this.heads.add(e.idHex)
+  }
+
+  private stateAfter(id: string): GroupState {
+    return this.after.get(id)!
+  }
+
+  private resolveUpTo(ids: string[]): GroupState {
+    const known = this.closure(ids)
+    return resolve(this.entries.filter((e) => known.has(e.idHex))).state
+  }
+
+  /** The resolved state over every entry: one head means one history, whose state is known already. */
+  private settle(): void {
+    this.current = this.heads.size === 1 ? this.stateAfter([...this.heads][0]) : resolve(this.entries).state
+  }
+
+  /** `ids` and all their ancestors. */
+  private closure(ids: string[]): Set<string> {
+    const seen = new Set<string>()
+    const todo = [...ids]
+    while (todo.length > 0) {
+      const id = todo.pop()!
+      if (seen.has(id) || !this.index.has(id)) {
+        continue
+      }
+      seen.add(id)
+      todo.push(...parentsOf(this.index.get(id)!))
+    }
+    return seen
   }
 }
 
-function isLinked(chain: VerifiedEntry[]): boolean {
-  return chain.every((e, i) => i === 0 || (e.seq === chain[i - 1].seq + 1 && equalBytes(e.prev, chain[i - 1].id)))
-}
-
-function replay(entries: VerifiedEntry[]): GroupState {
-  let state = genesisState(entries[0])
-  for (const e of entries.slice(1)) {
-    state = applyEntry(state, e)
-  }
-  return state
-}
-
-/** Applies entries in order until one fails; returns the states reached and the failure, if any. */
-function applyAll(
-  from: GroupState,
-  entries: VerifiedEntry[]
-): { states: GroupState[]; error: EntryRejectedError | undefined } {
-  const states: GroupState[] = []
-  let state = from
+/** Whether `entries` extend `head` one after another, each the only child of the one before. */
+function isLinear(head: string, entries: VerifiedEntry[]): boolean {
+  let tip = head
   for (const e of entries) {
-    try {
-      state = applyEntry(state, e)
-    } catch (err) {
-      return { states, error: err instanceof EntryRejectedError ? err : new EntryRejectedError(String(err)) }
+    const parents = parentsOf(e)
+    if (parents.length !== 1 || parents[0] !== tip) {
+      return false
     }
-    states.push(state)
+    tip = e.idHex
   }
-  return { states, error: undefined }
-}
-
-/** PeerIds that lose their rights (removed or demoted) somewhere in `branch`. */
-function revoked(branch: VerifiedEntry[]): Set<string> {
-  return new Set(branch.filter((e) => e.kind === 'remove' || e.kind === 'demote').map((e) => e.subjectId))
-}
-
-/**
- * Settles a fork: two valid branches after the same entry (`base` is the state there). Both sides of a fork reach
- * the same answer, so members converge once they have seen both branches:
- * 1. a branch that removes or demotes an author of the other wins, so that someone who lost their rights cannot
- *    undo that by publishing entries they signed (or held back) before;
- * 2. else a branch with a LEAVE in it, since a member who left has forgotten the group and cannot sign again
- *    (everyone else whose entries lose signs them again on the winning branch);
- * 3. else the branch whose first entry's author has the higher role (owner > admin > member);
- * 4. else the branch whose first entry has the lower id.
- */
-export function chooseBranch(base: GroupState, ours: VerifiedEntry[], theirs: VerifiedEntry[]): 'ours' | 'theirs' {
-  const oursRevokes = revoked(ours)
-  const theirsRevokes = revoked(theirs)
-  const oursBlocks = theirs.some((e) => oursRevokes.has(e.authorId))
-  const theirsBlock = ours.some((e) => theirsRevokes.has(e.authorId))
-  if (oursBlocks !== theirsBlock) {
-    return oursBlocks ? 'ours' : 'theirs'
-  }
-  const oursLeaves = ours.some((e) => e.kind === 'leave')
-  const theirsLeave = theirs.some((e) => e.kind === 'leave')
-  if (oursLeaves !== theirsLeave) {
-    return oursLeaves ? 'ours' : 'theirs'
-  }
-  const rank = (e: VerifiedEntry): number => RANK[base.members.get(e.authorId)?.role ?? 'member']
-  const diff = rank(ours[0]) - rank(theirs[0])
-  if (diff !== 0) {
-    return diff > 0 ? 'ours' : 'theirs'
-  }
-  return ours[0].idHex <= theirs[0].idHex ? 'ours' : 'theirs'
+  return true
 }

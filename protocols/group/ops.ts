@@ -1,5 +1,6 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { GROUP_NONCE_BYTES } from './codec.ts'
+import { MAX_PARENTS } from './constants.ts'
 import { deriveGroupId, equalBytes, randomKey, randomNonce, wrapKey } from './crypto.ts'
 import { peerIdOfKey, signEntry, type VerifiedEntry } from './entries.ts'
 import { validateDescription, validateGroupName } from './names.ts'
@@ -38,6 +39,7 @@ export async function createGroupEntry(key: PrivateKey, opts: CreateOptions, now
     groupId,
     seq: 0,
     prev: EMPTY,
+    merges: [],
     author,
     ts: now,
     subject: EMPTY,
@@ -52,21 +54,29 @@ export async function createGroupEntry(key: PrivateKey, opts: CreateOptions, now
   })
 }
 
+/** Where a new entry goes: the log's heads (by ascending id) and the state they resolve to. */
+export interface Position {
+  state: GroupState
+  tips: readonly VerifiedEntry[]
+}
+
 /**
- * Signs `op` as the next entry after `state`, after checking that we may do it (throws StateRejection otherwise).
- * `currentKey` is the group key in effect, needed to invite into a private group.
+ * Signs `op` as a child of the heads of `at` (as many as an entry may name), after checking that we may do it in
+ * `at.state` (throws StateRejection otherwise). `currentKey` is the group key in effect, to invite into a private group.
  */
 export async function authorEntry(
   key: PrivateKey,
-  state: GroupState,
+  at: Position,
   op: Op,
   currentKey?: Uint8Array,
   now = Date.now()
 ): Promise<VerifiedEntry> {
+  const { state } = at
   const author = key.publicKey.raw
   const subject = op.kind === 'join' || op.kind === 'leave' ? author : 'subject' in op ? op.subject : EMPTY
   authorize(state, op.kind, peerIdOfKey(author), subject.byteLength > 0 ? peerIdOfKey(subject) : '')
-  const seq = state.seq + 1
+  const parents = at.tips.slice(0, MAX_PARENTS)
+  const seq = 1 + Math.max(...parents.map((p) => p.seq))
   let keys: VerifiedEntry['keys']
   if (state.private && op.kind === 'invite') {
     if (currentKey == null) {
@@ -84,7 +94,8 @@ export async function authorEntry(
     kind: op.kind,
     groupId: state.groupId,
     seq,
-    prev: state.head,
+    prev: parents[0].id,
+    merges: parents.slice(1).map((p) => p.id),
     author,
     ts: now,
     subject,
@@ -95,25 +106,4 @@ export async function authorEntry(
     nonce: EMPTY,
     ...(keys == null ? {} : { keys })
   })
-}
-
-/** The operation one of our entries performed, to sign it again after it lost a fork. */
-export function opOf(e: VerifiedEntry): Op | undefined {
-  switch (e.kind) {
-    case 'invite':
-      return { kind: 'invite', subject: e.subject, memberName: e.memberName }
-    case 'join':
-      return { kind: 'join', memberName: e.memberName }
-    case 'leave':
-    case 'rekey':
-      return { kind: e.kind }
-    case 'remove':
-    case 'promote':
-    case 'demote':
-      return { kind: e.kind, subject: e.subject }
-    case 'meta':
-      return { kind: 'meta', name: e.name, description: e.description }
-    case 'create':
-      return undefined
-  }
 }

@@ -2,13 +2,14 @@ import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger, PeerId } from '@libp2p/interface'
 import type { Announcer } from './announcer.ts'
 import type { GroupChange } from './changes.ts'
-import { ADMIN_REKEY_JITTER_MS, DIRECTORY_TOPIC } from './constants.ts'
+import { DIRECTORY_TOPIC } from './constants.ts'
 import type { EngineHooks } from './engine.ts'
 import type { EmitGroupEvent } from './events.ts'
 import type { Inbound } from './inbound.ts'
-import { type Op, opOf } from './ops.ts'
+import type { Op } from './ops.ts'
+import { rekeyDelay } from './rekey.ts'
 import type { GroupRuntime } from './runtime.ts'
-import { authorize, roleOf } from './state.ts'
+import { roleOf } from './state.ts'
 import type { Sync } from './sync.ts'
 
 /** What Reactions need of the group service: our groups, its helpers, signing our operations, its lifetime. */
@@ -29,20 +30,9 @@ export interface ReactionsComponents {
   emit: EmitGroupEvent
 }
 
-/** Whether our role lets us remove `member` now. */
-function canRemove(runtime: GroupRuntime, me: string, member: string): boolean {
-  try {
-    authorize(runtime.state, 'remove', me, member)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /**
  * How the service reacts to its groups changing and to the network: subscribing to a group's topic, syncing with
- * members as they appear, rotating the key after someone left, re-signing our entries that lost a fork, and
- * delivering invitations to invitees that come online.
+ * members as they appear, rotating the key after someone left, and delivering invitations to invitees that come online.
  */
 export class Reactions {
   constructor(
@@ -68,40 +58,12 @@ export class Reactions {
       },
       changed: (runtime, changes) => {
         for (const change of changes) {
-          if (change.type === 'joined' && runtime.rejoining) {
-            runtime.rejoining = false
-            continue
-          }
           service.emitChange(change, runtime)
         }
         if (service.group(runtime.id) === runtime) {
           service.inbound.releaseHeld(runtime)
           this.scheduleRekey(runtime)
         }
-      },
-      lost: (runtime, dropped) => {
-        // our entries lost a fork: sign again what still makes sense on the winning branch
-        runtime.rejoining = dropped.some((e) => e.kind === 'join')
-        void (async () => {
-          for (const e of dropped) {
-            const op = opOf(e)
-            if (op != null) {
-              await service.act(runtime, op).catch((err: unknown) => this.log('not re-signing %s - %e', e.kind, err))
-            }
-          }
-        })()
-      },
-      unheardLeaves: (runtime, members) => {
-        void (async () => {
-          for (const member of members) {
-            const subject = runtime.state.members.get(member)?.key
-            if (subject != null && canRemove(runtime, service.me, member)) {
-              await service
-                .act(runtime, { kind: 'remove', subject })
-                .catch((err: unknown) => this.log('could not remove %s, who left - %e', member, err))
-            }
-          }
-        })()
       },
       error: (error, message) => service.emit('failure', { error, message })
     }
@@ -123,13 +85,17 @@ export class Reactions {
     this.scheduleRekey(runtime)
   }
 
-  /** After a member left a private group: the owner rotates the key at once, admins a little later if needed. */
+  /**
+   * After a member left a private group (or concurrent changes crossed a rotation): the owner rotates the key at
+   * once, admins a little later, and with neither online the plain members in their rotation order (rekeyDelay).
+   */
   private scheduleRekey(runtime: GroupRuntime): void {
-    const role = roleOf(runtime.state, this.service.me)
-    if (!runtime.state.needsRekey || runtime.rekeyTimer != null || (role !== 'owner' && role !== 'admin')) {
+    const me = this.service.me
+    if (!runtime.state.needsRekey || runtime.rekeyTimer != null || roleOf(runtime.state, me) == null) {
       return
     }
-    const delay = role === 'owner' ? 0 : this.adminRekeyDelayMs + Math.random() * ADMIN_REKEY_JITTER_MS
+    const online = this.pubsub.getSubscribers(runtime.topic).map(String)
+    const delay = rekeyDelay(runtime.state, me, online, this.adminRekeyDelayMs, Math.random())
     runtime.rekeyTimer = setTimeout(() => {
       runtime.rekeyTimer = undefined
       if (runtime.state.needsRekey && this.service.isRunning && this.service.group(runtime.id) === runtime) {

@@ -7,11 +7,12 @@ import {
   PENDING_POST_TTL_MS,
   SEEN_POSTS_SIZE
 } from './constants.ts'
-import { equalBytes, openFrame, sealFrame, type UnwrapIdentity } from './crypto.ts'
+import { openFrame, sealFrame, type UnwrapIdentity } from './crypto.ts'
 import type { VerifiedEntry } from './entries.ts'
 import { DecryptionError } from './errors.ts'
 import { Keyring } from './keyring.ts'
 import type { GroupLog } from './log.ts'
+import { parentsOf } from './resolve.ts'
 import type { GroupState } from './state.ts'
 
 /** The gossipsub topic of a group. */
@@ -51,8 +52,6 @@ export class GroupRuntime {
   private readonly seenPosts = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
   rekeyTimer?: ReturnType<typeof setTimeout>
-  /** our JOIN lost a fork and is being signed again: its 'joined' is not news */
-  rejoining = false
 
   constructor(
     readonly log: GroupLog,
@@ -163,24 +162,17 @@ export class GroupRuntime {
     this.pendingEntries.set(e.idHex, e)
   }
 
-  /** The held entries that now extend the head, as a chain, removed from the hold; stale ones are dropped. */
+  /** The held entries whose parents are all in the log now, removed from the hold; known ones are dropped. */
   takeReadyEntries(): VerifiedEntry[] {
-    const chain: VerifiedEntry[] = []
-    let tip = this.log.head
-    for (;;) {
-      const next = [...this.pendingEntries.values()].find((e) => e.seq === tip.seq + 1 && equalBytes(e.prev, tip.id))
-      if (next == null) {
-        break
-      }
-      this.pendingEntries.delete(next.idHex)
-      chain.push(next)
-      tip = next
-    }
+    const ready: VerifiedEntry[] = []
     for (const [id, e] of this.pendingEntries) {
-      if (e.seq <= this.log.head.seq) {
+      if (this.log.has(id)) {
         this.pendingEntries.delete(id)
+      } else if (parentsOf(e).every((p) => this.log.has(p) || this.pendingEntries.has(p))) {
+        this.pendingEntries.delete(id)
+        ready.push(e)
       }
     }
-    return chain
+    return ready
   }
 }

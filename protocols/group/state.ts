@@ -1,6 +1,6 @@
-import { MAX_LOG_ENTRIES, MAX_MEMBERS } from './constants.ts'
+import { MAX_MEMBERS } from './constants.ts'
 import { deriveGroupId, equalBytes, hex, isValidMemberKey, keyIdOf } from './crypto.ts'
-import type { VerifiedEntry } from './entries.ts'
+import { peerIdOfKey, type VerifiedEntry } from './entries.ts'
 import { EntryRejectedError } from './errors.ts'
 
 export type Role = 'owner' | 'admin' | 'member'
@@ -32,18 +32,23 @@ export interface GroupState {
   owner: string
   name: string
   description: string
-  /** seq and id of the last entry applied */
+  /** depth of the deepest entry applied, and the id of the last one applied in resolution order */
   seq: number
   head: Uint8Array
   members: ReadonlyMap<string, Member>
   invited: ReadonlyMap<string, Invitee>
-  /** PeerId -> seq of its latest removal: a removed user cannot rejoin a public group by itself */
-  removed: ReadonlyMap<string, number>
+  /** PeerId -> id (hex) of its latest removal: a removed user cannot rejoin a public group by itself */
+  removed: ReadonlyMap<string, string>
   /** private groups: id of the current key (empty in public groups) */
   keyId: Uint8Array
+  /** private groups: PeerIds the current key was sealed for (by its rotation and the invitations that shared it) */
+  keyReaders: ReadonlySet<string>
   /** keys introduced so far */
   epoch: number
-  /** private groups: someone who held the key left and no rotation has followed yet */
+  /**
+   * private groups: the readers of the current key are not exactly the members and invitees (someone left, or
+   * concurrent changes crossed a rotation); any member may then rotate
+   */
   needsRekey: boolean
 }
 
@@ -89,6 +94,7 @@ export function genesisState(e: VerifiedEntry): GroupState {
     invited: new Map(),
     removed: new Map(),
     keyId: e.private ? keyIdOf(e.id) : new Uint8Array(0),
+    keyReaders: new Set(e.private ? [e.authorId] : []),
     epoch: e.private ? 1 : 0,
     needsRekey: false
   }
@@ -195,8 +201,9 @@ function refusal(s: GroupState, kind: VerifiedEntry['kind'], authorId: string, s
     case 'meta':
       return authorRole === 'owner' ? undefined : DENY("only the owner can change the group's name and description")
     case 'rekey':
-      if (!isPrivileged(s, authorId)) {
-        return DENY('only the owner and admins can rotate the key')
+      // after a member left, anyone who remains may rotate: a leaver must lose the key with no admin online
+      if (!isPrivileged(s, authorId) && !(authorRole != null && s.needsRekey)) {
+        return DENY('only the owner and admins can rotate the key (members too, after someone left)')
       }
       return s.private ? undefined : INVALID('a public group has no key')
   }
@@ -224,75 +231,45 @@ function checkRotation(e: VerifiedEntry, recipients: Uint8Array[], newKey: boole
   }
 }
 
-/** The state after `e`; throws StateRejection when `e` does not follow `s` or its author may not do it. */
-export function applyEntry(s: GroupState, e: VerifiedEntry): GroupState {
+/**
+ * The state after `e`; throws StateRejection when its author may not do it in `s`. `strict` is the check at the
+ * entry's parents, where its author signed it: a rotation must then seal the key for exactly the members and
+ * invitees, and an invitation share the current key. Applied to the resolved state (not strict), a rotation or an
+ * invitation that crossed concurrent changes counts for its membership effect, and the state notes whether the
+ * readers of the key still match (needsRekey).
+ */
+export function applyEntry(s: GroupState, e: VerifiedEntry, strict = true): GroupState {
   if (e.groupId !== s.groupId) {
     invalid('entry of another group')
-  }
-  if (e.seq !== s.seq + 1 || !equalBytes(e.prev, s.head)) {
-    invalid('entry does not follow the head of the log')
-  }
-  if (e.seq >= MAX_LOG_ENTRIES) {
-    throw new StateRejection('full', `the membership log has reached ${MAX_LOG_ENTRIES} entries`)
   }
   authorize(s, e.kind, e.authorId, e.subjectId)
   const members = new Map(s.members)
   const invited = new Map(s.invited)
   const removed = new Map(s.removed)
-  const next: GroupState = { ...s, seq: e.seq, head: e.id, members, invited, removed }
+  const next: GroupState = { ...s, seq: Math.max(s.seq, e.seq), head: e.id, members, invited, removed }
   const needsKey = s.private && (e.kind === 'invite' || e.kind === 'remove' || e.kind === 'rekey')
   if (!needsKey && e.keys != null) {
     invalid('unexpected key rotation')
   }
   switch (e.kind) {
     case 'invite':
-      if (s.private) {
-        checkRotation(e, [e.subject], false)
-        if (!equalBytes(e.keys!.keyId, s.keyId)) {
-          invalid('the invitation does not share the current key')
-        }
-      }
-      if (!isValidMemberKey(e.subject)) {
-        invalid('the invitee key is not a valid Ed25519 key')
-      }
-      invited.set(e.subjectId, {
-        peerId: e.subjectId,
-        key: e.subject,
-        name: e.memberName,
-        by: e.authorId,
-        entryId: e.id
-      })
+      invite(s, e, next, strict)
       break
     case 'join':
-      invited.delete(e.subjectId)
-      removed.delete(e.subjectId)
-      // a group everyone left has no owner: whoever joins next (an invitee) takes it over
-      members.set(e.subjectId, {
-        peerId: e.subjectId,
-        key: e.subject,
-        name: e.memberName,
-        role: s.owner === '' ? 'owner' : 'member',
-        since: e.seq
-      })
-      if (s.owner === '') {
-        next.owner = e.subjectId
-      }
+      join(s, e, next)
       break
     case 'leave':
       members.delete(e.subjectId)
       if (e.subjectId === s.owner) {
         next.owner = succeed(members)
       }
-      // the leaver holds the key: whoever remains, member or invitee, needs a new one
-      next.needsRekey = s.private && members.size + invited.size > 0
       break
     case 'remove':
       members.delete(e.subjectId)
       invited.delete(e.subjectId)
-      removed.set(e.subjectId, e.seq)
+      removed.set(e.subjectId, e.idHex)
       if (s.private) {
-        checkRotation(e, keyHolders(next), true)
-        rotate(next, e)
+        rotate(next, e, strict)
       }
       break
     case 'promote':
@@ -306,22 +283,81 @@ export function applyEntry(s: GroupState, e: VerifiedEntry): GroupState {
       next.description = e.description
       break
     case 'rekey':
-      checkRotation(e, keyHolders(next), true)
-      rotate(next, e)
+      rotate(next, e, strict)
       break
   }
+  next.needsRekey = s.private && keyHolders(next).length > 0 && !readersMatch(next)
   return next
 }
 
-function rotate(next: GroupState, e: VerifiedEntry): void {
+function invite(s: GroupState, e: VerifiedEntry, next: GroupState, strict: boolean): void {
+  if (s.private) {
+    if (strict) {
+      checkRotation(e, [e.subject], false)
+      if (!equalBytes(e.keys!.keyId, s.keyId)) {
+        invalid('the invitation does not share the current key')
+      }
+    } else if (e.keys == null) {
+      invalid('a private group entry of this kind must carry the key')
+    }
+    // an invitation that shared an older key (concurrent rotation) leaves its invitee without the current one
+    if (equalBytes(e.keys!.keyId, s.keyId)) {
+      next.keyReaders = new Set([...s.keyReaders, e.subjectId])
+    }
+  }
+  if (!isValidMemberKey(e.subject)) {
+    invalid('the invitee key is not a valid Ed25519 key')
+  }
+  ;(next.invited as Map<string, Invitee>).set(e.subjectId, {
+    peerId: e.subjectId,
+    key: e.subject,
+    name: e.memberName,
+    by: e.authorId,
+    entryId: e.id
+  })
+}
+
+function join(s: GroupState, e: VerifiedEntry, next: GroupState): void {
+  ;(next.invited as Map<string, Invitee>).delete(e.subjectId)
+  ;(next.removed as Map<string, string>).delete(e.subjectId)
+  // a group everyone left has no owner: whoever joins next (an invitee) takes it over
+  ;(next.members as Map<string, Member>).set(e.subjectId, {
+    peerId: e.subjectId,
+    key: e.subject,
+    name: e.memberName,
+    role: s.owner === '' ? 'owner' : 'member',
+    since: e.seq
+  })
+  if (s.owner === '') {
+    next.owner = e.subjectId
+  }
+}
+
+/** Whether the current key was sealed for exactly the members and invitees. */
+function readersMatch(s: GroupState): boolean {
+  const holders = [...s.members.keys(), ...s.invited.keys()]
+  return holders.length === s.keyReaders.size && holders.every((p) => s.keyReaders.has(p))
+}
+
+/** A new key: at the entry's parents sealed for exactly those who remain; later, readers as sealed. */
+function rotate(next: GroupState, e: VerifiedEntry, strict: boolean): void {
+  if (strict) {
+    checkRotation(e, keyHolders(next), true)
+  }
+  const keys = e.keys ?? invalid('a private group entry of this kind must carry the key')
+  if (keys.keyId.byteLength !== 0) {
+    invalid('a rotation introduces a new key')
+  }
   next.keyId = keyIdOf(e.id)
+  next.keyReaders = new Set(keys.wrapped.map((w) => peerIdOfKey(w.recipient)))
   next.epoch += 1
-  next.needsRekey = false
 }
 
 /** When the owner leaves, the longest-standing admin inherits the group, else the longest-standing member. */
 function succeed(members: Map<string, Member>): string {
-  const bySeniority = [...members.values()].sort((a, b) => a.since - b.since)
+  const bySeniority = [...members.values()].sort(
+    (a, b) => a.since - b.since || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0)
+  )
   const heir = bySeniority.find((m) => m.role === 'admin') ?? bySeniority[0]
   if (heir == null) {
     return ''

@@ -2,8 +2,8 @@ import type { Logger, PeerId } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { SignedEntryBytes } from './codec.ts'
-import { SYNC_INTERVAL_MS } from './constants.ts'
-import { equalBytes } from './crypto.ts'
+import { MAX_CONCURRENT_SYNCS, SYNC_INTERVAL_MS, UNKNOWN_KEY_SYNC_INTERVAL_MS } from './constants.ts'
+import { equalBytes, hex } from './crypto.ts'
 import type { GroupEngine } from './engine.ts'
 import { type VerifiedEntry, verifyDecodedEntry } from './entries.ts'
 import { EntryRejectedError, GroupSyncError, InvitationLimitError } from './errors.ts'
@@ -14,15 +14,61 @@ import { GroupLog } from './log.ts'
 import type { Op } from './ops.ts'
 import type { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
-import { roleOf } from './state.ts'
+import { type GroupState, roleOf } from './state.ts'
 import type { GroupRequestContent } from './stream-codec.ts'
 import { type Answer, fetchLog, type GroupStreamHooks, sendDecline, sendInvitation } from './streams.ts'
 
 /** Least time between two syncs with the same peer even when something asks for one at once. */
 const FORCED_SYNC_INTERVAL_MS = 500
 
+/**
+ * Why a sync is asked for, which sets how soon after the last one with that peer it may run: `routine` (a member
+ * appeared), `forced` (an entry from its author whose parents we lack), `unknown-key` (a member's frame sealed with a
+ * key we lack: anything a peer can send at will is rate-limited harder).
+ */
+export type SyncReason = 'routine' | 'forced' | 'unknown-key'
+
+const SYNC_INTERVALS: Record<SyncReason, number> = {
+  routine: SYNC_INTERVAL_MS,
+  forced: FORCED_SYNC_INTERVAL_MS,
+  'unknown-key': UNKNOWN_KEY_SYNC_INTERVAL_MS
+}
+
 /** (group, peer) pairs whose last sync time is remembered. */
 const MAX_SYNC_TIMES = 4096
+
+/**
+ * What a SYNC from `who`, whose head is `knownId`, gets from our log: members and invitees get what they lack (and
+ * when they have entries we lack, `askBack`: we fetch from them in turn); a removed member gets the entries up to its
+ * removal, so it learns of it; public logs are open (joining needs them); anyone else is refused.
+ */
+export function syncAnswer(
+  log: GroupLog,
+  who: string,
+  knownId: string
+): { answer: Answer & { entries?: Uint8Array[] }; askBack: boolean } {
+  const s = log.state
+  const bytes = (entries: VerifiedEntry[]): Answer & { entries: Uint8Array[] } => ({
+    status: 'ok',
+    entries: entries.map((e) => e.bytes)
+  })
+  if (s.members.has(who) || s.invited.has(who)) {
+    return { answer: bytes(log.since(knownId)), askBack: !log.has(knownId) }
+  }
+  const removal = s.removed.get(who)
+  if (removal != null) {
+    return { answer: bytes(log.upTo(removal)), askBack: false }
+  }
+  if (s.private) {
+    return { answer: { status: 'refused', reason: 'private group' }, askBack: false }
+  }
+  return { answer: bytes(log.since(knownId)), askBack: false }
+}
+
+/** Whether a frame from `sender` that we cannot open (a key we lack) may make us sync: only members and invitees. */
+export function mayPromptSync(s: GroupState, sender: string): boolean {
+  return s.members.has(sender) || s.invited.has(sender)
+}
 
 export async function verifyAll(signed: SignedEntryBytes[]): Promise<VerifiedEntry[]> {
   const out: VerifiedEntry[] = []
@@ -67,10 +113,10 @@ export class Sync implements GroupStreamHooks {
   }
 
   /** Fetches the log of a group from `peer` in the background, unless one is running or ran just now. */
-  requestSync(runtime: GroupRuntime, peer: PeerId, force = false): void {
+  requestSync(runtime: GroupRuntime, peer: PeerId, reason: SyncReason = 'routine'): void {
     const key = `${runtime.id}/${peer.toString()}`
     const since = Date.now() - (this.lastSync.get(key) ?? 0)
-    if (this.syncing.has(key) || since < (force ? FORCED_SYNC_INTERVAL_MS : SYNC_INTERVAL_MS)) {
+    if (this.syncing.has(key) || since < SYNC_INTERVALS[reason] || this.syncing.size >= MAX_CONCURRENT_SYNCS) {
       return
     }
     if (!this.service.isRunning || peer.toString() === this.me) {
@@ -107,6 +153,8 @@ export class Sync implements GroupStreamHooks {
       this.reporter.report(runtime.id, peer.toString(), err)
       return
     }
+    // every entry is checked against the state at its parents, then the whole graph resolved again: nothing a peer
+    // offers is taken as a branch to switch to
     const result = await this.service.engine.apply(runtime, chain)
     if (this.service.engine.get(runtime.id) !== runtime) {
       return
@@ -166,33 +214,17 @@ export class Sync implements GroupStreamHooks {
     }
   }
 
-  /** SYNC: members and invitees get the log; a removed member gets it up to its removal; public logs are open. */
+  /** SYNC: see syncAnswer. */
   logFor(peer: PeerId, req: GroupRequestContent): Answer & { entries?: Uint8Array[] } {
     const runtime = this.service.group(req.groupId)
     if (runtime == null) {
       return { status: 'unknown-group', reason: 'not a member of that group' }
     }
-    const who = peer.toString()
-    const s = runtime.state
-    const entitled = s.members.has(who) || s.invited.has(who)
-    let limit = Number.POSITIVE_INFINITY
-    if (s.private && !entitled) {
-      const removedAt = s.removed.get(who)
-      if (removedAt == null) {
-        return { status: 'refused', reason: 'private group' }
-      }
-      limit = removedAt
+    const { answer, askBack } = syncAnswer(runtime.log, peer.toString(), hex(req.knownId))
+    if (askBack) {
+      this.requestSync(runtime, peer, 'forced')
     }
-    const known = runtime.log.at(req.knownSeq)
-    if (entitled && (known == null || !equalBytes(known.id, req.knownId))) {
-      // the asker has entries we lack (or another branch): fetch them too
-      this.requestSync(runtime, peer, true)
-    }
-    const entries = runtime.log
-      .since(req.knownSeq, req.knownId)
-      .filter((e) => e.seq <= limit)
-      .map((e) => e.bytes)
-    return { status: 'ok', entries }
+    return answer
   }
 
   /** INVITE: checks every entry of the log up to our invitation, and that the key sealed for us opens. */

@@ -8,8 +8,8 @@ import { MAX_FRAME_BYTES } from '../../protocols/common/limits.ts'
 import { encodeEntryFrame } from '../../protocols/group/codec.ts'
 import { peerIdOfKey, signEntry, type VerifiedEntry } from '../../protocols/group/entries.ts'
 import { type GroupRuntime, groupTopic } from '../../protocols/group/index.ts'
+import type { GroupLog } from '../../protocols/group/log.ts'
 import { authorEntry, type Op } from '../../protocols/group/ops.ts'
-import type { GroupState } from '../../protocols/group/state.ts'
 import { type PeerProcess, tempDir, until } from './harness.ts'
 import { rawNode as bareNode, type RawNode, stopRawNodes } from './raw-node.ts'
 
@@ -80,29 +80,32 @@ export function runtimeOf(node: ChatNode, groupId: string): GroupRuntime {
 /** Signs `op` as `key`, as if the signer had role `role` (so that the entry is well-formed but not authorized). */
 export async function forgeEntry(
   key: PrivateKey,
-  state: GroupState,
+  log: GroupLog,
   op: Op,
   groupKey: Uint8Array | undefined,
   as: 'owner' | 'admin' = 'admin'
 ): Promise<VerifiedEntry> {
   const me = peerIdOfKey(key.publicKey.raw)
+  const { state, tips } = log.position()
   const members = new Map(state.members)
   members.set(me, { peerId: me, key: key.publicKey.raw, name: 'x', role: as, since: 0 })
-  return authorEntry(key, { ...state, members }, op, groupKey)
+  return authorEntry(key, { state: { ...state, members }, tips }, op, groupKey)
 }
 
-/** Signs an entry of `kind` on `subject` at the head of `state` as `key`, with no role check (no key rotation). */
+/** Signs an entry of `kind` on `subject` at the heads of `log` as `key`, with no role check (no key rotation). */
 export async function signRaw(
   key: PrivateKey,
-  state: GroupState,
+  log: GroupLog,
   kind: 'promote' | 'demote' | 'leave' | 'meta',
   subject: Uint8Array
 ): Promise<VerifiedEntry> {
+  const tips = log.tips()
   return signEntry(key, {
     kind,
-    groupId: state.groupId,
-    seq: state.seq + 1,
-    prev: state.head,
+    groupId: log.state.groupId,
+    seq: 1 + Math.max(...tips.map((t) => t.seq)),
+    prev: tips[0].id,
+    merges: tips.slice(1).map((t) => t.id),
     author: key.publicKey.raw,
     ts: Date.now(),
     subject: kind === 'meta' ? new Uint8Array(0) : subject,

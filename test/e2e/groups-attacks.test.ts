@@ -99,11 +99,11 @@ describe('group attacks', () => {
     const aliceKey = peerIdFromString(alice.peerId).publicKey!.raw
 
     // a member removes an admin
-    const kick = await forgeEntry(malloryKey, runtime.state, { kind: 'remove', subject: bobKey }, groupKey, 'owner')
+    const kick = await forgeEntry(malloryKey, runtime.log, { kind: 'remove', subject: bobKey }, groupKey, 'owner')
     await refusedByAll(honest, await publish(entryFrame(runtime, kick.bytes)), /only the owner and admins can remove/)
 
     // a member makes itself admin
-    const self = await signRaw(malloryKey, runtime.state, 'promote', malloryKey.publicKey.raw)
+    const self = await signRaw(malloryKey, runtime.log, 'promote', malloryKey.publicKey.raw)
     await refusedByAll(
       honest,
       await publish(entryFrame(runtime, self.bytes)),
@@ -122,7 +122,7 @@ describe('group attacks', () => {
     const frank = await generateKeyPair('Ed25519')
     const eveInvite = await forgeEntry(
       eveKey,
-      runtime.state,
+      runtime.log,
       { kind: 'invite', subject: frank.publicKey.raw, memberName: 'frank' },
       groupKey
     )
@@ -194,7 +194,7 @@ describe('group attacks', () => {
     const daveKey = peerIdFromString(dave.peerId).publicKey!.raw
     const forged = await forgeEntry(
       eveKey,
-      runtime.state,
+      runtime.log,
       { kind: 'invite', subject: daveKey, memberName: 'dave' },
       runtime.keyring.get(runtime.state.keyId)
     )

@@ -17,6 +17,7 @@ export interface Entry {
   nonce: Uint8Array<ArrayBuffer>
   keys?: KeyRotation
   memberName: string
+  merges: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Entry {
@@ -124,6 +125,13 @@ export namespace Entry {
           w.string(obj.memberName)
         }
 
+        if (obj.merges != null && obj.merges.length > 0) {
+          for (const value of obj.merges) {
+            w.uint32(114)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -140,7 +148,8 @@ export namespace Entry {
           description: '',
           private: false,
           nonce: uint8ArrayAlloc(0),
-          memberName: ''
+          memberName: '',
+          merges: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -203,6 +212,14 @@ export namespace Entry {
               obj.memberName = reader.string()
               break
             }
+            case 14: {
+              if (opts.limits?.merges != null && obj.merges.length === opts.limits.merges) {
+                throw new MaxLengthError('Decode error - repeated field "merges" had too many elements')
+              }
+
+              obj.merges.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -212,6 +229,10 @@ export namespace Entry {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          merges: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -307,6 +328,21 @@ export namespace Entry {
                 field: `${prefix}.memberName`,
                 value: reader.string()
               }
+              break
+            }
+            case 14: {
+              if (opts.limits?.merges != null && obj.merges === opts.limits.merges) {
+                throw new MaxLengthError('Streaming decode error - repeated field "merges" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.merges[]`,
+                index: obj.merges,
+                value: reader.bytes()
+              }
+
+              obj.merges++
+
               break
             }
             default: {
@@ -409,6 +445,12 @@ export namespace Entry {
     value: string
   }
 
+  export interface EntryMergesFieldEvent {
+    field: '$.merges[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Entry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Entry.codec())
   }
@@ -417,7 +459,7 @@ export namespace Entry {
     return decodeMessage(buf, Entry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryKindFieldEvent | EntryGroupIdFieldEvent | EntrySeqFieldEvent | EntryPrevFieldEvent | EntryAuthorFieldEvent | EntryTimestampFieldEvent | EntrySubjectFieldEvent | EntryNameFieldEvent | EntryDescriptionFieldEvent | EntryPrivateFieldEvent | EntryNonceFieldEvent | EntryKeysKeyIdFieldEvent | EntryKeysEphemeralFieldEvent | EntryKeysWrappedRecipientFieldEvent | EntryKeysWrappedNonceFieldEvent | EntryKeysWrappedCiphertextFieldEvent | EntryMemberNameFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryKindFieldEvent | EntryGroupIdFieldEvent | EntrySeqFieldEvent | EntryPrevFieldEvent | EntryAuthorFieldEvent | EntryTimestampFieldEvent | EntrySubjectFieldEvent | EntryNameFieldEvent | EntryDescriptionFieldEvent | EntryPrivateFieldEvent | EntryNonceFieldEvent | EntryKeysKeyIdFieldEvent | EntryKeysEphemeralFieldEvent | EntryKeysWrappedRecipientFieldEvent | EntryKeysWrappedNonceFieldEvent | EntryKeysWrappedCiphertextFieldEvent | EntryMemberNameFieldEvent | EntryMergesFieldEvent> {
     return streamMessage(buf, Entry.codec(), opts)
   }
 }

@@ -9,11 +9,13 @@ import {
   decodeSignedEntry,
   decodeTopicFrame,
   encodeAnnouncement,
+  encodeEntryBody,
   encodeEntryFrame,
   encodePost,
   encodePostFrame,
   encodeTopicFrame
 } from '../../../protocols/group/codec.ts'
+import { MAX_PARENTS } from '../../../protocols/group/constants.ts'
 import {
   decodeLogChunk,
   decodeRequest,
@@ -141,5 +143,21 @@ describe('group codecs', async () => {
     const long = Post.encode({ groupId, id: 'x', timestamp: 1n, senderName: 'bob', text: 'a'.repeat(5000) })
     expect(() => decodePost(blank)).toThrow(InvalidMessageError)
     expect(() => decodePost(long)).toThrow(MessageTooLargeError)
+  })
+})
+
+describe('entry parents', () => {
+  it('accept parents in ascending order only, at most MAX_PARENTS, none for CREATE', async () => {
+    const [alice, bob] = await people('alice', 'bob')
+    const log = await newGroup(alice, false)
+    const join = await act(log, bob, { kind: 'join', memberName: 'bob' })
+    const ids = Array.from({ length: MAX_PARENTS + 1 }, (_, i) => new Uint8Array(32).fill(i + 1))
+    const body = (prev: Uint8Array, merges: Uint8Array[]): Uint8Array => encodeEntryBody({ ...join, prev, merges })
+    expect(decodeEntryBody(body(ids[0], ids.slice(1, MAX_PARENTS))).merges).toHaveLength(MAX_PARENTS - 1)
+    expect(() => decodeEntryBody(body(ids[0], ids.slice(1)))).toThrow(InvalidMessageError)
+    expect(() => decodeEntryBody(body(ids[1], [ids[0]]))).toThrow(/bad parents/)
+    expect(() => decodeEntryBody(body(ids[1], [ids[1]]))).toThrow(/bad parents/)
+    expect(() => decodeEntryBody(body(ids[0], [new Uint8Array(31)]))).toThrow(/bad parents/)
+    expect(() => decodeEntryBody(encodeEntryBody({ ...log.genesis, merges: [ids[0]] }))).toThrow(InvalidMessageError)
   })
 })

@@ -10,25 +10,17 @@ import { people } from './fixtures.ts'
 function recorder(): {
   hooks: EngineHooks
   changes: GroupChange[]
-  lost: VerifiedEntry[]
   dropped: string[]
-  unheard: string[]
 } {
   const changes: GroupChange[] = []
-  const lost: VerifiedEntry[] = []
   const dropped: string[] = []
-  const unheard: string[] = []
   return {
     changes,
-    lost,
     dropped,
-    unheard,
     hooks: {
       adopted: () => {},
       dropped: (r) => dropped.push(r.id),
       changed: (_r, c) => changes.push(...c),
-      lost: (_r, entries) => lost.push(...entries),
-      unheardLeaves: (_r, members) => unheard.push(...members),
       error: (err) => {
         throw err
       }
@@ -39,7 +31,7 @@ function recorder(): {
 const log = defaultLogger().forComponent('test')
 
 describe('group engine', () => {
-  it('keeps a group whose JOIN lost a fork, and hands the JOIN back to be signed again', async () => {
+  it('keeps both a JOIN and a concurrent invitation, and the joiner keeps the group and its key', async () => {
     const [alice, bob, carol] = await people('alice', 'bob', 'carol')
     const a = recorder()
     const b = recorder()
@@ -64,18 +56,15 @@ describe('group engine', () => {
     })
     expect(join.seq).toBe(inviteCarol.seq)
 
-    expect((await engineA.apply(rtA, [join])).type).toBe('kept')
-    expect((await engineB.apply(rtB, [inviteCarol])).type).toBe('switched')
-    // bob is back to invited, not gone: the group stays his and his JOIN is to be signed again
+    expect(await engineA.apply(rtA, [join])).toMatchObject({ type: 'appended', linear: false })
+    expect(await engineB.apply(rtB, [inviteCarol])).toMatchObject({ type: 'appended', linear: false })
     expect(engineB.get(rtB.id)).toBe(rtB)
     expect(b.dropped).toEqual([])
-    expect(b.lost.map((e) => e.kind)).toEqual(['join'])
     expect(b.changes.filter((c) => c.type === 'left')).toEqual([])
-
-    const { entry: again } = await engineB.author(rtB, { kind: 'join', memberName: 'bob' })
-    expect((await engineA.apply(rtA, [again])).type).toBe('appended')
+    expect(b.changes).toContainEqual(expect.objectContaining({ type: 'member-invited', member: carol.id }))
     expect(rtA.state.members.has(bob.id)).toBe(true)
     expect(rtA.state.head).toEqual(rtB.state.head)
+    expect(rtA.state.needsRekey).toBe(false)
     // and bob still holds the group key
     expect(rtB.keyring.get(rtB.state.keyId)).toEqual(rtA.keyring.get(rtA.state.keyId))
   })
@@ -107,7 +96,7 @@ describe('group engine', () => {
     expect((await engineB.apply(rtB, [removal])).type).toBe('rejected')
   })
 
-  it('asks for the removal of a member whose LEAVE lost a fork, since it cannot sign again', async () => {
+  it('keeps two concurrent LEAVEs: both members are gone', async () => {
     const [alice, bob, carol] = await people('alice', 'bob', 'carol')
     const a = recorder()
     const engineA = new GroupEngine(alice.key, memoryPersistence, a.hooks, log)
@@ -120,14 +109,12 @@ describe('group engine', () => {
     const rtA = engineA.adopt(GroupLog.create(genesis))
     const peers = []
     for (const who of [bob, carol]) {
-      const e = recorder()
-      const engine = new GroupEngine(who.key, memoryPersistence, e.hooks, log)
+      const engine = new GroupEngine(who.key, memoryPersistence, recorder().hooks, log)
       const rt = engine.adopt(GroupLog.fromEntries([...rtA.log.all()]))
       const { entry } = await engine.author(rt, { kind: 'join', memberName: who.name })
       await engineA.apply(rtA, [entry])
       peers.push({ engine, rt })
     }
-    // bob and carol leave at the same position: one LEAVE wins, the other member is still in the log
     const base = [...rtA.log.all()]
     const leaves: VerifiedEntry[] = []
     for (const { engine } of peers) {
@@ -136,7 +123,9 @@ describe('group engine', () => {
     }
     await engineA.apply(rtA, [leaves[0]])
     await engineA.apply(rtA, [leaves[1]])
-    const stayed = [bob, carol].find((w) => rtA.state.members.has(w.id))!
-    expect(a.unheard).toEqual([stayed.id])
+    expect([...rtA.state.members.keys()]).toEqual([alice.id])
+    expect(
+      a.changes.filter((c) => c.type === 'member-removed').map((c) => c.type === 'member-removed' && c.member)
+    ).toEqual(expect.arrayContaining([bob.id, carol.id]))
   })
 })

@@ -42,9 +42,9 @@ export async function newGroup(owner: Who, isPrivate = true, name = 'team'): Pro
   return GroupLog.create(genesis)
 }
 
-/** Signs `op` by `by` at the head of `log` (using `by`'s keyring for the current key) without applying it. */
+/** Signs `op` by `by` at the heads of `log` (using `by`'s keyring for the current key) without applying it. */
 export async function sign(log: GroupLog, by: Who, op: Op): Promise<VerifiedEntry> {
-  return authorEntry(by.key, log.state, op, by.keyring.get(log.state.keyId))
+  return authorEntry(by.key, log.position(), op, by.keyring.get(log.state.keyId))
 }
 
 /** Signs and applies `op`; every Who in `all` learns the keys sealed for it. */

@@ -69,8 +69,9 @@ describe('group membership state', () => {
       return signEntry(by.key, {
         kind,
         groupId: log.state.groupId,
-        seq: log.state.seq + 1,
-        prev: log.state.head,
+        seq: log.head.seq + 1,
+        prev: log.head.id,
+        merges: [],
         author: by.raw,
         ts: Date.now(),
         subject: kind === 'meta' ? new Uint8Array(0) : subject.raw,
@@ -115,7 +116,10 @@ describe('group membership state', () => {
       // same removal, but the key sealed for alice and bob only: carol would silently lose access
       const partial = await authorEntry(
         alice.key,
-        { ...log.state, members: new Map([...log.state.members].filter(([id]) => id !== carol.id)) },
+        {
+          state: { ...log.state, members: new Map([...log.state.members].filter(([id]) => id !== carol.id)) },
+          tips: log.tips()
+        },
         {
           kind: 'remove',
           subject: dave.raw
@@ -140,7 +144,7 @@ describe('group membership state', () => {
       expect(log.offer([removal]).type).toBe('duplicate')
       expect(log.state.members.has(dave.id)).toBe(true)
       // moved to the head of the log, the old signature no longer covers it
-      const moved = encodeEntryBody({ ...removal, seq: log.state.seq + 1, prev: log.state.head })
+      const moved = encodeEntryBody({ ...removal, seq: log.head.seq + 1, prev: log.head.id })
       await expect(
         verifyDecodedEntry({ body: moved, signature: removal.bytes.slice(-64), entry: removal })
       ).rejects.toThrow(/signature does not verify/)
