@@ -10,6 +10,7 @@ import {
   relayText
 } from './admin-command.ts'
 import { type GroupOutputEvent, groupTextLine } from './group-output.ts'
+import { jsonLine } from './json-line.ts'
 import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
 interface PeerRef {
@@ -61,9 +62,9 @@ export function ref(user: User): PeerRef {
   return { peerId: user.peerId, name: user.name }
 }
 
-/** One JSON object per line. */
+/** One JSON object per line, whatever the text in it (see jsonLine). */
 export function toJsonLine(event: OutputEvent): string {
-  return JSON.stringify(event)
+  return jsonLine(event)
 }
 
 // C0/C1 controls other than tab and newline: a peer's text must not drive our terminal (colour, cursor, title).

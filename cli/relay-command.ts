@@ -7,6 +7,7 @@ import { runLocalAdmin } from '../relay/local-admin.ts'
 import { RelayServer } from '../relay/relay-server.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
+import { jsonLine } from './json-line.ts'
 
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
@@ -17,13 +18,13 @@ function defaultRelayDir(): string {
 }
 
 function out(json: boolean, event: Record<string, unknown>, text: string): void {
-  process.stdout.write(`${json ? JSON.stringify(event) : text}\n`)
+  process.stdout.write(`${json ? jsonLine(event) : text}\n`)
 }
 
 function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FAILURE): void {
   const message = err instanceof Error ? err.message : String(err)
   if (json) {
-    process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
+    process.stdout.write(`${jsonLine({ type: 'error', code, message })}\n`)
   } else {
     process.stderr.write(`p2pchat relay: ${message}\n`)
   }
