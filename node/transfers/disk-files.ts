@@ -1,7 +1,20 @@
-import { chmod, constants, type FileHandle, link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
+import {
+  chmod,
+  constants,
+  type FileHandle,
+  link,
+  lstat,
+  mkdir,
+  open,
+  rename,
+  rm,
+  rmdir,
+  unlink
+} from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { UnsafeDownloadPathError } from '../../protocols/file/errors.ts'
 import { numberedName } from './names.ts'
+import { TransferStore } from './store.ts'
 
 /**
  * Where downloads touch the disk. A download folder may be shared (a team folder, /tmp): another local user can plant
@@ -9,6 +22,9 @@ import { numberedName } from './names.ts'
  * folder is ours alone (0700, no symlink), partial files are opened without following links and never shared (0600,
  * one link), and a finished file gets the mode the user's umask asks for only when it is complete.
  */
+
+/** Hidden folder inside the download folder for files still arriving: same disk, so finishing is a rename. */
+export const PARTIAL_DIR = '.p2pchat-partial'
 
 /** Partial files: nobody else reads a file while it arrives. */
 const PARTIAL_FILE_MODE = 0o600
@@ -117,5 +133,24 @@ async function existsNoFollow(path: string): Promise<boolean> {
     return true
   } catch {
     return false
+  }
+}
+
+/**
+ * Removes the partial files of the downloads recorded in `dataDir` (when the account is destroyed): only
+ * `<id>.part` of our own transfers, only in partial folders that are ours; other files in them stay.
+ */
+export async function removePartialDownloads(dataDir: string): Promise<void> {
+  const store = new TransferStore(dataDir)
+  const records = await store.loadAll().catch(() => [])
+  for (const rec of records) {
+    if (rec.direction !== 'in' || rec.dir == null) {
+      continue
+    }
+    const partial = join(rec.dir, PARTIAL_DIR)
+    if (await isOurPartialDir(partial)) {
+      await rm(join(partial, `${rec.id}.part`), { force: true }).catch(() => {})
+      await rmdir(partial).catch(() => {})
+    }
   }
 }

@@ -17,15 +17,19 @@ import {
 import type { FileTransfer, Reply } from '../../protocols/file/file.ts'
 import { backoffDelay } from '../backoff.ts'
 import { describeError, type TransferBook } from './book.ts'
-import { finishedFileMode, isOurPartialDir, moveIntoPlace, openPartial, preparePartialDir } from './disk-files.ts'
+import {
+  finishedFileMode,
+  isOurPartialDir,
+  moveIntoPlace,
+  openPartial,
+  PARTIAL_DIR,
+  preparePartialDir
+} from './disk-files.ts'
 import { scanPartial } from './hashing.ts'
 import { sanitizeFileName } from './names.ts'
 import { asDiskError, writeIncoming } from './receiver.ts'
 import { isFinal, resumeOffset } from './state.ts'
 import type { TransferRecord } from './store.ts'
-
-/** Hidden folder inside the download folder for files still arriving: same disk, so finishing is a rename. */
-export const PARTIAL_DIR = '.p2pchat-partial'
 
 /** Unanswered offers one peer may have pending with us, so nobody can flood our list. */
 export const MAX_PENDING_OFFERS_PER_PEER = 32
