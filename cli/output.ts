@@ -11,6 +11,7 @@ import {
 } from './admin-command.ts'
 import { type GroupOutputEvent, groupTextLine } from './group-output.ts'
 import { jsonLine } from './json-line.ts'
+import { type DisplayNames, sanitize } from './sanitize.ts'
 import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
 interface PeerRef {
@@ -55,8 +56,7 @@ export type OutputEvent =
   | AccountOutputEvent
   | GroupOutputEvent
 
-/** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
-export type DisplayNames = (peerId: string, fallback: string) => string
+export { type DisplayNames, sanitize, stripControls } from './sanitize.ts'
 
 export function ref(user: User): PeerRef {
   return { peerId: user.peerId, name: user.name }
@@ -65,25 +65,6 @@ export function ref(user: User): PeerRef {
 /** One JSON object per line, whatever the text in it (see jsonLine). */
 export function toJsonLine(event: OutputEvent): string {
   return jsonLine(event)
-}
-
-// C0/C1 controls other than tab and newline: a peer's text must not drive our terminal (colour, cursor, title).
-// Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) and marks (U+061C, U+200E-200F) reorder what
-// follows them, so `abc\u202Eevil` shows as another text than it is ("Trojan Source"); invisible format characters
-// (zero width space, word joiner and invisible operators, deprecated format controls, BOM, interlinear annotation)
-// hide text or make two texts look alike. ZWJ and ZWNJ (U+200C-200D) stay: emoji sequences and scripts need them.
-const UNSAFE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g
-
-/** Replaces control, bidi and invisible format characters (other than tab, newline, ZWJ, ZWNJ) with U+FFFD. */
-export function stripControls(text: string): string {
-  return text.replace(UNSAFE, '\uFFFD')
-}
-
-/** Makes remote text safe to print: control characters become U+FFFD, continuation lines are indented. */
-export function sanitize(text: string): string {
-  return stripControls(text).replace(/\n/g, '\n    ')
 }
 
 /** How a `leave` reason reads after "left"; plain `left` adds nothing. */

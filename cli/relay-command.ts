@@ -2,14 +2,14 @@ import { dirname, join } from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
-import { describeSuppressed } from '../protocols/common/budget.ts'
+import { describeSuppressed } from '../protocols/common/index.ts'
 import { initRelay } from '../relay/init.ts'
 import { runLocalAdmin } from '../relay/local-admin.ts'
 import { RelayServer } from '../relay/relay-server.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
 import { jsonLine } from './json-line.ts'
-import { sanitize } from './output.ts'
+import { sanitize } from './sanitize.ts'
 
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2

@@ -3,7 +3,7 @@ import {
   type ReportBudgetInit,
   ReportLimiter,
   type SuppressedReports
-} from '../protocols/common/budget.ts'
+} from '../protocols/common/index.ts'
 import type { ChatErrorInfo } from './events.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { nameSkeleton } from '../protocols/common/names.ts'
+import { nameSkeleton } from '../protocols/common/index.ts'
 import { AmbiguousNameError, UnknownUserError } from './errors.ts'
 
 /** A peer as people see it: the PeerId is the identity, the name only a label. */
@@ -78,6 +78,11 @@ export function withDisplayNames(users: Named[]): User[] {
 export function displayUser(user: Named, users: Named[]): User {
   const twins = users.filter((u) => u.peerId !== user.peerId && confusable(u.name, user.name))
   return { ...user, displayName: displayNameAmong(user, twins) }
+}
+
+/** The user as currently displayed; falls back to the name a message carried if presence has not caught up. */
+export function userFor(users: User[], peerId: string, fallbackName: string): User {
+  return users.find((u) => u.peerId === peerId) ?? displayUser({ peerId, name: fallbackName }, users)
 }
 
 /**

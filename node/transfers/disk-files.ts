@@ -12,7 +12,7 @@ import {
   unlink
 } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { UnsafeDownloadPathError } from '../../protocols/file/errors.ts'
+import { UnsafeDownloadPathError } from '../../protocols/file/index.ts'
 import { numberedName } from './names.ts'
 import { TransferStore } from './store.ts'
 

@@ -17,9 +17,8 @@ import {
   REFUSAL_REPORT_BUDGET,
   signRequest
 } from '../../protocols/admin/index.ts'
-import { initRelay, killRelays, newIdentity, startRelay } from './relay-harness.ts'
+import { BIN, initRelay, killRelays, newIdentity, startRelay } from './harness.ts'
 
-const BIN = new URL('../../bin/p2pchat.js', import.meta.url).pathname
 const nodes: Libp2p[] = []
 const children: ChildProcess[] = []
 
