@@ -16,6 +16,7 @@ import { parseRetention, parseRetentionSpec, parseScope, type RetentionSettings 
 import { validateName } from '../protocols/common/index.ts'
 import { type AccountOutputEvent, accountEvent, accountTextLine, retentionEvent } from './account-output.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
+import { jsonLine } from './json-line.ts'
 import {
   canPrompt,
   choosePassphrase,
@@ -58,7 +59,7 @@ export function report(json: boolean, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err)
   const code = err instanceof UsageError ? 'USAGE' : errorCode(err)
   if (json) {
-    process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
+    process.stdout.write(`${jsonLine({ type: 'error', code, message })}\n`)
   } else {
     process.stderr.write(`p2pchat: ${message}\n`)
   }
@@ -67,7 +68,7 @@ export function report(json: boolean, err: unknown): void {
 
 function print(json: boolean, event: AccountOutputEvent): void {
   const text = json
-    ? JSON.stringify(event)
+    ? jsonLine(event)
     : accountTextLine(
         event,
         (peerId, name) => name || peerId,

@@ -14,6 +14,7 @@ import {
 } from './account-command.ts'
 import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
+import { jsonLine } from './json-line.ts'
 import { lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
 import { registerRelayCommands } from './relay-command.ts'
@@ -51,7 +52,7 @@ function version(): string {
 function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FAILURE): void {
   const message = err instanceof Error ? err.message : String(err)
   if (json) {
-    process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
+    process.stdout.write(`${jsonLine({ type: 'error', code, message })}\n`)
   } else {
     process.stderr.write(`p2pchat: ${message}\n`)
   }
@@ -152,7 +153,7 @@ async function runLines(
 async function showId(opts: { dataDir?: string; json?: boolean }): Promise<void> {
   try {
     const peerId = await accountPeerId(opts.dataDir ?? defaultDataDir())
-    process.stdout.write(opts.json ? `${JSON.stringify({ type: 'id', peerId })}\n` : `${peerId}\n`)
+    process.stdout.write(opts.json ? `${jsonLine({ type: 'id', peerId })}\n` : `${peerId}\n`)
   } catch (err) {
     fail(opts.json === true, err)
   }

@@ -10,6 +10,7 @@ import {
   relayText
 } from './admin-command.ts'
 import { type GroupOutputEvent, groupTextLine } from './group-output.ts'
+import { jsonLine } from './json-line.ts'
 import { type DisplayNames, sanitize } from './sanitize.ts'
 import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
@@ -61,9 +62,9 @@ export function ref(user: User): PeerRef {
   return { peerId: user.peerId, name: user.name }
 }
 
-/** One JSON object per line. */
+/** One JSON object per line, whatever the text in it (see jsonLine). */
 export function toJsonLine(event: OutputEvent): string {
-  return JSON.stringify(event)
+  return jsonLine(event)
 }
 
 /** How a `leave` reason reads after "left"; plain `left` adds nothing. */

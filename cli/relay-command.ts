@@ -2,11 +2,14 @@ import { dirname, join } from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
+import { describeSuppressed } from '../protocols/common/index.ts'
 import { initRelay } from '../relay/init.ts'
 import { runLocalAdmin } from '../relay/local-admin.ts'
 import { RelayServer } from '../relay/relay-server.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
+import { jsonLine } from './json-line.ts'
+import { sanitize } from './sanitize.ts'
 
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
@@ -17,13 +20,13 @@ function defaultRelayDir(): string {
 }
 
 function out(json: boolean, event: Record<string, unknown>, text: string): void {
-  process.stdout.write(`${json ? JSON.stringify(event) : text}\n`)
+  process.stdout.write(`${json ? jsonLine(event) : text}\n`)
 }
 
 function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FAILURE): void {
   const message = err instanceof Error ? err.message : String(err)
   if (json) {
-    process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
+    process.stdout.write(`${jsonLine({ type: 'error', code, message })}\n`)
   } else {
     process.stderr.write(`p2pchat relay: ${message}\n`)
   }
@@ -92,11 +95,19 @@ async function start(opts: { dataDir?: string; listen?: string[]; json?: boolean
       process.stderr.write(`warning: ${detail.message}\n`)
     }
   })
+  // a refused request was never verified: what it asked for, and our message quoting it, are a peer's text
   server.addEventListener('admin', ({ detail: d }) =>
     out(
       json,
       { type: 'admin-request', ...d },
-      `admin ${d.peer}: ${[d.command, ...d.args].join(' ') || '(unreadable request)'} -> ${d.ok ? 'ok' : `REFUSED ${d.code}`}: ${d.message}`
+      `admin ${d.peer}: ${sanitize([d.command, ...d.args].join(' ')) || '(unreadable request)'} -> ${d.ok ? 'ok' : `REFUSED ${d.code}`}: ${sanitize(d.message)}`
+    )
+  )
+  server.addEventListener('admin-suppressed', ({ detail: d }) =>
+    out(
+      json,
+      { type: 'admin-suppressed', count: d.count, peers: d.sources, top: d.top },
+      `admin: ${describeSuppressed(d, 'refused requests')}`
     )
   )
   server.addEventListener('refused', ({ detail: d }) =>

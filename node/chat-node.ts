@@ -15,6 +15,7 @@ import { AutoDialer } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
 import { assembleChatNode, type ChatNodeInit, type ChatNodeParts } from './chat-node-create.ts'
 import { remember, wireChatNodeEvents } from './chat-node-events.ts'
+import { ErrorEventLimiter } from './error-limit.ts'
 import { NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, EmitChatEvent, PurgeCounts, RelayStatus, SentInfo } from './events.ts'
 import { Groups } from './groups/groups.ts'
@@ -48,6 +49,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private running = false
   private destroying?: Promise<WipeResult & { notified: number }>
   private userCache?: User[]
+  /** every `error` event passes here, whichever part raised it: a hostile peer cannot flood the front end */
+  private readonly errorLimiter = new ErrorEventLimiter((event) => this.dispatchUnlimited(event))
   /** safeDispatchEvent in the shape the event wiring and the account controls call */
   private readonly emit: EmitChatEvent = (type, detail) => {
     this.safeDispatchEvent(type, { detail })
@@ -120,6 +123,14 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     )
   }
 
+  override dispatchEvent(event: Event): boolean {
+    return this.errorLimiter.admit(event) ? super.dispatchEvent(event) : false
+  }
+
+  private dispatchUnlimited(event: Event): void {
+    super.dispatchEvent(event)
+  }
+
   get peerId(): PeerId {
     return this.libp2p.peerId
   }
@@ -159,6 +170,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.groups.stop()
     await this.libp2p.stop()
     await this.archive.close()
+    this.errorLimiter.flush()
   }
 
   /** Everyone online, ourselves first, with display names that tell equal names apart. */

@@ -1,3 +1,4 @@
+import { nameSkeleton } from '../protocols/common/index.ts'
 import { AmbiguousNameError, UnknownUserError } from './errors.ts'
 
 /** A peer as people see it: the PeerId is the identity, the name only a label. */
@@ -36,25 +37,46 @@ function displayNameAmong(user: Named, twins: Named[]): string {
   return `${user.name}#${user.peerId.slice(-length)}`
 }
 
-/** Gives each user a display name; equal names (ignoring case) get a PeerId suffix long enough to differ. */
+/**
+ * Whether two names need suffixes to be told apart: equal ignoring case, or look-alikes (same confusable skeleton,
+ * e.g. Latin `alice` and Cyrillic `аlice`). Finding a user by name still needs the name itself, so typing `alice`
+ * never reaches the look-alike.
+ */
+function confusable(a: string, b: string): boolean {
+  return sameName(a, b) || nameSkeleton(a) === nameSkeleton(b)
+}
+
+/** Gives each user a display name; equal or look-alike names get a PeerId suffix long enough to differ. */
 export function withDisplayNames(users: Named[]): User[] {
   const byName = new Map<string, Named[]>()
+  const bySkeleton = new Map<string, Named[]>()
   for (const user of users) {
-    const key = nameKey(user.name)
-    byName.set(key, [...(byName.get(key) ?? []), user])
+    for (const [map, key] of [
+      [byName, nameKey(user.name)],
+      [bySkeleton, nameSkeleton(user.name)]
+    ] as const) {
+      map.set(key, [...(map.get(key) ?? []), user])
+    }
   }
-  return users.map((user) => ({
-    ...user,
-    displayName: displayNameAmong(
-      user,
-      (byName.get(nameKey(user.name)) ?? []).filter((u) => u.peerId !== user.peerId)
-    )
-  }))
+  return users.map((user) => {
+    const twins = new Set([
+      ...(byName.get(nameKey(user.name)) ?? []),
+      ...(bySkeleton.get(nameSkeleton(user.name)) ?? [])
+    ])
+    twins.delete(user)
+    return {
+      ...user,
+      displayName: displayNameAmong(
+        user,
+        [...twins].filter((u) => u.peerId !== user.peerId)
+      )
+    }
+  })
 }
 
 /** One user's display name as it would be among `users` (who need not include it). */
 export function displayUser(user: Named, users: Named[]): User {
-  const twins = users.filter((u) => u.peerId !== user.peerId && sameName(u.name, user.name))
+  const twins = users.filter((u) => u.peerId !== user.peerId && confusable(u.name, user.name))
   return { ...user, displayName: displayNameAmong(user, twins) }
 }
 

@@ -5,7 +5,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { authorOf, guardTopic } from '../node/gossip-guard.ts'
 import type { AdminRequestLog } from '../protocols/admin/index.ts'
-import { utf8Length } from '../protocols/common/index.ts'
+import { type SuppressedReports, utf8Length } from '../protocols/common/index.ts'
 import { decodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { NOTICE_PROTOCOL, NOTICE_TOPIC, type RelayNotice } from '../protocols/notice/index.ts'
 import { PRESENCE_TOPIC } from '../protocols/presence/index.ts'
@@ -30,8 +30,10 @@ export interface RelayServerEvents {
   ready: CustomEvent<{ peerId: string; name: string; addrs: string[] }>
   /** something the operator should know (a corrupt snapshot passed over, a missing config file) */
   warning: CustomEvent<{ code: string; message: string }>
-  /** every admin request, accepted or refused */
+  /** every accepted admin request, and refused ones within the admin protocol's report budget */
   admin: CustomEvent<AdminRequestLog>
+  /** refused admin requests over that budget: how many, from how many peers */
+  'admin-suppressed': CustomEvent<SuppressedReports>
   /** a banned or cooling-off peer was turned away */
   refused: CustomEvent<{ peerId: string; what: string; reason: string }>
   snapshot: CustomEvent<{ file: string }>
@@ -166,6 +168,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       execute: (cmd) => executeAdmin(this.ops(), cmd)
     })
     admin.addEventListener('request', (evt) => this.safeDispatchEvent('admin', { detail: evt.detail }))
+    admin.addEventListener('suppressed', (evt) => this.safeDispatchEvent('admin-suppressed', { detail: evt.detail }))
     this.libp2p.addEventListener('peer:identify', (evt) => this.welcome(evt.detail))
     this.libp2p.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail))
     this.scheduleSnapshots()

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
@@ -12,7 +12,7 @@ import type { RetentionSettings } from '../retention.ts'
 import { AccountExistsError, CorruptAccountError, NoAccountError, PassphraseRequiredError } from './errors.ts'
 import { DEFAULT_SCRYPT, decodeSealed, encodeSealed, looksSealed, type ScryptParams, seal, unseal } from './sealed.ts'
 import { ACCOUNT_FILE, type AccountSettings, decodeSettings, defaultSettings, encodeSettings } from './settings.ts'
-import { type WipeResult, wipeAccountFiles } from './wipe.ts'
+import { overwriteOpenFile, type WipeResult, wipeAccountFiles } from './wipe.ts'
 
 /** Asks for the passphrase only when the key turns out to be encrypted; undefined when there is none to give. */
 export type PassphraseSource = () => Promise<string | undefined>
@@ -248,8 +248,19 @@ export class Account {
     }
     const raw = privateKeyToProtobuf(this.privateKey)
     const bytes = passphrase == null ? raw : encodeSealed(await seal(raw, passphrase, 'key', scrypt))
-    await writeFileAtomic(join(this.dataDir, IDENTITY_FILE), Buffer.from(bytes), { mode: 0o600, fsync: true })
-    raw.fill(0)
+    const path = join(this.dataDir, IDENTITY_FILE)
+    // the replaced file's blocks would keep the old key (unencrypted, or sealed under the old passphrase) on the
+    // disk: hold it open, put the new one in place, then overwrite the old bytes; a crash in between loses nothing
+    const old = await open(path, 'r+').catch(() => undefined)
+    try {
+      await writeFileAtomic(path, Buffer.from(bytes), { mode: 0o600, fsync: true })
+      if (old != null) {
+        await overwriteOpenFile(old)
+      }
+    } finally {
+      await old?.close()
+      raw.fill(0)
+    }
   }
 }
 

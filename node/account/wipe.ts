@@ -1,5 +1,6 @@
-import { open, readdir, rm, rmdir } from 'node:fs/promises'
+import { type FileHandle, open, readdir, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { removePartialDownloads } from '../transfers/disk-files.ts'
 
 /** What destroying left behind: nothing, unless the data directory also held files that are not ours. */
 export interface WipeResult {
@@ -46,6 +47,8 @@ export async function wipeAccountFiles(dataDir: string, ownsDataDir: boolean): P
     }
     throw err
   }
+  // the transfer records say where our partial downloads are: remove those before the records go
+  await removePartialDownloads(dataDir)
   const ours = (name: string): boolean =>
     ACCOUNT_ENTRIES.some((e) => (typeof e === 'string' ? e === name : e.test(name)))
   for (const name of entries.filter((n) => OVERWRITE_FIRST.test(n))) {
@@ -72,10 +75,15 @@ async function overwrite(path: string): Promise<void> {
     return
   }
   try {
-    const { size } = await file.stat()
-    await file.write(Buffer.alloc(size), 0, size, 0)
-    await file.sync()
+    await overwriteOpenFile(file)
   } finally {
     await file.close()
   }
+}
+
+/** Overwrites every byte of an open file with zeros and waits for the disk: the file's blocks no longer hold it. */
+export async function overwriteOpenFile(file: FileHandle): Promise<void> {
+  const { size } = await file.stat()
+  await file.write(Buffer.alloc(size), 0, size, 0)
+  await file.sync()
 }

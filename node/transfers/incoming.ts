@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { constants, link, mkdir, open, rename, rm, rmdir, statfs, unlink } from 'node:fs/promises'
+import { mkdir, rm, rmdir, statfs } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidMessageError } from '../../protocols/common/index.ts'
@@ -18,17 +18,21 @@ import {
   UnknownTransferError
 } from '../../protocols/file/index.ts'
 import { backoffDelay } from '../backoff.ts'
-import { pathExists } from '../path-exists.ts'
 import { admitOffer, DEFAULT_OFFER_LIMITS, isStale, type OfferLimits, offerLifetime } from './admission.ts'
 import { describeError, type TransferBook } from './book.ts'
+import {
+  finishedFileMode,
+  isOurPartialDir,
+  moveIntoPlace,
+  openPartial,
+  PARTIAL_DIR,
+  preparePartialDir
+} from './disk-files.ts'
 import { scanPartial } from './hashing.ts'
-import { numberedName, sanitizeFileName } from './names.ts'
+import { sanitizeFileName } from './names.ts'
 import { asDiskError, writeIncoming } from './receiver.ts'
 import { isFinal, resumeOffset } from './state.ts'
 import type { TransferRecord } from './store.ts'
-
-/** Hidden folder inside the download folder for files still arriving: same disk, so finishing is a rename. */
-export const PARTIAL_DIR = '.p2pchat-partial'
 
 /** How often a receiver tries to tell the sender that the file arrived intact. */
 const CONFIRM_ATTEMPTS = 5
@@ -211,9 +215,10 @@ export class Downloads {
   /** One fetch: verify what is on disk, ask for the rest, write and check it, then move it into place. */
   private async fetchOnce(rec: TransferRecord, signal: AbortSignal): Promise<void> {
     const part = this.partPath(rec)
-    await mkdir(dirname(part), { recursive: true })
+    await preparePartialDir(dirname(part))
     let hashes = await this.book.store.loadHashes(rec.id)
-    const file = await open(part, constants.O_RDWR | constants.O_CREAT, 0o666)
+    const file = await openPartial(part)
+    let savedAs: string
     try {
       const length = (await file.stat()).size
       const scan = hashes != null ? await scanPartial(part, length, hashes, rec.size, rec.chunkSize, signal) : undefined
@@ -253,10 +258,12 @@ export class Downloads {
         throw new HashMismatchError(`${rec.name} does not match the SHA-256 it was offered with; it was deleted`)
       }
       // no fsync of 100s of MB here (browsers do not either): the data reaches the disk in the background
+      savedAs = await moveIntoPlace(part, rec.dir ?? '.', rec.name)
+      // in place and verified, now an ordinary file of the user's; through our descriptor, never a path someone swapped
+      await file.chmod(finishedFileMode())
     } finally {
       await file.close().catch(() => {})
     }
-    const savedAs = await moveIntoPlace(part, rec.dir ?? '.', rec.name)
     await this.book.store.removeHashes(rec.id)
     await removeIfEmpty(dirname(part))
     await this.book.apply(rec, 'complete', { savedAs, bytes: rec.size })
@@ -291,7 +298,10 @@ export class Downloads {
       return
     }
     const part = this.partPath(rec)
-    await rm(part, { force: true }).catch(() => {})
+    // through a planted symlink the partial folder could be anyone's: delete only in our own
+    if (await isOurPartialDir(dirname(part))) {
+      await rm(part, { force: true }).catch(() => {})
+    }
     await this.book.store.removeHashes(rec.id).catch(() => {})
     await removeIfEmpty(dirname(part))
   }
@@ -332,39 +342,6 @@ function responseError(res: Response, rec: TransferRecord): Error {
     default:
       return new TransferRefusedError(`the sender refused${why}`)
   }
-}
-
-/**
- * Moves a verified file to `dir` under `name`, or `name (1)`, `name (2)`, ... if taken. A hard link fails
- * rather than replace an existing file, so nothing is ever overwritten, even by a file created meanwhile.
- */
-export async function moveIntoPlace(part: string, dir: string, name: string): Promise<string> {
-  for (let n = 0; n < 10_000; n++) {
-    const target = join(dir, numberedName(name, n))
-    if (dirname(target) !== resolve(dir)) {
-      throw new Error(`refusing to save outside ${dir}`)
-    }
-    try {
-      await link(part, target)
-      await unlink(part)
-      return target
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (code === 'EEXIST') {
-        continue
-      }
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') {
-        throw err
-      }
-      // no hard links on this file system: check, then rename
-      if (await pathExists(target)) {
-        continue
-      }
-      await rename(part, target)
-      return target
-    }
-  }
-  throw new Error(`no free name for ${name} in ${dir}`)
 }
 
 async function removeIfEmpty(dir: string): Promise<void> {

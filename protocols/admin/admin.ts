@@ -12,14 +12,18 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { ReportLimiter, type SuppressedReports } from '../common/budget.ts'
 import { type AdminReply, decodeCommand, decodeReply, decodeRequest, encodeReply } from './codec.ts'
 import {
   ADMIN_PROTOCOL,
   ADMIN_TIMEOUT_MS,
   FRESHNESS_WINDOW_MS,
+  MAX_ARGS,
   MAX_INBOUND_STREAMS,
+  MAX_QUOTED_LENGTH,
   MAX_REQUEST_BYTES,
-  MAX_RESPONSE_BYTES
+  MAX_RESPONSE_BYTES,
+  REFUSAL_REPORT_BUDGET
 } from './constants.ts'
 import { type AdminErrorCode, AdminRefusedError } from './errors.ts'
 import { ReplayCache } from './replay-cache.ts'
@@ -58,7 +62,10 @@ export interface AdminRequestLog {
 }
 
 export interface AdminServerEvents {
+  /** every accepted request, and refused ones within REFUSAL_REPORT_BUDGET */
   request: CustomEvent<AdminRequestLog>
+  /** refused requests that were not reported, once per window in which there were any */
+  suppressed: CustomEvent<SuppressedReports>
 }
 
 /** The relay side of `/p2pchat/admin/1.0.0`: one signed request and one response per stream. */
@@ -69,6 +76,9 @@ export class AdminServer extends TypedEventEmitter<AdminServerEvents> implements
   private readonly timeoutMs: number
   private readonly replay = new ReplayCache()
   private handler?: AdminHandler
+  private readonly refusals = new ReportLimiter(REFUSAL_REPORT_BUDGET, (s) =>
+    this.safeDispatchEvent('suppressed', { detail: s })
+  )
 
   constructor(components: AdminServerComponents, init: AdminServerInit = {}) {
     super()
@@ -95,6 +105,7 @@ export class AdminServer extends TypedEventEmitter<AdminServerEvents> implements
 
   async stop(): Promise<void> {
     await this.components.registrar.unhandle(ADMIN_PROTOCOL)
+    this.refusals.stop()
   }
 
   private async handle(stream: Stream, connection: Connection): Promise<void> {
@@ -138,13 +149,16 @@ export class AdminServer extends TypedEventEmitter<AdminServerEvents> implements
       entry = { ...entry, ...unverifiedCommand(frame), ok: false, code: refusal.code, message: refusal.message }
       reply = encodeReply({ ok: false, code: refusal.code, message: refusal.message })
     }
-    this.log('admin request from %s: %s %s', peer, entry.ok ? 'ok' : entry.code, entry.message)
-    this.safeDispatchEvent('request', { detail: entry })
+    // admins are trusted with the console; anyone else's refusals count against the budget
+    if (entry.ok || this.handler?.isAdmin(peer) === true || this.refusals.admit(peer)) {
+      this.log('admin request from %s: %s %s', peer, entry.ok ? 'ok' : entry.code, entry.message)
+      this.safeDispatchEvent('request', { detail: entry })
+    }
     try {
       await lp.write(reply, { signal })
-      await stream.close({ signal })
+      await closeWithin(stream, signal)
     } catch (err) {
-      this.log('could not answer admin request from %s - %e', peer, err)
+      this.log.trace('admin stream from %s ended without a clean close - %e', peer, err)
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
   }
@@ -197,14 +211,43 @@ export async function sendAdminCommand(
   }
 }
 
-/** For the log only: what a refused request asked for, if it decodes at all. Never acted upon. */
+/**
+ * Closes our side and waits for the peer to close theirs until `signal` fires. A stream counts against
+ * MAX_INBOUND_STREAMS until both sides are closed, so a peer that keeps its side open would hold the slot for good:
+ * at the deadline the caller resets it instead.
+ */
+async function closeWithin(stream: Stream, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted()
+  await stream.close({ signal })
+  if (stream.status !== 'open' && stream.status !== 'closing') {
+    return
+  }
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      stream.removeEventListener('close', onClose)
+      reject(signal.reason)
+    }
+    const onClose = (): void => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }
+    stream.addEventListener('close', onClose, { once: true })
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+function quote(text: string): string {
+  return text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}...` : text
+}
+
+/** For the log only: what a refused request asked for, if it decodes at all, cut short. Never acted upon. */
 function unverifiedCommand(frame: Uint8Array | Uint8ArrayList | undefined): { command: string; args: string[] } {
   if (frame == null) {
     return { command: '', args: [] }
   }
   try {
     const body = decodeCommand(decodeRequest(frame).commandBytes)
-    return { command: body.command, args: body.args }
+    return { command: quote(body.command), args: body.args.slice(0, MAX_ARGS).map(quote) }
   } catch {
     return { command: '', args: [] }
   }

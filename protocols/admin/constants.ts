@@ -39,3 +39,12 @@ export const ADMIN_TIMEOUT_MS = 10_000
 
 /** Concurrent admin streams per connection: an admin types commands, nobody needs more. */
 export const MAX_INBOUND_STREAMS = 4
+
+/**
+ * Refused requests of non-admins the relay reports per window: each costs the sender one stream, so without a budget
+ * one peer (or many fresh PeerIds) could fill the operator's console. Admins' requests are always reported.
+ */
+export const REFUSAL_REPORT_BUDGET = { perSource: 10, total: 50, windowMs: 60_000 }
+
+/** Longest command name and argument a refusal's report quotes: the request was not verified, so it is a peer's text. */
+export const MAX_QUOTED_LENGTH = 64

@@ -29,7 +29,14 @@ export {
   checkCommand,
   isAdminCommandName
 } from './commands.ts'
-export { ADMIN_PROTOCOL, FRESHNESS_WINDOW_MS, MAX_REQUEST_BYTES } from './constants.ts'
+export {
+  ADMIN_PROTOCOL,
+  ADMIN_TIMEOUT_MS,
+  FRESHNESS_WINDOW_MS,
+  MAX_INBOUND_STREAMS,
+  MAX_REQUEST_BYTES,
+  REFUSAL_REPORT_BUDGET
+} from './constants.ts'
 export { ADMIN_ERROR_CODES, type AdminErrorCode, AdminRefusedError, isAdminErrorCode } from './errors.ts'
 export { ReplayCache } from './replay-cache.ts'
 export { signRequest, type VerifiedCommand, type VerifyContext, verifyRequest } from './signing.ts'

@@ -1,6 +1,13 @@
 // What the core and the shells use of the protocols' shared base; the protocols import its files directly.
+export {
+  describeSuppressed,
+  ReportBudget,
+  type ReportBudgetInit,
+  ReportLimiter,
+  type SuppressedReports
+} from './budget.ts'
 export { abortableDelay } from './delay.ts'
 export { EmptyMessageError, InvalidMessageError, InvalidNameError, MessageTooLargeError } from './errors.ts'
 export { MAX_FRAME_BYTES, MAX_TEXT_BYTES } from './limits.ts'
-export { isValidName, MAX_NAME_LENGTH, validateName } from './names.ts'
+export { isValidName, MAX_NAME_LENGTH, nameSkeleton, validateName } from './names.ts'
 export { utf8Length, validateText } from './text.ts'

@@ -1,3 +1,4 @@
+import unhomoglyph from 'unhomoglyph'
 import { InvalidNameError } from './errors.ts'
 
 /** Longest display name, in characters (Unicode code points). */
@@ -35,4 +36,18 @@ export function isValidName(name: string): boolean {
   } catch {
     return false
   }
+}
+
+/** UTS #39 skeleton: NFD, each character replaced by its prototype from Unicode's confusables.txt, NFD again. */
+function skeleton(text: string): string {
+  return unhomoglyph(text.normalize('NFD')).normalize('NFD')
+}
+
+/**
+ * A key under which names that look alike compare equal: `alice`, Cyrillic `аlice`, fullwidth `ａlice`, `rnike` and
+ * `mike` each share one. Compatibility forms are folded first (NFKC), case after the first skeleton so that
+ * capitals map to their own look-alikes (`I` like `l`). For comparing only: the key is not meant to be shown.
+ */
+export function nameSkeleton(name: string): string {
+  return skeleton(skeleton(name.normalize('NFKC')).toLowerCase())
 }

@@ -11,7 +11,8 @@ import {
   TransferCancelledError,
   TransferInterruptedError,
   TransferRefusedError,
-  UnknownTransferError
+  UnknownTransferError,
+  UnsafeDownloadPathError
 } from './errors.ts'
 
 /** Stable JSON error codes of file transfer errors; they never change once published. */
@@ -28,5 +29,6 @@ export const TRANSFER_ERROR_CODES: Record<string, string> = {
   [FileChangedError.name]: 'FILE_CHANGED',
   [DiskFullError.name]: 'DISK_FULL',
   [InvalidTransferStateError.name]: 'INVALID_TRANSFER_STATE',
-  [FileNotReadableError.name]: 'FILE_NOT_READABLE'
+  [FileNotReadableError.name]: 'FILE_NOT_READABLE',
+  [UnsafeDownloadPathError.name]: 'UNSAFE_PATH'
 }

@@ -75,3 +75,9 @@ export class FileNotReadableError extends Error {
   static override readonly name = 'FileNotReadableError'
   override readonly name = 'FileNotReadableError'
 }
+
+/** A path in the download folder is a symlink, a hard link or someone else's: we refuse to write through it. */
+export class UnsafeDownloadPathError extends Error {
+  static override readonly name = 'UnsafeDownloadPathError'
+  override readonly name = 'UnsafeDownloadPathError'
+}

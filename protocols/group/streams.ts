@@ -1,6 +1,6 @@
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
-import { lpStream } from '@libp2p/utils'
+import { type FrameStream, frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 import { openStreamReusing } from '../common/streams.ts'
 import type { SignedEntryBytes } from './codec.ts'
@@ -17,7 +17,8 @@ import {
   type ResponseStatus
 } from './stream-codec.ts'
 
-type LpStream = ReturnType<typeof lpStream<Stream>>
+// frames, not bare lpStream: a stream cut mid-frame is a protocol error (PROTOCOL_ERROR), not an unknown failure
+type LpStream = FrameStream
 
 export interface Answer {
   status: ResponseStatus
@@ -76,7 +77,7 @@ async function open(
   } catch (err) {
     throw new GroupSyncError(`could not reach ${peer}: ${describe(err)}`)
   }
-  return { stream, lp: lpStream(stream, { maxDataLength: MAX_FRAME_BYTES }) }
+  return { stream, lp: frameStream(stream, MAX_FRAME_BYTES) }
 }
 
 async function exchange<T>(
@@ -158,7 +159,7 @@ export async function serveGroupStream(
   hooks: GroupStreamHooks,
   signal: AbortSignal
 ): Promise<void> {
-  const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+  const lp = frameStream(stream, MAX_FRAME_BYTES)
   const options = { signal }
   let req: GroupRequestContent
   try {

@@ -20,7 +20,12 @@ describe('sanitize', () => {
     ['NUL and backspace', 'a\u0000b\u0008', 'a\uFFFDb\uFFFD'],
     ['DEL', 'x\u007f', 'x\uFFFD'],
     ['C1 controls (NEL, CSI)', 'a\u0085b\u009b2J', 'a\uFFFDb\uFFFD2J'],
-    ['form feed and vertical tab', 'a\u000cb\u000bc', 'a\uFFFDb\uFFFDc']
+    ['form feed and vertical tab', 'a\u000cb\u000bc', 'a\uFFFDb\uFFFDc'],
+    ['right-to-left override (Trojan Source)', 'abc\u202Efdp.exe', 'abc\uFFFDfdp.exe'],
+    ['bidi embeddings and pop', 'a\u202Ab\u202Bc\u202Cd\u202De', 'a\uFFFDb\uFFFDc\uFFFDd\uFFFDe'],
+    ['bidi isolates', 'x\u2066y\u2067z\u2068w\u2069', 'x\uFFFDy\uFFFDz\uFFFDw\uFFFD'],
+    ['bidi marks', 'a\u200Eb\u200Fc\u061Cd', 'a\uFFFDb\uFFFDc\uFFFDd'],
+    ['zero width space, word joiner, BOM', 'ali\u200Bce\u2060!\uFEFF', 'ali\uFFFDce\uFFFD!\uFFFD']
   ])('replaces %s with U+FFFD', (_what, input, output) => {
     expect(sanitize(input)).toBe(output)
   })
@@ -32,6 +37,8 @@ describe('sanitize', () => {
 
   it('leaves ordinary text alone, Unicode included', () => {
     expect(sanitize('héllo 🦊 爱丽丝 — ok?')).toBe('héllo 🦊 爱丽丝 — ok?')
+    // ZWJ joins emoji sequences and ZWNJ is part of Persian spelling: both stay
+    expect(sanitize('👩\u200D💻 می\u200Cخواهم')).toBe('👩\u200D💻 می\u200Cخواهم')
   })
 
   it('never lets a control character other than tab and newline through', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AmbiguousNameError, UnknownUserError } from '../../../node/errors.ts'
-import { resolveUser, withDisplayNames } from '../../../node/users.ts'
+import { displayUser, resolveUser, withDisplayNames } from '../../../node/users.ts'
 
 const ALICE_1 = '12D3KooWAlice1xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx3fa9'
 const ALICE_2 = '12D3KooWAlice2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx7c01'
@@ -158,6 +158,60 @@ describe('resolveUser', () => {
       { peerId: BOB, name: 'alice' }
     ])
     expect(() => resolveUser('alice', after)).toThrow(AmbiguousNameError)
+  })
+})
+
+describe('look-alike names', () => {
+  // Cyrillic а (U+0430), fullwidth ａ (U+FF41), Cyrillic с (U+0441)
+  it.each([
+    ['Cyrillic а', '\u0430lice'],
+    ['fullwidth ａ', '\uff41lice'],
+    ['Cyrillic с inside', 'ali\u0441e'],
+    ['capital Cyrillic А', '\u0410lice']
+  ])('%s next to alice: both get a suffix', (_what, twin) => {
+    expect(
+      displayNames([
+        { peerId: ALICE_1, name: 'alice' },
+        { peerId: ALICE_2, name: twin },
+        { peerId: BOB, name: 'bob' }
+      ])
+    ).toEqual(['alice#3fa9', `${twin}#7c01`, 'bob'])
+  })
+
+  it('rn next to m, 0 next to o, I next to l: suffixes too', () => {
+    expect(
+      displayNames([
+        { peerId: ALICE_1, name: 'mike' },
+        { peerId: ALICE_2, name: 'rnike' }
+      ])
+    ).toEqual(['mike#3fa9', 'rnike#7c01'])
+    expect(
+      displayNames([
+        { peerId: ALICE_1, name: 'b0b' },
+        { peerId: BOB, name: 'bob' }
+      ])
+    ).toEqual(['b0b#3fa9', 'bob#b0b0'])
+    expect(displayUser({ peerId: ALICE_1, name: 'Ian' }, [{ peerId: BOB, name: 'lan' }]).displayName).toBe('Ian#3fa9')
+  })
+
+  it('names that only share letters or accents are not look-alikes', () => {
+    expect(
+      displayNames([
+        { peerId: ALICE_1, name: 'alice' },
+        { peerId: ALICE_2, name: 'alicé' },
+        { peerId: BOB, name: 'alicia' }
+      ])
+    ).toEqual(['alice', 'alicé', 'alicia'])
+  })
+
+  it('typing the Latin name finds only the Latin user: a look-alike never receives it', () => {
+    const both = withDisplayNames([
+      { peerId: ALICE_1, name: 'alice' },
+      { peerId: ALICE_2, name: '\u0430lice' }
+    ])
+    expect(resolveUser('alice', both).peerId).toBe(ALICE_1)
+    const onlyTwin = withDisplayNames([{ peerId: ALICE_2, name: '\u0430lice' }])
+    expect(() => resolveUser('alice', onlyTwin)).toThrow(UnknownUserError)
   })
 })
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InvalidNameError } from '../../../protocols/common/errors.ts'
-import { isValidName, MAX_NAME_LENGTH, validateName } from '../../../protocols/common/names.ts'
+import { isValidName, MAX_NAME_LENGTH, nameSkeleton, validateName } from '../../../protocols/common/names.ts'
 
 describe('validateName', () => {
   it.each([
@@ -121,6 +121,47 @@ describe('name properties', () => {
         }
       ),
       { numRuns: 500 }
+    )
+  })
+})
+
+describe('nameSkeleton (UTS #39)', () => {
+  it.each([
+    ['Cyrillic а', '\u0430lice', 'alice'],
+    ['Greek ο and Cyrillic р', 'b\u03bfb', 'bob'],
+    ['fullwidth letters', '\uff41\uff4c\uff49\uff43\uff45', 'alice'],
+    ['capital Cyrillic А', '\u0410LICE', 'ALICE'],
+    ['m and rn', 'mike', 'rnike']
+  ])('%s: the same skeleton', (_what, a, b) => {
+    expect(nameSkeleton(a)).toBe(nameSkeleton(b))
+  })
+
+  it.each([
+    ['different letters', 'alice', 'alicia'],
+    ['an accent', 'alice', 'alicé'],
+    ['another script entirely', 'alice', '\u7231\u4e3d\u4e1d']
+  ])('%s: different skeletons', (_what, a, b) => {
+    expect(nameSkeleton(a)).not.toBe(nameSkeleton(b))
+  })
+
+  it('any name with Latin letters swapped for their Cyrillic twins has the skeleton of the original', () => {
+    const twins: Record<string, string> = {
+      a: '\u0430',
+      c: '\u0441',
+      e: '\u0435',
+      o: '\u043e',
+      p: '\u0440',
+      x: '\u0445'
+    }
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'c', 'e', 'o', 'p', 'x', 'b', 'z', '1'), maxLength: 32 }),
+        (name) => {
+          const spoof = [...name].map((ch) => twins[ch] ?? ch).join('')
+          expect(nameSkeleton(spoof)).toBe(nameSkeleton(name))
+        }
+      ),
+      { numRuns: 300 }
     )
   })
 })
