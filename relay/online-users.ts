@@ -1,7 +1,21 @@
-import type { GossipSub, Message } from '@libp2p/gossipsub'
+import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
 import { Directory, type DirectoryEntry, decodeAnnouncement, PRESENCE_TOPIC } from '../protocols/presence/index.ts'
 import { validate as validatePresence } from '../protocols/presence/presence.ts'
 import type { KnownUsers } from './known-users.ts'
+
+/**
+ * The relay passes on a presence announcement only from its author's own connection. Its clients trust it to vouch
+ * for everyone it forwards, so it must not forward identities one connection made up (keys are free): one identity
+ * per connection, and the per-IP connection limit bounds the rest.
+ */
+function directOnly(propagator: PeerId, msg: Message): TopicValidatorResult {
+  const verdict = validatePresence(msg)
+  if (verdict !== TopicValidatorResult.Accept || msg.type !== 'signed') {
+    return verdict
+  }
+  return msg.from.equals(propagator) ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
+}
 
 /**
  * Who is online, as the relay hears it: the relay does not announce itself (it is not a chat user) but reads every
@@ -21,7 +35,7 @@ export class OnlineUsers {
   }
 
   start(expireEveryMs = 10_000): void {
-    this.pubsub.topicValidators.set(PRESENCE_TOPIC, (_peer, msg) => validatePresence(msg))
+    this.pubsub.topicValidators.set(PRESENCE_TOPIC, (propagator, msg) => directOnly(propagator, msg))
     this.pubsub.addEventListener('message', this.onMessage)
     this.pubsub.subscribe(PRESENCE_TOPIC)
     this.timer = setInterval(() => this.directory.expire(Date.now()), expireEveryMs)

@@ -16,6 +16,7 @@ import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile 
 import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
 import { OnlineUsers } from './online-users.ts'
+import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
 import { SnapshotStore } from './snapshot-store.ts'
 import { isAdmin, isBanned, type RelayState } from './state.ts'
@@ -54,6 +55,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly known: KnownUsers
   private readonly online: OnlineUsers
   private readonly groupTopics: GroupTopics
+  private readonly limits: PeerLimits
   private readonly warnings: Array<{ code: string; message: string }>
   private readonly cooldowns = new Map<string, number>()
   private readonly refusalsLogged = new Map<string, number>()
@@ -84,10 +86,20 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.online = new OnlineUsers(this.libp2p.services.pubsub, this.known, () => {
       this.dirty = true
     })
-    this.groupTopics = new GroupTopics(this.libp2p.services.pubsub, (msg) => {
-      const author = authorOf(msg)
-      return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
+    this.limits = new PeerLimits({
+      connections: () => this.libp2p.getConnections(),
+      reservations: () => this.libp2p.services.circuitRelay.reservations.keys(),
+      maxConnectionsPerIp: () => this.state.settings.maxConnectionsPerIp,
+      maxReservationsPerIp: () => this.state.settings.maxReservationsPerIp
     })
+    this.groupTopics = new GroupTopics(
+      this.libp2p.services.pubsub,
+      (msg) => {
+        const author = authorOf(msg)
+        return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
+      },
+      (peer) => this.limits.ipOfPeer(peer)
+    )
   }
 
   /**
@@ -127,7 +139,11 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       privateKey,
       config: state.settings,
       listen: init.listen,
-      gate: { refuse: (peer, what) => server?.refusal(peer, what) }
+      gate: {
+        refuse: (peer, what) => server?.refusal(peer, what),
+        overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),
+        overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
+      }
     })
     server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings })
     return server
@@ -264,7 +280,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private onDisconnect(peer: PeerId): void {
     const id = peer.toString()
     if (this.running) {
-      this.groupTopics.prune()
+      this.groupTopics.removePeer(peer)
     }
     if (!this.running || !this.online.directory.has(id) || this.departures.has(id)) {
       return
