@@ -10,7 +10,11 @@ describe('dial targets', () => {
     const now = 1_000_000
     let dials = 0
     for (let i = 0; i < 300; i++) {
-      const chosen = targets.claim(`fake-${i}`, victim.map((a) => multiaddr(a)), now)
+      const chosen = targets.claim(
+        `fake-${i}`,
+        victim.map((a) => multiaddr(a)),
+        now
+      )
       dials += chosen.length
       targets.settle(`fake-${i}`, chosen, false, now)
     }

@@ -57,7 +57,12 @@ describe('relay group topic budget', () => {
   })
 
   it('the relay topic list at its cap fits one gossip frame and a client gossipsub per-peer topic budget', () => {
-    const fixed = ['/p2pchat/presence/1.0.0', '/p2pchat/relay-notices/1.0.0', '/p2pchat/lobby/1.0.0', '/p2pchat/groups/1.0.0']
+    const fixed = [
+      '/p2pchat/presence/1.0.0',
+      '/p2pchat/relay-notices/1.0.0',
+      '/p2pchat/lobby/1.0.0',
+      '/p2pchat/groups/1.0.0'
+    ]
     const topics = [...fixed, ...Array.from({ length: MAX_FOLLOWED_GROUP_TOPICS }, (_, i) => topic(i))]
     const rpc = RPC.encode({ subscriptions: topics.map((t) => ({ topic: t, subscribe: true })), messages: [] })
     expect(rpc.byteLength).toBeLessThan(MAX_FRAME_BYTES)
