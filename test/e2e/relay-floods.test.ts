@@ -1,10 +1,14 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { GROUP_TOPIC_PREFIX } from '../../protocols/group/index.ts'
+import { encodeAnnouncement, PRESENCE_TOPIC } from '../../protocols/presence/index.ts'
 import { MAX_GROUP_TOPICS_PER_IP } from '../../relay/group-topics.ts'
 import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-import { GossipLink, type HostileNode, hostileNode, stopHostileNodes } from './hostile-node.ts'
+import { forge, freshKeys, GossipLink, type HostileNode, hostileNode, stopHostileNodes } from './hostile-node.ts'
 import { until } from './raw-node.ts'
 import { initRelay, killRelays, type RelayProcess, startRelay } from './relay-harness.ts'
 
@@ -16,9 +20,14 @@ function madeUpTopic(i: number): string {
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
 
-async function relayWithClients(names: string[]): Promise<{ relay: RelayProcess; clients: PeerProcess[] }> {
+async function relayWithClients(
+  names: string[],
+  settings: Record<string, number> = {}
+): Promise<{ relay: RelayProcess; clients: PeerProcess[] }> {
   const admin = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
   const { dataDir } = await initRelay({ admins: [admin], listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const path = join(dataDir, 'relay.json')
+  await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf8')), ...settings }))
   const relay = await startRelay({ dataDir })
   const clients = await Promise.all(names.map((name) => spawnPeer({ name, extraArgs: ['--relay', relay.addrOn()] })))
   await Promise.all(clients.map((c) => c.waitFor('relay', (e) => e.state === 'reserved', { timeoutMs: 30_000 })))
@@ -93,4 +102,36 @@ describe('relay under floods from hostile nodes', () => {
     await Promise.all(flooders.map((f) => f.node.stop()))
     await until('the relay to drop the flooders topics', () => followed(watcher, relay).length === 0, 30_000)
   }, 180_000)
+
+  it('identities forged over one connection to the relay reach none of its clients', async () => {
+    const {
+      relay,
+      clients: [alice, bob]
+    } = await relayWithClients(['alice', 'bob'])
+    await alice.waitForUsers((users) => users.some((u) => u.name === 'bob'), 30_000)
+    const key = await generateKeyPair('Ed25519')
+    const link = await GossipLink.open(await hostileNode(key), relay.addrOn())
+    await link.subscribe([PRESENCE_TOPIC])
+    const announce = (k: PrivateKey, name: string) =>
+      forge(k, PRESENCE_TOPIC, encodeAnnouncement({ kind: 'join', name, ts: Date.now(), addrs: [] }))
+    const forged = await Promise.all((await freshKeys(200)).map((k, i) => announce(k, `fake-${i}`)))
+    // the flood, then the node's own announcement: the relay handles one connection's RPCs in order
+    await link.publish([...forged, await announce(key, 'mallory')])
+    await alice.waitForUsers((users) => users.some((u) => u.name === 'mallory'), 30_000)
+    for (const peer of [alice, bob]) {
+      expect((await peer.users()).filter((u) => u.name.startsWith('fake-'))).toEqual([])
+    }
+  }, 120_000)
+
+  it('one IP address gets at most its share of connections, whatever PeerIds it brings', async () => {
+    const { relay } = await relayWithClients([], { maxConnectionsPerIp: 4 })
+    const nodes = await Promise.all(Array.from({ length: 10 }, () => hostileNode()))
+    const results = await Promise.allSettled(nodes.map((n) => GossipLink.open(n, relay.addrOn())))
+    await until(
+      'refused connections to close',
+      () => nodes.filter((n) => n.node.getConnections().length > 0).length <= 4
+    )
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0)
+    expect(nodes.filter((n) => n.node.getConnections().length > 0).length).toBeLessThanOrEqual(4)
+  }, 60_000)
 })
