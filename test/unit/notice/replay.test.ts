@@ -1,5 +1,15 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
-import { MAX_NOTICE_AGE_MS, NoticeReplayGuard, type RelayNotice } from '../../../protocols/notice/index.ts'
+import {
+  encodeNotice,
+  MAX_NOTICE_AGE_MS,
+  NOTICE_TOPIC,
+  NoticeReplayGuard,
+  type RelayNotice
+} from '../../../protocols/notice/index.ts'
+import { validateFresh } from '../../../protocols/notice/notice.ts'
 
 const departed = (ts: number, peer = '12D3KooWdave'): RelayNotice => ({ kind: 'departed', ts, peer, text: '' })
 
@@ -23,5 +33,25 @@ describe('relay notice replay guard', () => {
       guard.accept('mallory', departed(now - i), now)
     }
     expect(guard.accept('relay', departed(now), now)).toBe(false)
+  })
+})
+
+describe('notice gossip validator', () => {
+  it('ignores a validly encoded notice that is stale, so a replay is not forwarded either', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const message = (notice: RelayNotice): Message => ({
+      type: 'signed',
+      from: peerIdFromPrivateKey(key),
+      key: key.publicKey,
+      topic: NOTICE_TOPIC,
+      data: encodeNotice(notice),
+      sequenceNumber: 1n,
+      signature: new Uint8Array(64)
+    })
+    const peer = peerIdFromPrivateKey(key).toString()
+    expect(validateFresh(message(departed(Date.now(), peer)))).toBe(TopicValidatorResult.Accept)
+    expect(validateFresh(message(departed(Date.now() - MAX_NOTICE_AGE_MS - 1000, peer)))).toBe(
+      TopicValidatorResult.Ignore
+    )
   })
 })
