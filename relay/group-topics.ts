@@ -23,8 +23,12 @@ export const MAX_GROUP_TOPICS_PER_PEER = 64
 /** Distinct group topics the clients behind one IP address count for together (a household or office NAT). */
 export const MAX_GROUP_TOPICS_PER_IP = 256
 
-/** Counted subscribers a group topic needs before the relay follows it: with one, there is nobody to forward to. */
-export const MIN_GROUP_SUBSCRIBERS = 2
+/**
+ * Counted subscribers a group topic needs before the relay follows it. One: a joiner publishes its first frames
+ * right after subscribing, to whoever is on the topic already, so the relay must be there with the first member
+ * (with two, a joiner reaching the owner only via the relay was never heard). The budgets bound the cost.
+ */
+export const MIN_GROUP_SUBSCRIBERS = 1
 
 /**
  * Gossipsub's own per-peer budget for the relay (its cost is a topic's length plus ~1 KiB): room for the group

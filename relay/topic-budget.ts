@@ -14,9 +14,9 @@ export interface TopicBudgetLimits {
 
 /**
  * Which group topics the relay follows on its clients' behalf. A subscription counts only within its peer's and its
- * IP address's budgets, and a topic is followed only while enough counted subscribers are on it: a follow forwards
- * between members, so a topic with one subscriber has nobody to forward to, and made-up topics cost a flooder one
- * identity and one budget slot each per topic. Pure (no I/O): the caller applies the changes to gossipsub.
+ * IP address's budgets, and a topic is followed only while enough counted subscribers are on it, so made-up topics
+ * cost a flooder budget slots it cannot multiply with fresh PeerIds from one address, and a topic is dropped when
+ * its last counted subscriber leaves. Pure (no I/O): the caller applies the changes to gossipsub.
  */
 export class TopicBudget {
   /** topic -> counted subscriber -> its IP */

@@ -74,7 +74,7 @@ describe('relay under floods from hostile nodes', () => {
     const watcher = await hostileNode()
     await GossipLink.open(watcher, relay.addrOn())
     const flooders = await Promise.all([0, 1, 2].map(() => hostileNode()))
-    // 100 topics they share first (so that those have the subscribers a relay asks for), then 900 of their own
+    // 100 topics they share first, then 900 of their own: ~2,700 distinct topics, all in the budget of one IP
     await Promise.all(
       flooders.map(async (f, k) => {
         const link = await GossipLink.open(f, relay.addrOn())
