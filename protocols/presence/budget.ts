@@ -1,4 +1,9 @@
-import { MAX_FORWARDED_IDENTITIES_PER_IP, MAX_FORWARDED_IDENTITIES_PER_PEER } from './constants.ts'
+import {
+  MAX_FORWARDED_IDENTITIES_PER_IP,
+  MAX_FORWARDED_IDENTITIES_PER_PEER,
+  MAX_REFUSED_PER_WINDOW,
+  REFUSAL_WINDOW_MS
+} from './constants.ts'
 
 export interface IntroductionBudgetInit {
   /** @default MAX_FORWARDED_IDENTITIES_PER_PEER */
@@ -27,6 +32,8 @@ export class IntroductionBudget {
   private readonly introducedBy = new Map<string, { peerId: string; ip?: string }>()
   private readonly perPeerCount = new Map<string, number>()
   private readonly perIpCount = new Map<string, number>()
+  /** over-budget announcements per connection in the current window */
+  private readonly refusals = new Map<string, { since: number; count: number }>()
   private readonly perPeer: number
   private readonly perIp: number
 
@@ -74,6 +81,23 @@ export class IntroductionBudget {
     if (by.ip != null) {
       bump(this.perIpCount, by.ip, -1)
     }
+  }
+
+  /**
+   * Records a refused announcement from `peerId`; true when it refused so many within the window that its
+   * connection is worth closing (its flood costs us a signature check per message).
+   */
+  refused(peerId: string, now: number): boolean {
+    const current = this.refusals.get(peerId)
+    const window = current != null && now - current.since < REFUSAL_WINDOW_MS ? current : { since: now, count: 0 }
+    window.count++
+    this.refusals.set(peerId, window)
+    return window.count > MAX_REFUSED_PER_WINDOW
+  }
+
+  /** `peerId` disconnected: forget its refusal count (its introductions stay charged until they leave). */
+  disconnected(peerId: string): void {
+    this.refusals.delete(peerId)
   }
 
   /** Identities `peerId` introduced that still count against it. */

@@ -169,7 +169,15 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       ip: this.ipOf(propagator),
       trusted: this.trustedForwarder(propagator)
     }
-    return this.budget.admit(author, from, known) ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
+    if (this.budget.admit(author, from, known)) {
+      return TopicValidatorResult.Accept
+    }
+    if (this.budget.refused(from.peerId, Date.now())) {
+      this.log('%p keeps forwarding identities past its budget, closing its connection', propagator)
+      this.budget.disconnected(from.peerId)
+      void this.components.connectionManager.closeConnections(propagator).catch(() => {})
+    }
+    return TopicValidatorResult.Ignore
   }
 
   private ipOf(peer: PeerId): string | undefined {
@@ -272,6 +280,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private onPeerDisconnect(evt: CustomEvent<PeerId>): void {
     const peer = evt.detail
     const key = peer.toString()
+    this.budget.disconnected(key)
     if (!this.directory.has(key) || this.disconnectChecks.has(key) || this.shutdown.signal.aborted) {
       return
     }

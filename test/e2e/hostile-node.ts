@@ -106,27 +106,38 @@ export class GossipLink {
     }
   }
 
-  /** Sends `messages` (e.g. from `forge`), as many per RPC as fit the frame limit. */
-  async publish(messages: RPC.Message[]): Promise<void> {
+  /**
+   * Sends `messages` (e.g. from `forge`), as many per RPC as fit the frame limit. Resolves with how many were
+   * written; a peer that closes the stream on us is an answer too, not an error.
+   */
+  async publish(messages: RPC.Message[]): Promise<number> {
     let batch: RPC.Message[] = []
     let bytes = 0
-    for (const message of messages) {
-      const size = RPC.Message.encode(message).byteLength + 8
-      if (bytes + size > RPC_BUDGET_BYTES && batch.length > 0) {
-        await this.send({ subscriptions: [], messages: batch })
-        batch = []
-        bytes = 0
+    let sent = 0
+    try {
+      for (const message of messages) {
+        const size = RPC.Message.encode(message).byteLength + 8
+        if (bytes + size > RPC_BUDGET_BYTES && batch.length > 0) {
+          await this.send({ subscriptions: [], messages: batch })
+          sent += batch.length
+          batch = []
+          bytes = 0
+        }
+        batch.push(message)
+        bytes += size
       }
-      batch.push(message)
-      bytes += size
+      if (batch.length > 0) {
+        await this.send({ subscriptions: [], messages: batch })
+        sent += batch.length
+      }
+    } catch {
+      // closed or reset by the other side
     }
-    if (batch.length > 0) {
-      await this.send({ subscriptions: [], messages: batch })
-    }
+    return sent
   }
 
   async send(rpc: RPC): Promise<void> {
-    await this.lp.write(RPC.encode(rpc), { signal: AbortSignal.timeout(10_000) })
+    await this.lp.write(RPC.encode(rpc), { signal: AbortSignal.timeout(30_000) })
   }
 }
 

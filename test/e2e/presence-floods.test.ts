@@ -10,7 +10,7 @@ import {
 } from '../../protocols/presence/constants.ts'
 import { encodeAnnouncement, PRESENCE_TOPIC } from '../../protocols/presence/index.ts'
 import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-import { forge, freshKeys, GossipLink, hostileNode, stopHostileNodes } from './hostile-node.ts'
+import { forge, freshKeys, GossipLink, type HostileNode, hostileNode, stopHostileNodes } from './hostile-node.ts'
 import { until } from './raw-node.ts'
 
 async function aliceAndBob(): Promise<[PeerProcess, PeerProcess]> {
@@ -32,15 +32,19 @@ async function forgedPresence(keys: PrivateKey[], addrs: Uint8Array[] = []) {
 }
 
 /** A hostile node with its own key, linked to `peer`'s gossip, subscribed to presence. */
-async function mallory(peer: PeerProcess, name: string): Promise<{ key: PrivateKey; link: GossipLink }> {
+async function mallory(
+  peer: PeerProcess,
+  name: string
+): Promise<{ key: PrivateKey; link: GossipLink; hostile: HostileNode }> {
   const key = await generateKeyPair('Ed25519')
-  const link = await GossipLink.open(await hostileNode(key), peer.addrs[0])
+  const hostile = await hostileNode(key)
+  const link = await GossipLink.open(hostile, peer.addrs[0])
   await link.subscribe([PRESENCE_TOPIC])
   // its own announcement, over its own connection: a user like any other
   await link.publish([
     await forge(key, PRESENCE_TOPIC, encodeAnnouncement({ kind: 'join', name, ts: Date.now(), addrs: [] }))
   ])
-  return { key, link }
+  return { key, link, hostile }
 }
 
 /** Polls `peer`'s user list until its size stops changing for two seconds; returns the fake users in it. */
@@ -84,6 +88,10 @@ describe('presence under floods of forged identities', () => {
     expect(atAlice).toBeLessThanOrEqual(2 * MAX_FORWARDED_IDENTITIES_PER_PEER)
     // bob hears them only through alice: one forwarding connection's budget
     expect(await settledFakes(bob)).toBeLessThanOrEqual(MAX_FORWARDED_IDENTITIES_PER_PEER)
+    // each flooder sent far more than its budget: alice closed its connection rather than check every signature
+    for (const { hostile } of [first, second]) {
+      await until('alice to close the flooder', () => hostile.node.getConnections().length === 0, 30_000)
+    }
 
     const carol = await spawnPeer({ name: 'carol', bootstrap: [alice.addrs[0]] })
     await carol.waitForUsers((users) => ['alice', 'bob'].every((n) => users.some((u) => u.name === n)), 30_000)
