@@ -66,6 +66,8 @@ export class OnlineUsers {
       const announcement = decodeAnnouncement(msg.data)
       const peerId = msg.from.toString()
       this.directory.apply(peerId, announcement, Date.now())
+      // the relay announces departures itself when connections close; an eviction needs no notice
+      this.directory.takeEvicted()
       if (announcement.kind !== 'leave' && this.known.seen(peerId, announcement.name, Date.now())) {
         this.onChange()
       }

@@ -242,6 +242,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
     const known = this.directory.has(peerId)
     const change = this.directory.apply(peerId, announcement, Date.now())
+    this.applyAll(this.directory.takeEvicted())
     if (!this.directory.has(peerId)) {
       this.budget.release(peerId)
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { IntroductionBudget } from '../../../protocols/presence/budget.ts'
+import { MAX_REFUSED_PER_WINDOW, REFUSAL_WINDOW_MS } from '../../../protocols/presence/constants.ts'
 
 const mallory = { peerId: 'mallory', ip: '10.6.6.6', trusted: false }
 
@@ -29,5 +30,15 @@ describe('presence introduction budget', () => {
     expect(budget.admit('b', { peerId: 'b', trusted: false }, false)).toBe(true)
     expect(budget.introducedThrough('mallory')).toBe(1)
     expect(budget.admit('d', mallory, false)).toBe(true)
+  })
+
+  it('says when a connection refused so often within one window that it is worth closing', () => {
+    const budget = new IntroductionBudget()
+    const verdicts = Array.from({ length: MAX_REFUSED_PER_WINDOW + 1 }, () => budget.refused('mallory', 0))
+    expect(verdicts.indexOf(true)).toBe(MAX_REFUSED_PER_WINDOW)
+    // a new window starts from zero; so does a reconnection
+    expect(budget.refused('mallory', REFUSAL_WINDOW_MS)).toBe(false)
+    budget.disconnected('mallory')
+    expect(budget.refused('mallory', REFUSAL_WINDOW_MS + 1)).toBe(false)
   })
 })
