@@ -134,4 +134,16 @@ describe('relay under floods from hostile nodes', () => {
     expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0)
     expect(nodes.filter((n) => n.node.getConnections().length > 0).length).toBeLessThanOrEqual(4)
   }, 60_000)
+
+  it('the clients of one IP address hold at most their share of relay slots', async () => {
+    const {
+      relay,
+      clients: [alice]
+    } = await relayWithClients(['alice'], { maxReservationsPerIp: 1 })
+    const bob = await spawnPeer({ name: 'bob', extraArgs: ['--relay', relay.addrOn()] })
+    await bob.waitFor('relay', (e) => e.state === 'unreachable', { timeoutMs: 30_000 })
+    expect(bob.all('relay').some((e) => e.state === 'reserved')).toBe(false)
+    // the slot holder is still served
+    expect(alice.all('relay').filter((e) => e.state === 'lost')).toEqual([])
+  }, 60_000)
 })
