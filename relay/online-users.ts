@@ -1,7 +1,12 @@
 import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
-import { Directory, type DirectoryEntry, decodeAnnouncement, PRESENCE_TOPIC } from '../protocols/presence/index.ts'
-import { validate as validatePresence } from '../protocols/presence/presence.ts'
+import {
+  Directory,
+  type DirectoryEntry,
+  decodeAnnouncement,
+  PRESENCE_TOPIC,
+  validatePresenceMessage as validatePresence
+} from '../protocols/presence/index.ts'
 import type { KnownUsers } from './known-users.ts'
 
 /**
