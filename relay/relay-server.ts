@@ -83,9 +83,14 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.libp2p = init.libp2p
     this.warnings = init.warnings
     this.known = new KnownUsers(init.state.users)
-    this.online = new OnlineUsers(this.libp2p.services.pubsub, this.known, () => {
-      this.dirty = true
-    })
+    this.online = new OnlineUsers(
+      this.libp2p.services.pubsub,
+      this.known,
+      () => {
+        this.dirty = true
+      },
+      (peer) => this.libp2p.getConnections(peer).length > 0
+    )
     this.limits = new PeerLimits({
       connections: () => this.libp2p.getConnections(),
       reservations: () => this.libp2p.services.circuitRelay.reservations.keys(),

@@ -158,9 +158,15 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       return verdict
     }
     const author = msg.from.toString()
-    const direct = msg.from.equals(propagator)
+    // a peer we hold a connection with costs nobody's budget, whoever forwarded its copy first (gossipsub would
+    // drop its own copy as a duplicate of the one we ignored)
+    const direct = msg.from.equals(propagator) || this.components.connectionManager.getConnections(msg.from).length > 0
     const known = this.directory.has(author)
-    if (!direct && !known && decodeAnnouncement(msg.data).kind === 'leave') {
+    if (direct) {
+      this.budget.release(author)
+      return TopicValidatorResult.Accept
+    }
+    if (!known && decodeAnnouncement(msg.data).kind === 'leave') {
       // nothing of ours to remove, and forwarding it on costs everyone a signature check
       return TopicValidatorResult.Ignore
     }
