@@ -9,9 +9,8 @@ import {
   MAX_FORWARDED_IDENTITIES_PER_PEER
 } from '../../protocols/presence/constants.ts'
 import { encodeAnnouncement, PRESENCE_TOPIC } from '../../protocols/presence/index.ts'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
+import { cleanup, type PeerProcess, spawnPeer, until } from './harness.ts'
 import { forge, freshKeys, GossipLink, type HostileNode, hostileNode, stopHostileNodes } from './hostile-node.ts'
-import { until } from './raw-node.ts'
 
 async function aliceAndBob(): Promise<[PeerProcess, PeerProcess]> {
   const alice = await spawnPeer({ name: 'alice' })

@@ -7,10 +7,17 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { GROUP_TOPIC_PREFIX } from '../../protocols/group/index.ts'
 import { encodeAnnouncement, PRESENCE_TOPIC } from '../../protocols/presence/index.ts'
 import { MAX_GROUP_TOPICS_PER_IP } from '../../relay/group-topics.ts'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
+import {
+  cleanup,
+  initRelay,
+  killRelays,
+  type PeerProcess,
+  type RelayProcess,
+  spawnPeer,
+  startRelay,
+  until
+} from './harness.ts'
 import { forge, freshKeys, GossipLink, type HostileNode, hostileNode, stopHostileNodes } from './hostile-node.ts'
-import { until } from './raw-node.ts'
-import { initRelay, killRelays, type RelayProcess, startRelay } from './relay-harness.ts'
 
 /** A made-up but well-formed group topic (26 base32 characters). */
 function madeUpTopic(i: number): string {
