@@ -62,12 +62,14 @@ async function startRelay(dataDir: string): Promise<Relay> {
   })
   const path = join(dataDir, 'relay.json')
   const config = JSON.parse(await readFile(path, 'utf8'))
-  // every benchmark client comes from 127.0.0.1: lift the per-host rate limit and size the relay for the run
+  // every benchmark client comes from 127.0.0.1: lift the per-host limits and size the relay for the run
   const capacity = Math.max(IDLE, BROADCAST_CLIENTS) + 100
   Object.assign(config, {
     maxConnections: capacity,
     maxReservations: capacity,
-    maxConnectionsPerHostPerSecond: 100_000
+    maxConnectionsPerHostPerSecond: 100_000,
+    maxConnectionsPerIp: capacity,
+    maxReservationsPerIp: capacity
   })
   await writeFile(path, JSON.stringify(config, null, 2))
   const child = spawn(process.execPath, [BIN, 'relay', 'start', '--json', '--data-dir', dataDir], {

@@ -2,6 +2,7 @@ import type { Logger, PeerId, PeerInfo } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { backoffDelay } from './backoff.ts'
 import { DIAL_TIMEOUT_MS } from './constants.ts'
+import { DialTargets } from './dial-targets.ts'
 import type { ChatLibp2p } from './libp2p.ts'
 
 export interface AutoDialerInit {
@@ -25,6 +26,8 @@ export class AutoDialer {
   /** which bootstrap address reached which peer, so a disconnect triggers the right re-dial */
   private readonly bootstrapPeers = new Map<string, Multiaddr>()
   private readonly shutdown = new AbortController()
+  /** per target address, so forged announcements cannot point every peer's dials at someone else */
+  private readonly targets = new DialTargets()
 
   constructor(node: ChatLibp2p, init: AutoDialerInit) {
     this.node = node
@@ -74,15 +77,23 @@ export class AutoDialer {
 
   private async dialPeer(id: PeerId, addrs: Multiaddr[]): Promise<void> {
     const key = id.toString()
+    const claimed = this.targets.claim(key, addrs, Date.now())
+    if (claimed.length === 0) {
+      this.log('not dialing %p: its addresses were tried a moment ago', id)
+      this.attempts.delete(key)
+      return
+    }
     try {
-      await this.node.peerStore.merge(id, { multiaddrs: addrs })
+      await this.node.peerStore.merge(id, { multiaddrs: claimed })
       // the direct addresses only: dialing by PeerId would fall back to relay addresses the peer store also knows
-      const direct = addrs.map((ma) =>
+      const direct = claimed.map((ma) =>
         ma.getComponents().some((c) => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${id}`)
       )
       await this.node.dial(direct, { signal: this.signal() })
+      this.targets.settle(key, claimed, true, Date.now())
       this.attempts.delete(key)
     } catch (err) {
+      this.targets.settle(key, claimed, false, Date.now())
       if (this.shutdown.signal.aborted) {
         return
       }

@@ -4,6 +4,7 @@ import type { FileTransfer } from '../protocols/file/index.ts'
 import type { LobbyService } from '../protocols/lobby/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
 import type { AccountControls } from './account/controls.ts'
+import { ContactWrites } from './contact-writes.ts'
 import { errorCode } from './errors.ts'
 import type { ChatMessage, EmitChatEvent } from './events.ts'
 import type { MessageArchive } from './history.ts'
@@ -93,9 +94,12 @@ function wirePresence(c: ChatNodeEventsComponents): void {
       c.invalidateUsers()
     })
   }
+  const contactWrites = new ContactWrites()
   c.presence.addEventListener('join', (evt) => {
     const user = userFor(c.users(), evt.detail.peerId, evt.detail.name)
-    void c.archive.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
+    if (contactWrites.shouldWrite(user.peerId, user.name, Date.now())) {
+      void c.archive.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
+    }
     if (!c.controls.isBlocked(user.peerId)) {
       c.emit('join', user)
     }

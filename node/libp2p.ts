@@ -10,6 +10,7 @@ import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
@@ -63,6 +64,7 @@ export interface AssembleInit {
  * mDNS for the LAN, circuit relay to reach and be reached through relays. Created stopped.
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
+  const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
@@ -79,7 +81,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
       lobby: lobby(init.lobby),
-      presence: presence(init.presence),
+      // our relays vouch for the identities they forward: they take presence only from their clients' connections
+      presence: presence({ trustedForwarder: (peer) => relayIds.has(peer.toString()), ...init.presence }),
       dm: directMessages({ accept: init.acceptDm }),
       file: fileTransfer(init.file),
       notices: notices(),
@@ -88,6 +91,17 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       groups: groups(init.groups ?? { name: init.presence.name })
     }
   })
+}
+
+/** The PeerId at the end of a relay multiaddr (`.../p2p/<id>`), if it has one. */
+function relayPeerId(addr: string): string | undefined {
+  try {
+    return multiaddr(addr)
+      .getComponents()
+      .findLast((c) => c.name === 'p2p')?.value
+  } catch {
+    return undefined
+  }
 }
 
 /** Gossipsub as every p2pchat node runs it, peer or relay; `overrides` tune the mesh (a relay keeps a wider one). */

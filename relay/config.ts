@@ -18,8 +18,12 @@ export interface RelayConfig {
   maxConnections: number
   /** new connections accepted per second from one IP address. @default 20 */
   maxConnectionsPerHostPerSecond: number
+  /** connections open at once from one IP address, whatever their PeerIds. @default 32 */
+  maxConnectionsPerIp: number
   /** clients that may hold a relay slot at once. @default 1000 */
   maxReservations: number
+  /** relay slots the clients of one IP address may hold together. @default 8 */
+  maxReservationsPerIp: number
   /** how long a relay slot lasts before the client must renew it. @default 3600 */
   reservationTtlSeconds: number
   /** bytes one relayed connection may carry before it is reset (a new one can be opened). @default 67108864 */
@@ -43,7 +47,9 @@ export const DEFAULT_CONFIG: RelayConfig = {
   snapshotsKept: 5,
   maxConnections: 2000,
   maxConnectionsPerHostPerSecond: 20,
+  maxConnectionsPerIp: 32,
   maxReservations: 1000,
+  maxReservationsPerIp: 8,
   reservationTtlSeconds: 3600,
   relayedDataLimitBytes: 64 * 1024 * 1024,
   relayedDurationLimitSeconds: 3600,
@@ -64,7 +70,9 @@ const RULES: Record<Key, Rule> = {
   snapshotsKept: { kind: 'int', min: 1, max: 100 },
   maxConnections: { kind: 'int', min: 1, max: 100_000 },
   maxConnectionsPerHostPerSecond: { kind: 'int', min: 1, max: 100_000 },
+  maxConnectionsPerIp: { kind: 'int', min: 1, max: 100_000 },
   maxReservations: { kind: 'int', min: 1, max: 100_000 },
+  maxReservationsPerIp: { kind: 'int', min: 1, max: 100_000 },
   reservationTtlSeconds: { kind: 'int', min: 60, max: 86_400 },
   relayedDataLimitBytes: { kind: 'int', min: 1024 * 1024, max: 2 ** 40 },
   relayedDurationLimitSeconds: { kind: 'int', min: 60, max: 86_400 },
@@ -79,7 +87,9 @@ export const LIVE_SETTINGS: ReadonlySet<Key> = new Set<Key>([
   'snapshotsKept',
   'maxMessageBytes',
   'motd',
-  'kickCooldownSeconds'
+  'kickCooldownSeconds',
+  'maxConnectionsPerIp',
+  'maxReservationsPerIp'
 ])
 
 export const CONFIG_KEYS = Object.keys(RULES) as Key[]

@@ -7,13 +7,34 @@ import {
   verifyAnnouncement,
   verifyTopicFrameStateless
 } from '../protocols/group/index.ts'
+import { TopicBudget, type TopicChange } from './topic-budget.ts'
 
 /**
- * Most group topics the relay follows at once. Each costs gossipsub a mesh and a seen-cache share; a client could
- * otherwise make the relay join any number of made-up topics. Far above the groups a relay's clients really use
- * (a few per client, MAX_MEMBERS members each).
+ * Most group topics the relay follows at once. The relay sends every new peer the list of all its topics in one
+ * gossip RPC, which a client accepts only up to MAX_FRAME_BYTES (64 KiB, about 53 bytes a group topic), and a
+ * client's gossipsub keeps at most about 975 topics per peer (1 MiB at ~1 KiB each): past either, new clients
+ * dropped the relay's gossip link or stopped hearing it. 900 keeps the list near 48 KiB and under both.
  */
-export const MAX_FOLLOWED_GROUP_TOPICS = 10_000
+export const MAX_FOLLOWED_GROUP_TOPICS = 900
+
+/** Group topics one peer's subscriptions count for: a client is in a few groups, rarely dozens. */
+export const MAX_GROUP_TOPICS_PER_PEER = 64
+
+/** Distinct group topics the clients behind one IP address count for together (a household or office NAT). */
+export const MAX_GROUP_TOPICS_PER_IP = 256
+
+/**
+ * Counted subscribers a group topic needs before the relay follows it. One: a joiner publishes its first frames
+ * right after subscribing, to whoever is on the topic already, so the relay must be there with the first member
+ * (with two, a joiner reaching the owner only via the relay was never heard). The budgets bound the cost.
+ */
+export const MIN_GROUP_SUBSCRIBERS = 1
+
+/**
+ * Gossipsub's own per-peer budget for the relay (its cost is a topic's length plus ~1 KiB): room for the group
+ * topics that count plus the fixed p2pchat topics, so one peer cannot make the relay track ~1000 topics.
+ */
+export const RELAY_TOPIC_BYTES_PER_PEER = (MAX_GROUP_TOPICS_PER_PEER + 16) * (1024 + 128)
 
 /** Says Ignore for a message the relay must not pass on (a banned author), undefined to go on checking. */
 export type Gate = (msg: Message) => TopicValidatorResult | undefined
@@ -26,10 +47,18 @@ export type Gate = (msg: Message) => TopicValidatorResult | undefined
  */
 export class GroupTopics {
   private readonly followed = new Set<string>()
+  private readonly budget = new TopicBudget({
+    perPeer: MAX_GROUP_TOPICS_PER_PEER,
+    perIp: MAX_GROUP_TOPICS_PER_IP,
+    minSubscribers: MIN_GROUP_SUBSCRIBERS,
+    maxTopics: MAX_FOLLOWED_GROUP_TOPICS
+  })
 
   constructor(
     private readonly pubsub: GossipSub,
-    private readonly gate: Gate
+    private readonly gate: Gate,
+    /** the IP address `peer` is connected from, which shares one budget among its peers */
+    private readonly ipOf: (peer: PeerId) => string | undefined
   ) {
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
   }
@@ -55,37 +84,37 @@ export class GroupTopics {
     return this.followed.size
   }
 
-  /** Drops group topics no connected peer is subscribed to any more (call when a peer disconnects). */
-  prune(): void {
-    for (const topic of this.followed) {
-      if (this.pubsub.getSubscribers(topic).length === 0) {
-        this.unfollow(topic)
-      }
-    }
+  /** A peer disconnected: its subscriptions stop counting, and topics left with too few subscribers are dropped. */
+  removePeer(peer: PeerId): void {
+    this.apply(this.budget.removePeer(peer.toString()))
   }
 
   private onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
+    const peer = evt.detail.peerId
+    const id = peer.toString()
     for (const { topic, subscribe } of evt.detail.subscriptions) {
-      const groupId = groupIdOfTopic(topic)
-      if (groupId == null) {
+      if (groupIdOfTopic(topic) == null) {
         continue
       }
-      if (subscribe) {
-        this.follow(topic, groupId)
-      } else if (this.followed.has(topic) && !this.othersOn(topic, evt.detail.peerId)) {
-        this.unfollow(topic)
-      }
+      const changes = subscribe
+        ? this.budget.subscribe(id, this.ipOf(peer) ?? 'unknown', topic)
+        : this.budget.unsubscribe(id, topic)
+      this.apply(changes)
     }
   }
 
-  private othersOn(topic: string, leaving: PeerId): boolean {
-    return this.pubsub.getSubscribers(topic).some((p) => !p.equals(leaving))
+  private apply(changes: TopicChange[]): void {
+    for (const { type, topic } of changes) {
+      const groupId = groupIdOfTopic(topic)
+      if (type === 'unfollow') {
+        this.unfollow(topic)
+      } else if (groupId != null && !this.followed.has(topic)) {
+        this.follow(topic, groupId)
+      }
+    }
   }
 
   private follow(topic: string, groupId: string): void {
-    if (this.followed.has(topic) || this.followed.size >= MAX_FOLLOWED_GROUP_TOPICS) {
-      return
-    }
     this.followed.add(topic)
     this.pubsub.topicValidators.set(topic, (_peer, msg) => this.validateFrame(groupId, msg))
     this.pubsub.subscribe(topic)

@@ -1,4 +1,5 @@
-import type { GossipSub, Message } from '@libp2p/gossipsub'
+import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
 import {
   Directory,
   type DirectoryEntry,
@@ -7,6 +8,20 @@ import {
   validatePresenceMessage as validatePresence
 } from '../protocols/presence/index.ts'
 import type { KnownUsers } from './known-users.ts'
+
+/**
+ * The relay passes on a presence announcement only from a PeerId it holds a connection with (usually the author's
+ * own copy; a copy forwarded by another client may arrive first, and gossipsub would drop the later one as a
+ * duplicate). Its clients trust it to vouch for everyone it forwards, so it must not forward identities one
+ * connection made up (keys are free): one identity per connection, and the per-IP connection limit bounds the rest.
+ */
+function directOnly(propagator: PeerId, msg: Message, connected: (peer: PeerId) => boolean): TopicValidatorResult {
+  const verdict = validatePresence(msg)
+  if (verdict !== TopicValidatorResult.Accept || msg.type !== 'signed') {
+    return verdict
+  }
+  return msg.from.equals(propagator) || connected(msg.from) ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
+}
 
 /**
  * Who is online, as the relay hears it: the relay does not announce itself (it is not a chat user) but reads every
@@ -20,13 +35,15 @@ export class OnlineUsers {
     private readonly pubsub: GossipSub,
     private readonly known: KnownUsers,
     /** told when something worth saving changed (a new user, a rename) */
-    private readonly onChange: () => void
+    private readonly onChange: () => void,
+    /** whether the relay holds a connection with `peer` */
+    private readonly connected: (peer: PeerId) => boolean
   ) {
     this.onMessage = this.onMessage.bind(this)
   }
 
   start(expireEveryMs = 10_000): void {
-    this.pubsub.topicValidators.set(PRESENCE_TOPIC, (_peer, msg) => validatePresence(msg))
+    this.pubsub.topicValidators.set(PRESENCE_TOPIC, (propagator, msg) => directOnly(propagator, msg, this.connected))
     this.pubsub.addEventListener('message', this.onMessage)
     this.pubsub.subscribe(PRESENCE_TOPIC)
     this.timer = setInterval(() => this.directory.expire(Date.now()), expireEveryMs)
@@ -57,6 +74,8 @@ export class OnlineUsers {
       const announcement = decodeAnnouncement(msg.data)
       const peerId = msg.from.toString()
       this.directory.apply(peerId, announcement, Date.now())
+      // the relay announces departures itself when connections close; an eviction needs no notice
+      this.directory.takeEvicted()
       if (announcement.kind !== 'leave' && this.known.seen(peerId, announcement.name, Date.now())) {
         this.onChange()
       }

@@ -7,12 +7,14 @@ import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import type { RelayConfig } from './config.ts'
+import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 
 export type RelayServices = {
   identify: Identify
@@ -30,6 +32,10 @@ export type RelayLibp2p = Libp2p<RelayServices>
 export interface RelayGate {
   /** a reason to refuse `peer` (banned, kicked a moment ago), or undefined to let them in */
   refuse: (peer: PeerId, what: 'connection' | 'reservation' | 'relayed connection') => string | undefined
+  /** a reason to refuse a connection from `remote` (and `peer`, once known) for the per-IP and per-peer budgets */
+  overLimit: (remote: Multiaddr, peer?: PeerId) => string | undefined
+  /** a reason to refuse `peer` a relay slot for the per-IP budget */
+  overReservationLimit: (peer: PeerId) => string | undefined
 }
 
 export interface RelayNodeInit {
@@ -49,9 +55,12 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
   const { config, gate } = init
   const gater: ConnectionGater = {
     denyDialPeer: (peer) => gate.refuse(peer, 'connection') != null,
-    denyInboundEncryptedConnection: (peer) => gate.refuse(peer, 'connection') != null,
+    denyInboundConnection: (maConn) => gate.overLimit(maConn.remoteAddr) != null,
+    denyInboundEncryptedConnection: (peer, maConn) =>
+      gate.refuse(peer, 'connection') != null || gate.overLimit(maConn.remoteAddr, peer) != null,
     denyOutboundEncryptedConnection: (peer) => gate.refuse(peer, 'connection') != null,
-    denyInboundRelayReservation: (peer) => gate.refuse(peer, 'reservation') != null,
+    denyInboundRelayReservation: (peer) =>
+      gate.refuse(peer, 'reservation') != null || gate.overReservationLimit(peer) != null,
     denyOutboundRelayedConnection: (source, destination) =>
       gate.refuse(source, 'relayed connection') != null || gate.refuse(destination, 'relayed connection') != null
   }
@@ -74,7 +83,13 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: chatGossipsub({ D: mesh, Dlo: mesh, Dhi: mesh, Dscore: mesh }),
+      pubsub: chatGossipsub({
+        D: mesh,
+        Dlo: mesh,
+        Dhi: mesh,
+        Dscore: mesh,
+        maxTopicBytesPerPeer: RELAY_TOPIC_BYTES_PER_PEER
+      }),
       lobby: lobby(),
       notices: notices(),
       admin: adminServer(),

@@ -16,6 +16,7 @@ import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile 
 import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
 import { OnlineUsers } from './online-users.ts'
+import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
 import { SnapshotStore } from './snapshot-store.ts'
 import { isAdmin, isBanned, type RelayState } from './state.ts'
@@ -56,6 +57,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly known: KnownUsers
   private readonly online: OnlineUsers
   private readonly groupTopics: GroupTopics
+  private readonly limits: PeerLimits
   private readonly warnings: Array<{ code: string; message: string }>
   private readonly cooldowns = new Map<string, number>()
   private readonly refusalsLogged = new Map<string, number>()
@@ -83,13 +85,28 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.libp2p = init.libp2p
     this.warnings = init.warnings
     this.known = new KnownUsers(init.state.users)
-    this.online = new OnlineUsers(this.libp2p.services.pubsub, this.known, () => {
-      this.dirty = true
+    this.online = new OnlineUsers(
+      this.libp2p.services.pubsub,
+      this.known,
+      () => {
+        this.dirty = true
+      },
+      (peer) => this.libp2p.getConnections(peer).length > 0
+    )
+    this.limits = new PeerLimits({
+      connections: () => this.libp2p.getConnections(),
+      reservations: () => this.libp2p.services.circuitRelay.reservations.keys(),
+      maxConnectionsPerIp: () => this.state.settings.maxConnectionsPerIp,
+      maxReservationsPerIp: () => this.state.settings.maxReservationsPerIp
     })
-    this.groupTopics = new GroupTopics(this.libp2p.services.pubsub, (msg) => {
-      const author = authorOf(msg)
-      return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
-    })
+    this.groupTopics = new GroupTopics(
+      this.libp2p.services.pubsub,
+      (msg) => {
+        const author = authorOf(msg)
+        return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
+      },
+      (peer) => this.limits.ipOfPeer(peer)
+    )
   }
 
   /**
@@ -129,7 +146,11 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       privateKey,
       config: state.settings,
       listen: init.listen,
-      gate: { refuse: (peer, what) => server?.refusal(peer, what) }
+      gate: {
+        refuse: (peer, what) => server?.refusal(peer, what),
+        overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),
+        overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
+      }
     })
     server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings })
     return server
@@ -267,7 +288,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private onDisconnect(peer: PeerId): void {
     const id = peer.toString()
     if (this.running) {
-      this.groupTopics.prune()
+      this.groupTopics.removePeer(peer)
     }
     if (!this.running || !this.online.directory.has(id) || this.departures.has(id)) {
       return

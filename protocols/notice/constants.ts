@@ -20,3 +20,16 @@ export const MAX_SHUTDOWN_SECONDS = 3600
 
 /** Delivering one direct notice must finish within this. */
 export const NOTICE_TIMEOUT_MS = 5_000
+
+/**
+ * Oldest notice accepted from gossip, by its timestamp. Gossipsub forgets a message id after two minutes, after
+ * which anyone could replay a relay's signed `departed`, `kicked` or `shutdown` and make clients act on it again;
+ * past this age a notice is stale. A relay's clock may lag ours by at most this much.
+ */
+export const MAX_NOTICE_AGE_MS = 2 * 60 * 1000
+
+/** Notices remembered per sender within MAX_NOTICE_AGE_MS, to drop replays the age check alone lets through. */
+export const MAX_SEEN_NOTICES_PER_SENDER = 256
+
+/** Senders whose recent notices are remembered (the relays a client uses, plus whoever else publishes). */
+export const MAX_NOTICE_SENDERS = 64

@@ -1,4 +1,4 @@
-import type { GossipSub, Message } from '@libp2p/gossipsub'
+import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
@@ -6,6 +6,7 @@ import { lpStream } from '@libp2p/utils'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type RelayNotice } from './codec.ts'
 import { MAX_NOTICE_BYTES, NOTICE_PROTOCOL, NOTICE_TIMEOUT_MS, NOTICE_TOPIC } from './constants.ts'
+import { isStale, NoticeReplayGuard } from './replay.ts'
 
 export interface NoticeComponents {
   pubsub: GossipSub
@@ -23,6 +24,7 @@ export interface NoticeEvents {
 export class NoticeService extends TypedEventEmitter<NoticeEvents> implements Startable {
   private readonly components: NoticeComponents
   private readonly log: Logger
+  private readonly replays = new NoticeReplayGuard()
 
   constructor(components: NoticeComponents) {
     super()
@@ -34,7 +36,7 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
 
   async start(): Promise<void> {
     const { pubsub, registrar } = this.components
-    pubsub.topicValidators.set(NOTICE_TOPIC, (_peer, msg) => validate(msg))
+    pubsub.topicValidators.set(NOTICE_TOPIC, (_peer, msg) => validateFresh(msg))
     pubsub.addEventListener('message', this.onMessage)
     // a relay reaches a client over its direct connection, but a client may also hear from a relay it uses through another
     await registrar.handle(NOTICE_PROTOCOL, this.handle, {
@@ -90,7 +92,12 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
       return
     }
     try {
-      this.safeDispatchEvent('notice', { detail: { from: msg.from, notice: decodeNotice(msg.data), direct: false } })
+      const notice = decodeNotice(msg.data)
+      if (!this.replays.accept(msg.from.toString(), notice, Date.now())) {
+        this.log('dropping a stale or replayed notice from %p', msg.from)
+        return
+      }
+      this.safeDispatchEvent('notice', { detail: { from: msg.from, notice, direct: false } })
     } catch (err) {
       this.log('dropping bad notice from %p - %e', msg.from, err)
     }
@@ -112,6 +119,18 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
 
 /** Gossipsub validator: what does not decode is rejected and goes no further. */
 export const validate = decodingValidator(decodeNotice)
+
+/**
+ * `validate`, and a stale notice is ignored (not forwarded, not penalised: an honest peer may pass on a late one),
+ * so a replayed old notice dies at the first hop.
+ */
+export function validateFresh(msg: Message): TopicValidatorResult {
+  const verdict = validate(msg)
+  if (verdict !== TopicValidatorResult.Accept) {
+    return verdict
+  }
+  return isStale(decodeNotice(msg.data), Date.now()) ? TopicValidatorResult.Ignore : verdict
+}
 
 /** Service factory: `services: { notices: notices() }`, after `pubsub`. */
 export function notices(): (components: NoticeComponents) => NoticeService {

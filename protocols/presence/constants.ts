@@ -21,3 +21,23 @@ export const REPLY_JITTER_MS = 300
 
 /** Time for a queued LEAVE to reach the wire before our connections close. */
 export const LEAVE_FLUSH_MS = 150
+
+/**
+ * Identities one connection may bring into our directory by forwarding other peers' announcements, until we hear
+ * them from their own connections. Honest neighbours forward the few peers we have not met yet; keys are free, so
+ * without a budget one connection filled every directory with made-up users.
+ */
+export const MAX_FORWARDED_IDENTITIES_PER_PEER = 64
+
+/** The same budget for all connections from one IP address together, so fresh PeerIds do not multiply it. */
+export const MAX_FORWARDED_IDENTITIES_PER_IP = 128
+
+/**
+ * Over-budget announcements one connection may send within REFUSAL_WINDOW_MS before we close it. Each costs a
+ * signature check before any budget can be applied; an honest neighbour forwards each identity twice a heartbeat,
+ * so it stays far below this unless it knows hundreds of peers we cannot reach.
+ */
+export const MAX_REFUSED_PER_WINDOW = 256
+
+/** The window for MAX_REFUSED_PER_WINDOW: one heartbeat. */
+export const REFUSAL_WINDOW_MS = 10_000

@@ -1,5 +1,11 @@
 import type { Announcement } from './codec.ts'
-import { MAX_DIRECTORY_SIZE, PRESENCE_TTL_MS } from './constants.ts'
+import { HEARTBEAT_INTERVAL_MS, MAX_DIRECTORY_SIZE, PRESENCE_TTL_MS } from './constants.ts'
+
+/** A peer that missed a heartbeat (plus slack) may make room for a newcomer in a full directory. */
+export const STALE_AFTER_MS = HEARTBEAT_INTERVAL_MS * 1.5
+
+/** Evictions kept for a caller that does not take them. */
+const MAX_PENDING_EVICTIONS = 64
 
 /** One online peer as the directory knows it. */
 export interface DirectoryEntry {
@@ -22,6 +28,8 @@ export interface DirectoryInit {
   ttlMs?: number
   /** @default MAX_DIRECTORY_SIZE */
   maxSize?: number
+  /** when full, a newcomer may take the place of a peer silent this long. @default STALE_AFTER_MS */
+  staleAfterMs?: number
 }
 
 /**
@@ -34,10 +42,14 @@ export class Directory {
   private readonly departed = new Map<string, number>()
   private readonly ttlMs: number
   private readonly maxSize: number
+  private readonly staleAfterMs: number
+  /** peers pushed out for a newcomer, until the caller takes them (bounded: one per newcomer, drained often) */
+  private evicted: DirectoryChange[] = []
 
   constructor(init: DirectoryInit = {}) {
     this.ttlMs = init.ttlMs ?? PRESENCE_TTL_MS
     this.maxSize = init.maxSize ?? MAX_DIRECTORY_SIZE
+    this.staleAfterMs = init.staleAfterMs ?? STALE_AFTER_MS
   }
 
   /** Applies an announcement from `peerId` (already authenticated by its signature). */
@@ -58,7 +70,7 @@ export class Directory {
     }
     this.departed.delete(peerId)
     if (current == null) {
-      if (this.entries.size >= this.maxSize) {
+      if (this.entries.size >= this.maxSize && !this.evictStale(now)) {
         return undefined
       }
       const entry: DirectoryEntry = { peerId, name: a.name, addrs: a.addrs, ts: a.ts, lastSeen: now }
@@ -68,6 +80,36 @@ export class Directory {
     const previousName = current.name
     Object.assign(current, { name: a.name, addrs: a.addrs, ts: a.ts, lastSeen: now })
     return previousName === a.name ? undefined : { type: 'rename', entry: current, previousName }
+  }
+
+  /** Peers that were pushed out to make room for newcomers since the last call (as `timeout` leaves). */
+  takeEvicted(): DirectoryChange[] {
+    const out = this.evicted
+    this.evicted = []
+    return out
+  }
+
+  /**
+   * Full: the peer silent longest makes room, if it missed a heartbeat. Peers that keep announcing are never
+   * pushed out by newcomers, so a flood cannot evict them, and a full directory still takes newcomers in
+   * as stale entries age.
+   */
+  private evictStale(now: number): boolean {
+    let oldest: DirectoryEntry | undefined
+    for (const entry of this.entries.values()) {
+      if (oldest == null || entry.lastSeen < oldest.lastSeen) {
+        oldest = entry
+      }
+    }
+    if (oldest == null || now - oldest.lastSeen < this.staleAfterMs) {
+      return false
+    }
+    this.entries.delete(oldest.peerId)
+    this.evicted.push({ type: 'leave', entry: oldest, reason: 'timeout' })
+    if (this.evicted.length > MAX_PENDING_EVICTIONS) {
+      this.evicted.shift()
+    }
+    return true
   }
 
   /** Removes peers not heard from within the TTL. */

@@ -1,4 +1,4 @@
-import type { GossipSub, Message, SubscriptionChangeData } from '@libp2p/gossipsub'
+import { type GossipSub, type Message, type SubscriptionChangeData, TopicValidatorResult } from '@libp2p/gossipsub'
 import type {
   ComponentLogger,
   Libp2pEvents,
@@ -12,6 +12,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodingValidator } from '../common/gossip-validator.ts'
+import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_JITTER_MS } from './constants.ts'
 import { Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
@@ -35,6 +36,12 @@ export interface PresenceInit {
   ttlMs?: number
   /** wait after a disconnect before checking whether the peer is really gone */
   disconnectCheckDelayMs?: number
+  /**
+   * Peers that may vouch for any number of identities (the relays we use, which accept presence only from their
+   * own clients' connections). Everyone else forwards new identities within a budget.
+   * @default nobody
+   */
+  trustedForwarder?: (peer: PeerId) => boolean
 }
 
 export interface PresenceEvents {
@@ -46,6 +53,8 @@ export interface PresenceEvents {
 /** Tells the network who we are, and keeps the list of who else is online. */
 export class PresenceService extends TypedEventEmitter<PresenceEvents> implements Startable {
   readonly directory: Directory
+  private readonly budget = new IntroductionBudget()
+  private readonly trustedForwarder: (peer: PeerId) => boolean
   private readonly components: PresenceComponents
   private readonly log: Logger
   private readonly name: string
@@ -67,6 +76,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.heartbeatIntervalMs = init.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS
     this.disconnectCheckDelayMs = init.disconnectCheckDelayMs ?? 1000
     this.directory = new Directory({ ttlMs: init.ttlMs })
+    this.trustedForwarder = init.trustedForwarder ?? (() => false)
     this.onMessage = this.onMessage.bind(this)
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
@@ -75,7 +85,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   start(): void {
     const { pubsub, events } = this.components
-    pubsub.topicValidators.set(PRESENCE_TOPIC, (_peer, msg) => validate(msg))
+    pubsub.topicValidators.set(PRESENCE_TOPIC, (propagator, msg) => this.admitAnnouncement(propagator, msg))
     pubsub.addEventListener('message', this.onMessage)
     pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     events.addEventListener('peer:disconnect', this.onPeerDisconnect)
@@ -138,6 +148,49 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
   }
 
+  /**
+   * Decodes, then admits the announcement within the budget of the connection it came over: over budget it is
+   * ignored (not forwarded, not penalised: an honest neighbour may be forwarding a crowd).
+   */
+  private admitAnnouncement(propagator: PeerId, msg: Message): TopicValidatorResult {
+    const verdict = validate(msg)
+    if (verdict !== TopicValidatorResult.Accept || msg.type !== 'signed') {
+      return verdict
+    }
+    const author = msg.from.toString()
+    // a peer we hold a connection with costs nobody's budget, whoever forwarded its copy first (gossipsub would
+    // drop its own copy as a duplicate of the one we ignored)
+    const direct = msg.from.equals(propagator) || this.components.connectionManager.getConnections(msg.from).length > 0
+    const known = this.directory.has(author)
+    if (direct) {
+      this.budget.release(author)
+      return TopicValidatorResult.Accept
+    }
+    if (!known && decodeAnnouncement(msg.data).kind === 'leave') {
+      // nothing of ours to remove, and forwarding it on costs everyone a signature check
+      return TopicValidatorResult.Ignore
+    }
+    const from = {
+      peerId: propagator.toString(),
+      ip: this.ipOf(propagator),
+      trusted: this.trustedForwarder(propagator)
+    }
+    if (this.budget.admit(author, from, known)) {
+      return TopicValidatorResult.Accept
+    }
+    if (this.budget.refused(from.peerId, Date.now())) {
+      this.log('%p keeps forwarding identities past its budget, closing its connection', propagator)
+      this.budget.disconnected(from.peerId)
+      void this.components.connectionManager.closeConnections(propagator).catch(() => {})
+    }
+    return TopicValidatorResult.Ignore
+  }
+
+  private ipOf(peer: PeerId): string | undefined {
+    const connection = this.components.connectionManager.getConnections(peer)[0]
+    return connection?.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value
+  }
+
   private async announce(kind: PresenceKind): Promise<void> {
     const addrs = this.components.addressManager.getAddresses().map((ma) => ma.bytes)
     this.announcedAddrs = addrKey(addrs)
@@ -195,6 +248,10 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
     const known = this.directory.has(peerId)
     const change = this.directory.apply(peerId, announcement, Date.now())
+    this.applyAll(this.directory.takeEvicted())
+    if (!this.directory.has(peerId)) {
+      this.budget.release(peerId)
+    }
     if (change?.type === 'join' || (announcement.kind === 'join' && !known)) {
       this.scheduleReply()
     }
@@ -230,6 +287,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private onPeerDisconnect(evt: CustomEvent<PeerId>): void {
     const peer = evt.detail
     const key = peer.toString()
+    this.budget.disconnected(key)
     if (!this.directory.has(key) || this.disconnectChecks.has(key) || this.shutdown.signal.aborted) {
       return
     }
@@ -262,6 +320,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   private applyAll(changes: DirectoryChange[]): void {
     for (const change of changes) {
+      if (change.type === 'leave') {
+        this.budget.release(change.entry.peerId)
+      }
       if (change.type === 'join') {
         this.safeDispatch('join', change.entry)
       } else if (change.type === 'leave') {

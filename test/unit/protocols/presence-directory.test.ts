@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Announcement, PresenceKind } from '../../../protocols/presence/codec.ts'
 import { PRESENCE_TTL_MS } from '../../../protocols/presence/constants.ts'
-import { Directory } from '../../../protocols/presence/directory.ts'
+import { Directory, STALE_AFTER_MS } from '../../../protocols/presence/directory.ts'
 
 const T0 = 1_700_000_000_000
 const ADDR = Uint8Array.of(0x04, 127, 0, 0, 1)
@@ -156,5 +156,20 @@ describe('Directory', () => {
     // peerA's LEAVE was forgotten, so its older ALIVE is taken; peerC's is still remembered
     expect(dir.apply('peerA', ann('alive', 'a', T0), T0)?.type).toBe('join')
     expect(dir.apply('peerC', ann('alive', 'c', T0), T0)).toBeUndefined()
+  })
+
+  it('full: a newcomer takes the place of a peer that missed a heartbeat, never of one that keeps announcing', () => {
+    const dir = new Directory({ maxSize: 2 })
+    dir.apply('peerA', ann('join', 'alice', T0), T0)
+    dir.apply('peerB', ann('join', 'bob', T0), T0)
+    const later = T0 + STALE_AFTER_MS + 1
+    dir.apply('peerA', ann('alive', 'alice', later), later)
+    expect(dir.apply('peerC', ann('join', 'carol', later), later)?.type).toBe('join')
+    expect(dir.takeEvicted()).toEqual([expect.objectContaining({ type: 'leave', reason: 'timeout' })])
+    expect(dir.has('peerB')).toBe(false)
+    expect(dir.takeEvicted()).toEqual([])
+    // both left are fresh: the next newcomer waits
+    expect(dir.apply('peerD', ann('join', 'dave', later + 1), later + 1)).toBeUndefined()
+    expect(dir.has('peerA') && dir.has('peerC')).toBe(true)
   })
 })
