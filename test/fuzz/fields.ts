@@ -1,8 +1,8 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import fc from 'fast-check'
 import { multiaddr } from '@multiformats/multiaddr'
+import fc from 'fast-check'
 
 /** Field values for structure-aware generation: mostly what the rules allow, sometimes just past them. */
 
@@ -33,8 +33,11 @@ export const textArb = mostly(
   oddStringArb
 )
 
-/** The clock the generated timestamps are near; decoders take `Date.now()` at run time, minutes later at most. */
-export const NOW = Date.now()
+/**
+ * The clock generated timestamps are near, fixed so that a seed gives the same inputs on any day. Decoders that take
+ * a clock are given this one; handlers read the real clock, to which these timestamps are simply in the past.
+ */
+export const NOW = 1_767_225_600_000
 
 /** Timestamps near now, in the past, just past the allowed skew, and at the uint64 edges. */
 export const tsArb: fc.Arbitrary<bigint> = mostly(
@@ -75,7 +78,10 @@ export interface PeerPool {
 }
 
 export async function peerPool(size = 6): Promise<PeerPool> {
-  const keys = await Promise.all(Array.from({ length: size }, () => generateKeyPair('Ed25519')))
+  // keys from fixed seeds: the same PeerIds in every run, so a seed replays the same bytes
+  const keys = await Promise.all(
+    Array.from({ length: size }, (_, i) => generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(i + 1)))
+  )
   const peers = keys.map((k) => peerIdFromPrivateKey(k))
   const multihashes = peers.map((p) => Uint8Array.from(p.toMultihash().bytes))
   const peerBytesArb = mostly(
@@ -83,7 +89,9 @@ export async function peerPool(size = 6): Promise<PeerPool> {
     fc.oneof(
       fc.uint8Array({ maxLength: 140 }).map((b) => Uint8Array.from(b)),
       // the identity multihash prefix of an Ed25519 key, then junk
-      fc.uint8Array({ minLength: 0, maxLength: 40 }).map((b) => Uint8Array.from([0x00, 0x24, 0x08, 0x01, 0x12, 0x20, ...b]))
+      fc
+        .uint8Array({ minLength: 0, maxLength: 40 })
+        .map((b) => Uint8Array.from([0x00, 0x24, 0x08, 0x01, 0x12, 0x20, ...b]))
     )
   )
   const peerStringArb = mostly(

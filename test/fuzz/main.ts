@@ -51,7 +51,9 @@ async function main(): Promise<number> {
     console.error(`no target matches '${values.target}' (see --list)`)
     return 2
   }
-  console.log(`fuzzing ${chosen.length} targets, seed ${seed}, ${only == null ? `${cases} cases each` : `case ${only}`}`)
+  console.log(
+    `fuzzing ${chosen.length} targets, seed ${seed}, ${only == null ? `${cases} cases each` : `case ${only}`}`
+  )
   const results: TargetResult[] = []
   for (const target of chosen) {
     const result = await runTarget(target, { seed, cases, only })
@@ -59,7 +61,9 @@ async function main(): Promise<number> {
     const rate = Math.round(result.cases / (result.ms / 1000))
     console.log(`  ${target.name}: ${result.cases} cases, ${rate}/s, ${result.crashes} crashes`)
     for (const c of result.reported) {
-      console.log(`    CRASH case ${c.index} (replay: npm run fuzz -- --seed ${c.seed} --target ${c.target} --case ${c.index})`)
+      console.log(
+        `    CRASH case ${c.index} (replay: npm run fuzz -- --seed ${c.seed} --target ${c.target} --case ${c.index})`
+      )
       console.log(`      ${c.error.replaceAll('\n', '\n      ')}`)
       console.log(`      input: ${c.input}`)
     }

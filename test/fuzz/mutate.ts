@@ -30,7 +30,18 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** Lengths a liar announces: off by one, zero, past every limit, the 64-bit edge. */
-const LIES: ReadonlyArray<bigint> = [0n, 1n, 127n, 128n, 0xffffn, 0x10000n, 2n ** 31n, 2n ** 32n, 2n ** 53n, 2n ** 64n - 1n]
+const LIES: ReadonlyArray<bigint> = [
+  0n,
+  1n,
+  127n,
+  128n,
+  0xffffn,
+  0x10000n,
+  2n ** 31n,
+  2n ** 32n,
+  2n ** 53n,
+  2n ** 64n - 1n
+]
 
 /** One edit; positions are taken modulo the length so that every edit lands inside the bytes. */
 export type Mutation =
@@ -207,4 +218,22 @@ export function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] 
     from = p
   }
   return chunks
+}
+
+/**
+ * What the remote writes on a stream: `frames` length-prefixed, then as a whole either intact, edited (lengths that
+ * lie, cut short, extended) or replaced by random bytes, and cut into chunks at random points.
+ */
+export function streamFrom(frames: fc.Arbitrary<Uint8Array[]>): fc.Arbitrary<Uint8Array[]> {
+  const wire = frames.map((fs) => concat(...fs.map(lengthPrefixed)))
+  return fc
+    .tuple(
+      fc.oneof(
+        { weight: 4, arbitrary: wire },
+        { weight: 4, arbitrary: mutatedArb(wire) },
+        { weight: 1, arbitrary: randomBytesArb }
+      ),
+      fc.array(fc.nat(), { maxLength: 4 })
+    )
+    .map(([bytes, cuts]) => split(bytes, cuts))
 }

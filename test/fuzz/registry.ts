@@ -1,5 +1,7 @@
 import type { Target } from './target.ts'
 import { codecTargets } from './targets/codecs.ts'
+import { groupTargets } from './targets/group.ts'
+import { handlerTargets } from './targets/handlers.ts'
 
 /** Every fuzz target: the protocol decoders, the node's file and input parsers, and the stream handlers. */
-export const TARGETS: Target[] = [...codecTargets]
+export const TARGETS: Target[] = [...codecTargets, ...groupTargets, ...handlerTargets]

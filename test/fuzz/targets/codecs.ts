@@ -1,12 +1,15 @@
 import fc from 'fast-check'
-import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
-import { decodeCommand, decodeReply, decodeRequest as decodeAdminRequest } from '../../../protocols/admin/index.ts'
+import { decodeRequest as decodeAdminRequest, decodeCommand, decodeReply } from '../../../protocols/admin/index.ts'
 import { AdminCommand, AdminRequest, AdminResponse } from '../../../protocols/admin/pb/admin.ts'
+import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
 import { decodeNotice as decodeDeletion } from '../../../protocols/deletion/codec.ts'
 import { DeletionNotice } from '../../../protocols/deletion/pb/deletion.ts'
 import { decodeAck, decodeDm } from '../../../protocols/dm/index.ts'
 import { DirectMessage, DirectMessageAck } from '../../../protocols/dm/pb/dm.ts'
-import { decodeRequest as decodeFileRequest, decodeResponse as decodeFileResponse } from '../../../protocols/file/index.ts'
+import {
+  decodeRequest as decodeFileRequest,
+  decodeResponse as decodeFileResponse
+} from '../../../protocols/file/index.ts'
 import { FileRequest, FileResponse } from '../../../protocols/file/pb/file.ts'
 import { decodeLobbyPost } from '../../../protocols/lobby/codec.ts'
 import { LobbyMessage } from '../../../protocols/lobby/pb/lobby.ts'
@@ -18,6 +21,7 @@ import {
   addrArb,
   idArb,
   mostly,
+  NOW,
   nameArb,
   oddStringArb,
   type PeerPool,
@@ -29,7 +33,7 @@ import {
   uint64Arb
 } from '../fields.ts'
 import { bytesFrom } from '../mutate.ts'
-import { defineTarget, type Target } from '../target.ts'
+import { defineTarget, type Target, type TargetSpec } from '../target.ts'
 
 /** The members of a protons enum (its namespace also holds a `codec` function). */
 export function enumArb<T extends object>(e: T): fc.Arbitrary<Extract<T[keyof T], string>> {
@@ -41,20 +45,28 @@ export function isDecodeError(err: unknown): boolean {
   return err instanceof InvalidMessageError || err instanceof MessageTooLargeError
 }
 
-/** A decoder target: bytes from `valid` (mutated or not, or random) into `decode`. */
-export function decoderTarget(
-  name: string,
-  valid: (pool: PeerPool) => fc.Arbitrary<Uint8Array>,
+/** Bytes from `valid` (mutated or not, or random) into `decode`. */
+export function decoderSpec(
+  valid: fc.Arbitrary<Uint8Array>,
   decode: (bytes: Uint8Array) => unknown,
   expected: (err: unknown) => boolean = isDecodeError
-): Target {
-  return defineTarget(name, 'decoder', async () => ({
-    input: bytesFrom(valid(await sharedPool())),
-    run: (bytes: Uint8Array) => {
+): TargetSpec<Uint8Array> {
+  return {
+    input: bytesFrom(valid),
+    run: (bytes) => {
       decode(bytes)
     },
     expected
-  }))
+  }
+}
+
+/** A decoder target whose valid messages may carry PeerIds from the shared pool. */
+export function decoderTarget(
+  name: string,
+  valid: (pool: PeerPool) => fc.Arbitrary<Uint8Array>,
+  decode: (bytes: Uint8Array) => unknown
+): Target {
+  return defineTarget(name, 'decoder', async () => decoderSpec(valid(await sharedPool()), decode))
 }
 
 let pool: Promise<PeerPool> | undefined
@@ -65,7 +77,8 @@ export function sharedPool(): Promise<PeerPool> {
   return pool
 }
 
-const chatLine = fc.record({ id: idArb, timestamp: tsArb, senderName: nameArb, text: textArb })
+/** A chat line (DM or lobby post) as the wire carries it. */
+export const chatLine = fc.record({ id: idArb, timestamp: tsArb, senderName: nameArb, text: textArb })
 
 const reasonArb = mostly(fc.string({ maxLength: 256 }), oddStringArb)
 
@@ -74,7 +87,7 @@ const transferIdArb = mostly(
   fc.oneof(oddStringArb, fc.stringMatching(/^[0-9a-fA-F]{0,70}$/))
 )
 
-function fileRequestArb(): fc.Arbitrary<Uint8Array> {
+export function fileRequestArb(): fc.Arbitrary<Uint8Array> {
   return fc
     .record({
       kind: enumArb(FileRequest.Kind),
@@ -105,7 +118,7 @@ function fileResponseArb(): fc.Arbitrary<Uint8Array> {
     .map((r) => FileResponse.encode(r))
 }
 
-function noticeArb(p: PeerPool): fc.Arbitrary<Uint8Array> {
+export function noticeArb(p: PeerPool): fc.Arbitrary<Uint8Array> {
   return fc
     .record({
       kind: enumArb(Notice.Kind),
@@ -161,8 +174,23 @@ export function adminRequestArb(p: PeerPool): fc.Arbitrary<Uint8Array> {
     .map((r) => AdminRequest.encode({ command: Uint8Array.from(r.command), signature: r.signature }))
 }
 
+export const presenceArb: fc.Arbitrary<Uint8Array> = fc
+  .record({
+    kind: enumArb(Presence.Kind),
+    name: nameArb,
+    timestamp: tsArb,
+    addrs: fc.array(addrArb, { maxLength: 18 })
+  })
+  .map((a) => Presence.encode(a))
+
+export const deletionArb: fc.Arbitrary<Uint8Array> = tsArb.map((timestamp) => DeletionNotice.encode({ timestamp }))
+
 export const codecTargets: Target[] = [
-  decoderTarget('dm.decodeDm', () => chatLine.map((m) => DirectMessage.encode(m)), (b) => decodeDm(b)),
+  decoderTarget(
+    'dm.decodeDm',
+    () => chatLine.map((m) => DirectMessage.encode(m)),
+    (b) => decodeDm(b, NOW)
+  ),
   decoderTarget(
     'dm.decodeAck',
     () =>
@@ -171,26 +199,22 @@ export const codecTargets: Target[] = [
         .map((a) => DirectMessageAck.encode(a)),
     decodeAck
   ),
-  decoderTarget('lobby.decodeLobbyPost', () => chatLine.map((m) => LobbyMessage.encode(m)), (b) => decodeLobbyPost(b)),
+  decoderTarget(
+    'lobby.decodeLobbyPost',
+    () => chatLine.map((m) => LobbyMessage.encode(m)),
+    (b) => decodeLobbyPost(b, NOW)
+  ),
   decoderTarget(
     'presence.decodeAnnouncement',
-    () =>
-      fc
-        .record({
-          kind: enumArb(Presence.Kind),
-          name: nameArb,
-          timestamp: tsArb,
-          addrs: fc.array(addrArb, { maxLength: 18 })
-        })
-        .map((a) => Presence.encode(a)),
-    (b) => decodeAnnouncement(b)
+    () => presenceArb,
+    (b) => decodeAnnouncement(b, NOW)
   ),
   decoderTarget(
     'deletion.decodeNotice',
-    () => tsArb.map((timestamp) => DeletionNotice.encode({ timestamp })),
-    (b) => decodeDeletion(b)
+    () => deletionArb,
+    (b) => decodeDeletion(b, NOW)
   ),
-  decoderTarget('notice.decodeNotice', noticeArb, (b) => decodeNotice(b)),
+  decoderTarget('notice.decodeNotice', noticeArb, (b) => decodeNotice(b, NOW)),
   decoderTarget('admin.decodeCommand', adminCommandArb, decodeCommand),
   decoderTarget('admin.decodeRequest', adminRequestArb, decodeAdminRequest),
   decoderTarget('admin.decodeReply', adminReplyArb, decodeReply),
