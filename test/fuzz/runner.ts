@@ -7,6 +7,9 @@ export const BATCH_SIZE = 250
 /** Crashes reported in full per target; the rest are counted. */
 const MAX_REPORTED = 3
 
+const ACCEPTED = 'accepted'
+const REFUSED = 'refused'
+
 export interface Crash {
   target: string
   seed: number
@@ -20,6 +23,8 @@ export interface TargetResult {
   name: string
   kind: Target['kind']
   cases: number
+  /** cases that ran through without an error: how deep the generated inputs reach */
+  accepted: number
   ms: number
   crashes: number
   reported: Crash[]
@@ -39,8 +44,8 @@ function describe(err: unknown): string {
   return `non-Error thrown: ${String(err)}`
 }
 
-/** Runs one case: null when it passed or was refused with an expected error, else what went wrong. */
-async function runCase(c: Case, session: Session): Promise<string | null> {
+/** Runs one case: 'accepted', 'refused' (an expected error), or what went wrong. */
+async function runCase(c: Case, session: Session): Promise<string> {
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     const result = c.run()
@@ -53,9 +58,9 @@ async function runCase(c: Case, session: Session): Promise<string | null> {
       })
       await Promise.race([result, hang])
     }
-    return null
+    return ACCEPTED
   } catch (err) {
-    return err instanceof FuzzFailure || !session.expected(err) ? describe(err) : null
+    return err instanceof FuzzFailure || !session.expected(err) ? describe(err) : REFUSED
   } finally {
     clearTimeout(timer)
   }
@@ -67,7 +72,15 @@ async function runCase(c: Case, session: Session): Promise<string | null> {
  */
 export async function runTarget(target: Target, options: RunOptions): Promise<TargetResult> {
   const session = await target.setup()
-  const result: TargetResult = { name: target.name, kind: target.kind, cases: 0, ms: 0, crashes: 0, reported: [] }
+  const result: TargetResult = {
+    name: target.name,
+    kind: target.kind,
+    cases: 0,
+    accepted: 0,
+    ms: 0,
+    crashes: 0,
+    reported: []
+  }
   let current: { index: number; c?: Case } = { index: -1 }
   const crash = (index: number, c: Case | undefined, error: string): void => {
     result.crashes++
@@ -91,10 +104,12 @@ export async function runTarget(target: Target, options: RunOptions): Promise<Ta
           continue
         }
         current = { index, c: cases[i] }
-        const error = await runCase(cases[i], session)
+        const outcome = await runCase(cases[i], session)
         result.cases++
-        if (error != null) {
-          crash(index, cases[i], error)
+        if (outcome === ACCEPTED) {
+          result.accepted++
+        } else if (outcome !== REFUSED) {
+          crash(index, cases[i], outcome)
         }
       }
     }
@@ -116,9 +131,10 @@ export function formatTable(results: readonly TargetResult[]): string {
     r.kind,
     r.cases.toLocaleString('en-US'),
     Math.round(r.cases / (r.ms / 1000)).toLocaleString('en-US'),
+    `${r.cases === 0 ? 0 : Math.round((100 * r.accepted) / r.cases)}%`,
     String(r.crashes)
   ])
-  const header = ['target', 'kind', 'cases', 'cases/s', 'crashes']
+  const header = ['target', 'kind', 'cases', 'cases/s', 'accepted', 'crashes']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (cells: string[]): string =>
     `| ${cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`

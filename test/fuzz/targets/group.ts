@@ -6,7 +6,6 @@ import {
   decodeGroupFrame,
   decodeSignedEntry,
   decodeTopicFrame,
-  type EntryKind,
   encodeAnnouncement,
   encodeEntryFrame,
   encodePost,
@@ -126,8 +125,6 @@ function groupCorpus(): Promise<Corpus> {
   corpus ??= sharedPool().then(buildCorpus)
   return corpus
 }
-
-const KINDS: EntryKind[] = ['create', 'invite', 'join', 'leave', 'remove', 'promote', 'demote', 'meta', 'rekey']
 
 /** Entry bodies of every kind, fields mostly shaped right: signatures are not what the decoders check. */
 function entryBodyArb(groupId: string): fc.Arbitrary<Uint8Array> {
@@ -337,7 +334,12 @@ function groupHandler(name: string, member: boolean): Target {
 }
 
 export const groupTargets: Target[] = [
-  groupDecoder('group.decodeEntryBody', (c) => entryBodyArb(c.groupId), decodeEntryBody),
+  groupDecoder(
+    'group.decodeEntryBody',
+    (c) =>
+      fc.oneof(fc.constantFrom(...c.entries.map((e) => SignedEntry.decode(e.bytes).entry)), entryBodyArb(c.groupId)),
+    decodeEntryBody
+  ),
   groupDecoder('group.decodeSignedEntry', signedArb, decodeSignedEntry),
   groupDecoder('group.decodeGroupFrame', groupFrameArb, (b) => decodeGroupFrame(b, NOW)),
   groupDecoder('group.decodeTopicFrame', topicFrameArb, decodeTopicFrame),
@@ -361,3 +363,9 @@ export const groupTargets: Target[] = [
   groupHandler('group.handler.sync', true),
   groupHandler('group.handler.invite', false)
 ]
+
+/** The corpus log, as a group store would hold it. */
+export async function groupLogEntries(): Promise<{ groupId: string; entries: Uint8Array[] }> {
+  const c = await groupCorpus()
+  return { groupId: c.groupId, entries: c.entries.map((e) => e.bytes) }
+}

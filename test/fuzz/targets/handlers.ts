@@ -1,19 +1,37 @@
-import type { PeerId } from '@libp2p/interface'
+import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
+import type { PeerId, PeerStore } from '@libp2p/interface'
+import type { AddressManager } from '@libp2p/interface-internal'
 import { defaultLogger } from '@libp2p/logger'
 import fc from 'fast-check'
 import { ADMIN_PROTOCOL, AdminServer, signRequest } from '../../../protocols/admin/index.ts'
 import { frameStream } from '../../../protocols/common/frames.ts'
+import { DELETION_TOPIC } from '../../../protocols/deletion/constants.ts'
+import { DeletionService } from '../../../protocols/deletion/deletion.ts'
 import { DirectMessages, DM_PROTOCOL } from '../../../protocols/dm/index.ts'
 import { DirectMessage } from '../../../protocols/dm/pb/dm.ts'
 import { FILE_PROTOCOL, type FileRequestHandler, FileTransfer } from '../../../protocols/file/index.ts'
-import { NOTICE_PROTOCOL } from '../../../protocols/notice/constants.ts'
+import { LOBBY_TOPIC } from '../../../protocols/lobby/constants.ts'
+import { LobbyService } from '../../../protocols/lobby/lobby.ts'
+import { LobbyMessage } from '../../../protocols/lobby/pb/lobby.ts'
+import { NOTICE_PROTOCOL, NOTICE_TOPIC } from '../../../protocols/notice/constants.ts'
 import { NoticeService } from '../../../protocols/notice/notice.ts'
-import { FakePubsub, FakeRegistrar, unreachable } from '../fakes.ts'
+import { PRESENCE_TOPIC } from '../../../protocols/presence/constants.ts'
+import { type PresenceComponents, PresenceService } from '../../../protocols/presence/presence.ts'
+import { FakePubsub, FakeRegistrar, quietEvents, unreachable } from '../fakes.ts'
 import { NOW, type PeerPool } from '../fields.ts'
 import { memoryStreamPair } from '../memory-stream.ts'
 import { bytesFrom, streamFrom } from '../mutate.ts'
 import { defineTarget, isNamedError, type Target, type TargetSpec } from '../target.ts'
-import { adminRequestArb, chatLine, fileRequestArb, isDecodeError, noticeArb, sharedPool } from './codecs.ts'
+import {
+  adminRequestArb,
+  chatLine,
+  deletionArb,
+  fileRequestArb,
+  isDecodeError,
+  noticeArb,
+  presenceArb,
+  sharedPool
+} from './codecs.ts'
 
 /** Handler timeouts while fuzzing: short, so a case that waits for more bytes ends quickly. */
 const FUZZ_TIMEOUT_MS = 1000
@@ -182,3 +200,110 @@ const framesReader = defineTarget('common.frameStream', 'handler', () => ({
 }))
 
 export const handlerTargets: Target[] = [framesReader, dmHandler, fileHandler, adminHandler, noticeHandler]
+
+/** One gossip message on a topic, from one of the pool's identities. */
+interface GossipCase {
+  from: number
+  signed: boolean
+  data: Uint8Array
+}
+
+/**
+ * A topic's validator and then, for what it accepts, the service's message listener: what gossipsub does with every
+ * message a peer forwards. Listener exceptions surface as uncaught exceptions, which the runner counts as crashes.
+ */
+function gossipTarget(
+  name: string,
+  topic: string,
+  valid: (pool: PeerPool) => fc.Arbitrary<Uint8Array>,
+  start: (pubsub: FakePubsub, pool: PeerPool) => void | Promise<void>
+): Target {
+  return defineTarget(name, 'handler', async (): Promise<TargetSpec<GossipCase>> => {
+    const pool = await sharedPool()
+    const pubsub = new FakePubsub()
+    await start(pubsub, pool)
+    const validate = pubsub.topicValidators.get(topic)
+    if (validate == null) {
+      throw new Error(`${name}: no validator for ${topic}`)
+    }
+    let seq = 0n
+    return {
+      input: fc.record({
+        from: fc.nat({ max: pool.peers.length - 1 }),
+        signed: fc.boolean(),
+        data: bytesFrom(valid(pool))
+      }),
+      run: async (c) => {
+        const from = pool.peers[c.from]
+        const msg: Message = c.signed
+          ? {
+              type: 'signed',
+              from,
+              topic,
+              data: c.data,
+              sequenceNumber: seq++,
+              signature: new Uint8Array(64),
+              key: pool.keys[c.from].publicKey
+            }
+          : { type: 'unsigned', topic, data: c.data }
+        const verdict = await validate(from, msg)
+        if (verdict === TopicValidatorResult.Accept) {
+          pubsub.safeDispatchEvent('message', { detail: msg })
+        }
+      }
+    }
+  })
+}
+
+function presenceFakes(): Pick<PresenceComponents, 'addressManager' | 'peerStore'> {
+  const addressManager: Pick<AddressManager, 'getAddresses'> = { getAddresses: () => [] }
+  const peerStore: Pick<PeerStore, 'merge'> = {
+    merge: async (peer) => ({ id: peer, addresses: [], protocols: [], metadata: new Map(), tags: new Map() })
+  }
+  return { addressManager: addressManager as AddressManager, peerStore: peerStore as PeerStore }
+}
+
+export const gossipTargets: Target[] = [
+  gossipTarget(
+    'lobby.gossip',
+    LOBBY_TOPIC,
+    () => chatLine.map((m) => LobbyMessage.encode(m)),
+    (pubsub) => {
+      new LobbyService({ pubsub: pubsub.asGossipSub(), logger }).start()
+    }
+  ),
+  gossipTarget(
+    'presence.gossip',
+    PRESENCE_TOPIC,
+    () => presenceArb,
+    (pubsub, pool) => {
+      new PresenceService(
+        {
+          peerId: pool.peers[0],
+          pubsub: pubsub.asGossipSub(),
+          connectionManager: unreachable(),
+          events: quietEvents(),
+          logger,
+          ...presenceFakes()
+        },
+        { name: 'me' }
+      ).start()
+    }
+  ),
+  gossipTarget('notice.gossip', NOTICE_TOPIC, noticeArb, async (pubsub) => {
+    await new NoticeService({
+      pubsub: pubsub.asGossipSub(),
+      registrar: new FakeRegistrar().asRegistrar(),
+      connectionManager: unreachable(),
+      logger
+    }).start()
+  }),
+  gossipTarget(
+    'deletion.gossip',
+    DELETION_TOPIC,
+    () => deletionArb,
+    (pubsub, pool) => {
+      new DeletionService({ peerId: pool.peers[0], pubsub: pubsub.asGossipSub(), logger }).start()
+    }
+  )
+]
