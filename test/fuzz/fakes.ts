@@ -3,7 +3,7 @@ import type { Connection, Libp2pEvents, PeerId, Stream, StreamHandler, TypedEven
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { memoryStreamPair, released } from './memory-stream.ts'
-import { FuzzFailure } from './target.ts'
+import { FuzzFailure, isNamedError } from './target.ts'
 
 /**
  * The narrow parts of libp2p the services under fuzz use. Each fake implements the members the services call and is
@@ -60,6 +60,10 @@ export class FakeRegistrar {
     }
     const { outbound, inbound } = memoryStreamPair(protocol)
     const connection: Pick<Connection, 'remotePeer'> = { remotePeer: from }
+    let abortedWith: Error | undefined
+    inbound.addEventListener('close', (evt) => {
+      abortedWith ??= evt.error
+    })
     const served = Promise.resolve(handler(inbound, connection as Connection))
     await writeAll(outbound, chunks, closeWrite)
     await served
@@ -67,6 +71,10 @@ export class FakeRegistrar {
       throw new FuzzFailure(`the ${protocol} handler returned without closing or aborting its stream`)
     }
     outbound.abort(new Error('case over'))
+    // a handler that aborts its stream says why: a runtime error there is a bug it merely contained
+    if (abortedWith != null && !isNamedError(abortedWith)) {
+      throw abortedWith
+    }
   }
 }
 

@@ -56,7 +56,16 @@ async function main(): Promise<number> {
   )
   const results: TargetResult[] = []
   for (const target of chosen) {
-    const result = await runTarget(target, { seed, cases, only })
+    const result = await runTarget(target, {
+      seed,
+      cases,
+      only,
+      // a replay shows the input and what became of it
+      onCase:
+        only == null
+          ? undefined
+          : (index, c, outcome) => console.log(`  case ${index}: ${outcome}\n  input: ${c.show()}`)
+    })
     results.push(result)
     const rate = Math.round(result.cases / (result.ms / 1000))
     console.log(`  ${target.name}: ${result.cases} cases, ${rate}/s, ${result.crashes} crashes`)

@@ -35,6 +35,8 @@ export interface RunOptions {
   cases: number
   /** replays this one case only */
   only?: number
+  /** called after every case with its outcome: 'accepted', 'refused' or the crash */
+  onCase?: (index: number, c: Case, outcome: string) => void
 }
 
 function describe(err: unknown): string {
@@ -106,6 +108,7 @@ export async function runTarget(target: Target, options: RunOptions): Promise<Ta
         current = { index, c: cases[i] }
         const outcome = await runCase(cases[i], session)
         result.cases++
+        options.onCase?.(index, cases[i], outcome)
         if (outcome === ACCEPTED) {
           result.accepted++
         } else if (outcome !== REFUSED) {

@@ -55,7 +55,7 @@ import {
   uint64Arb
 } from '../fields.ts'
 import { bytesFrom, streamFrom } from '../mutate.ts'
-import { defineTarget, type Target } from '../target.ts'
+import { defineTarget, isNamedError, type Target } from '../target.ts'
 import { decoderSpec, enumArb, sharedPool } from './codecs.ts'
 
 const EMPTY = new Uint8Array(0)
@@ -297,6 +297,8 @@ function groupHandler(name: string, member: boolean): Target {
       logger: defaultLogger()
     })
     await service.start()
+    const refused: unknown[] = []
+    service.addEventListener('rejected', (evt) => refused.push(evt.detail.error))
     if (member) {
       service.engine.adopt(GroupLog.fromEntries(c.entries.slice(0, 3)), false)
     }
@@ -324,6 +326,11 @@ function groupHandler(name: string, member: boolean): Target {
       input: fc.record({ from: fc.nat({ max: pool.peers.length - 1 }), chunks: streamFrom(frames) }),
       run: async (k: { from: number; chunks: Uint8Array[] }) => {
         await registrar.serve(GROUP_PROTOCOL, pool.peers[k.from], k.chunks)
+        // what the service refused, it refused with a named error
+        const bad = refused.splice(0).find((e) => !isNamedError(e))
+        if (bad != null) {
+          throw bad
+        }
       },
       close: async () => {
         await service.beforeStop()
