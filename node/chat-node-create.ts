@@ -1,9 +1,10 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { validateName } from '../protocols/common/names.ts'
-import { memoryPersistence } from '../protocols/group/engine.ts'
+import { validateName } from '../protocols/common/index.ts'
+import { memoryPersistence } from '../protocols/group/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
 import { parseMultiaddr } from './auto-dialer.ts'
+import { DIAL_TIMEOUT_MS } from './constants.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
@@ -76,7 +77,7 @@ export async function assembleChatNode<N>(
       invalidateUsers: () => hooks.invalidateUsers(),
       hangUp: (peer) => libp2p.hangUp(peer),
       dial: async (peer) => {
-        await libp2p.dial(peer, { signal: AbortSignal.timeout(10_000) })
+        await libp2p.dial(peer, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
       },
       emit: (type, detail) => hooks.emit(type, detail)
     })

@@ -1,3 +1,4 @@
+import type { PurgeCounts } from './events.ts'
 import {
   isExpired,
   type KeptMessage,
@@ -6,14 +7,12 @@ import {
   placementFor,
   planPurge,
   RETENTION_SCOPES,
-  type RetentionScope,
   type RetentionSettings,
   scopeOf
 } from './retention.ts'
 import { type ChatStore, type Contact, messageKey, type StoredMessage } from './store.ts'
 
-/** Messages removed per retention scope. */
-export type PurgeCounts = Record<RetentionScope, number>
+export type { PurgeCounts } from './events.ts'
 
 export interface MessageArchiveInit {
   /** the LevelDB store; none for an ephemeral session, which keeps everything in memory */

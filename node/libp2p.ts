@@ -12,7 +12,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
+import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
@@ -20,6 +20,7 @@ import { type GroupService, type GroupServiceInit, groups } from '../protocols/g
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
+import { MDNS_INTERVAL_MS } from './constants.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 
 export type ChatServices = {
@@ -68,7 +69,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    peerDiscovery: init.mdns ? [mdns({ interval: 10_000 })] : [],
+    peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
     connectionGater: init.connectionGater,
     services: {
       identify: identify(),

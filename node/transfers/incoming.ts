@@ -2,19 +2,21 @@ import { createHash } from 'node:crypto'
 import { constants, link, mkdir, open, rename, rm, rmdir, statfs, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { InvalidMessageError } from '../../protocols/common/errors.ts'
-import { checkChunkHashes, type Offer, type Response } from '../../protocols/file/codec.ts'
+import { InvalidMessageError } from '../../protocols/common/index.ts'
+import type { FileTransfer, Reply } from '../../protocols/file/index.ts'
 import {
+  checkChunkHashes,
   DiskFullError,
   FileChangedError,
   HashMismatchError,
+  type Offer,
   OfferExpiredError,
+  type Response,
   TransferCancelledError,
   TransferInterruptedError,
   TransferRefusedError,
   UnknownTransferError
-} from '../../protocols/file/errors.ts'
-import type { FileTransfer, Reply } from '../../protocols/file/file.ts'
+} from '../../protocols/file/index.ts'
 import { backoffDelay } from '../backoff.ts'
 import { pathExists } from '../path-exists.ts'
 import { describeError, type TransferBook } from './book.ts'

@@ -2,9 +2,14 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { AbortOptions, Libp2pEvents, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { DEFAULT_OFFER_TTL_MS, MAX_OFFER_TTL_MS } from '../../protocols/file/constants.ts'
-import { InvalidTransferStateError, OfferExpiredError, TransferInterruptedError } from '../../protocols/file/errors.ts'
-import type { FileRequestHandler, FileTransfer, Reply } from '../../protocols/file/file.ts'
+import type { FileRequestHandler, FileTransfer, Reply } from '../../protocols/file/index.ts'
+import {
+  DEFAULT_OFFER_TTL_MS,
+  InvalidTransferStateError,
+  MAX_OFFER_TTL_MS,
+  OfferExpiredError,
+  TransferInterruptedError
+} from '../../protocols/file/index.ts'
 import { type PeerLookup, TransferBook, type TransferInfo } from './book.ts'
 import { resolveId } from './ids.ts'
 import { Downloads } from './incoming.ts'

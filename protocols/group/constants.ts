@@ -84,3 +84,15 @@ export const MAX_OLD_KEYS = 16
 
 /** Characters of the group id shown to users and accepted as a short reference. */
 export const SHORT_ID_LENGTH = 6
+
+/** Largest group protocol request: a kind, a group id and two entry ids fit many times over. */
+export const MAX_REQUEST_BYTES = 1024
+
+/** Longest refusal reason a group protocol answer carries: one sentence for the log, not a channel for text. */
+export const MAX_REASON_LENGTH = 256
+
+/** Largest group protocol answer: a status and a reason of at most MAX_REASON_LENGTH characters (UTF-8 and tags). */
+export const MAX_RESPONSE_BYTES = 1024
+
+/** What signing adds to an entry's body: the Ed25519 signature (64 bytes) and protobuf framing, with room to spare. */
+export const SIGNED_ENTRY_OVERHEAD_BYTES = 128
