@@ -28,7 +28,7 @@ import { resolveUser, type User, userFor, withDisplayNames } from './users.ts'
 
 export type { ChatNodeInit } from './chat-node-create.ts'
 
-/** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
+/** A p2pchat peer: the core API the terminal client drives (the relay assembles its own node in relay/). */
 export class ChatNode extends TypedEventEmitter<ChatEvents> {
   readonly name: string
   readonly libp2p: ChatLibp2p
@@ -69,7 +69,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.transfers = new TransferManager(transfers, {
       service: libp2p.services.file,
       events: libp2p,
-      peers: { onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName },
+      peers: {
+        onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName,
+        // someone we share a group with is no stranger: its offers win over a flood of new PeerIds
+        isKnown: (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
+      },
       log: libp2p.logger.forComponent('p2pchat:transfers')
     })
     this.groups = new Groups({
@@ -77,6 +81,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       libp2p,
       store: archive,
       users: () => this.users(),
+      isBlocked: (peerId) => this.isBlocked(peerId),
       emit: this.emit,
       logger: libp2p.logger
     })
@@ -274,6 +279,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   blocked(): BlockedInfo[] {
     return this.controls.blocked()
+  }
+
+  /** Whether we blocked `peerId`: what it sends through others (group posts) is dropped too. */
+  isBlocked(peerId: string): boolean {
+    return this.controls.isBlocked(peerId)
   }
 
   /**

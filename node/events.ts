@@ -58,7 +58,7 @@ export interface ChatErrorInfo {
   peerId?: string
 }
 
-/** The events of ChatNode: the contract every front end (CLI, relay, browser) renders. */
+/** The events of ChatNode: the contract a front end renders (today the CLI; the relay does not use ChatNode). */
 export interface ChatEvents extends GroupEvents {
   message: CustomEvent<ChatMessage>
   sent: CustomEvent<SentInfo>

@@ -17,7 +17,7 @@ import { type DeletionService, deletionNotices } from '../protocols/deletion/ind
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
 import { type GroupService, type GroupServiceInit, groups } from '../protocols/group/index.ts'
-import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
+import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
 import { MDNS_INTERVAL_MS } from './constants.ts'
@@ -54,6 +54,8 @@ export interface AssembleInit {
   acceptDm?: (peer: PeerId) => boolean
   /** @default keeps nothing between runs, signs with the presence name */
   groups?: GroupServiceInit
+  /** the lobby's per-sender allowance. @default LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND */
+  lobby?: LobbyInit
 }
 
 /**
@@ -76,7 +78,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       ping: ping(),
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
-      lobby: lobby(),
+      lobby: lobby(init.lobby),
       presence: presence(init.presence),
       dm: directMessages({ accept: init.acceptDm }),
       file: fileTransfer(init.file),

@@ -29,6 +29,8 @@ export interface GroupsComponents {
   store: GroupHistory
   /** online users as shown, ourselves first (the node caches them until presence changes) */
   users(): User[]
+  /** true for peers the account blocked: their group posts are dropped */
+  isBlocked(peerId: string): boolean
   emit: EmitChatEvent
   logger: ComponentLogger
 }
@@ -80,6 +82,7 @@ export class Groups {
       connector: this.connector,
       me: this.me,
       users,
+      isBlocked: (peerId) => components.isBlocked(peerId),
       emit,
       remember: (msg) => this.remember(msg)
     })

@@ -14,6 +14,7 @@ export interface GroupEventsComponents {
   me: string
   /** online users as shown, ourselves first (the node caches them until presence changes) */
   users(): User[]
+  isBlocked(peerId: string): boolean
   emit: EmitChatEvent
   /** stores a group message in the history; never rejects */
   remember(msg: ChatMessage): Promise<void>
@@ -46,6 +47,10 @@ export function wireGroupEvents(components: GroupEventsComponents): void {
 
   service.addEventListener('post', (evt) => {
     const { groupId, from, post } = evt.detail
+    // a blocked member cannot connect to us, but its posts still arrive through the other members
+    if (components.isBlocked(from)) {
+      return
+    }
     const runtime = service.group(groupId)
     const msg: ChatMessage = {
       id: post.id,

@@ -13,6 +13,8 @@ export type { TransferEvents, TransferInfo, TransferProgressInfo } from './event
 export interface PeerLookup {
   /** the peer's current display name if it is online in the directory */
   onlineName(peerId: string): string | undefined
+  /** whether the node knows the peer otherwise (a member of one of our groups): its offers win over strangers' */
+  isKnown?(peerId: string): boolean
 }
 
 /** How often a moving transfer's record is saved, so a restart loses little progress. */
@@ -64,6 +66,14 @@ export class TransferBook extends TypedEventEmitter<TransferEvents> {
     this.records.set(rec.id, rec)
     await this.store.save(rec)
     this.announce(rec)
+  }
+
+  /** Drops a record that is over and no longer needed, from memory and from the store. */
+  async forget(rec: TransferRecord): Promise<void> {
+    this.records.delete(rec.id)
+    this.meters.delete(rec.id)
+    this.lastSave.delete(rec.id)
+    await this.store.remove(rec.id).catch((err: unknown) => this.log('could not forget transfer %s - %e', rec.id, err))
   }
 
   /** Applies `action` if the state machine allows it; saves and announces the new state. Returns whether it applied. */

@@ -81,7 +81,7 @@ export interface GroupServiceInit {
 export class GroupService extends TypedEventEmitter<GroupServiceEvents> implements Startable {
   readonly engine: GroupEngine
   readonly directory: GroupDirectory
-  readonly invitations = new Invitations()
+  readonly invitations: Invitations
   readonly announcer: Announcer
   readonly inbound: Inbound
   readonly sync: Sync
@@ -100,7 +100,8 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     this.log = components.logger.forComponent('p2pchat:group')
     this.name = init.name
     this.timeoutMs = init.timeoutMs ?? GROUP_TIMEOUT_MS
-    this.directory = new GroupDirectory(init.listingTtlMs)
+    this.directory = new GroupDirectory(init.listingTtlMs, undefined, (peer) => this.sharesGroupWith(peer))
+    this.invitations = new Invitations({ known: (peer) => this.sharesGroupWith(peer) })
     this.reporter = new Reporter((detail) => this.emit('rejected', detail), this.log)
     this.reactions = new Reactions(this, components.pubsub, init.adminRekeyDelayMs ?? ADMIN_REKEY_DELAY_MS, this.log)
     const persistence = init.persistence ?? memoryPersistence
@@ -173,6 +174,11 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
 
   get me(): string {
     return this.engine.me
+  }
+
+  /** Whether `peer` is a member of one of our groups: such peers win over strangers when room is short. */
+  sharesGroupWith(peer: string): boolean {
+    return peer !== this.me && this.engine.all().some((r) => r.state.members.has(peer))
   }
 
   /** Our groups. */

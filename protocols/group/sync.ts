@@ -6,7 +6,7 @@ import { SYNC_INTERVAL_MS } from './constants.ts'
 import { equalBytes } from './crypto.ts'
 import type { GroupEngine } from './engine.ts'
 import { type VerifiedEntry, verifyDecodedEntry } from './entries.ts'
-import { EntryRejectedError, GroupSyncError } from './errors.ts'
+import { EntryRejectedError, GroupSyncError, InvitationLimitError } from './errors.ts'
 import type { EmitGroupEvent } from './events.ts'
 import type { Invitation, Invitations } from './invitations.ts'
 import { Keyring } from './keyring.ts'
@@ -38,7 +38,7 @@ export interface SyncComponents {
   readonly me: string
   readonly isRunning: boolean
   readonly engine: Pick<GroupEngine, 'apply' | 'get' | 'identity'>
-  readonly invitations: Pick<Invitations, 'add'>
+  readonly invitations: Pick<Invitations, 'add' | 'admitDelivery'>
   group(groupId: string): GroupRuntime | undefined
   /** authors, applies and publishes one of our operations */
   act(runtime: GroupRuntime, op: Op): Promise<unknown>
@@ -201,6 +201,7 @@ export class Sync implements GroupStreamHooks {
       return { status: 'ok' }
     }
     try {
+      this.service.invitations.admitDelivery(peer.toString(), signed.length)
       const log = GroupLog.fromEntries(await verifyAll(signed))
       const s = log.state
       const mine = s.invited.get(this.me)
@@ -235,6 +236,11 @@ export class Sync implements GroupStreamHooks {
       }
       return { status: 'ok' }
     } catch (err) {
+      if (err instanceof InvitationLimitError) {
+        // a flood is dropped quietly: an error shown per invitation would be a flood of its own
+        this.log('refused an invitation from %p - %e', peer, err)
+        return { status: 'refused', reason: err.message }
+      }
       this.reporter.report(req.groupId, peer.toString(), err)
       return { status: 'invalid', reason: err instanceof Error ? err.message : String(err) }
     }

@@ -30,6 +30,7 @@ function wire(online: User[]) {
     connector: { groupChanged: (groupId) => changed.push(groupId) },
     me: ME,
     users: () => online,
+    isBlocked: () => false,
     emit,
     remember: async (msg) => {
       remembered.push(msg.id)
