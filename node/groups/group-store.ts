@@ -50,11 +50,7 @@ export class GroupFileStore implements GroupPersistence {
   /** The entries of one file; none when it is damaged, which the loader reports. */
   private async read(path: string, groupId: string): Promise<Uint8Array[]> {
     try {
-      const stored = JSON.parse(await readFile(path, 'utf8')) as StoredLog
-      if (stored.version !== FORMAT_VERSION || stored.groupId !== groupId || !Array.isArray(stored.entries)) {
-        return []
-      }
-      return stored.entries.map((e) => fromString(String(e), 'base64'))
+      return parseStoredLog(await readFile(path, 'utf8'), groupId)
     } catch {
       return []
     }
@@ -72,5 +68,18 @@ export class GroupFileStore implements GroupPersistence {
 
   async remove(groupId: string): Promise<void> {
     await rm(join(this.dir, `${groupId}.json`), { force: true })
+  }
+}
+
+/** The entries of a stored log's text, none when the file is not one of `groupId` (the loader reports that). */
+export function parseStoredLog(text: string, groupId: string): Uint8Array[] {
+  try {
+    const stored = JSON.parse(text) as StoredLog
+    if (stored.version !== FORMAT_VERSION || stored.groupId !== groupId || !Array.isArray(stored.entries)) {
+      return []
+    }
+    return stored.entries.map((e) => fromString(String(e), 'base64'))
+  } catch {
+    return []
   }
 }

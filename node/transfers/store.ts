@@ -71,11 +71,7 @@ export class TransferStore {
         continue
       }
       try {
-        const record = JSON.parse(await readFile(join(this.dir, file), 'utf8')) as TransferRecord
-        if (!isRecord(record) || `${record.id}.json` !== file) {
-          throw new Error('not a transfer record')
-        }
-        out.push(record)
+        out.push(parseTransferRecord(await readFile(join(this.dir, file), 'utf8'), file))
       } catch (err) {
         onBad(file, err)
       }
@@ -113,6 +109,15 @@ export class TransferStore {
     await this.removeHashes(id)
     await rm(join(this.dir, `${id}.json`), { force: true })
   }
+}
+
+/** Parses the text of `<id>.json`; throws (a SyntaxError, or an Error saying why) for anything else. */
+export function parseTransferRecord(text: string, file: string): TransferRecord {
+  const record = JSON.parse(text) as TransferRecord
+  if (!isRecord(record) || `${record.id}.json` !== file) {
+    throw new Error('not a transfer record')
+  }
+  return record
 }
 
 function isRecord(r: TransferRecord): boolean {

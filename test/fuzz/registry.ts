@@ -1,0 +1,8 @@
+import type { Target } from './target.ts'
+import { codecTargets } from './targets/codecs.ts'
+import { groupTargets } from './targets/group.ts'
+import { gossipTargets, handlerTargets } from './targets/handlers.ts'
+import { nodeTargets } from './targets/node.ts'
+
+/** Every fuzz target: the protocol decoders, the node's file and input parsers, and the stream handlers. */
+export const TARGETS: Target[] = [...codecTargets, ...groupTargets, ...handlerTargets, ...gossipTargets, ...nodeTargets]
