@@ -83,7 +83,8 @@ async function buildCorpus(pool: PeerPool): Promise<Corpus> {
     groupId,
     seq: 0,
     prev: EMPTY,
-    author: alice.publicKey.raw,
+    merges: [],
+    author: new Uint8Array(alice.publicKey.raw),
     ts: NOW,
     subject: EMPTY,
     name: 'team',
@@ -100,7 +101,7 @@ async function buildCorpus(pool: PeerPool): Promise<Corpus> {
     [alice, { kind: 'invite', subject: carol.publicKey.raw, memberName: 'carol' }]
   ]
   for (const [i, [key, op]] of steps.entries()) {
-    const e = await authorEntry(key, log.state, op, undefined, NOW + i + 1)
+    const e = await authorEntry(key, log.position(), op, undefined, NOW + i + 1)
     if (log.offer([e]).type !== 'appended') {
       throw new Error(`fuzz corpus: ${op.kind} was not appended`)
     }

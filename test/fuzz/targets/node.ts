@@ -177,8 +177,6 @@ export const nodeTargets: Target[] = [
             adopted: () => {},
             dropped: () => {},
             changed: () => {},
-            lost: () => {},
-            unheardLeaves: () => {},
             error: (err) => errors.push(err)
           },
           defaultLogger().forComponent('fuzz')
