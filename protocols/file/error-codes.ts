@@ -11,6 +11,7 @@ import {
   TransferCancelledError,
   TransferInterruptedError,
   TransferRefusedError,
+  TransferStalledError,
   UnknownTransferError
 } from './errors.ts'
 
@@ -18,6 +19,8 @@ import {
 export const TRANSFER_ERROR_CODES: Record<string, string> = {
   [TransferRefusedError.name]: 'TRANSFER_REFUSED',
   [TransferInterruptedError.name]: 'TRANSFER_INTERRUPTED',
+  // a stall is an interruption to the user: the transfer waits and resumes
+  [TransferStalledError.name]: 'TRANSFER_INTERRUPTED',
   [UnknownTransferError.name]: 'UNKNOWN_TRANSFER',
   [AmbiguousTransferError.name]: 'AMBIGUOUS_TRANSFER',
   [TransferCancelledError.name]: 'TRANSFER_CANCELLED',
