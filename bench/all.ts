@@ -1,7 +1,7 @@
 /**
  * Every headline figure with its same-run baseline: prints them and writes bench-results.json at the
  * repository root, so commits can be compared. `--quick` runs smaller samples (under two minutes);
- * without it, the relay and group benchmarks follow with their own tables.
+ * without it, the relay, group and session benchmarks follow with their own tables.
  */
 import { spawn } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   if (!quick) {
     await runProgram('./relay.js')
     await runProgram('./groups.js')
+    await runProgram('./session.js')
   }
 }
 

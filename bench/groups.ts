@@ -12,6 +12,7 @@ import { ChatNode } from '../node/chat-node.ts'
 import type { ChatMessage } from '../node/events.ts'
 import { MAX_MEMBERS } from '../protocols/group/constants.ts'
 import { randomKey, unwrapIdentity, unwrapKey, wrapKey } from '../protocols/group/crypto.ts'
+import { UNLIMITED_LOBBY } from './peers.ts'
 
 const quick = process.argv.includes('--quick')
 const SIZES = quick ? [5, 10] : [10, 30]
@@ -56,7 +57,8 @@ async function cluster(n: number): Promise<ChatNode[]> {
       listen: ['/ip4/127.0.0.1/tcp/0'],
       bootstrap: [...new Set(bootstrap)],
       // thirty peers share two cores here: rare heartbeats keep presence from drowning what is measured
-      presence: { heartbeatIntervalMs: 60_000, ttlMs: 600_000 }
+      presence: { heartbeatIntervalMs: 60_000, ttlMs: 600_000 },
+      lobby: UNLIMITED_LOBBY
     })
     await node.start()
     nodes.push(node)

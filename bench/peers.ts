@@ -7,6 +7,9 @@ import { waitUntil } from './stats.ts'
 /** How long a set of loopback peers may take to see each other in presence. */
 const CONVERGE_TIMEOUT_MS = 60_000
 
+/** The benchmarks measure the transport, not the lobby's per-sender limit: lift it. */
+export const UNLIMITED_LOBBY = { burst: 1e9, postsPerSecond: 1e9 }
+
 /** Chat nodes on 127.0.0.1 with mDNS off, each with a data dir under one temp root that stop() removes. */
 export class PeerSet {
   /** Sets not yet stopped, so an interrupted run still removes its temp dirs. */
@@ -35,7 +38,8 @@ export class PeerSet {
           dataDir: join(set.root, name),
           listen: ['/ip4/127.0.0.1/tcp/0'],
           mdns: false,
-          bootstrap: set.nodes.map((n) => n.addrs[0])
+          bootstrap: set.nodes.map((n) => n.addrs[0]),
+          lobby: UNLIMITED_LOBBY
         })
         set.nodes.push(node)
         await node.start()

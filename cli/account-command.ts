@@ -13,7 +13,7 @@ import { ChatNode } from '../node/chat-node.ts'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { parseRetention, parseRetentionSpec, parseScope, type RetentionSettings } from '../node/retention.ts'
-import { validateName } from '../protocols/common/names.ts'
+import { validateName } from '../protocols/common/index.ts'
 import { type AccountOutputEvent, accountEvent, accountTextLine, retentionEvent } from './account-output.ts'
 import { collectMultiaddr, nameArg } from './args.ts'
 import {
@@ -28,6 +28,9 @@ import {
 
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
+
+/** Longest `account destroy --wait`: ten minutes is past any sensible wait for peers to come online. */
+const MAX_DESTROY_WAIT_S = 600
 
 /** Errors that mean the command line was wrong or incomplete: exit 2, like commander's usage errors. */
 const USAGE_ERRORS = [
@@ -142,13 +145,22 @@ export function registerAccountCommands(cli: Command): void {
     .command('account')
     .description('your account: identity, profile, retention, backups; destroy it')
     .exitOverride()
-  const common = (cmd: Command): Command =>
-    cmd
-      .option('-d, --data-dir <dir>', 'where the account lives')
-      .option('--passphrase-file <file>', `read the passphrase from this file's first line (or set ${PASSPHRASE_ENV})`)
-      .option('--json', 'print JSON events')
-      .exitOverride()
+  registerProfileCommands(account)
+  registerBackupCommands(account)
+  registerDestroyCommand(account)
+}
 
+/** The options every account command takes. */
+function common(cmd: Command): Command {
+  return cmd
+    .option('-d, --data-dir <dir>', 'where the account lives')
+    .option('--passphrase-file <file>', `read the passphrase from this file's first line (or set ${PASSPHRASE_ENV})`)
+    .option('--json', 'print JSON events')
+    .exitOverride()
+}
+
+/** `account create`, `show` and `set`. */
+function registerProfileCommands(account: Command): void {
   common(account.command('create').description('create your identity, profile and settings'))
     .option('-n, --name <name>', 'your profile name', nameArg)
     .option(
@@ -188,7 +200,10 @@ export function registerAccountCommands(cli: Command): void {
         await setSetting(opts.dataDir ?? defaultDataDir(), key, value, opts)
       })
     )
+}
 
+/** `account export` and `import`: encrypted backups. */
+function registerBackupCommands(account: Command): void {
   common(
     account.command('export <file>').description('write an encrypted backup of your identity and settings')
   ).action(
@@ -219,7 +234,9 @@ export function registerAccountCommands(cli: Command): void {
       print(json, accountEvent(await Account.inspect(dir)))
     })
   )
+}
 
+function registerDestroyCommand(account: Command): void {
   common(
     account
       .command('destroy')
@@ -303,8 +320,8 @@ async function destroy(opts: DestroyOptions): Promise<void> {
   const json = opts.json === true
   const dir = opts.dataDir ?? defaultDataDir()
   const wait = Number(opts.wait)
-  if (!Number.isFinite(wait) || wait < 0 || wait > 600) {
-    throw new UsageError('--wait takes a number of seconds between 0 and 600')
+  if (!Number.isFinite(wait) || wait < 0 || wait > MAX_DESTROY_WAIT_S) {
+    throw new UsageError(`--wait takes a number of seconds between 0 and ${MAX_DESTROY_WAIT_S}`)
   }
   const info = await Account.inspect(dir)
   if (opts.yes !== true) {

@@ -1,5 +1,5 @@
 import type { AccountInfo } from '../node/account/account.ts'
-import type { PurgeCounts } from '../node/history.ts'
+import type { PurgeCounts } from '../node/events.ts'
 import { formatSettings, RETENTION_SCOPES, type RetentionSettings } from '../node/retention.ts'
 
 interface PeerRef {

@@ -1,6 +1,6 @@
-import type { RelayNoticeEvent, RelayStatus } from '../node/relay-client.ts'
+import type { RelayNoticeEvent, RelayStatus } from '../node/events.ts'
 import { ADMIN_COMMANDS, type AdminCommandSpec, type AdminReply, isAdminCommandName } from '../protocols/admin/index.ts'
-import { sanitize } from './output.ts'
+import { sanitize } from './sanitize.ts'
 
 /** An admin command typed by a user, split into the relay's arguments. */
 export type AdminInput = { ok: true; command: string; args: string[] } | { ok: false; message: string }

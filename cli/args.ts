@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander'
 import { parseMultiaddr } from '../node/auto-dialer.ts'
-import { validateName } from '../protocols/common/names.ts'
+import { validateName } from '../protocols/common/index.ts'
 
 /** commander argParser for a repeatable multiaddr option. */
 export function collectMultiaddr(value: string, previous: string[] = []): string[] {

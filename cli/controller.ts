@@ -1,5 +1,6 @@
 import type { ChatNode } from '../node/chat-node.ts'
 import { errorCode } from '../node/errors.ts'
+import type { OnChatEvent } from '../node/events.ts'
 import { AccountCommands } from './account-controller.ts'
 import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
 import { type Command, HELP } from './commands.ts'
@@ -27,13 +28,17 @@ export class ChatController {
 
   /** Starts forwarding node events to `emit`. */
   attach(): void {
-    const on = <K extends Parameters<ChatNode['addEventListener']>[0]>(
-      type: K,
-      fn: (evt: CustomEvent) => void
-    ): void => {
-      this.node.addEventListener(type, fn as never)
-      this.detach.push(() => this.node.removeEventListener(type, fn as never))
+    const on: OnChatEvent = (type, listener) => {
+      this.node.addEventListener(type, listener)
+      this.detach.push(() => this.node.removeEventListener(type, listener))
     }
+    this.attachMessages(on)
+    this.attachStatus(on)
+    this.groups.attach(on)
+  }
+
+  /** Messages, their delivery, and who comes and goes. */
+  private attachMessages(on: OnChatEvent): void {
     on('message', ({ detail: m }) => {
       this.emit({
         type: 'message',
@@ -67,6 +72,10 @@ export class ChatController {
     on('leave', ({ detail: u }) => {
       this.emit({ type: 'leave', peerId: u.peerId, name: u.name, displayName: u.displayName, reason: u.reason })
     })
+  }
+
+  /** Errors, transfers, relays and their notices, retention purges. */
+  private attachStatus(on: OnChatEvent): void {
     on('error', ({ detail: e }) => {
       this.emit({ type: 'error', code: e.code, message: e.message })
     })
@@ -90,7 +99,6 @@ export class ChatController {
     on('purged', ({ detail: counts }) => {
       this.emit({ type: 'purged', ...counts })
     })
-    this.groups.attach(on as (type: string, fn: (evt: CustomEvent) => void) => void)
   }
 
   ready(): OutputEvent {
@@ -113,14 +121,9 @@ export class ChatController {
       case 'help':
         this.emit({ type: 'help', commands: HELP.map(([usage, description]) => ({ usage, description })) })
         return undefined
-      case 'users': {
-        const me = this.node.peerId.toString()
-        this.emit({
-          type: 'users',
-          users: this.node.users().map((u) => ({ ...ref(u), displayName: u.displayName, self: u.peerId === me }))
-        })
+      case 'users':
+        this.listUsers()
         return undefined
-      }
       case 'invalid':
         this.emit({ type: 'error', code: command.code, message: command.message })
         return undefined
@@ -137,14 +140,7 @@ export class ChatController {
         return undefined
       case 'accept':
       case 'decline':
-        // one /accept for group invitations and file offers: their ids never look alike
-        if (this.groups.isInviteId(command.id)) {
-          this.groups.run({ type: command.type, id: command.id })
-        } else if (command.type === 'accept') {
-          this.track(this.node.acceptTransfer(command.id, 'dir' in command ? command.dir : undefined))
-        } else {
-          this.track(this.node.declineTransfer(command.id))
-        }
+        this.answer(command)
         return undefined
       case 'cancel':
         this.track(this.node.cancelTransfer(command.id))
@@ -168,6 +164,25 @@ export class ChatController {
       default:
         this.groups.run(command)
         return undefined
+    }
+  }
+
+  private listUsers(): void {
+    const me = this.node.peerId.toString()
+    this.emit({
+      type: 'users',
+      users: this.node.users().map((u) => ({ ...ref(u), displayName: u.displayName, self: u.peerId === me }))
+    })
+  }
+
+  /** One /accept and /decline for group invitations and file offers: their ids never look alike. */
+  private answer(command: Extract<Command, { type: 'accept' | 'decline' }>): void {
+    if (this.groups.isInviteId(command.id)) {
+      this.groups.run({ type: command.type, id: command.id })
+    } else if (command.type === 'accept') {
+      this.track(this.node.acceptTransfer(command.id, 'dir' in command ? command.dir : undefined))
+    } else {
+      this.track(this.node.declineTransfer(command.id))
     }
   }
 

@@ -1,15 +1,14 @@
 import type { ChatNode } from '../node/chat-node.ts'
+import type { OnChatEvent } from '../node/events.ts'
 import type { GroupRef } from '../node/groups/events.ts'
 import { resolveOffer } from '../node/offers.ts'
 import type { User } from '../node/users.ts'
-import { INVITE_ID_PREFIX } from '../protocols/group/invitations.ts'
+import { INVITE_ID_PREFIX } from '../protocols/group/index.ts'
 import type { GroupCommand } from './group-commands.ts'
 import type { OutputEvent } from './output.ts'
 
 const ref = (u: User): { peerId: string; name: string } => ({ peerId: u.peerId, name: u.name })
 const byRef = (u: User | undefined): { by?: { peerId: string; name: string } } => (u == null ? {} : { by: ref(u) })
-
-type On = (type: string, fn: (evt: CustomEvent) => void) => void
 
 /**
  * Runs group commands against ChatNode and turns its group events into OutputEvents; also keeps the current room,
@@ -26,7 +25,7 @@ export class GroupCommands {
   ) {}
 
   /** Forwards the node's group events. */
-  attach(on: On): void {
+  attach(on: OnChatEvent): void {
     const { emit } = this
     on('group-joined', ({ detail: d }) =>
       emit({ type: 'group-joined', group: d.group, private: d.private, role: d.role, ...byRef(d.by) })
@@ -101,37 +100,13 @@ export class GroupCommands {
         track(groups.leave(command.group))
         return
       case 'members':
-        track(
-          (async () => {
-            const { group, members } = groups.members(command.group)
-            emit({
-              type: 'members',
-              group,
-              members: members.map((m) => ({
-                ...ref(m),
-                displayName: m.displayName,
-                role: m.role,
-                online: m.online,
-                self: m.self
-              }))
-            })
-          })()
-        )
+        track(this.listMembers(command.group))
         return
       case 'group-send':
         track(groups.send(command.group, command.text))
         return
       case 'room':
-        track(
-          (async () => {
-            if (command.group != null) {
-              // 'lobby' always means the lobby: a group of that name is reached by its id
-              const runtime = command.group.toLowerCase() === 'lobby' ? undefined : groups.resolve(command.group)
-              this.room = runtime == null ? undefined : { id: runtime.id, name: runtime.state.name }
-            }
-            emit({ type: 'room', room: this.room ?? null })
-          })()
-        )
+        track(this.switchRoom(command.group))
         return
       case 'invite':
         track(
@@ -141,15 +116,7 @@ export class GroupCommands {
         )
         return
       case 'invites':
-        emit({
-          type: 'invites',
-          invites: groups.invites().map((i) => ({
-            id: i.id,
-            group: { id: i.group.id, name: i.group.name, private: i.group.private },
-            from: ref(i.from),
-            ts: i.ts
-          }))
-        })
+        this.listInvites()
         return
       case 'accept':
       case 'decline':
@@ -159,6 +126,43 @@ export class GroupCommands {
         track(groups[command.op](command.group, command.user))
         return
     }
+  }
+
+  private async listMembers(query: string): Promise<void> {
+    const { group, members } = this.node.groups.members(query)
+    this.emit({
+      type: 'members',
+      group,
+      members: members.map((m) => ({
+        ...ref(m),
+        displayName: m.displayName,
+        role: m.role,
+        online: m.online,
+        self: m.self
+      }))
+    })
+  }
+
+  /** /room with a group switches to it (or to the lobby); without, it says which room is current. */
+  private async switchRoom(query: string | undefined): Promise<void> {
+    if (query != null) {
+      // 'lobby' always means the lobby: a group of that name is reached by its id
+      const runtime = query.toLowerCase() === 'lobby' ? undefined : this.node.groups.resolve(query)
+      this.room = runtime == null ? undefined : { id: runtime.id, name: runtime.state.name }
+    }
+    this.emit({ type: 'room', room: this.room ?? null })
+  }
+
+  private listInvites(): void {
+    this.emit({
+      type: 'invites',
+      invites: this.node.groups.invites().map((i) => ({
+        id: i.id,
+        group: { id: i.group.id, name: i.group.name, private: i.group.private },
+        from: ref(i.from),
+        ts: i.ts
+      }))
+    })
   }
 
   /**

@@ -23,6 +23,9 @@ import { durationArg, sizeArg } from './transfer-args.ts'
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
 
+/** Time for libp2p's sockets to finish closing in the background before the process exits anyway. */
+const EXIT_GRACE_MS = 2000
+
 interface StartOptions {
   name?: string
   dataDir?: string
@@ -228,5 +231,5 @@ export async function main(argv: string[]): Promise<void> {
     fail(json, err)
   }
   // libp2p may leave sockets closing in the background; do not let them hold the process open
-  setTimeout(() => process.exit(), 2000).unref()
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref()
 }

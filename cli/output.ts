@@ -10,6 +10,7 @@ import {
   relayText
 } from './admin-command.ts'
 import { type GroupOutputEvent, groupTextLine } from './group-output.ts'
+import { type DisplayNames, sanitize } from './sanitize.ts'
 import { type TransferOutputEvent, transferTextLine } from './transfer-output.ts'
 
 interface PeerRef {
@@ -54,8 +55,7 @@ export type OutputEvent =
   | AccountOutputEvent
   | GroupOutputEvent
 
-/** Display names for rendering, keyed by PeerId; the JSON form carries plain names and PeerIds instead. */
-export type DisplayNames = (peerId: string, fallback: string) => string
+export { type DisplayNames, sanitize, stripControls } from './sanitize.ts'
 
 export function ref(user: User): PeerRef {
   return { peerId: user.peerId, name: user.name }
@@ -64,20 +64,6 @@ export function ref(user: User): PeerRef {
 /** One JSON object per line. */
 export function toJsonLine(event: OutputEvent): string {
   return JSON.stringify(event)
-}
-
-// C0/C1 controls other than tab and newline: a peer's text must not drive our terminal (colour, cursor, title).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
-
-/** Replaces control characters (other than tab and newline) with U+FFFD. */
-export function stripControls(text: string): string {
-  return text.replace(UNSAFE, '\uFFFD')
-}
-
-/** Makes remote text safe to print: control characters become U+FFFD, continuation lines are indented. */
-export function sanitize(text: string): string {
-  return stripControls(text).replace(/\n/g, '\n    ')
 }
 
 /** How a `leave` reason reads after "left"; plain `left` adds nothing. */

@@ -1,5 +1,5 @@
-import type { TransferInfo, TransferProgressInfo } from '../node/transfers/book.ts'
-import type { DisplayNames } from './output.ts'
+import type { TransferInfo, TransferProgressInfo } from '../node/transfers/events.ts'
+import type { DisplayNames } from './sanitize.ts'
 import { formatBytes, formatEta, formatRate, percent } from './transfer-format.ts'
 
 interface PeerRef {

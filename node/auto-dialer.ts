@@ -1,12 +1,13 @@
 import type { Logger, PeerId, PeerInfo } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { backoffDelay } from './backoff.ts'
+import { DIAL_TIMEOUT_MS } from './constants.ts'
 import type { ChatLibp2p } from './libp2p.ts'
 
 export interface AutoDialerInit {
   /** dialed at start and again whenever the connection drops */
   bootstrap: Multiaddr[]
-  /** how long one dial may take */
+  /** how long one dial may take. @default DIAL_TIMEOUT_MS */
   dialTimeoutMs?: number
 }
 
@@ -29,7 +30,7 @@ export class AutoDialer {
     this.node = node
     this.log = node.logger.forComponent('p2pchat:dialer')
     this.bootstrap = init.bootstrap
-    this.dialTimeoutMs = init.dialTimeoutMs ?? 10_000
+    this.dialTimeoutMs = init.dialTimeoutMs ?? DIAL_TIMEOUT_MS
     this.onDiscovery = this.onDiscovery.bind(this)
     this.onDisconnect = this.onDisconnect.bind(this)
   }

@@ -1,9 +1,11 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { validateName } from '../protocols/common/names.ts'
-import { memoryPersistence } from '../protocols/group/engine.ts'
+import { validateName } from '../protocols/common/index.ts'
+import { memoryPersistence } from '../protocols/group/index.ts'
+import type { LobbyInit } from '../protocols/lobby/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
 import { parseMultiaddr } from './auto-dialer.ts'
+import { DIAL_TIMEOUT_MS } from './constants.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
 import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
@@ -31,6 +33,8 @@ export interface ChatNodeInit {
   relays?: string[]
   /** group timings, shortened in tests */
   groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
+  /** the lobby's per-sender allowance at this receiver (benchmarks lift it) */
+  lobby?: LobbyInit
 }
 
 /** Everything a ChatNode is built from: validated init, the opened account's archive and controls, libp2p. */
@@ -63,10 +67,13 @@ export async function assembleChatNode<N>(
   const listen = (init.listen ?? ['/ip4/0.0.0.0/tcp/0']).map((a) => parseMultiaddr(a).toString())
   const account = init.account ?? (await Account.openOrCreate(requireDataDir(init.dataDir)))
   const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
+  // set once libp2p exists: lobby senders we share a group with keep their stored messages longest
+  let sharesGroup: (peerId: string) => boolean = () => false
   const archive = new MessageArchive({
     disk,
     settings: () => account.settings.retention,
-    onPurge: (counts) => hooks.emit('purged', counts)
+    onPurge: (counts) => hooks.emit('purged', counts),
+    lobbyQuota: { known: (peerId) => sharesGroup(peerId) }
   })
   try {
     const controls = new AccountControls(account, archive, {
@@ -76,7 +83,7 @@ export async function assembleChatNode<N>(
       invalidateUsers: () => hooks.invalidateUsers(),
       hangUp: (peer) => libp2p.hangUp(peer),
       dial: async (peer) => {
-        await libp2p.dial(peer, { signal: AbortSignal.timeout(10_000) })
+        await libp2p.dial(peer, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
       },
       emit: (type, detail) => hooks.emit(type, detail)
     })
@@ -87,6 +94,7 @@ export async function assembleChatNode<N>(
       presence: { name, ...init.presence },
       relays: init.relays,
       connectionGater: controls.gater(),
+      lobby: init.lobby,
       acceptDm: (peer) => !controls.isBlocked(peer.toString()),
       file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
       groups: {
@@ -95,6 +103,7 @@ export async function assembleChatNode<N>(
         ...init.groups
       }
     })
+    sharesGroup = (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
     return await build({
       name,
       libp2p,

@@ -1,18 +1,15 @@
-import type { DeletionService } from '../protocols/deletion/deletion.ts'
-import type { DirectMessages } from '../protocols/dm/dm.ts'
+import type { DeletionService } from '../protocols/deletion/index.ts'
+import type { DirectMessages } from '../protocols/dm/index.ts'
 import type { FileTransfer } from '../protocols/file/index.ts'
-import type { LobbyService } from '../protocols/lobby/lobby.ts'
-import type { PresenceService } from '../protocols/presence/presence.ts'
-import type { AccountControls, ControlsHost } from './account/controls.ts'
+import type { LobbyService } from '../protocols/lobby/index.ts'
+import type { PresenceService } from '../protocols/presence/index.ts'
+import type { AccountControls } from './account/controls.ts'
 import { errorCode } from './errors.ts'
-import type { ChatMessage } from './events.ts'
+import type { ChatMessage, EmitChatEvent } from './events.ts'
 import type { MessageArchive } from './history.ts'
 import type { RelayClient } from './relay-client.ts'
 import type { TransferBook } from './transfers/book.ts'
-import { displayUser, type User } from './users.ts'
-
-/** Dispatches one of ChatNode's typed events. */
-export type EmitChatEvent = ControlsHost['emit']
+import { displayUser, type User, userFor } from './users.ts'
 
 /** What the node's event wiring listens to and calls: the services, and narrow views of the node's own parts. */
 export interface ChatNodeEventsComponents {
@@ -129,11 +126,6 @@ function wireTransfers(c: ChatNodeEventsComponents): void {
     const { peer, error } = evt.detail
     emitError(c.emit, error, `bad file transfer stream from ${peer}: ${error.message}`, peer.toString())
   })
-}
-
-/** The user as currently displayed; falls back to the name a message carried if presence has not caught up. */
-export function userFor(users: User[], peerId: string, fallbackName: string): User {
-  return users.find((u) => u.peerId === peerId) ?? displayUser({ peerId, name: fallbackName }, users)
 }
 
 /** Stores a message in the history of `conversation`; a failure becomes an `error` event, never a rejection. */

@@ -3,32 +3,32 @@ import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { AdminReply } from '../protocols/admin/index.ts'
-import { validateText } from '../protocols/common/text.ts'
-import type { DeletionService } from '../protocols/deletion/deletion.ts'
-import type { DirectMessages } from '../protocols/dm/dm.ts'
-import type { LobbyService } from '../protocols/lobby/lobby.ts'
-import type { PresenceService } from '../protocols/presence/presence.ts'
+import { validateText } from '../protocols/common/index.ts'
+import type { DeletionService } from '../protocols/deletion/index.ts'
+import type { DirectMessages } from '../protocols/dm/index.ts'
+import type { LobbyService } from '../protocols/lobby/index.ts'
+import type { PresenceService } from '../protocols/presence/index.ts'
 import type { Account } from './account/account.ts'
 import type { AccountControls, BlockedInfo } from './account/controls.ts'
 import type { WipeResult } from './account/wipe.ts'
 import { AutoDialer } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
 import { assembleChatNode, type ChatNodeInit, type ChatNodeParts } from './chat-node-create.ts'
-import { type EmitChatEvent, remember, userFor, wireChatNodeEvents } from './chat-node-events.ts'
+import { remember, wireChatNodeEvents } from './chat-node-events.ts'
 import { NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
-import type { ChatEvents, ChatMessage, SentInfo } from './events.ts'
+import type { ChatEvents, ChatMessage, EmitChatEvent, PurgeCounts, RelayStatus, SentInfo } from './events.ts'
 import { Groups } from './groups/groups.ts'
-import type { MessageArchive, PurgeCounts } from './history.ts'
+import type { MessageArchive } from './history.ts'
 import type { ChatLibp2p } from './libp2p.ts'
-import type { RelayClient, RelayStatus } from './relay-client.ts'
+import type { RelayClient } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
-import type { TransferInfo } from './transfers/book.ts'
+import type { TransferInfo } from './transfers/events.ts'
 import { TransferManager } from './transfers/manager.ts'
-import { resolveUser, type User, withDisplayNames } from './users.ts'
+import { resolveUser, type User, userFor, withDisplayNames } from './users.ts'
 
 export type { ChatNodeInit } from './chat-node-create.ts'
 
-/** A p2pchat peer: the one API that the terminal client, the relay and the browser client use. */
+/** A p2pchat peer: the core API the terminal client drives (the relay assembles its own node in relay/). */
 export class ChatNode extends TypedEventEmitter<ChatEvents> {
   readonly name: string
   readonly libp2p: ChatLibp2p
@@ -69,10 +69,23 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.transfers = new TransferManager(transfers, {
       service: libp2p.services.file,
       events: libp2p,
-      peers: { onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName },
+      peers: {
+        onlineName: (peerId) => this.users().find((u) => u.peerId === peerId)?.displayName,
+        // someone we share a group with is no stranger: its offers win over a flood of new PeerIds
+        isKnown: (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
+      },
       log: libp2p.logger.forComponent('p2pchat:transfers')
     })
-    this.groups = new Groups(this, libp2p, archive)
+    this.groups = new Groups({
+      service: libp2p.services.groups,
+      libp2p,
+      store: archive,
+      users: () => this.users(),
+      isBlocked: (peerId) => this.isBlocked(peerId),
+      emit: this.emit,
+      logger: libp2p.logger
+    })
+    this.addEventListener('join', (evt) => this.groups.userOnline(evt.detail.peerId))
     wireChatNodeEvents({
       lobby: this.lobby,
       dms: this.dms,
@@ -120,7 +133,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return this.running
   }
 
-  async start(_options: AbortOptions = {}): Promise<void> {
+  async start(): Promise<void> {
     // retention first: what expired while we were away is gone before anything can show it
     await this.archive.start()
     await this.libp2p.start()
@@ -130,7 +143,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   }
 
   /** Announces our leave, then closes every connection and the store. */
-  async stop(_options: AbortOptions = {}): Promise<void> {
+  async stop(): Promise<void> {
     // a destroy under way stops the node itself: let it finish wiping before the caller moves on (and exits)
     await this.destroying?.catch(() => undefined)
     await this.goOffline()
@@ -181,14 +194,14 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   }
 
   /** Sends `text` to everyone in the lobby. */
-  async broadcast(text: string, _options: AbortOptions = {}): Promise<SentInfo> {
+  async broadcast(text: string): Promise<SentInfo> {
     this.assertRunning()
     validateText(text)
     const post = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
     const recipients = await this.lobby.publish(post)
     const sent: SentInfo = { id: post.id, scope: 'lobby', text, ts: post.ts, recipients }
     await remember(this.archive, this.emit, { ...sent, from: this.me() }, 'lobby')
-    this.safeDispatchEvent('sent', { detail: sent })
+    this.emit('sent', sent)
     return sent
   }
 
@@ -209,11 +222,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       throw err
     }
     const dm = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
-    this.safeDispatchEvent('sent', { detail: { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts } })
+    this.emit('sent', { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts })
     await this.dms.send(peerIdFromString(user.peerId), dm, options)
     const msg: ChatMessage = { id: dm.id, scope: 'dm', from: this.me(), to: user, text, ts: dm.ts }
     await remember(this.archive, this.emit, msg, user.peerId)
-    this.safeDispatchEvent('delivered', { detail: { id: dm.id, to: user } })
+    this.emit('delivered', { id: dm.id, to: user })
     return { id: dm.id, to: user }
   }
 
@@ -266,6 +279,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
 
   blocked(): BlockedInfo[] {
     return this.controls.blocked()
+  }
+
+  /** Whether we blocked `peerId`: what it sends through others (group posts) is dropped too. */
+  isBlocked(peerId: string): boolean {
+    return this.controls.isBlocked(peerId)
   }
 
   /**

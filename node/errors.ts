@@ -1,12 +1,12 @@
-import { AdminRefusedError } from '../protocols/admin/errors.ts'
+import { AdminRefusedError } from '../protocols/admin/index.ts'
 import {
   EmptyMessageError,
   InvalidMessageError,
   InvalidNameError,
   MessageTooLargeError
-} from '../protocols/common/errors.ts'
-import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/errors.ts'
-import { TRANSFER_ERROR_CODES } from '../protocols/file/error-codes.ts'
+} from '../protocols/common/index.ts'
+import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/index.ts'
+import { TRANSFER_ERROR_CODES } from '../protocols/file/index.ts'
 import { ACCOUNT_ERROR_CODES } from './account/errors.ts'
 import { GROUP_ERROR_CODES } from './groups/errors.ts'
 

@@ -1,8 +1,29 @@
+import type { RelayNotice } from '../protocols/notice/index.ts'
 import type { GroupEvents, GroupRef } from './groups/events.ts'
-import type { PurgeCounts } from './history.ts'
-import type { RelayNoticeEvent, RelayStatus } from './relay-client.ts'
-import type { TransferEvents } from './transfers/book.ts'
+import type { RetentionScope } from './retention.ts'
+import type { TransferEvents } from './transfers/events.ts'
 import type { User } from './users.ts'
+
+// The types every front end shares, at the bottom of node/: this module imports only other type modules (events,
+// errors, users) and pure leaves, so any part of the core can use them without a cycle.
+
+/** How a relay we use is doing. */
+export interface RelayStatus {
+  relay: string
+  /** reserved: reachable through it; lost: connection gone, retrying; unreachable: cannot connect or reserve */
+  state: 'reserved' | 'lost' | 'unreachable'
+  /** our addresses through this relay (when reserved) */
+  addrs: string[]
+  message?: string
+}
+
+export interface RelayNoticeEvent {
+  relay: string
+  notice: RelayNotice
+}
+
+/** Messages removed per retention scope. */
+export type PurgeCounts = Record<RetentionScope, number>
 
 /** A chat message received (or, for `sent`, sent by us). */
 export interface ChatMessage {
@@ -37,7 +58,7 @@ export interface ChatErrorInfo {
   peerId?: string
 }
 
-/** The events of ChatNode: the contract every front end (CLI, relay, browser) renders. */
+/** The events of ChatNode: the contract a front end renders (today the CLI; the relay does not use ChatNode). */
 export interface ChatEvents extends GroupEvents {
   message: CustomEvent<ChatMessage>
   sent: CustomEvent<SentInfo>
@@ -57,3 +78,18 @@ export interface ChatEvents extends GroupEvents {
   /** the retention timer deleted expired messages (counts per scope) */
   purged: CustomEvent<PurgeCounts>
 }
+
+/** The names of ChatNode's events. */
+export type ChatEventName = keyof ChatEvents
+
+/** What a ChatNode event of type `K` carries. */
+export type ChatEventDetail<K extends ChatEventName> = ChatEvents[K]['detail']
+
+/** A listener of one ChatNode event: the compiler checks the event name and every field read from `detail`. */
+export type ChatEventListener<K extends ChatEventName> = (evt: ChatEvents[K]) => void
+
+/** Subscribes to one ChatNode event by name (a misspelled name does not compile). */
+export type OnChatEvent = <K extends ChatEventName>(type: K, listener: ChatEventListener<K>) => void
+
+/** Dispatches one ChatNode event with a detail of the type its name says. */
+export type EmitChatEvent = <K extends ChatEventName>(type: K, detail: ChatEventDetail<K>) => void

@@ -1,3 +1,5 @@
+import type { PurgeCounts } from './events.ts'
+import { DEFAULT_LOBBY_QUOTA, LobbyCounts, type LobbyQuota } from './lobby-quota.ts'
 import {
   isExpired,
   type KeptMessage,
@@ -6,14 +8,12 @@ import {
   placementFor,
   planPurge,
   RETENTION_SCOPES,
-  type RetentionScope,
   type RetentionSettings,
   scopeOf
 } from './retention.ts'
 import { type ChatStore, type Contact, messageKey, type StoredMessage } from './store.ts'
 
-/** Messages removed per retention scope. */
-export type PurgeCounts = Record<RetentionScope, number>
+export type { PurgeCounts } from './events.ts'
 
 export interface MessageArchiveInit {
   /** the LevelDB store; none for an ephemeral session, which keeps everything in memory */
@@ -24,6 +24,8 @@ export interface MessageArchiveInit {
   onPurge?: (counts: PurgeCounts) => void
   /** @default Date.now */
   now?: () => number
+  /** how many lobby messages are kept, per sender and in total. @default DEFAULT_LOBBY_QUOTA */
+  lobbyQuota?: Partial<LobbyQuota>
 }
 
 /** Session messages kept in memory at most; the oldest go first, so a long session cannot exhaust memory. */
@@ -50,6 +52,8 @@ export class MessageArchive {
   private readonly settings: () => RetentionSettings
   private readonly onPurge?: (counts: PurgeCounts) => void
   private readonly now: () => number
+  private readonly quota: LobbyQuota
+  private readonly lobbyCounts: LobbyCounts
   private readonly memory = new Map<string, StoredMessage>()
   private contactsInMemory = new Map<string, Contact>()
   /** serialises every change to the store, so a purge never races a save */
@@ -64,6 +68,8 @@ export class MessageArchive {
     this.settings = init.settings
     this.onPurge = init.onPurge
     this.now = init.now ?? Date.now
+    this.quota = { ...DEFAULT_LOBBY_QUOTA, ...init.lobbyQuota }
+    this.lobbyCounts = new LobbyCounts(this.quota)
   }
 
   get persistent(): boolean {
@@ -112,6 +118,13 @@ export class MessageArchive {
     if (policy.kind === 'duration') {
       this.schedule(msg.ts + policy.ms + this.slack())
     }
+    if (msg.scope === 'lobby') {
+      this.lobbyCounts.add(msg.fromPeerId)
+      if (this.lobbyCounts.due(msg.fromPeerId)) {
+        // trims a batch: a purge rewrites the store, so it waits for the slack past the cap
+        void this.apply().catch(() => undefined)
+      }
+    }
     return where
   }
 
@@ -146,6 +159,7 @@ export class MessageArchive {
         }
       }
       this.contactsInMemory.delete(peerId)
+      this.lobbyCounts.forget(peerId)
       if (this.disk != null) {
         const keys: string[] = []
         for await (const [key, msg] of this.disk.messages()) {
@@ -189,9 +203,9 @@ export class MessageArchive {
       }
     }
     const meta = [...kept.entries()].map(
-      ([key, { msg, where }]): KeptMessage => ({ key, scope: msg.scope, ts: msg.ts, where })
+      ([key, { msg, where }]): KeptMessage => ({ key, scope: msg.scope, ts: msg.ts, where, from: msg.fromPeerId })
     )
-    const plan = planPurge(meta, settings, now, this.persistent)
+    const plan = planPurge(meta, settings, now, this.persistent, this.quota)
     const counts: PurgeCounts = { lobby: 0, dm: 0, groups: 0 }
     const offDisk: string[] = []
     for (const m of plan.delete) {
@@ -221,6 +235,7 @@ export class MessageArchive {
       await this.disk.compact()
     }
     const gone = new Set(plan.delete.map((m) => m.key))
+    this.lobbyCounts.reset(meta.flatMap((m) => (m.scope === 'lobby' && !gone.has(m.key) ? [m.from ?? ''] : [])))
     this.timerDue = Number.POSITIVE_INFINITY
     clearTimeout(this.timer)
     const next = nextExpiry(

@@ -12,14 +12,15 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
+import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
 import { type GroupService, type GroupServiceInit, groups } from '../protocols/group/index.ts'
-import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
+import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
+import { MDNS_INTERVAL_MS } from './constants.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 
 export type ChatServices = {
@@ -53,6 +54,8 @@ export interface AssembleInit {
   acceptDm?: (peer: PeerId) => boolean
   /** @default keeps nothing between runs, signs with the presence name */
   groups?: GroupServiceInit
+  /** the lobby's per-sender allowance. @default LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND */
+  lobby?: LobbyInit
 }
 
 /**
@@ -68,14 +71,14 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    peerDiscovery: init.mdns ? [mdns({ interval: 10_000 })] : [],
+    peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
     connectionGater: init.connectionGater,
     services: {
       identify: identify(),
       ping: ping(),
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
-      lobby: lobby(),
+      lobby: lobby(init.lobby),
       presence: presence(init.presence),
       dm: directMessages({ accept: init.acceptDm }),
       file: fileTransfer(init.file),

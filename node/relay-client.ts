@@ -16,26 +16,15 @@ import type { AddressManager, ConnectionManager, TransportManager } from '@libp2
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { type AdminReply, sendAdminCommand } from '../protocols/admin/index.ts'
-import { LOBBY_TOPIC } from '../protocols/lobby/constants.ts'
+import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { BanLists, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
-import type { PresenceService } from '../protocols/presence/presence.ts'
+import type { PresenceService } from '../protocols/presence/index.ts'
 import { backoffDelay } from './backoff.ts'
+import { RELAY_CONNECT_TIMEOUT_MS } from './constants.ts'
+import type { RelayNoticeEvent, RelayStatus } from './events.ts'
 import { authorOf, guardTopic } from './gossip-guard.ts'
 
-/** How a relay we use is doing. */
-export interface RelayStatus {
-  relay: string
-  /** reserved: reachable through it; lost: connection gone, retrying; unreachable: cannot connect or reserve */
-  state: 'reserved' | 'lost' | 'unreachable'
-  /** our addresses through this relay (when reserved) */
-  addrs: string[]
-  message?: string
-}
-
-export interface RelayNoticeEvent {
-  relay: string
-  notice: RelayNotice
-}
+export type { RelayNoticeEvent, RelayStatus } from './events.ts'
 
 export interface RelayClientEvents {
   status: CustomEvent<RelayStatus>
@@ -193,7 +182,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
     clearTimeout(link.timer)
     link.timer = undefined
     try {
-      const signal = AbortSignal.any([AbortSignal.timeout(15_000), this.shutdown.signal])
+      const signal = AbortSignal.any([AbortSignal.timeout(RELAY_CONNECT_TIMEOUT_MS), this.shutdown.signal])
       await this.components.connectionManager.openConnection(link.addr, { signal })
       if (this.circuitAddrs(link).length === 0) {
         // resolves once the relay granted the reservation

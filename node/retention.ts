@@ -1,4 +1,5 @@
 import { InvalidRetentionError } from './account/errors.ts'
+import { type LobbyQuota, overQuota } from './lobby-quota.ts'
 
 /** The kinds of conversation a policy applies to, each with its own policy. */
 export const RETENTION_SCOPES = ['lobby', 'dm', 'groups'] as const
@@ -161,6 +162,8 @@ export interface KeptMessage {
   scope: string
   ts: number
   where: Placement
+  /** the sender, for the lobby quota */
+  from?: string
 }
 
 /** What to do so that every stored message obeys the current settings. */
@@ -173,16 +176,29 @@ export interface PurgePlan {
   toDisk: KeptMessage[]
 }
 
-/** Decides, without I/O, which stored messages must go or move under `settings` at `now`. */
+/**
+ * Decides, without I/O, which stored messages must go or move under `settings` at `now`; with a `quota`, lobby
+ * messages past it go too (lobby-quota.ts).
+ */
 export function planPurge(
   messages: Iterable<KeptMessage>,
   settings: RetentionSettings,
   now: number,
-  persistent: boolean
+  persistent: boolean,
+  quota?: LobbyQuota
 ): PurgePlan {
   const plan: PurgePlan = { delete: [], toMemory: [], toDisk: [] }
-  for (const msg of messages) {
-    const target = placementFor(settings[scopeOf(msg.scope)], msg.ts, now, persistent)
+  const all = [...messages]
+  const keeps = (m: KeptMessage): boolean => placementFor(settings[scopeOf(m.scope)], m.ts, now, persistent) != null
+  const doomed =
+    quota == null
+      ? new Set<string>()
+      : overQuota(
+          all.flatMap((m) => (m.scope === 'lobby' && m.from != null && keeps(m) ? [{ ...m, from: m.from }] : [])),
+          quota
+        )
+  for (const msg of all) {
+    const target = doomed.has(msg.key) ? undefined : placementFor(settings[scopeOf(msg.scope)], msg.ts, now, persistent)
     if (target == null) {
       plan.delete.push(msg)
     } else if (target === 'memory' && msg.where === 'disk') {

@@ -15,9 +15,13 @@ export interface StoredMessage {
   ts: number
 }
 
-/** The key of a stored message: zero-padded time first within a conversation, so keys sort chronologically. */
-export function messageKey(msg: Pick<StoredMessage, 'conversation' | 'ts' | 'id'>): string {
-  return `msg!${msg.conversation}!${String(msg.ts).padStart(15, '0')}!${msg.id}`
+/**
+ * The key of a stored message: zero-padded time first within a conversation, so keys sort chronologically, then
+ * the sender, because message ids are unique only per sender: anyone can copy another's id and time, and without
+ * the sender in the key that copy would overwrite the original. PeerIds hold no '!', so keys cannot collide.
+ */
+export function messageKey(msg: Pick<StoredMessage, 'conversation' | 'ts' | 'fromPeerId' | 'id'>): string {
+  return `msg!${msg.conversation}!${String(msg.ts).padStart(15, '0')}!${msg.fromPeerId}!${msg.id}`
 }
 
 export interface Contact {
@@ -45,6 +49,7 @@ export class ChatStore {
       }
       throw err
     }
+    await rekeyMessages(db)
     return new ChatStore(dataDir, db)
   }
 
@@ -107,6 +112,30 @@ export class ChatStore {
 
   async close(): Promise<void> {
     await this.db.close()
+  }
+}
+
+/** Operations per batch while moving messages to the current key format. */
+const REKEY_BATCH = 1000
+
+/**
+ * Moves messages stored under an older key format (without the sender) to their current key. Runs at every open;
+ * it only reads when nothing is left to move.
+ */
+async function rekeyMessages(db: Level<string, Value>): Promise<void> {
+  let batch: Array<{ type: 'del'; key: string } | { type: 'put'; key: string; value: Value }> = []
+  for await (const [key, value] of db.iterator({ gt: 'msg!', lt: 'msg!~' })) {
+    const current = messageKey(value as StoredMessage)
+    if (current !== key) {
+      batch.push({ type: 'del', key }, { type: 'put', key: current, value })
+    }
+    if (batch.length >= REKEY_BATCH) {
+      await db.batch(batch)
+      batch = []
+    }
+  }
+  if (batch.length > 0) {
+    await db.batch(batch)
   }
 }
 

@@ -58,6 +58,11 @@ export function displayUser(user: Named, users: Named[]): User {
   return { ...user, displayName: displayNameAmong(user, twins) }
 }
 
+/** The user as currently displayed; falls back to the name a message carried if presence has not caught up. */
+export function userFor(users: User[], peerId: string, fallbackName: string): User {
+  return users.find((u) => u.peerId === peerId) ?? displayUser({ peerId, name: fallbackName }, users)
+}
+
 /**
  * Finds the one user meant by `query`: a full PeerId, `name#suffix`, or a name that only one user has.
  * Never guesses between two users of the same name, so nobody can take over a name to receive someone's DMs.

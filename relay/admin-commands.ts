@@ -8,8 +8,8 @@ import {
   type UserRow,
   type VerifiedCommand
 } from '../protocols/admin/index.ts'
-import { validateText } from '../protocols/common/text.ts'
-import { MAX_SHUTDOWN_SECONDS } from '../protocols/notice/constants.ts'
+import { validateText } from '../protocols/common/index.ts'
+import { MAX_SHUTDOWN_SECONDS } from '../protocols/notice/index.ts'
 import type { DirectoryEntry } from '../protocols/presence/index.ts'
 import type { KnownUsers } from './known-users.ts'
 import {

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
 import writeFileAtomic from 'write-file-atomic'
-import { MAX_TEXT_BYTES } from '../protocols/common/limits.ts'
-import { utf8Length } from '../protocols/common/text.ts'
+import { MAX_TEXT_BYTES, utf8Length } from '../protocols/common/index.ts'
 import { ConfigError } from './errors.ts'
 
 /** The relay's settings: `relay.json` in the data directory, one key per setting (see docs/relay.md). */

@@ -1,6 +1,11 @@
 import type { GossipSub, Message } from '@libp2p/gossipsub'
-import { Directory, type DirectoryEntry, decodeAnnouncement, PRESENCE_TOPIC } from '../protocols/presence/index.ts'
-import { validate as validatePresence } from '../protocols/presence/presence.ts'
+import {
+  Directory,
+  type DirectoryEntry,
+  decodeAnnouncement,
+  PRESENCE_TOPIC,
+  validatePresenceMessage as validatePresence
+} from '../protocols/presence/index.ts'
 import type { KnownUsers } from './known-users.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { MAX_BANS } from '../protocols/notice/constants.ts'
+import { MAX_BANS } from '../protocols/notice/index.ts'
 import { validateConfig } from './config.ts'
 import { ConfigError, SnapshotError } from './errors.ts'
 import { MAX_KNOWN_USERS } from './known-users.ts'

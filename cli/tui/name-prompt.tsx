@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink'
 import { useState } from 'react'
-import { MAX_NAME_LENGTH, validateName } from '../../protocols/common/names.ts'
+import { MAX_NAME_LENGTH, validateName } from '../../protocols/common/index.ts'
 import { InputLine } from './input-line.tsx'
 
 export interface NamePromptProps {

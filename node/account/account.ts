@@ -4,7 +4,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import writeFileAtomic from 'write-file-atomic'
-import { validateName } from '../../protocols/common/names.ts'
+import { validateName } from '../../protocols/common/index.ts'
 import { CorruptIdentityError } from '../errors.ts'
 import { IDENTITY_FILE } from '../identity.ts'
 import { pathExists } from '../path-exists.ts'

@@ -1,6 +1,6 @@
 import type { ConnectionGater, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { Directory } from '../../protocols/presence/directory.ts'
+import type { Directory } from '../../protocols/presence/index.ts'
 import { type BlockedPeer, BlockList } from '../blocklist.ts'
 import { UnknownUserError } from '../errors.ts'
 import type { ChatEvents } from '../events.ts'

@@ -1,5 +1,5 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { isValidName } from '../../protocols/common/names.ts'
+import { isValidName } from '../../protocols/common/index.ts'
 import { type BlockedPeer, MAX_BLOCKED } from '../blocklist.ts'
 import {
   DEFAULT_RETENTION,

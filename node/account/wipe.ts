@@ -24,7 +24,9 @@ export const ACCOUNT_ENTRIES: Array<string | RegExp> = [
   // file transfer records (transfers/manager.ts)
   'transfers',
   // membership logs of our groups (groups/group-store.ts)
-  'groups'
+  'groups',
+  // end-to-end session state and prekeys (sessions/vault.ts)
+  'sessions'
 ]
 
 /** Key files are overwritten before they are unlinked, so their bytes do not linger where the filesystem allows. */

@@ -1,11 +1,14 @@
 import type { Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { GroupService } from '../../protocols/group/index.ts'
+import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import type { ChatLibp2p } from '../libp2p.ts'
+
+/** What the connector needs of libp2p: who we are, whom we are connected to, and dialing. */
+export type ConnectorLibp2p = Pick<ChatLibp2p, 'peerId' | 'getConnections' | 'dial'>
 
 /** Dials at a time: joining a big group must not open dozens of connections at once. */
 const MAX_PARALLEL_DIALS = 4
-const DIAL_TIMEOUT_MS = 10_000
 
 /**
  * Group traffic only flows between peers subscribed to the group's topic, so members need a path of members
@@ -17,7 +20,7 @@ export class MemberConnector {
   private readonly shutdown = new AbortController()
 
   constructor(
-    private readonly libp2p: ChatLibp2p,
+    private readonly libp2p: ConnectorLibp2p,
     private readonly service: GroupService,
     private readonly online: () => string[],
     private readonly log: Logger

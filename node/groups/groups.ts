@@ -1,6 +1,6 @@
-import type { AbortOptions } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { isValidName } from '../../protocols/common/names.ts'
+import { isValidName } from '../../protocols/common/index.ts'
 import {
   type GroupRuntime,
   type GroupService,
@@ -8,20 +8,32 @@ import {
   type Role,
   UnknownInviteError
 } from '../../protocols/group/index.ts'
-import type { ChatNode } from '../chat-node.ts'
-import { errorCode, UnknownUserError } from '../errors.ts'
-import type { ChatMessage, SentInfo } from '../events.ts'
+import { remember } from '../chat-node-events.ts'
+import { UnknownUserError } from '../errors.ts'
+import type { ChatMessage, EmitChatEvent, SentInfo } from '../events.ts'
 import type { MessageArchive } from '../history.ts'
-import type { ChatLibp2p } from '../libp2p.ts'
-
-import { resolveUser, type User, withDisplayNames } from '../users.ts'
-import { MemberConnector } from './connector.ts'
+import { resolveUser, type User, userFor, withDisplayNames } from '../users.ts'
+import { type ConnectorLibp2p, MemberConnector } from './connector.ts'
 import type { GroupRef, InviteInfo } from './events.ts'
 import { type GroupCandidate, resolveGroup } from './resolve.ts'
-import { inviteInfo, userFor, wireGroupEvents } from './wire.ts'
+import { inviteInfo, wireGroupEvents } from './wire.ts'
 
 /** What groups need of the message history: it applies the account's `groups` retention policy. */
 export type GroupHistory = Pick<MessageArchive, 'save' | 'history' | 'contacts'>
+
+/** What Groups need of the node: the group service, the history, who is online, and a way to emit events. */
+export interface GroupsComponents {
+  service: GroupService
+  /** what the member connector dials with */
+  libp2p: ConnectorLibp2p
+  store: GroupHistory
+  /** online users as shown, ourselves first (the node caches them until presence changes) */
+  users(): User[]
+  /** true for peers the account blocked: their group posts are dropped */
+  isBlocked(peerId: string): boolean
+  emit: EmitChatEvent
+  logger: ComponentLogger
+}
 
 /** A group as /groups lists it. */
 export interface GroupSummary extends GroupRef {
@@ -46,20 +58,39 @@ export interface GroupMember extends User {
 export class Groups {
   readonly connector: MemberConnector
   private readonly service: GroupService
+  private readonly store: GroupHistory
+  private readonly emit: EmitChatEvent
+  private readonly users: () => User[]
+  /** our PeerId as a string */
+  private readonly me: string
 
-  constructor(
-    private readonly node: ChatNode,
-    libp2p: ChatLibp2p,
-    private readonly store: GroupHistory
-  ) {
-    this.service = libp2p.services.groups
+  constructor(components: GroupsComponents) {
+    const { service, libp2p, store, emit, users } = components
+    this.service = service
+    this.store = store
+    this.emit = emit
+    this.users = users
+    this.me = libp2p.peerId.toString()
     this.connector = new MemberConnector(
       libp2p,
-      this.service,
-      () => node.users().map((u) => u.peerId),
-      libp2p.logger.forComponent('p2pchat:group-connector')
+      service,
+      () => users().map((u) => u.peerId),
+      components.logger.forComponent('p2pchat:group-connector')
     )
-    wireGroupEvents(node, this.service, this.connector, (msg) => this.remember(msg))
+    wireGroupEvents({
+      service,
+      connector: this.connector,
+      me: this.me,
+      users,
+      isBlocked: (peerId) => components.isBlocked(peerId),
+      emit,
+      remember: (msg) => this.remember(msg)
+    })
+  }
+
+  /** A user came online: connect to it if we share a group. */
+  userOnline(peerId: string): void {
+    this.connector.userOnline(peerId)
   }
 
   /** Creates a group with us as owner. */
@@ -111,8 +142,8 @@ export class Groups {
   /** Members and pending invitees of one of our groups: owner first, then admins, members, invitees. */
   members(query: string): { group: GroupRef; members: GroupMember[] } {
     const runtime = this.resolve(query)
-    const online = new Map(this.node.users().map((u) => [u.peerId, u.name]))
-    const me = this.node.peerId.toString()
+    const online = new Map(this.users().map((u) => [u.peerId, u.name]))
+    const me = this.me
     const s = runtime.state
     const all = [
       ...[...s.members.values()].map((m) => ({ peerId: m.peerId, name: online.get(m.peerId) ?? m.name, role: m.role })),
@@ -136,8 +167,8 @@ export class Groups {
     const { post, recipients } = await this.service.send(runtime.id, text)
     const group = this.ref(runtime)
     const sent: SentInfo = { id: post.id, scope: 'group', group, text, ts: post.ts, recipients }
-    await this.remember({ id: post.id, scope: 'group', group, from: this.me(), text, ts: post.ts })
-    this.node.safeDispatchEvent('sent', { detail: sent })
+    await this.remember({ id: post.id, scope: 'group', group, from: this.users()[0], text, ts: post.ts })
+    this.emit('sent', sent)
     return sent
   }
 
@@ -149,7 +180,7 @@ export class Groups {
   ): Promise<{ group: GroupRef; user: User; delivered: boolean }> {
     const runtime = this.resolve(query)
     const user = await this.invitee(userQuery)
-    if (user.peerId === this.node.peerId.toString()) {
+    if (user.peerId === this.me) {
       throw new InvalidGroupOperationError('you are already in your group')
     }
     const { delivered } = await this.service.invite(runtime.id, user.peerId, user.name, options)
@@ -249,7 +280,7 @@ export class Groups {
   /** An online user, or anyone by full PeerId (named as in our contacts when we met them before). */
   private async invitee(query: string): Promise<User> {
     try {
-      return this.node.resolve(query)
+      return resolveUser(query, this.users())
     } catch (err) {
       if (!(err instanceof UnknownUserError) || !isEd25519PeerId(query)) {
         throw err
@@ -276,7 +307,7 @@ export class Groups {
       description: s.description,
       private: s.private,
       members: s.members.size,
-      role: s.members.get(this.node.peerId.toString())?.role ?? 'member'
+      role: s.members.get(this.me)?.role ?? 'member'
     }
   }
 
@@ -284,30 +315,12 @@ export class Groups {
     return { id: runtime.id, name: runtime.state.name }
   }
 
-  private me(): User {
-    return this.node.users()[0]
-  }
-
   private userFor(peerId: string, fallbackName: string): User {
-    return userFor(this.node, peerId, fallbackName)
+    return userFor(this.users(), peerId, fallbackName)
   }
 
   private async remember(msg: ChatMessage): Promise<void> {
-    try {
-      await this.store.save({
-        id: msg.id,
-        scope: 'group',
-        conversation: msg.group!.id,
-        fromPeerId: msg.from.peerId,
-        fromName: msg.from.name,
-        text: msg.text,
-        ts: msg.ts
-      })
-    } catch (err) {
-      this.node.safeDispatchEvent('error', {
-        detail: { code: errorCode(err), message: `could not save message to history: ${String(err)}` }
-      })
-    }
+    await remember(this.store, this.emit, msg, msg.group!.id)
   }
 }
 

@@ -1,58 +1,20 @@
 import type { Logger } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { errorCode } from '../errors.ts'
+import type { TransferEvents, TransferInfo, TransferProgressInfo } from './events.ts'
 import { shortId } from './ids.ts'
-import { ProgressMeter, type ProgressSample } from './rate.ts'
-import { nextState, type TransferAction, type TransferState } from './state.ts'
+import { ProgressMeter } from './rate.ts'
+import { nextState, type TransferAction } from './state.ts'
 import type { TransferRecord, TransferRecords } from './store.ts'
 
-/** A transfer as front ends see it. */
-export interface TransferInfo {
-  id: string
-  /** the shortest unambiguous prefix of the id, for commands */
-  shortId: string
-  direction: 'in' | 'out'
-  peer: { peerId: string; name: string }
-  /** false when the peer is not online in the directory: its name is only its own claim */
-  known: boolean
-  name: string
-  /** in: the name exactly as the sender offered it, when sanitizing changed it */
-  offeredName?: string
-  size: number
-  sha256: string
-  state: TransferState
-  bytes: number
-  expiresAt: number
-  savedAs?: string
-  error?: { code: string; message: string }
-}
-
-export interface TransferProgressInfo {
-  transfer: TransferInfo
-  /** hashing: the sender reads the file before offering it */
-  phase: 'hashing' | 'sending' | 'receiving'
-  sample: ProgressSample
-}
-
-export interface TransferEvents {
-  /** a transfer appeared or changed state */
-  transfer: CustomEvent<TransferInfo>
-  'transfer-progress': CustomEvent<TransferProgressInfo>
-  /** an offer we turned down without asking (over the size limit, too many pending) */
-  'offer-refused': CustomEvent<{
-    peerId: string
-    peerName: string
-    name: string
-    size: number
-    code: string
-    reason: string
-  }>
-}
+export type { TransferEvents, TransferInfo, TransferProgressInfo } from './events.ts'
 
 /** What the book needs to know about peers. */
 export interface PeerLookup {
   /** the peer's current display name if it is online in the directory */
   onlineName(peerId: string): string | undefined
+  /** whether the node knows the peer otherwise (a member of one of our groups): its offers win over strangers' */
+  isKnown?(peerId: string): boolean
 }
 
 /** How often a moving transfer's record is saved, so a restart loses little progress. */
@@ -104,6 +66,14 @@ export class TransferBook extends TypedEventEmitter<TransferEvents> {
     this.records.set(rec.id, rec)
     await this.store.save(rec)
     this.announce(rec)
+  }
+
+  /** Drops a record that is over and no longer needed, from memory and from the store. */
+  async forget(rec: TransferRecord): Promise<void> {
+    this.records.delete(rec.id)
+    this.meters.delete(rec.id)
+    this.lastSave.delete(rec.id)
+    await this.store.remove(rec.id).catch((err: unknown) => this.log('could not forget transfer %s - %e', rec.id, err))
   }
 
   /** Applies `action` if the state machine allows it; saves and announces the new state. Returns whether it applied. */

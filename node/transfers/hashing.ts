@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
-import { chunkCount, chunkLength } from '../../protocols/file/chunks.ts'
+import { chunkCount, chunkLength } from '../../protocols/file/index.ts'
 import { verifiedPrefix, wholeChunks } from './state.ts'
 
 /** Disk reads while hashing: large enough for full disk speed, small enough to keep memory flat. */

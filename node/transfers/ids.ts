@@ -1,4 +1,4 @@
-import { AmbiguousTransferError, UnknownTransferError } from '../../protocols/file/errors.ts'
+import { AmbiguousTransferError, UnknownTransferError } from '../../protocols/file/index.ts'
 
 /** Shortest prefix shown for a transfer id. */
 export const MIN_SHORT_ID = 6

@@ -2,21 +2,24 @@ import { createHash } from 'node:crypto'
 import { constants, link, mkdir, open, rename, rm, rmdir, statfs, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { InvalidMessageError } from '../../protocols/common/errors.ts'
-import { checkChunkHashes, type Offer, type Response } from '../../protocols/file/codec.ts'
+import { InvalidMessageError } from '../../protocols/common/index.ts'
+import type { FileTransfer, Reply } from '../../protocols/file/index.ts'
 import {
+  checkChunkHashes,
   DiskFullError,
   FileChangedError,
   HashMismatchError,
+  type Offer,
   OfferExpiredError,
+  type Response,
   TransferCancelledError,
   TransferInterruptedError,
   TransferRefusedError,
   UnknownTransferError
-} from '../../protocols/file/errors.ts'
-import type { FileTransfer, Reply } from '../../protocols/file/file.ts'
+} from '../../protocols/file/index.ts'
 import { backoffDelay } from '../backoff.ts'
 import { pathExists } from '../path-exists.ts'
+import { admitOffer, DEFAULT_OFFER_LIMITS, isStale, type OfferLimits, offerLifetime } from './admission.ts'
 import { describeError, type TransferBook } from './book.ts'
 import { scanPartial } from './hashing.ts'
 import { numberedName, sanitizeFileName } from './names.ts'
@@ -26,12 +29,6 @@ import type { TransferRecord } from './store.ts'
 
 /** Hidden folder inside the download folder for files still arriving: same disk, so finishing is a rename. */
 export const PARTIAL_DIR = '.p2pchat-partial'
-
-/** Unanswered offers one peer may have pending with us, so nobody can flood our list. */
-export const MAX_PENDING_OFFERS_PER_PEER = 32
-
-/** Unanswered offers from everyone together: PeerIds cost nothing, so one per-peer cap is not enough. */
-export const MAX_PENDING_OFFERS = 256
 
 /** How often a receiver tries to tell the sender that the file arrived intact. */
 const CONFIRM_ATTEMPTS = 5
@@ -43,6 +40,10 @@ export interface DownloadsInit {
   retryBaseMs?: number
   /** @default 30000 */
   retryMaxMs?: number
+  /** whether the node knows a peer (besides those we exchanged files with), so its offers win. @default nobody */
+  known?: (peerId: string) => boolean
+  /** @default DEFAULT_OFFER_LIMITS */
+  offerLimits?: OfferLimits
 }
 
 /** Incoming transfers: offers, then fetching with resume, verification and moving the file into place. */
@@ -58,7 +59,7 @@ export class Downloads {
   ) {}
 
   /** A peer offers a file: keep it for the user to accept, unless it breaks our limits. */
-  async onOffer(peerId: string, offer: Offer, senderName: string): Promise<Reply & { code?: string }> {
+  async onOffer(peerId: string, offer: Offer, senderName: string): Promise<Reply & { code?: string; quiet?: boolean }> {
     const existing = this.book.get(offer.id)
     if (existing != null) {
       // a repeated offer (the sender retried) is fine; an id clash with anything else is not
@@ -73,14 +74,23 @@ export class Downloads {
         reason: `file is larger than the recipient's limit of ${this.init.maxFileSize} bytes`
       }
     }
-    const pending = [...this.book.records.values()].filter((r) => r.direction === 'in' && r.state === 'offered')
-    if (
-      pending.length >= MAX_PENDING_OFFERS ||
-      pending.filter((r) => r.peerId === peerId).length >= MAX_PENDING_OFFERS_PER_PEER
-    ) {
-      return { status: 'refused', code: 'TRANSFER_REFUSED', reason: 'too many offers pending' }
-    }
     const now = Date.now()
+    const known = this.knownPeers()
+    const limits = this.init.offerLimits ?? DEFAULT_OFFER_LIMITS
+    await this.forgetStale(now, limits)
+    const admission = admitOffer(this.book.records.values(), peerId, known, now, limits)
+    if (!admission.admit) {
+      // not shown: an error per refused offer would carry the flood to the user
+      return { status: 'refused', code: 'TRANSFER_REFUSED', reason: admission.reason, quiet: true }
+    }
+    // both calls change the records before their first await, so a concurrent offer sees the room as taken
+    const evicted = admission.evict == null ? undefined : this.book.get(admission.evict)
+    const eviction =
+      evicted == null
+        ? undefined
+        : this.book.apply(evicted, 'expire', {
+            error: { code: 'OFFER_EVICTED', message: 'dropped to make room for an offer from someone you know' }
+          })
     await this.book.add({
       id: offer.id,
       direction: 'in',
@@ -92,12 +102,34 @@ export class Downloads {
       sha256: Buffer.from(offer.sha256).toString('hex'),
       chunkSize: offer.chunkSize,
       createdAt: now,
-      expiresAt: now + offer.ttlMs,
+      expiresAt: now + offerLifetime(offer.ttlMs, known(peerId), limits),
       state: 'offered',
       bytes: 0,
       updatedAt: now
     })
+    await eviction
     return { status: 'ok' }
+  }
+
+  /** Who counts as known now: peers we sent a file to or took one from, and those the node vouches for. */
+  private knownPeers(): (peerId: string) => boolean {
+    const exchanged = new Set<string>()
+    for (const rec of this.book.records.values()) {
+      if (rec.direction === 'out' || rec.dir != null) {
+        exchanged.add(rec.peerId)
+      }
+    }
+    const vouched = this.init.known ?? (() => false)
+    return memoized((peerId) => exchanged.has(peerId) || vouched(peerId))
+  }
+
+  /** Forgets offers that ended unanswered and stopped counting against their senders, so records stay bounded. */
+  private async forgetStale(now: number, limits: OfferLimits): Promise<void> {
+    for (const rec of [...this.book.records.values()]) {
+      if (isStale(rec, now, limits)) {
+        await this.book.forget(rec)
+      }
+    }
   }
 
   /** The user takes the offer (or retries a failed download): check the folder, then start fetching. */
@@ -346,5 +378,18 @@ async function freeBytes(dir: string): Promise<number | undefined> {
     return s.bavail * s.bsize
   } catch {
     return undefined
+  }
+}
+
+/** `fn` asked at most once per peer: admission asks about every record's sender. */
+function memoized(fn: (peerId: string) => boolean): (peerId: string) => boolean {
+  const answers = new Map<string, boolean>()
+  return (peerId) => {
+    let answer = answers.get(peerId)
+    if (answer == null) {
+      answer = fn(peerId)
+      answers.set(peerId, answer)
+    }
+    return answer
   }
 }

@@ -2,9 +2,15 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { AbortOptions, Libp2pEvents, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { DEFAULT_OFFER_TTL_MS, MAX_OFFER_TTL_MS } from '../../protocols/file/constants.ts'
-import { InvalidTransferStateError, OfferExpiredError, TransferInterruptedError } from '../../protocols/file/errors.ts'
-import type { FileRequestHandler, FileTransfer, Reply } from '../../protocols/file/file.ts'
+import type { FileRequestHandler, FileTransfer, Reply } from '../../protocols/file/index.ts'
+import {
+  DEFAULT_OFFER_TTL_MS,
+  InvalidTransferStateError,
+  MAX_OFFER_TTL_MS,
+  MIN_OFFER_TTL_MS,
+  OfferExpiredError,
+  TransferInterruptedError
+} from '../../protocols/file/index.ts'
 import { type PeerLookup, TransferBook, type TransferInfo } from './book.ts'
 import { resolveId } from './ids.ts'
 import { Downloads } from './incoming.ts'
@@ -70,10 +76,12 @@ export class TransferManager {
     this.service = deps.service
     this.events = deps.events
     this.downloadDir = init.downloadDir ?? defaultDownloadDir()
-    this.offerTtlMs = Math.min(init.offerTtlMs ?? DEFAULT_OFFER_TTL_MS, MAX_OFFER_TTL_MS)
+    // receivers give an offer at least MIN_OFFER_TTL_MS: asking for less would only make our two clocks disagree
+    this.offerTtlMs = Math.min(Math.max(init.offerTtlMs ?? DEFAULT_OFFER_TTL_MS, MIN_OFFER_TTL_MS), MAX_OFFER_TTL_MS)
     this.downloads = new Downloads(this.book, this.service, this.shutdown.signal, {
       maxFileSize: init.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      retryBaseMs: init.retryBaseMs
+      retryBaseMs: init.retryBaseMs,
+      known: (peerId) => deps.peers.isKnown?.(peerId) ?? false
     })
     this.uploads = new Uploads(this.book, this.service, this.shutdown.signal, {
       offerTtlMs: this.offerTtlMs,
@@ -205,7 +213,7 @@ export class TransferManager {
     return {
       offer: async (peer, offer) => {
         const reply = await this.downloads.onOffer(peer.toString(), offer, offer.senderName)
-        if (reply.status !== 'ok') {
+        if (reply.status !== 'ok' && reply.quiet !== true) {
           this.book.safeDispatchEvent('offer-refused', {
             detail: {
               peerId: peer.toString(),

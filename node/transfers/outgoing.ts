@@ -3,11 +3,14 @@ import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { AbortOptions } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { abortableDelay } from '../../protocols/common/delay.ts'
-import { chooseChunkSize } from '../../protocols/file/chunks.ts'
-import type { Response } from '../../protocols/file/codec.ts'
-import { FileChangedError, FileNotReadableError, TransferRefusedError } from '../../protocols/file/errors.ts'
-import type { FetchReply, FileTransfer, Reply } from '../../protocols/file/file.ts'
+import { abortableDelay } from '../../protocols/common/index.ts'
+import type { FetchReply, FileTransfer, Reply, Response } from '../../protocols/file/index.ts'
+import {
+  chooseChunkSize,
+  FileChangedError,
+  FileNotReadableError,
+  TransferRefusedError
+} from '../../protocols/file/index.ts'
 import type { TransferBook } from './book.ts'
 import { hashFile } from './hashing.ts'
 import { pacingDelay } from './rate.ts'

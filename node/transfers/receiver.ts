@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { DiskFullError, SizeMismatchError, TransferInterruptedError } from '../../protocols/file/errors.ts'
+import { DiskFullError, SizeMismatchError, TransferInterruptedError } from '../../protocols/file/index.ts'
 
 export interface IncomingWrite {
   /** the partial file, open for writing */

@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises'
-import { READ_BLOCK_BYTES } from '../../protocols/file/constants.ts'
-import { FileChangedError } from '../../protocols/file/errors.ts'
+import { FileChangedError, READ_BLOCK_BYTES } from '../../protocols/file/index.ts'
 
 export interface OutgoingRead {
   path: string

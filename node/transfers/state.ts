@@ -1,4 +1,4 @@
-import { HASH_BYTES } from '../../protocols/file/constants.ts'
+import { HASH_BYTES } from '../../protocols/file/index.ts'
 
 /** Where a transfer stands. `waiting`: accepted, not moving right now (peer away, connection lost); it resumes. */
 export type TransferState =

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import { isTransferId } from '../../protocols/file/codec.ts'
+import { isTransferId } from '../../protocols/file/index.ts'
 import type { TransferState } from './state.ts'
 
 /** Everything we remember about one transfer; one JSON file per transfer, rewritten atomically. */

@@ -15,3 +15,9 @@ export const NOTICE_FLUSH_MS = 300
 
 /** Remembered notices already handled, so gossip duplicates are not handled twice. */
 export const SEEN_NOTICES = 1024
+
+/** How long announcing may take beyond the wait for peers: publishing and flushing, on a loaded machine. */
+export const ANNOUNCE_SLACK_MS = 10_000
+
+/** How often a destroying peer looks for someone subscribed to tell, while it waits for peers. */
+export const PEER_POLL_INTERVAL_MS = 100

@@ -4,7 +4,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { abortableDelay } from '../common/delay.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type Notice } from './codec.ts'
-import { DELETION_TOPIC, NOTICE_FLUSH_MS, SEEN_NOTICES } from './constants.ts'
+import { ANNOUNCE_SLACK_MS, DELETION_TOPIC, NOTICE_FLUSH_MS, PEER_POLL_INTERVAL_MS, SEEN_NOTICES } from './constants.ts'
 
 export interface DeletionComponents {
   peerId: PeerId
@@ -64,10 +64,10 @@ export class DeletionService extends TypedEventEmitter<DeletionEvents> implement
    * was handed to directly.
    */
   async announce(options: { waitForPeersMs?: number; signal?: AbortSignal } = {}): Promise<number> {
-    const signal = options.signal ?? AbortSignal.timeout((options.waitForPeersMs ?? 0) + 10_000)
+    const signal = options.signal ?? AbortSignal.timeout((options.waitForPeersMs ?? 0) + ANNOUNCE_SLACK_MS)
     const deadline = Date.now() + (options.waitForPeersMs ?? 0)
     while (this.subscribers().length === 0 && Date.now() < deadline && !signal.aborted) {
-      await abortableDelay(100, signal)
+      await abortableDelay(PEER_POLL_INTERVAL_MS, signal)
     }
     const result = await this.components.pubsub.publish(DELETION_TOPIC, encodeNotice({ ts: Date.now() }))
     await abortableDelay(NOTICE_FLUSH_MS, signal)

@@ -31,6 +31,12 @@ export const MAX_RESPONSE_BYTES = MAX_CHUNKS * HASH_BYTES + 1024
 /** Offers nobody answers expire after this long on both sides (1 hour); the sender can set less. */
 export const DEFAULT_OFFER_TTL_MS = 60 * 60 * 1000
 
+/**
+ * Shortest offer lifetime (10 s): an offer that vanishes at once cannot be answered, and only made offers cheap to
+ * flood with. Receivers count such an offer for as long as this at least; senders never ask for less.
+ */
+export const MIN_OFFER_TTL_MS = 10_000
+
 /** Longest offer lifetime we honour (7 days), so a peer cannot leave an offer pending forever. */
 export const MAX_OFFER_TTL_MS = 7 * 24 * 60 * 60 * 1000
 

@@ -12,6 +12,7 @@ export {
   type ResponseStatus
 } from './codec.ts'
 export * from './constants.ts'
+export { TRANSFER_ERROR_CODES } from './error-codes.ts'
 export * from './errors.ts'
 export {
   type Download,

@@ -4,7 +4,7 @@ import { InvalidMessageError } from '../common/errors.ts'
 import { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES } from '../common/limits.ts'
 import { isValidName } from '../common/names.ts'
 import { validateText } from '../common/text.ts'
-import { MAX_ENTRY_BYTES, MAX_LOG_ENTRIES, MAX_MEMBERS } from './constants.ts'
+import { MAX_ENTRY_BYTES, MAX_LOG_ENTRIES, MAX_MEMBERS, SIGNED_ENTRY_OVERHEAD_BYTES } from './constants.ts'
 import { isGroupId, KEY_BYTES, KEY_ID_BYTES, NONCE_BYTES, type WrappedFor } from './crypto.ts'
 import { isValidDescription, isValidGroupName } from './names.ts'
 import { Announcement, Entry, GroupFrame, Post, SignedEntry, TopicFrame } from './pb/group.ts'
@@ -207,7 +207,9 @@ export function checkSignedEntry(s: SignedEntry): SignedEntryBytes {
 
 /** Decodes a signed entry (signature unchecked); throws InvalidMessageError or MessageTooLargeError only. */
 export function decodeSignedEntry(bytes: Uint8Array | Uint8ArrayList): SignedEntryBytes {
-  return checkSignedEntry(safeDecode(bytes, MAX_ENTRY_BYTES + 128, (buf) => SignedEntry.decode(buf)))
+  return checkSignedEntry(
+    safeDecode(bytes, MAX_ENTRY_BYTES + SIGNED_ENTRY_OVERHEAD_BYTES, (buf) => SignedEntry.decode(buf))
+  )
 }
 
 export function encodePost(p: GroupPost): Uint8Array {

@@ -37,6 +37,31 @@ export const CHUNK_TARGET_BYTES = 48 * 1024
 /** Most bytes a log transfer may take in total (the largest legal log of typical entries is ~2 MiB). */
 export const MAX_LOG_TRANSFER_BYTES = 8 * 1024 * 1024
 
+/**
+ * Pending invitations kept at most. Each holds its group's log (up to MAX_LOG_TRANSFER_BYTES, typically a few KiB)
+ * until it is answered, so there are few; inviters we share a group with win over strangers (invitations.ts).
+ */
+export const MAX_PENDING_INVITATIONS = 32
+
+/** Of those, invitations signed by inviters we share no group with: PeerIds, and groups, cost nothing. */
+export const MAX_STRANGER_INVITATIONS = 8
+
+/** Pending invitations signed by one inviter. */
+export const MAX_INVITATIONS_PER_INVITER = 4
+
+/** An invitation not answered within this is dropped; its inviter delivers it again when we next meet. */
+export const INVITATION_TTL_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Signature checks spent on invitations, in log entries per second: per delivering peer, and once more for all
+ * strangers together (a full log per minute each), with a burst of two full logs...
+ */
+export const INVITE_CHECKS_PER_SECOND = MAX_LOG_ENTRIES / 60
+export const INVITE_CHECKS_BURST = 2 * MAX_LOG_ENTRIES
+
+/** ...and each invitation costs at least this many, so that tiny logs cannot be sent without end. */
+export const MIN_INVITE_COST = 256
+
 /** One exchange on the group protocol (request, answer, log) must finish within this. */
 export const GROUP_TIMEOUT_MS = 15_000
 
@@ -54,6 +79,9 @@ export const LISTING_TTL_MS = 3 * ANNOUNCE_INTERVAL_MS
 
 /** Upper bound on listed public groups, so a flood of fake announcements cannot exhaust memory. */
 export const MAX_LISTED_GROUPS = 1000
+
+/** Listed public groups created by one owner: a real person runs a few, a script thousands. */
+export const MAX_LISTED_PER_OWNER = 4
 
 /** Delay window for answering a newcomer on the directory topic, so that members do not all answer at once. */
 export const ANNOUNCE_JITTER_MS = 500
@@ -84,3 +112,15 @@ export const MAX_OLD_KEYS = 16
 
 /** Characters of the group id shown to users and accepted as a short reference. */
 export const SHORT_ID_LENGTH = 6
+
+/** Largest group protocol request: a kind, a group id and two entry ids fit many times over. */
+export const MAX_REQUEST_BYTES = 1024
+
+/** Longest refusal reason a group protocol answer carries: one sentence for the log, not a channel for text. */
+export const MAX_REASON_LENGTH = 256
+
+/** Largest group protocol answer: a status and a reason of at most MAX_REASON_LENGTH characters (UTF-8 and tags). */
+export const MAX_RESPONSE_BYTES = 1024
+
+/** What signing adds to an entry's body: the Ed25519 signature (64 bytes) and protobuf framing, with room to spare. */
+export const SIGNED_ENTRY_OVERHEAD_BYTES = 128

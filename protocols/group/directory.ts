@@ -1,4 +1,4 @@
-import { LISTING_TTL_MS, MAX_LISTED_GROUPS } from './constants.ts'
+import { LISTING_TTL_MS, MAX_LISTED_GROUPS, MAX_LISTED_PER_OWNER } from './constants.ts'
 import type { VerifiedEntry } from './entries.ts'
 
 /** A public group as announced on the directory topic. */
@@ -16,18 +16,25 @@ export interface ListedGroup {
   announcers: Map<string, number>
   /** our clock at the latest announcement */
   lastSeen: number
+  /** our clock when the group was first listed */
+  firstSeen: number
 }
 
 /**
  * Public groups heard of, driven only by verified announcements and the clock (no I/O). Name and description come
- * from the newest metadata entry signed by the creating owner.
+ * from the newest metadata entry signed by the creating owner. Bounded in total and per creating owner; when full,
+ * a group announced by (or created by) peers we know displaces the listing with the fewest known announcers, the
+ * newest first, and any other newcomer is dropped: a flood of free PeerIds cannot push out what is listed.
  */
 export class GroupDirectory {
   private readonly groups = new Map<string, ListedGroup>()
 
   constructor(
     private readonly ttlMs: number = LISTING_TTL_MS,
-    private readonly maxSize: number = MAX_LISTED_GROUPS
+    private readonly maxSize: number = MAX_LISTED_GROUPS,
+    /** whether we know a peer (it shares a group with us). @default nobody */
+    private readonly known: (peerId: string) => boolean = () => false,
+    private readonly maxPerOwner: number = MAX_LISTED_PER_OWNER
   ) {}
 
   /** Records an announcement whose entries were verified; returns true when the group is new to us. */
@@ -35,7 +42,7 @@ export class GroupDirectory {
     let g = this.groups.get(genesis.groupId)
     const isNew = g == null
     if (g == null) {
-      if (this.groups.size >= this.maxSize) {
+      if (!this.makeRoom(genesis.authorId, announcer)) {
         return false
       }
       g = {
@@ -46,7 +53,8 @@ export class GroupDirectory {
         members,
         metaSeq: 0,
         announcers: new Map(),
-        lastSeen: now
+        lastSeen: now,
+        firstSeen: now
       }
       this.groups.set(g.groupId, g)
     }
@@ -64,6 +72,46 @@ export class GroupDirectory {
       g.announcers.delete(g.announcers.keys().next().value as string)
     }
     return isNew
+  }
+
+  /** Whether a new group of `owner`, announced by `announcer`, may be listed; evicts a listing to make room. */
+  private makeRoom(owner: string, announcer: string): boolean {
+    let ofOwner = 0
+    for (const g of this.groups.values()) {
+      ofOwner += g.owner === owner ? 1 : 0
+    }
+    if (ofOwner >= this.maxPerOwner) {
+      return false
+    }
+    if (this.groups.size < this.maxSize) {
+      return true
+    }
+    const standing = (peers: Iterable<string>): number => {
+      let n = 0
+      for (const p of peers) {
+        n += this.known(p) ? 1 : 0
+      }
+      return n
+    }
+    const newcomer = standing(new Set([owner, announcer]))
+    if (newcomer === 0) {
+      // nobody we know: it could displace nothing, so a flood of such groups costs no scan of the list
+      return false
+    }
+    let victim: ListedGroup | undefined
+    let victimStanding = Number.POSITIVE_INFINITY
+    for (const g of this.groups.values()) {
+      const s = standing([g.owner, ...g.announcers.keys()])
+      if (s < victimStanding || (s === victimStanding && victim != null && g.firstSeen >= victim.firstSeen)) {
+        victim = g
+        victimStanding = s
+      }
+    }
+    if (victim == null || newcomer <= victimStanding) {
+      return false
+    }
+    this.groups.delete(victim.groupId)
+    return true
   }
 
   /** Forgets groups nobody announced within the TTL. */

@@ -57,3 +57,9 @@ export class DecryptionError extends Error {
   static override readonly name = 'DecryptionError'
   override readonly name = 'DecryptionError'
 }
+
+/** An invitation refused because too many are pending or too many were checked lately; it is not shown. */
+export class InvitationLimitError extends Error {
+  static override readonly name = 'InvitationLimitError'
+  override readonly name = 'InvitationLimitError'
+}

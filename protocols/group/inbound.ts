@@ -2,12 +2,25 @@ import type { Message } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId, PublicKey } from '@libp2p/interface'
 import { decodeGroupFrame, encodeAnnouncement, type GroupPost, type SignedEntryBytes } from './codec.ts'
+import type { GroupDirectory } from './directory.ts'
+import type { GroupEngine } from './engine.ts'
 import { EntryRejectedError } from './errors.ts'
+import type { EmitGroupEvent } from './events.ts'
 import type { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
-import type { GroupService } from './service.ts'
 import type { Sync } from './sync.ts'
 import { checkSenderKey, verifyAnnouncement, verifyEntryOf, verifyPost } from './verify.ts'
+
+/** What Inbound needs of the group service: our groups, the engine that applies entries, the directory. */
+export interface InboundComponents {
+  /** our PeerId as a string */
+  readonly me: string
+  readonly engine: Pick<GroupEngine, 'apply'>
+  readonly directory: Pick<GroupDirectory, 'apply'>
+  group(groupId: string): GroupRuntime | undefined
+  groups(): GroupRuntime[]
+  emit: EmitGroupEvent
+}
 
 /**
  * What reaches us by gossip: frames on group topics and directory announcements. Checks each against signatures
@@ -15,8 +28,8 @@ import { checkSenderKey, verifyAnnouncement, verifyEntryOf, verifyPost } from '.
  */
 export class Inbound {
   constructor(
-    private readonly service: GroupService,
-    private readonly sync: Sync,
+    private readonly service: InboundComponents,
+    private readonly sync: Pick<Sync, 'requestSync'>,
     private readonly reporter: Reporter
   ) {}
 
@@ -69,7 +82,7 @@ export class Inbound {
     }
     for (const { from, post } of runtime.releasePosts(now)) {
       if (runtime.firstSighting(from, post.id)) {
-        this.service.safeDispatchEvent('post', { detail: { groupId: runtime.id, from, post } })
+        this.service.emit('post', { groupId: runtime.id, from, post })
       }
     }
   }
@@ -99,7 +112,7 @@ export class Inbound {
     if (!runtime.firstSighting(from, post.id)) {
       return TopicValidatorResult.Ignore
     }
-    this.service.safeDispatchEvent('post', { detail: { groupId: runtime.id, from, post } })
+    this.service.emit('post', { groupId: runtime.id, from, post })
     return TopicValidatorResult.Accept
   }
 

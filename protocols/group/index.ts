@@ -12,6 +12,7 @@ export {
 } from './constants.ts'
 export type { ListedGroup } from './directory.ts'
 export type { GroupPersistence } from './engine.ts'
+export { memoryPersistence } from './engine.ts'
 export {
   AmbiguousGroupError,
   DecryptionError,
@@ -24,13 +25,13 @@ export {
   UnknownGroupError,
   UnknownInviteError
 } from './errors.ts'
+export type { GroupInfo, GroupServiceEvents } from './events.ts'
 export { INVITE_ID_PREFIX, type Invitation } from './invitations.ts'
 export { validateDescription, validateGroupName } from './names.ts'
 export { type GroupRuntime, groupTopic } from './runtime.ts'
 export {
   type GroupService,
   type GroupServiceComponents,
-  type GroupServiceEvents,
   type GroupServiceInit,
   groups
 } from './service.ts'

@@ -1,11 +1,33 @@
 import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger, PeerId } from '@libp2p/interface'
+import type { Announcer } from './announcer.ts'
+import type { GroupChange } from './changes.ts'
 import { ADMIN_REKEY_JITTER_MS, DIRECTORY_TOPIC } from './constants.ts'
 import type { EngineHooks } from './engine.ts'
-import { opOf } from './ops.ts'
+import type { EmitGroupEvent } from './events.ts'
+import type { Inbound } from './inbound.ts'
+import { type Op, opOf } from './ops.ts'
 import type { GroupRuntime } from './runtime.ts'
-import type { GroupService } from './service.ts'
 import { authorize, roleOf } from './state.ts'
+import type { Sync } from './sync.ts'
+
+/** What Reactions need of the group service: our groups, its helpers, signing our operations, its lifetime. */
+export interface ReactionsComponents {
+  /** our PeerId as a string */
+  readonly me: string
+  readonly isRunning: boolean
+  readonly inbound: Pick<Inbound, 'releaseHeld' | 'validateFrame'>
+  readonly sync: Pick<Sync, 'requestSync' | 'deliverInvite'>
+  readonly announcer: Pick<Announcer, 'now' | 'replySoon'>
+  group(groupId: string): GroupRuntime | undefined
+  groups(): GroupRuntime[]
+  /** authors, applies and publishes one of our operations */
+  act(runtime: GroupRuntime, op: Op): Promise<unknown>
+  emitChange(change: GroupChange, runtime: GroupRuntime): void
+  /** the signal of a background operation: its timeout, or the service stopping */
+  signal(): AbortSignal
+  emit: EmitGroupEvent
+}
 
 /** Whether our role lets us remove `member` now. */
 function canRemove(runtime: GroupRuntime, me: string, member: string): boolean {
@@ -24,7 +46,7 @@ function canRemove(runtime: GroupRuntime, me: string, member: string): boolean {
  */
 export class Reactions {
   constructor(
-    private readonly service: GroupService,
+    private readonly service: ReactionsComponents,
     private readonly pubsub: GossipSub,
     private readonly adminRekeyDelayMs: number,
     private readonly log: Logger
@@ -81,7 +103,7 @@ export class Reactions {
           }
         })()
       },
-      error: (error, message) => service.safeDispatchEvent('failure', { detail: { error, message } })
+      error: (error, message) => service.emit('failure', { error, message })
     }
   }
 

@@ -37,12 +37,13 @@ import {
   UnknownGroupError,
   UnknownInviteError
 } from './errors.ts'
+import type { EmitGroupEvent, GroupServiceEvents } from './events.ts'
 import { Inbound } from './inbound.ts'
-import { type Invitation, Invitations } from './invitations.ts'
+import { Invitations } from './invitations.ts'
 import { GroupLog } from './log.ts'
 import { createGroupEntry, type Op } from './ops.ts'
 import { Reactions } from './reactions.ts'
-import { type Refusal, Reporter } from './report.ts'
+import { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
 import { StateRejection } from './state.ts'
 import { serveGroupStream } from './streams.ts'
@@ -73,25 +74,6 @@ export interface GroupServiceInit {
   adminRekeyDelayMs?: number
 }
 
-/** How a group is named in events (its state may be gone by the time one is handled, e.g. after removal). */
-export interface GroupInfo {
-  id: string
-  name: string
-  private: boolean
-}
-
-export interface GroupServiceEvents {
-  /** a post from another member */
-  post: CustomEvent<{ groupId: string; from: string; post: GroupPost }>
-  change: CustomEvent<{ change: GroupChange; group: GroupInfo }>
-  /** an invitation for us, checked against its log */
-  invite: CustomEvent<Invitation>
-  /** something a peer sent was refused (forged, unauthorized, malformed); the group is unchanged */
-  rejected: CustomEvent<Refusal>
-  /** a problem of ours (storage) */
-  failure: CustomEvent<{ error: unknown; message: string }>
-}
-
 /**
  * Groups: signed membership logs, one gossipsub topic per group (sealed with the group key when private), public
  * groups announced on a directory topic, and a direct protocol for invitations and log sync.
@@ -99,7 +81,7 @@ export interface GroupServiceEvents {
 export class GroupService extends TypedEventEmitter<GroupServiceEvents> implements Startable {
   readonly engine: GroupEngine
   readonly directory: GroupDirectory
-  readonly invitations = new Invitations()
+  readonly invitations: Invitations
   readonly announcer: Announcer
   readonly inbound: Inbound
   readonly sync: Sync
@@ -118,8 +100,9 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     this.log = components.logger.forComponent('p2pchat:group')
     this.name = init.name
     this.timeoutMs = init.timeoutMs ?? GROUP_TIMEOUT_MS
-    this.directory = new GroupDirectory(init.listingTtlMs)
-    this.reporter = new Reporter((detail) => this.safeDispatchEvent('rejected', { detail }), this.log)
+    this.directory = new GroupDirectory(init.listingTtlMs, undefined, (peer) => this.sharesGroupWith(peer))
+    this.invitations = new Invitations({ known: (peer) => this.sharesGroupWith(peer) })
+    this.reporter = new Reporter((detail) => this.emit('rejected', detail), this.log)
     this.reactions = new Reactions(this, components.pubsub, init.adminRekeyDelayMs ?? ADMIN_REKEY_DELAY_MS, this.log)
     const persistence = init.persistence ?? memoryPersistence
     this.engine = new GroupEngine(components.privateKey, persistence, this.reactions.engineHooks(), this.log)
@@ -191,6 +174,11 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
 
   get me(): string {
     return this.engine.me
+  }
+
+  /** Whether `peer` is a member of one of our groups: such peers win over strangers when room is short. */
+  sharesGroupWith(peer: string): boolean {
+    return peer !== this.me && this.engine.all().some((r) => r.state.members.has(peer))
   }
 
   /** Our groups. */
@@ -363,7 +351,12 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   /** Emits a group change. */
   emitChange(change: GroupChange, runtime: GroupRuntime): void {
     const { groupId: id, name, private: isPrivate } = runtime.state
-    this.safeDispatchEvent('change', { detail: { change, group: { id, name, private: isPrivate } } })
+    this.emit('change', { change, group: { id, name, private: isPrivate } })
+  }
+
+  /** safeDispatchEvent with the detail checked against the event's type. */
+  readonly emit: EmitGroupEvent = (type, detail) => {
+    this.safeDispatchEvent(type, { detail })
   }
 
   signal(options: AbortOptions = {}): AbortSignal {

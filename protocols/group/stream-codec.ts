@@ -3,7 +3,13 @@ import { safeDecode } from '../common/decode.ts'
 import { InvalidMessageError } from '../common/errors.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 import { checkSignedEntry, type SignedEntryBytes } from './codec.ts'
-import { MAX_CHUNK_ENTRIES, MAX_LOG_ENTRIES } from './constants.ts'
+import {
+  MAX_CHUNK_ENTRIES,
+  MAX_LOG_ENTRIES,
+  MAX_REASON_LENGTH,
+  MAX_REQUEST_BYTES,
+  MAX_RESPONSE_BYTES
+} from './constants.ts'
 import { isGroupId } from './crypto.ts'
 import { GroupRequest, GroupResponse, LogChunk, SignedEntry } from './pb/group.ts'
 
@@ -43,7 +49,7 @@ export function encodeRequest(r: GroupRequestContent): Uint8Array {
 
 /** Decodes a group protocol request; throws InvalidMessageError or MessageTooLargeError only. */
 export function decodeRequest(bytes: Uint8Array | Uint8ArrayList): GroupRequestContent {
-  const r = safeDecode(bytes, 1024, (buf) => GroupRequest.decode(buf))
+  const r = safeDecode(bytes, MAX_REQUEST_BYTES, (buf) => GroupRequest.decode(buf))
   const kind = (Object.keys(REQUEST_TO_WIRE) as RequestKind[]).find((k) => REQUEST_TO_WIRE[k] === r.kind)
   if (kind == null || !isGroupId(r.groupId)) {
     fail('bad request')
@@ -66,15 +72,13 @@ const STATUS_TO_WIRE: Record<ResponseStatus, GroupResponse.Status> = {
   invalid: GroupResponse.Status.INVALID
 }
 
-const MAX_REASON_LENGTH = 256
-
 export function encodeResponse(status: ResponseStatus, reason = ''): Uint8Array {
   return GroupResponse.encode({ status: STATUS_TO_WIRE[status], reason: reason.slice(0, MAX_REASON_LENGTH) })
 }
 
 /** Decodes a group protocol answer; throws InvalidMessageError or MessageTooLargeError only. */
 export function decodeResponse(bytes: Uint8Array | Uint8ArrayList): { status: ResponseStatus; reason: string } {
-  const r = safeDecode(bytes, 1024, (buf) => GroupResponse.decode(buf))
+  const r = safeDecode(bytes, MAX_RESPONSE_BYTES, (buf) => GroupResponse.decode(buf))
   const status = (Object.keys(STATUS_TO_WIRE) as ResponseStatus[]).find((s) => STATUS_TO_WIRE[s] === r.status)
   if (status == null || r.reason.length > MAX_REASON_LENGTH) {
     fail('bad response')

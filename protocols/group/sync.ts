@@ -4,14 +4,16 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { SignedEntryBytes } from './codec.ts'
 import { SYNC_INTERVAL_MS } from './constants.ts'
 import { equalBytes } from './crypto.ts'
+import type { GroupEngine } from './engine.ts'
 import { type VerifiedEntry, verifyDecodedEntry } from './entries.ts'
-import { EntryRejectedError, GroupSyncError } from './errors.ts'
-import type { Invitation } from './invitations.ts'
+import { EntryRejectedError, GroupSyncError, InvitationLimitError } from './errors.ts'
+import type { EmitGroupEvent } from './events.ts'
+import type { Invitation, Invitations } from './invitations.ts'
 import { Keyring } from './keyring.ts'
 import { GroupLog } from './log.ts'
+import type { Op } from './ops.ts'
 import type { Reporter } from './report.ts'
 import type { GroupRuntime } from './runtime.ts'
-import type { GroupService } from './service.ts'
 import { roleOf } from './state.ts'
 import type { GroupRequestContent } from './stream-codec.ts'
 import { type Answer, fetchLog, type GroupStreamHooks, sendDecline, sendInvitation } from './streams.ts'
@@ -30,6 +32,21 @@ export async function verifyAll(signed: SignedEntryBytes[]): Promise<VerifiedEnt
   return out
 }
 
+/** What Sync needs of the group service: our groups and invitations, signing our operations, its lifetime. */
+export interface SyncComponents {
+  /** our PeerId as a string */
+  readonly me: string
+  readonly isRunning: boolean
+  readonly engine: Pick<GroupEngine, 'apply' | 'get' | 'identity'>
+  readonly invitations: Pick<Invitations, 'add' | 'admitDelivery'>
+  group(groupId: string): GroupRuntime | undefined
+  /** authors, applies and publishes one of our operations */
+  act(runtime: GroupRuntime, op: Op): Promise<unknown>
+  /** the signal of a background operation: its timeout, or the service stopping */
+  signal(): AbortSignal
+  emit: EmitGroupEvent
+}
+
 /**
  * Logs between peers over the group protocol: fetching what members have (on join, on reconnect, when an entry
  * or key is missing), serving our logs to those entitled to them, and invitations both ways.
@@ -39,7 +56,7 @@ export class Sync implements GroupStreamHooks {
   private readonly lastSync = new Map<string, number>()
 
   constructor(
-    private readonly service: GroupService,
+    private readonly service: SyncComponents,
     private readonly connectionManager: ConnectionManager,
     private readonly reporter: Reporter,
     private readonly log: Logger
@@ -184,6 +201,7 @@ export class Sync implements GroupStreamHooks {
       return { status: 'ok' }
     }
     try {
+      this.service.invitations.admitDelivery(peer.toString(), signed.length)
       const log = GroupLog.fromEntries(await verifyAll(signed))
       const s = log.state
       const mine = s.invited.get(this.me)
@@ -214,10 +232,15 @@ export class Sync implements GroupStreamHooks {
         log
       })
       if (added != null) {
-        this.service.safeDispatchEvent('invite', { detail: added })
+        this.service.emit('invite', added)
       }
       return { status: 'ok' }
     } catch (err) {
+      if (err instanceof InvitationLimitError) {
+        // a flood is dropped quietly: an error shown per invitation would be a flood of its own
+        this.log('refused an invitation from %p - %e', peer, err)
+        return { status: 'refused', reason: err.message }
+      }
       this.reporter.report(req.groupId, peer.toString(), err)
       return { status: 'invalid', reason: err instanceof Error ? err.message : String(err) }
     }

@@ -3,6 +3,7 @@ export { LOBBY_TOPIC } from './constants.ts'
 export {
   type LobbyComponents,
   type LobbyEvents,
+  type LobbyInit,
   LobbyService,
   lobby,
   validate as validateLobbyMessage

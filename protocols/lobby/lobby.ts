@@ -1,13 +1,24 @@
-import type { GossipSub, Message } from '@libp2p/gossipsub'
+import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { decodingValidator } from '../common/gossip-validator.ts'
+import { PeerBudget } from '../common/peer-budget.ts'
 import { decodeLobbyPost, encodeLobbyPost, type LobbyPost } from './codec.ts'
-import { LOBBY_TOPIC, SEEN_CACHE_SIZE } from './constants.ts'
+import { LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND, LOBBY_RATE_KEYS, LOBBY_TOPIC, SEEN_CACHE_SIZE } from './constants.ts'
 
 export interface LobbyComponents {
-  pubsub: GossipSub
+  pubsub: Pick<
+    GossipSub,
+    'topicValidators' | 'addEventListener' | 'removeEventListener' | 'subscribe' | 'unsubscribe' | 'publish'
+  >
   logger: ComponentLogger
+}
+
+export interface LobbyInit {
+  /** @default LOBBY_POST_BURST */
+  burst?: number
+  /** @default LOBBY_POSTS_PER_SECOND */
+  postsPerSecond?: number
 }
 
 export interface LobbyEvents {
@@ -19,17 +30,23 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
   private readonly components: LobbyComponents
   private readonly log: Logger
   private readonly seen = new Set<string>()
+  private readonly allowance: PeerBudget
 
-  constructor(components: LobbyComponents) {
+  constructor(components: LobbyComponents, init: LobbyInit = {}) {
     super()
     this.components = components
+    this.allowance = new PeerBudget({
+      capacity: init.burst ?? LOBBY_POST_BURST,
+      refillPerSecond: init.postsPerSecond ?? LOBBY_POSTS_PER_SECOND,
+      maxKeys: LOBBY_RATE_KEYS
+    })
     this.log = components.logger.forComponent('p2pchat:lobby')
     this.onMessage = this.onMessage.bind(this)
   }
 
   start(): void {
     const { pubsub } = this.components
-    pubsub.topicValidators.set(LOBBY_TOPIC, (_peer, msg) => validate(msg))
+    pubsub.topicValidators.set(LOBBY_TOPIC, (_peer, msg) => this.validate(msg))
     pubsub.addEventListener('message', this.onMessage)
   }
 
@@ -46,6 +63,22 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     const { pubsub } = this.components
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.topicValidators.delete(LOBBY_TOPIC)
+  }
+
+  /**
+   * Gossipsub validator: malformed posts, and posts past their sender's allowance, are rejected (never delivered
+   * nor forwarded, and the peer that sent them is scored down).
+   */
+  validate(msg: Message, now: number = Date.now()): TopicValidatorResult {
+    const verdict = validate(msg)
+    if (verdict !== TopicValidatorResult.Accept || msg.type !== 'signed') {
+      return verdict
+    }
+    if (!this.allowance.take(msg.from.toString(), 1, now)) {
+      this.log('rejecting a post from %p: over its rate', msg.from)
+      return TopicValidatorResult.Reject
+    }
+    return verdict
   }
 
   /** Publishes a post; resolves with how many peers it was handed to directly. */
@@ -92,6 +125,6 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
 export const validate = decodingValidator(decodeLobbyPost)
 
 /** Service factory: `services: { lobby: lobby() }`, after `pubsub`. */
-export function lobby(): (components: LobbyComponents) => LobbyService {
-  return (components) => new LobbyService(components)
+export function lobby(init: LobbyInit = {}): (components: LobbyComponents) => LobbyService {
+  return (components) => new LobbyService(components, init)
 }

@@ -1,4 +1,4 @@
 export { BanLists, nextBanListVersion } from './ban-list.ts'
 export { type BanListData, decodeNotice, encodeNotice, type NoticeKind, type RelayNotice } from './codec.ts'
-export { MAX_BANS, NOTICE_PROTOCOL, NOTICE_TOPIC } from './constants.ts'
+export { MAX_BANS, MAX_SHUTDOWN_SECONDS, NOTICE_PROTOCOL, NOTICE_TOPIC } from './constants.ts'
 export { type NoticeComponents, type NoticeEvents, NoticeService, notices } from './notice.ts'

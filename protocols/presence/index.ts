@@ -6,5 +6,6 @@ export {
   type PresenceEvents,
   type PresenceInit,
   PresenceService,
-  presence
+  presence,
+  validate as validatePresenceMessage
 } from './presence.ts'

@@ -11,18 +11,8 @@ import { LobbyMessage } from '../../protocols/lobby/pb/lobby.ts'
 import { encodeAnnouncement } from '../../protocols/presence/codec.ts'
 import { PRESENCE_TOPIC } from '../../protocols/presence/constants.ts'
 import { Presence } from '../../protocols/presence/pb/presence.ts'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-import {
-  connectTo,
-  exchange,
-  frame,
-  meshPeers,
-  type RawNode,
-  rawNode,
-  stopRawNodes,
-  until,
-  varint
-} from './raw-node.ts'
+import { cleanup, type PeerProcess, spawnPeer, until } from './harness.ts'
+import { connectTo, exchange, frame, meshPeers, type RawNode, rawNode, stopRawNodes, varint } from './raw-node.ts'
 
 /** The victim, and a friend bootstrapped to it, both seeing each other. */
 async function victimAndFriend(): Promise<[PeerProcess, PeerProcess]> {

@@ -95,11 +95,12 @@ describe('file transfer between two processes', () => {
 
   it('an unanswered offer expires on both sides', async () => {
     const file = await randomFile(MB)
-    const pair = await twoPeers({ aliceArgs: ['--offer-ttl', '2s'] })
+    // the shortest lifetime a receiver grants (MIN_OFFER_TTL_MS)
+    const pair = await twoPeers({ aliceArgs: ['--offer-ttl', '10s'] })
     const { alice, bob } = pair
     const { id, shortId } = await offer(pair, file.path)
-    await bob.waitFor('transfer', (t) => t.id === id && t.state === 'expired')
-    await alice.waitFor('transfer', (t) => t.id === id && t.state === 'expired')
+    await bob.waitFor('transfer', (t) => t.id === id && t.state === 'expired', { timeoutMs: 40_000 })
+    await alice.waitFor('transfer', (t) => t.id === id && t.state === 'expired', { timeoutMs: 40_000 })
     const from = bob.events.length
     bob.send(`/accept ${shortId}`)
     expect((await bob.waitFor('error', () => true, { from })).code).toBe('OFFER_EXPIRED')

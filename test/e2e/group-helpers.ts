@@ -1,12 +1,7 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { type GossipSub, gossipsub, type Message } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2p } from 'libp2p'
 import { ChatNode } from '../../node/chat-node.ts'
 import { loadOrCreateIdentity } from '../../node/identity.ts'
 import { MAX_FRAME_BYTES } from '../../protocols/common/limits.ts'
@@ -15,48 +10,16 @@ import { peerIdOfKey, signEntry, type VerifiedEntry } from '../../protocols/grou
 import { type GroupRuntime, groupTopic } from '../../protocols/group/index.ts'
 import { authorEntry, type Op } from '../../protocols/group/ops.ts'
 import type { GroupState } from '../../protocols/group/state.ts'
-import { type PeerProcess, tempDir } from './harness.ts'
+import { type PeerProcess, tempDir, until } from './harness.ts'
+import { rawNode as bareNode, type RawNode, stopRawNodes } from './raw-node.ts'
 
-/** Polls `check` until it returns a value, for conditions no event reports (gossipsub's view of its peers). */
-export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = check()
-    if (value !== undefined && value !== false) {
-      return value
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+export type { RawNode }
 
-export type RawNode = Libp2p<{ pubsub: GossipSub; identify: ReturnType<ReturnType<typeof identify>> }>
-
-const raws = new Set<RawNode>()
 const chatNodes = new Set<ChatNode>()
 
 /** A bare libp2p + gossipsub node on loopback, outside p2pchat: it runs none of our services. */
-export async function rawNode(privateKey?: PrivateKey): Promise<RawNode> {
-  const node = await createLibp2p({
-    ...(privateKey ? { privateKey } : {}),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: 'StrictSign',
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        maxInboundDataLength: MAX_FRAME_BYTES
-      })
-    }
-  })
-  raws.add(node)
-  return node
+export function rawNode(privateKey?: PrivateKey): Promise<RawNode> {
+  return bareNode({ privateKey, listen: true, maxInboundDataLength: MAX_FRAME_BYTES })
 }
 
 /** An in-process p2pchat peer (for a member whose keys the test must see), bootstrapped to `to`. */
@@ -76,9 +39,8 @@ export async function chatNode(name: string, to: PeerProcess): Promise<{ node: C
 
 /** Stops the in-process nodes; call from afterEach next to the harness's cleanup(). */
 export async function stopInProcess(): Promise<void> {
-  await Promise.allSettled([...raws].map((n) => n.stop()))
+  await stopRawNodes()
   await Promise.allSettled([...chatNodes].map((n) => n.stop()))
-  raws.clear()
   chatNodes.clear()
 }
 

@@ -3,8 +3,8 @@ import type { ChatNode } from '../../node/chat-node.ts'
 import { decodeGroupFrame, decodeTopicFrame } from '../../protocols/group/codec.ts'
 import { hex, openFrame, randomKey } from '../../protocols/group/crypto.ts'
 import { DecryptionError } from '../../protocols/group/errors.ts'
-import { chatNode, collect, connectTo, groupTopic, rawNode, runtimeOf, stopInProcess, until } from './group-helpers.ts'
-import { cleanup, type EventOf, type PeerProcess, spawnPeer } from './harness.ts'
+import { chatNode, collect, connectTo, groupTopic, rawNode, runtimeOf, stopInProcess } from './group-helpers.ts'
+import { cleanup, type EventOf, type PeerProcess, spawnPeer, until } from './harness.ts'
 
 async function peers(...names: string[]): Promise<PeerProcess[]> {
   const first = await spawnPeer({ name: names[0] })

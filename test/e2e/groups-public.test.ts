@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
+import { cleanup, type PeerProcess, spawnPeer, waitForListing } from './harness.ts'
 
 /** alice first, the others bootstrap to her and wait until everyone sees everyone. */
 async function peers(...names: string[]): Promise<PeerProcess[]> {
@@ -8,24 +8,6 @@ async function peers(...names: string[]): Promise<PeerProcess[]> {
   const all = [first, ...rest]
   await Promise.all(all.map((p) => p.waitForUsers((users) => users.length === all.length)))
   return all
-}
-
-/** Sends /groups until `pred` holds for the answer (listings spread by gossip; long enough for one periodic round). */
-async function waitForListing(p: PeerProcess, pred: (g: { name: string; members: number }) => boolean) {
-  const deadline = Date.now() + 45_000
-  for (;;) {
-    const from = p.events.length
-    p.send('/groups')
-    const { groups } = await p.waitFor('groups', () => true, { from })
-    const hit = groups.find(pred)
-    if (hit != null) {
-      return hit
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${p.name}: no matching group listed; last: ${JSON.stringify(groups)}`)
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
 }
 
 describe('public groups', () => {

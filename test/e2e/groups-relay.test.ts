@@ -1,24 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-import { initRelay, killRelays, newIdentity, startRelay } from './relay-harness.ts'
-
-/** Sends /groups until `pred` holds for the answer (listings spread by gossip; long enough for one periodic round). */
-async function waitForListing(p: PeerProcess, pred: (g: { name: string; members: number }) => boolean) {
-  const deadline = Date.now() + 45_000
-  for (;;) {
-    const from = p.events.length
-    p.send('/groups')
-    const { groups } = await p.waitFor('groups', () => true, { from })
-    const hit = groups.find(pred)
-    if (hit != null) {
-      return hit
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${p.name}: no matching group listed; last: ${JSON.stringify(groups)}`)
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-}
+import {
+  cleanup,
+  initRelay,
+  killRelays,
+  newIdentity,
+  type PeerProcess,
+  spawnPeer,
+  startRelay,
+  waitForListing
+} from './harness.ts'
 
 describe('public groups through a relay', () => {
   afterEach(async () => {

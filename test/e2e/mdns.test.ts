@@ -1,20 +1,19 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
 import {
+  cleanup,
   createdNetnsCount,
   createLan,
   destroyAllNetns,
   destroyLan,
   type Lan,
   leftoverNetns,
-  netnsUnsupported
-} from './netns.ts'
+  type PeerProcess,
+  requireTool,
+  spawnPeer
+} from './harness.ts'
 
-// CI runs as root and must really run this; a developer without root may skip it.
-const unsupported = await netnsUnsupported()
-const inCi = process.env.CI === 'true'
-
-describe.skipIf(unsupported != null && !inCi)('three peers in three network namespaces, mDNS only', () => {
+describe('three peers in three network namespaces, mDNS only', () => {
+  requireTool('netns')
   let lan: Lan | undefined
 
   afterEach(async () => {
@@ -33,9 +32,6 @@ describe.skipIf(unsupported != null && !inCi)('three peers in three network name
   })
 
   it('find each other without --bootstrap and chat both ways', async () => {
-    if (unsupported != null) {
-      throw new Error(`the mDNS test cannot run: ${unsupported}`)
-    }
     lan = await createLan(3)
     const hosts = lan.hosts
     const names = ['alice', 'bob', 'carol']
@@ -90,9 +86,6 @@ describe.skipIf(unsupported != null && !inCi)('three peers in three network name
   })
 
   it('leaves no network namespace behind', async () => {
-    if (unsupported != null) {
-      throw new Error(`the mDNS test cannot run: ${unsupported}`)
-    }
     // also covers the LAN of the test before, removed by afterEach
     await destroyLan(await createLan(1))
     expect(createdNetnsCount()).toBeGreaterThan(0)

@@ -2,24 +2,36 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, gossipsub, type Message } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
-import type { Libp2p, Stream } from '@libp2p/interface'
+import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { encode } from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 
 export type RawNode = Libp2p<{ identify: Identify; pubsub: GossipSub }>
 
 const nodes = new Set<RawNode>()
 
+/** How a raw node differs from the default: no listen address, floodsub off, default inbound limit. */
+export interface RawNodeInit {
+  privateKey?: PrivateKey
+  /** listen on loopback, so that p2pchat peers can dial it back */
+  listen?: boolean
+  /** gossipsub's largest inbound message */
+  maxInboundDataLength?: number
+}
+
 /**
  * A bare libp2p node in the test process, speaking the same transports as p2pchat but none of its rules:
  * it publishes whatever it is told (no topic validators) and records every gossip message it receives.
  */
-export async function rawNode(): Promise<RawNode & { received: Message[] }> {
+export async function rawNode(init: RawNodeInit = {}): Promise<RawNode & { received: Message[] }> {
   const node = await createLibp2p({
-    // no listen address: nobody can dial it, so it meets only the peers it dials itself
+    ...(init.privateKey ? { privateKey: init.privateKey } : {}),
+    // with no listen address nobody can dial it, so it meets only the peers it dials itself
+    addresses: { listen: init.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -29,7 +41,8 @@ export async function rawNode(): Promise<RawNode & { received: Message[] }> {
         globalSignaturePolicy: 'StrictSign',
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
-        fallbackToFloodsub: false
+        fallbackToFloodsub: false,
+        ...(init.maxInboundDataLength == null ? {} : { maxInboundDataLength: init.maxInboundDataLength })
       })
     }
   })
@@ -56,27 +69,9 @@ export async function connectTo(node: RawNode, addrs: string[]): Promise<void> {
   await node.dial(multiaddr(addrs[0]), { signal: AbortSignal.timeout(10_000) })
 }
 
-/** Waits for a condition that changes as the network settles; this polls, it does not sleep blindly. */
-export async function until(what: string, cond: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for: ${what}`)
-    }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 /** Unsigned LEB128 varint, as libp2p's length prefixes use. */
 export function varint(value: number): Uint8Array {
-  const out: number[] = []
-  let v = value
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80)
-    v = Math.floor(v / 128)
-  }
-  out.push(v)
-  return Uint8Array.from(out)
+  return encode(value)
 }
 
 /** `bytes` with a varint length prefix. */

@@ -16,8 +16,16 @@ import {
   encodeRequest,
   signRequest
 } from '../../protocols/admin/index.ts'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-import { initRelay, killRelays, newIdentity, type RelayProcess, startRelay } from './relay-harness.ts'
+import {
+  cleanup,
+  initRelay,
+  killRelays,
+  newIdentity,
+  type PeerProcess,
+  type RelayProcess,
+  spawnPeer,
+  startRelay
+} from './harness.ts'
 
 /** Sends an admin line; resolves with 'ok' or the error code the client reported, and that answer. */
 async function answer(peer: PeerProcess, line: string): Promise<{ code: string; event: Record<string, unknown> }> {

@@ -6,8 +6,7 @@ import { promisify } from 'node:util'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, spawnPeer } from './harness.ts'
-import { initRelay, killRelays, localAdmin, newIdentity, startRelay } from './relay-harness.ts'
+import { cleanup, initRelay, killRelays, localAdmin, newIdentity, spawnPeer, startRelay } from './harness.ts'
 
 const BIN = new URL('../../bin/p2pchat.js', import.meta.url).pathname
 const LOOPBACK = ['/ip4/127.0.0.1/tcp/0']

@@ -1,80 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, spawnPeer, tempDir } from './harness.ts'
+import { cleanup, LOOPBACK, requireTool, spawnPeer, Terminal, tempDir } from './harness.ts'
 
-const BIN = new URL('../../bin/p2pchat.js', import.meta.url).pathname
-const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0
-const POLL_MS = 100
-
-/** A full-screen client in a private tmux server (its own socket, so no other tmux session is touched). */
-class TmuxClient {
-  readonly socket: string
-  readonly exitFile: string
-
-  constructor(args: string[]) {
-    const dir = tempDir('p2pchat-tui-')
-    this.socket = join(dir, 'tmux.sock')
-    this.exitFile = join(dir, 'exit-code')
-    const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
-    const command = [process.execPath, BIN, 'start', '--data-dir', join(dir, 'data'), ...args].map(quote).join(' ')
-    this.tmux('new-session', '-d', '-x', '120', '-y', '35', `DEBUG= ${command}; echo $? > ${quote(this.exitFile)}`)
-  }
-
-  tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-u', '-S', this.socket, ...args], { encoding: 'utf8' })
-  }
-
-  screen(): string {
-    return this.tmux('capture-pane', '-p')
-  }
-
-  /** Types text literally, then presses Enter. */
-  type(text: string): void {
-    this.tmux('send-keys', '-l', text)
-    this.tmux('send-keys', 'Enter')
-  }
-
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', ...keys)
-  }
-
-  /** Waits until the screen shows `pattern`; returns the match. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const screen = this.screen()
-      const match = pattern.exec(screen)
-      if (match != null) {
-        return match
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`screen never showed ${pattern}; it shows:\n${screen}`)
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS))
-    }
-  }
-
-  /** Waits for the client process to end; returns its exit code. */
-  async exitCode(timeoutMs = 20_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs
-    while (!existsSync(this.exitFile) || readFileSync(this.exitFile, 'utf8').trim() === '') {
-      if (Date.now() > deadline) {
-        throw new Error(`client did not exit; screen:\n${this.screen()}`)
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS))
-    }
-    return Number(readFileSync(this.exitFile, 'utf8').trim())
-  }
-
-  kill(): void {
-    spawnSync('tmux', ['-S', this.socket, 'kill-server'])
-  }
-}
-
-describe.skipIf(!HAS_TMUX)('full-screen client in a terminal', () => {
-  let client: TmuxClient | undefined
+describe('full-screen client in a terminal', () => {
+  requireTool('tmux')
+  let client: Terminal | undefined
 
   afterEach(async () => {
     client?.kill()
@@ -83,7 +12,7 @@ describe.skipIf(!HAS_TMUX)('full-screen client in a terminal', () => {
   })
 
   it('asks for a name, chats both ways with a line-mode peer, and leaves gracefully on Ctrl-C', async () => {
-    client = new TmuxClient(['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'])
+    client = new Terminal(['start', '--data-dir', `${tempDir()}/data`, ...LOOPBACK])
     const tui = client
     await tui.waitFor(/Your name for this session/)
     tui.type('bad name')

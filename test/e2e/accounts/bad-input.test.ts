@@ -1,15 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanupAccounts, LOOPBACK, MODES, type RunResult, runCli, startClient, tempDir } from './helpers.ts'
+import { type CliResult, cleanup, LOOPBACK, MODES, runCli, startClient, tempDir } from '../harness.ts'
 
 /** The error a run reported: the JSON event's code, or in line mode the stderr text. */
-function reported(run: RunResult, mode: string): string {
+function reported(run: CliResult, mode: string): string {
   return mode === 'json' ? String((run.events[0] as { code?: string } | undefined)?.code) : run.stderr
 }
 
 describe.each(MODES)('bad input (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
   const flags = mode === 'json' ? ['--json'] : []
 
   it('bad policy strings are refused with a clear error and change nothing', async () => {

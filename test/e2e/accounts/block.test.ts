@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   type Client,
-  cleanupAccounts,
+  cleanup,
   filesContaining,
   MODES,
   type Mode,
   marker,
   startClient,
-  tempDir
-} from './helpers.ts'
+  tempDir,
+  until
+} from '../harness.ts'
 
 /** carol in the middle; alice (in the mode under test) and bob connect only to her. */
 async function triangle(mode: Mode, dirs: { alice?: string; bob?: string } = {}): Promise<[Client, Client, Client]> {
@@ -31,7 +32,7 @@ async function settle(alice: Client, carol: Client, bob: Client, text: string): 
 }
 
 describe.each(MODES)('blocking (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
 
   it('hides the blocked peer, refuses its DMs and connections; unblock restores all of it', async () => {
     const [alice, bob, carol] = await triangle(mode)
@@ -62,18 +63,17 @@ describe.each(MODES)('blocking (%s mode)', (mode) => {
     expect(filesContaining(alice.dataDir!, dm)).toEqual([])
 
     // the DM attempt was a connection alice refused
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      from = alice.mark()
-      alice.send('/blocked')
-      const shown = await alice.expect('blocked', () => true, /^\* (blocked \(1\):|nobody is blocked)/, from)
-      const refused = typeof shown === 'string' ? alice.lines.slice(from).join('\n') : JSON.stringify(shown)
-      if (/"refused":[1-9]|[1-9]\d* connections? refused/.test(refused)) {
-        break
-      }
-      expect(Date.now()).toBeLessThan(deadline)
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    await until(
+      "alice's /blocked to count a refused connection",
+      async () => {
+        from = alice.mark()
+        alice.send('/blocked')
+        const shown = await alice.expect('blocked', () => true, /^\* (blocked \(1\):|nobody is blocked)/, from)
+        const refused = typeof shown === 'string' ? alice.lines.slice(from).join('\n') : JSON.stringify(shown)
+        return /"refused":[1-9]|[1-9]\d* connections? refused/.test(refused)
+      },
+      10_000
+    )
 
     // alice cannot message bob either, and is told why
     from = alice.mark()

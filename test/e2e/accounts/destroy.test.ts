@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  cleanupAccounts,
+  cleanup,
   filesContaining,
   LOOPBACK,
   listFiles,
@@ -11,10 +11,10 @@ import {
   runCli,
   startClient,
   tempDir
-} from './helpers.ts'
+} from '../harness.ts'
 
 describe.each(MODES)('destroying an account (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
 
   it('/destroy asks first, then tells peers, who forget the user and its messages; no file of it remains', async () => {
     const parent = tempDir()

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanupAccounts, listFiles, MODES, marker, runCli, startClient, tempDir } from './helpers.ts'
+import { cleanup, listFiles, MODES, marker, runCli, startClient, tempDir } from '../harness.ts'
 
 describe.each(MODES)('start --ephemeral (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
 
   it('chats with a throwaway identity and writes nothing at all', async () => {
     // the platform data folder and the working directory would be where anything leaked to

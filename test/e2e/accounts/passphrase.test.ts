@@ -4,16 +4,7 @@ import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeSealed, unseal } from '../../../node/account/sealed.ts'
-import {
-  cleanupAccounts,
-  filesContaining,
-  LOOPBACK,
-  listFiles,
-  MODES,
-  runCli,
-  startClient,
-  tempDir
-} from './helpers.ts'
+import { cleanup, filesContaining, LOOPBACK, listFiles, MODES, runCli, startClient, tempDir } from '../harness.ts'
 
 function passFile(text: string): string {
   const file = join(tempDir(), 'pass')
@@ -30,7 +21,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 describe.each(MODES)('passphrase (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
   const flags = mode === 'json' ? ['--json'] : []
 
   it('the key file never holds the raw key; start unlocks it with the right passphrase only', async () => {
@@ -167,7 +158,7 @@ describe.each(MODES)('passphrase (%s mode)', (mode) => {
     const original = (await runCli(['account', 'show', '-d', dir, '--json'])).events[0]
     expect(restored.events[0]).toMatchObject({
       type: 'account',
-      peerId: (original as { peerId: string }).peerId,
+      peerId: original.peerId,
       name: 'alice',
       encrypted: true,
       retention: { dm: '7d' }

@@ -1,19 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  cleanupAccounts,
-  filesContaining,
-  MODES,
-  marker,
-  runCli,
-  startClient,
-  tempDir,
-  untilOlderThan
-} from './helpers.ts'
+import { cleanup, filesContaining, MODES, marker, runCli, startClient, tempDir, untilOlderThan } from '../harness.ts'
 
 describe.each(MODES)('retention (%s mode)', (mode) => {
-  afterEach(cleanupAccounts)
+  afterEach(cleanup)
 
   it('a change deletes older stored messages at once, and expired ones keep being purged', async () => {
     const alice = await startClient({ name: 'alice', mode, dataDir: tempDir() })

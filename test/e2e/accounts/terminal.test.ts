@@ -1,73 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanupAccounts, LOOPBACK, tempDir } from './helpers.ts'
+import { cleanup, LOOPBACK, requireTool, Terminal, tempDir } from '../harness.ts'
 
-const BIN = new URL('../../../bin/p2pchat.js', import.meta.url).pathname
-const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0
-
-/** One p2pchat command in a terminal of a private tmux server (its own socket; no other session is touched). */
-class Terminal {
-  private readonly socket: string
-  private readonly exitFile: string
-
-  constructor(args: string[]) {
-    const dir = tempDir('p2pchat-tty-')
-    this.socket = join(dir, 'tmux.sock')
-    this.exitFile = join(dir, 'exit-code')
-    const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
-    const command = [process.execPath, BIN, ...args].map(quote).join(' ')
-    const env = 'DEBUG= P2PCHAT_PASSPHRASE= P2PCHAT_NEW_PASSPHRASE='
-    // `cat` keeps the pane (and what the command printed) until kill(), after the command has exited
-    const script = `${env} ${command}; echo $? > ${quote(this.exitFile)}; cat`
-    this.tmux('new-session', '-d', '-x', '140', '-y', '30', script)
-  }
-
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-u', '-S', this.socket, ...args], { encoding: 'utf8' })
-  }
-
-  screen(): string {
-    return this.tmux('capture-pane', '-p')
-  }
-
-  type(text: string): void {
-    this.tmux('send-keys', '-l', text)
-    this.tmux('send-keys', 'Enter')
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!pattern.test(this.screen())) {
-      if (Date.now() > deadline) {
-        throw new Error(`screen never showed ${pattern}; it shows:\n${this.screen()}`)
-      }
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
-
-  async exitCode(timeoutMs = 30_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs
-    while (!existsSync(this.exitFile) || readFileSync(this.exitFile, 'utf8').trim() === '') {
-      if (Date.now() > deadline) {
-        throw new Error(`command did not exit; screen:\n${this.screen()}`)
-      }
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    return Number(readFileSync(this.exitFile, 'utf8').trim())
-  }
-
-  kill(): void {
-    spawnSync('tmux', ['-S', this.socket, 'kill-server'])
-    rmSync(this.exitFile, { force: true })
-  }
-}
-
-describe.skipIf(!HAS_TMUX)('passphrase and confirmation prompts in a terminal', () => {
+describe('passphrase and confirmation prompts in a terminal', () => {
+  requireTool('tmux')
   const terminals: Terminal[] = []
   const open = (args: string[]): Terminal => {
-    const t = new Terminal(args)
+    const t = new Terminal(args, { cols: 140, rows: 30 })
     terminals.push(t)
     return t
   }
@@ -76,7 +16,7 @@ describe.skipIf(!HAS_TMUX)('passphrase and confirmation prompts in a terminal', 
     for (const t of terminals.splice(0)) {
       t.kill()
     }
-    await cleanupAccounts()
+    await cleanup()
   })
 
   it('create asks twice without echoing, start asks once and refuses a wrong one, destroy asks to confirm', async () => {

@@ -15,7 +15,7 @@ import {
 import type { ScryptParams } from '../../../node/account/sealed.ts'
 import { CorruptIdentityError } from '../../../node/errors.ts'
 import { parseRetention } from '../../../node/retention.ts'
-import { filesContaining } from './scan.ts'
+import { filesContaining } from '../../support/scan.ts'
 
 const FAST: ScryptParams = { logN: 10, r: 8, p: 1 }
 const dirs: string[] = []

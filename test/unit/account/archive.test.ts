@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MessageArchive, type PurgeCounts } from '../../../node/history.ts'
 import { DEFAULT_RETENTION, parseRetentionSpec, type RetentionSettings } from '../../../node/retention.ts'
 import { ChatStore, type StoredMessage } from '../../../node/store.ts'
-import { filesContaining } from './scan.ts'
+import { filesContaining } from '../../support/scan.ts'
 
 const DAY = 86_400_000
 const NOW = 1_800_000_000_000

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { type BackupContents, decodeBackup, encodeBackup } from '../../../node/account/backup.ts'
 import { CorruptBackupError } from '../../../node/account/errors.ts'
 import { defaultSettings } from '../../../node/account/settings.ts'
+import { corruptedArb } from '../protocols/fuzz.ts'
 
 let contents: BackupContents
 
@@ -29,13 +30,7 @@ describe('backup contents', () => {
 
   it('returns or throws CorruptBackupError for random and mutated bytes, nothing else', () => {
     const good = encodeBackup(contents)
-    const mutated = fc
-      .tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.nat({ max: good.length }))
-      .map(([i, byte, cut]) => {
-        const copy = Uint8Array.from(good)
-        copy[i] = byte
-        return cut % 3 === 0 ? copy.subarray(0, cut) : copy
-      })
+    const mutated = corruptedArb(good)
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutated), (bytes) => {
         try {

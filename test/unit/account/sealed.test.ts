@@ -11,6 +11,7 @@ import {
   unseal
 } from '../../../node/account/sealed.ts'
 import { CorruptIdentityError } from '../../../node/errors.ts'
+import { corruptedArb } from '../protocols/fuzz.ts'
 
 /** Cheap parameters: the format and the checks are what is tested here, not scrypt's cost. */
 const FAST: ScryptParams = { logN: 10, r: 8, p: 1 }
@@ -104,13 +105,7 @@ describe('decodeSealed', () => {
 
   it('returns or throws the named error for random and mutated bytes, nothing else', async () => {
     const good = await valid()
-    const mutated = fc
-      .tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.nat({ max: good.length }))
-      .map(([i, byte, cut]) => {
-        const copy = Uint8Array.from(good)
-        copy[i] = byte
-        return cut % 3 === 0 ? copy.subarray(0, cut) : copy
-      })
+    const mutated = corruptedArb(good)
     fc.assert(
       fc.property(
         fc.oneof(fc.uint8Array({ maxLength: 600 }), mutated),

@@ -10,6 +10,7 @@ import {
   encodeSettings
 } from '../../../node/account/settings.ts'
 import { parseRetention } from '../../../node/retention.ts'
+import { corruptedArb } from '../protocols/fuzz.ts'
 
 let peerA: string
 let peerB: string
@@ -69,13 +70,7 @@ describe('account settings file', () => {
 
   it('returns or throws CorruptAccountError for random and mutated bytes, nothing else', () => {
     const good = encodeSettings(full())
-    const mutated = fc
-      .tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.nat({ max: good.length }))
-      .map(([i, byte, cut]) => {
-        const copy = Uint8Array.from(good)
-        copy[i] = byte
-        return cut % 3 === 0 ? copy.subarray(0, cut) : copy
-      })
+    const mutated = corruptedArb(good)
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 400 }), mutated, fc.json().map(bytesOfText)), (bytes) => {
         try {

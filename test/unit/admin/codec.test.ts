@@ -11,20 +11,12 @@ import {
   signRequest
 } from '../../../protocols/admin/index.ts'
 import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
+import { onlyDecodeErrors } from '../protocols/fuzz.ts'
 
 const peerA = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
 const peerB = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
 
 /** Returns normally or throws one of the named decode errors; anything else fails the property. */
-function onlyDecodeErrors(decode: () => unknown): boolean {
-  try {
-    decode()
-    return true
-  } catch (err) {
-    return err instanceof InvalidMessageError || err instanceof MessageTooLargeError
-  }
-}
-
 function mutate(bytes: Uint8Array, edits: Array<[number, number]>): Uint8Array {
   const out = Uint8Array.from(bytes)
   for (const [index, value] of edits) {

@@ -38,6 +38,7 @@ describe('StreamReader', () => {
     for await (const piece of reader.rest()) {
       sawPause ||= b.readStatus === 'paused'
       got.push(...piece.subarray())
+      // a slow consumer on purpose, so that the writer fills the buffer and the reader must pause the stream
       await new Promise((r) => setTimeout(r, 1))
     }
     await writing

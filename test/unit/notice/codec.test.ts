@@ -2,7 +2,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
+import { InvalidMessageError } from '../../../protocols/common/errors.ts'
 import {
   BanLists,
   decodeNotice,
@@ -10,6 +10,7 @@ import {
   nextBanListVersion,
   type RelayNotice
 } from '../../../protocols/notice/index.ts'
+import { onlyDecodeErrors } from '../protocols/fuzz.ts'
 
 const peers = await Promise.all(
   [1, 2, 3].map(async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString())
@@ -25,15 +26,6 @@ const samples: RelayNotice[] = [
   { kind: 'departed', ts: 1000, peer: peers[0], text: '' },
   { kind: 'shutdown', ts: 1000, seconds: 30, text: 'bye' }
 ]
-
-function onlyDecodeErrors(decode: () => unknown): boolean {
-  try {
-    decode()
-    return true
-  } catch (err) {
-    return err instanceof InvalidMessageError || err instanceof MessageTooLargeError
-  }
-}
 
 describe('notice codec', () => {
   it('round-trips every kind', () => {

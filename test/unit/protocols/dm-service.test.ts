@@ -1,9 +1,8 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { lpStream, streamPair } from '@libp2p/utils'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { lpStream } from '@libp2p/utils'
+import { encode } from 'uint8-varint'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { InvalidMessageError } from '../../../protocols/common/errors.ts'
 import { MAX_FRAME_BYTES } from '../../../protocols/common/limits.ts'
 import { type Ack, type Dm, decodeAck, encodeAck, encodeDm } from '../../../protocols/dm/codec.ts'
@@ -11,6 +10,7 @@ import { DM_PROTOCOL } from '../../../protocols/dm/constants.ts'
 import { DirectMessages, type DirectMessagesComponents, type DirectMessagesInit } from '../../../protocols/dm/dm.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from '../../../protocols/dm/errors.ts'
 import { DirectMessage } from '../../../protocols/dm/pb/dm.ts'
+import { streamPairs, twoPeerIds } from './stream-pairs.ts'
 
 type OpenStream = (peer: PeerId, protocol: string) => Promise<Stream>
 
@@ -56,13 +56,7 @@ class Node {
 
 let alicePeer: PeerId
 let bobPeer: PeerId
-const streams: Stream[] = []
-
-async function pair(): Promise<[Stream, Stream]> {
-  const [outbound, inbound] = await streamPair()
-  streams.push(outbound, inbound)
-  return [outbound, inbound]
-}
+const pair = streamPairs()
 
 /** alice sends to bob; bob's handler runs on the far end of each stream alice opens. */
 async function connected(
@@ -88,17 +82,6 @@ async function connected(
 
 const dm: Dm = { id: 'a1b2c3', ts: Date.now(), senderName: 'alice', text: 'hi bob 👋' }
 
-function varint(n: number): Uint8Array {
-  const out: number[] = []
-  let v = n
-  while (v > 127) {
-    out.push((v & 127) | 128)
-    v >>>= 7
-  }
-  out.push(v)
-  return Uint8Array.from(out)
-}
-
 /** Reads the receiver's answer: its ack, or the error that ended the stream instead. */
 async function readAnswer(stream: Stream): Promise<Ack | Error> {
   try {
@@ -111,14 +94,7 @@ async function readAnswer(stream: Stream): Promise<Ack | Error> {
 }
 
 beforeAll(async () => {
-  alicePeer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-  bobPeer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-})
-
-afterEach(() => {
-  for (const s of streams.splice(0)) {
-    s.abort(new Error('test over'))
-  }
+  ;[alicePeer, bobPeer] = await twoPeerIds()
 })
 
 describe('DirectMessages service', () => {
@@ -170,29 +146,30 @@ describe('DirectMessages service', () => {
       'a DM with a bad sender name',
       DirectMessage.encode({ id: 'x1', timestamp: BigInt(Date.now()), senderName: 'a b', text: 'hi' })
     ]
-  ])('%s: invalid ack or aborted stream, protocol-error, no message, no throw', async (_what, frame) => {
-    const { bob } = await connected()
-    const [outbound, inbound] = await pair()
-    const served = bob.serve(inbound, alicePeer)
-    await lpStream(outbound).write(frame)
-    const answer = await readAnswer(outbound)
-    if (answer instanceof Error) {
-      expect(outbound.status).not.toBe('open')
-    } else {
-      expect(answer).toMatchObject({ status: 'invalid' })
+  ])(
+    '%s: an invalid ack with the reason, then the stream is aborted; protocol-error, no message',
+    async (_what, frame) => {
+      const { bob } = await connected()
+      const [outbound, inbound] = await pair()
+      const served = bob.serve(inbound, alicePeer)
+      await lpStream(outbound).write(frame)
+      // the handler writes the ack before it aborts, so the sender always learns why
+      const answer = await readAnswer(outbound)
+      expect(answer).toEqual({ id: '', status: 'invalid', reason: expect.stringMatching(/\S/) })
+      await expect(served).resolves.toBeUndefined()
+      expect(inbound.status).toBe('aborted')
+      expect(bob.messages).toEqual([])
+      expect(bob.protocolErrors).toHaveLength(1)
+      expect(bob.protocolErrors[0].peer.equals(alicePeer)).toBe(true)
+      expect(bob.protocolErrors[0].error).toBeInstanceOf(InvalidMessageError)
     }
-    await expect(served).resolves.toBeUndefined()
-    expect(bob.messages).toEqual([])
-    expect(bob.protocolErrors).toHaveLength(1)
-    expect(bob.protocolErrors[0].peer.equals(alicePeer)).toBe(true)
-    expect(bob.protocolErrors[0].error).toBeInstanceOf(InvalidMessageError)
-  })
+  )
 
   it('oversized length prefix: the stream is aborted and protocol-error emitted, nothing is buffered', async () => {
     const { bob } = await connected()
     const [outbound, inbound] = await pair()
     const served = bob.serve(inbound, alicePeer)
-    outbound.send(varint(MAX_FRAME_BYTES + 1))
+    outbound.send(encode(MAX_FRAME_BYTES + 1))
     outbound.send(new Uint8Array(100))
     await expect(served).resolves.toBeUndefined()
     expect(bob.messages).toEqual([])

@@ -1,37 +1,23 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Connection, PeerId, Stream, StreamHandler } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { LengthPrefixedDecoder, lpStream, streamPair } from '@libp2p/utils'
+import { LengthPrefixedDecoder, lpStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { InvalidMessageError } from '../../../protocols/common/errors.ts'
 import { MAX_TEXT_BYTES } from '../../../protocols/common/limits.ts'
 import { type Dm, decodeAck, encodeAck, encodeDm } from '../../../protocols/dm/codec.ts'
 import { MAX_UNACKED_BYTES } from '../../../protocols/dm/constants.ts'
 import { DirectMessages, type DirectMessagesComponents, type DirectMessagesInit } from '../../../protocols/dm/dm.ts'
 import { DeliveryFailedError } from '../../../protocols/dm/errors.ts'
+import { streamPairs, twoPeerIds } from './stream-pairs.ts'
 
 let alicePeer: PeerId
 let bobPeer: PeerId
-const streams: Stream[] = []
+const pair = streamPairs()
 
 beforeAll(async () => {
-  alicePeer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-  bobPeer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  ;[alicePeer, bobPeer] = await twoPeerIds()
 })
-
-afterEach(() => {
-  for (const s of streams.splice(0)) {
-    s.abort(new Error('test over'))
-  }
-})
-
-async function pair(): Promise<[Stream, Stream]> {
-  const [outbound, inbound] = await streamPair()
-  streams.push(outbound, inbound)
-  return [outbound, inbound]
-}
 
 function service(openStream: () => Promise<Stream>, init: DirectMessagesInit = {}) {
   let handler: StreamHandler | undefined

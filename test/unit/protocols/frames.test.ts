@@ -1,6 +1,7 @@
 import type { Stream } from '@libp2p/interface'
 import { streamPair } from '@libp2p/utils'
 import fc from 'fast-check'
+import { encode } from 'uint8-varint'
 import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
 import { frameStream } from '../../../protocols/common/frames.ts'
@@ -29,17 +30,6 @@ async function readAfter(bytes: Uint8Array, close = true): Promise<Uint8Array> {
   return frame.subarray()
 }
 
-function varint(value: number): number[] {
-  const out: number[] = []
-  let v = value
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80)
-    v = Math.floor(v / 128)
-  }
-  out.push(v)
-  return out
-}
-
 describe('frameStream', () => {
   it('reads back what it wrote, up to the limit', async () => {
     const [a, b] = await streamPair()
@@ -51,8 +41,8 @@ describe('frameStream', () => {
 
   it('refuses an announced length over the limit before reading the body', async () => {
     // the stream stays open: the refusal must not wait for bytes that will never come
-    await expect(readAfter(Uint8Array.from(varint(MAX + 1)), false)).rejects.toThrow(MessageTooLargeError)
-    await expect(readAfter(Uint8Array.from(varint(10 * 1024 * 1024)), false)).rejects.toThrow(MessageTooLargeError)
+    await expect(readAfter(encode(MAX + 1), false)).rejects.toThrow(MessageTooLargeError)
+    await expect(readAfter(encode(10 * 1024 * 1024), false)).rejects.toThrow(MessageTooLargeError)
   })
 
   it('refuses a length prefix that never ends after a few bytes, not at the timeout', async () => {
@@ -61,7 +51,7 @@ describe('frameStream', () => {
 
   it('a stream that ends early is an InvalidMessageError', async () => {
     await expect(readAfter(new Uint8Array(0))).rejects.toThrow(InvalidMessageError)
-    await expect(readAfter(Uint8Array.from([...varint(100), 1, 2, 3]))).rejects.toThrow(InvalidMessageError)
+    await expect(readAfter(Uint8Array.from([...encode(100), 1, 2, 3]))).rejects.toThrow(InvalidMessageError)
     await expect(readAfter(Uint8Array.from([0x80]))).rejects.toThrow(InvalidMessageError)
   })
 

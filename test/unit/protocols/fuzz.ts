@@ -27,6 +27,16 @@ export function decodeOrReject<T>(decode: () => T): T | undefined {
   }
 }
 
+/** Whether `decode` returns or throws one of the named decode errors; anything else fails the property. */
+export function onlyDecodeErrors(decode: () => unknown): boolean {
+  try {
+    decode()
+    return true
+  } catch (err) {
+    return err instanceof InvalidMessageError || err instanceof MessageTooLargeError
+  }
+}
+
 /** One edit to an encoding; positions are taken modulo the length so every edit lands inside the bytes. */
 export type Mutation =
   | { op: 'flip'; at: number; bit: number }
@@ -93,6 +103,17 @@ export function mutatedArb(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8A
   return fc
     .tuple(valid, fc.array(mutationArb, { minLength: 1, maxLength: 4 }))
     .map(([bytes, mutations]) => mutate(bytes, mutations))
+}
+
+/** `good` with one byte set and, one time in three, cut short: cheap corruptions of a fixed valid encoding. */
+export function corruptedArb(good: Uint8Array): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.nat({ max: good.length }))
+    .map(([i, byte, cut]) => {
+      const copy = Uint8Array.from(good)
+      copy[i] = byte
+      return cut % 3 === 0 ? copy.subarray(0, cut) : copy
+    })
 }
 
 /** Arbitrary bytes, mostly short (where parsers branch) and sometimes long. */

@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Files under `dir` whose raw bytes contain `needle` (every file, recursively: LevelDB logs, tables, manifests). */
 export function filesContaining(dir: string, needle: string | Uint8Array): string[] {
+  if (!existsSync(dir)) {
+    return []
+  }
   const bytes = typeof needle === 'string' ? Buffer.from(needle, 'utf8') : Buffer.from(needle)
   const hits: string[] = []
   const walk = (d: string): void => {
@@ -17,4 +20,12 @@ export function filesContaining(dir: string, needle: string | Uint8Array): strin
   }
   walk(dir)
   return hits
+}
+
+/** Every file and folder under `dir`, as sorted relative paths (none when `dir` does not exist). */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) {
+    return []
+  }
+  return (readdirSync(dir, { recursive: true }) as string[]).sort()
 }

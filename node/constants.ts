@@ -1,0 +1,13 @@
+/** Timeouts and limits of the core that belong to no single protocol. */
+
+/**
+ * How long one dial of a known peer (bootstrap, group member, a peer blocked and unblocked) may take: a TCP
+ * connect plus the noise and yamux handshakes finish in well under a second on a LAN, a relayed one in a few.
+ */
+export const DIAL_TIMEOUT_MS = 10_000
+
+/** How long reaching a relay and reserving a slot on it may take before the attempt counts as failed. */
+export const RELAY_CONNECT_TIMEOUT_MS = 15_000
+
+/** How often mDNS asks the LAN who is there: new peers appear within this, at one small multicast per period. */
+export const MDNS_INTERVAL_MS = 10_000

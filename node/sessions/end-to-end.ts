@@ -1,0 +1,126 @@
+import * as varint from 'uint8-varint'
+import { Uint8ArrayList } from 'uint8arraylist'
+import {
+  createPrekeyStore,
+  decodePrekeyStore,
+  decodeSession,
+  encodePrekeyStore,
+  encodeSession,
+  type PrekeyBundle,
+  type PublishedPrekeys,
+  publishedPrekeys,
+  rotateSignedPrekey,
+  type Session,
+  SessionBook,
+  type SessionIdentity
+} from '../../protocols/session/index.ts'
+import type { SessionVault } from './vault.ts'
+
+const PREKEYS = 'prekeys'
+const peerRecord = (peerHex: string): string => `peer-${peerHex}`
+
+function encodeSessions(sessions: Session[]): Uint8Array {
+  const list = new Uint8ArrayList()
+  for (const s of sessions) {
+    const bytes = encodeSession(s)
+    list.append(varint.encode(bytes.byteLength), bytes)
+  }
+  return list.subarray()
+}
+
+function decodeSessions(bytes: Uint8Array): Session[] {
+  const out: Session[] = []
+  let offset = 0
+  while (offset < bytes.byteLength) {
+    const length = varint.decode(bytes, offset)
+    offset += varint.encodingLength(length)
+    out.push(decodeSession(bytes.subarray(offset, offset + length)))
+    offset += length
+  }
+  return out
+}
+
+/**
+ * End-to-end encryption for one account: its sessions and prekeys, kept in a vault. Operations run one at a
+ * time, and each persists what it changed before it returns, so a crash never makes a message key serve twice.
+ */
+export class EndToEnd {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    private readonly identity: SessionIdentity,
+    private readonly vault: SessionVault,
+    private readonly book: SessionBook
+  ) {}
+
+  /** Loads the account's sessions and prekeys, creating (and storing) prekeys on first use. */
+  static async open(identity: SessionIdentity, vault: SessionVault, now = Date.now()): Promise<EndToEnd> {
+    const stored = await vault
+      .read(PREKEYS)
+      .then((b) => (b == null ? undefined : tryDecode(() => decodePrekeyStore(b))))
+    const prekeys = rotateSignedPrekey(identity, stored ?? createPrekeyStore(identity, now), now)
+    if (prekeys !== stored) {
+      await vault.write(PREKEYS, encodePrekeyStore(prekeys))
+    }
+    const sessions: Array<[string, Session[]]> = []
+    for (const name of await vault.list()) {
+      if (!name.startsWith('peer-')) continue
+      const bytes = await vault.read(name)
+      const list = bytes == null ? undefined : tryDecode(() => decodeSessions(bytes))
+      if (list != null && list.length > 0) sessions.push([name.slice('peer-'.length), list])
+    }
+    return new EndToEnd(identity, vault, new SessionBook(identity, prekeys, sessions))
+  }
+
+  /** What to publish so others can start sessions with us while we are away. */
+  published(): PublishedPrekeys {
+    return publishedPrekeys(this.identity, this.book.prekeys)
+  }
+
+  hasSession(remoteIdentity: Uint8Array): boolean {
+    return this.book.hasSession(remoteIdentity)
+  }
+
+  /** Seals a message for a peer (starting a session from `bundle` if needed); stored before it is returned. */
+  encrypt(remoteIdentity: Uint8Array, plaintext: Uint8Array, bundle?: PrekeyBundle): Promise<Uint8Array> {
+    return this.serially(async () => {
+      const { sealed, dirty } = this.book.encrypt(remoteIdentity, new Uint8Array(plaintext), bundle)
+      await this.persist(dirty)
+      return sealed
+    })
+  }
+
+  /** Opens a sealed message: who sent it (Ed25519 identity key) and the plaintext; stored before it is returned. */
+  decrypt(sealed: Uint8Array): Promise<{ sender: Uint8Array; plaintext: Uint8Array }> {
+    return this.serially(async () => {
+      const { sender, plaintext, dirty } = this.book.decrypt(sealed)
+      await this.persist(dirty)
+      return { sender, plaintext }
+    })
+  }
+
+  private async persist(dirty: { peer?: string; prekeys: boolean }): Promise<void> {
+    if (dirty.prekeys) {
+      await this.vault.write(PREKEYS, encodePrekeyStore(this.book.prekeys))
+    }
+    if (dirty.peer != null) {
+      const sessions = this.book.sessionsOf(dirty.peer)
+      if (sessions.length === 0) await this.vault.remove(peerRecord(dirty.peer))
+      else await this.vault.write(peerRecord(dirty.peer), encodeSessions(sessions))
+    }
+  }
+
+  private serially<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run)
+    this.queue = next.catch(() => {})
+    return next
+  }
+}
+
+function tryDecode<T>(decode: () => T): T | undefined {
+  try {
+    return decode()
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,115 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
+import writeFileAtomic from 'write-file-atomic'
+
+/** Folder of the data directory that holds session state (listed in account/wipe.ts, so destroy removes it). */
+export const SESSIONS_DIR = 'sessions'
+
+const VAULT_INFO = utf8ToBytes('p2pchat/session-vault/1')
+const NONCE_BYTES = 24
+/** Largest record read back: a session with 2,000 skipped keys, or the prekeys, with room to spare. */
+const MAX_RECORD_BYTES = 2 * 1024 * 1024
+const NAME = /^[a-z0-9-]{1,80}$/
+
+/** Where session records live: files in the data directory, or memory for `--ephemeral`. */
+export interface SessionVault {
+  read: (name: string) => Promise<Uint8Array | undefined>
+  /** resolves once the record is on disk (fsync), so no message key is used twice after a crash */
+  write: (name: string, bytes: Uint8Array) => Promise<void>
+  list: () => Promise<string[]>
+  remove: (name: string) => Promise<void>
+}
+
+/**
+ * The vault key is derived from the identity key (HKDF-SHA256): when the account has a passphrase, the identity
+ * key, and so every session record, opens only after the passphrase unlocked it, without a second scrypt per write.
+ */
+export function vaultKey(identitySeed: Uint8Array): Uint8Array {
+  return hkdf(sha256, identitySeed, undefined, VAULT_INFO, 32)
+}
+
+function checkName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new TypeError(`bad session record name ${JSON.stringify(name)}`)
+  }
+  return name
+}
+
+/** Session records in `<dataDir>/sessions/`, each XChaCha20-Poly1305 under the vault key with its name as AAD. */
+export class FileSessionVault implements SessionVault {
+  private readonly dir: string
+
+  constructor(
+    dataDir: string,
+    private readonly key: Uint8Array
+  ) {
+    this.dir = join(dataDir, SESSIONS_DIR)
+  }
+
+  async read(name: string): Promise<Uint8Array | undefined> {
+    let sealed: Buffer
+    try {
+      sealed = await readFile(join(this.dir, `${checkName(name)}.bin`))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
+    if (sealed.byteLength > MAX_RECORD_BYTES || sealed.byteLength < NONCE_BYTES + 16) {
+      return undefined
+    }
+    try {
+      const nonce = sealed.subarray(0, NONCE_BYTES)
+      return xchacha20poly1305(this.key, nonce, utf8ToBytes(name)).decrypt(sealed.subarray(NONCE_BYTES))
+    } catch {
+      return undefined // a record we cannot open is as good as none: the session starts over
+    }
+  }
+
+  async write(name: string, bytes: Uint8Array): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 })
+    const nonce = randomBytes(NONCE_BYTES)
+    const body = xchacha20poly1305(this.key, nonce, utf8ToBytes(checkName(name))).encrypt(bytes)
+    await writeFileAtomic(join(this.dir, `${name}.bin`), Buffer.concat([nonce, body]), { mode: 0o600, fsync: true })
+  }
+
+  async list(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir))
+        .filter((f) => f.endsWith('.bin'))
+        .map((f) => f.slice(0, -4))
+        .filter((n) => NAME.test(n))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw err
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(join(this.dir, `${checkName(name)}.bin`), { force: true })
+  }
+}
+
+/** Session records in memory only (`--ephemeral`): nothing touches the disk. */
+export class MemorySessionVault implements SessionVault {
+  private readonly records = new Map<string, Uint8Array>()
+
+  async read(name: string): Promise<Uint8Array | undefined> {
+    return this.records.get(checkName(name))
+  }
+
+  async write(name: string, bytes: Uint8Array): Promise<void> {
+    this.records.set(checkName(name), bytes.slice())
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.records.keys()]
+  }
+
+  async remove(name: string): Promise<void> {
+    this.records.delete(name)
+  }
+}

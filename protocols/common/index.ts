@@ -1,0 +1,6 @@
+// What the core and the shells use of the protocols' shared base; the protocols import its files directly.
+export { abortableDelay } from './delay.ts'
+export { EmptyMessageError, InvalidMessageError, InvalidNameError, MessageTooLargeError } from './errors.ts'
+export { MAX_FRAME_BYTES, MAX_TEXT_BYTES } from './limits.ts'
+export { isValidName, MAX_NAME_LENGTH, validateName } from './names.ts'
+export { utf8Length, validateText } from './text.ts'

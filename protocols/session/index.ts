@@ -1,0 +1,34 @@
+export { decodeBundle, decodeEnvelope, decodeSession, encodeBundle, encodeEnvelope, encodeSession } from './codec.ts'
+export { MAX_SKIP, MAX_SKIPPED_KEYS, ONE_TIME_PREKEYS } from './constants.ts'
+export {
+  DuplicateMessageError,
+  InvalidPrekeyError,
+  InvalidSessionMessageError,
+  SessionDecryptError,
+  TooManySkippedError
+} from './errors.ts'
+export { identityFromSeed, type SessionIdentity } from './identity.ts'
+export type { PrekeyHeader } from './pqxdh.ts'
+export { decodePrekeyStore, encodePrekeyStore } from './prekey-codec.ts'
+export {
+  bundleFrom,
+  createPrekeyStore,
+  type PrekeyBundle,
+  type PrekeyStore,
+  type PublishedPrekeys,
+  publishedPrekeys,
+  replenish,
+  rotateSignedPrekey,
+  verifyBundle
+} from './prekeys.ts'
+export { SEAL_OVERHEAD, seal, unseal } from './sealed.ts'
+export {
+  acceptSession,
+  decryptMessage,
+  type Envelope,
+  encryptMessage,
+  isSameSession,
+  type Session,
+  startSession
+} from './session.ts'
+export { type Dirty, SessionBook } from './session-book.ts'
