@@ -11,7 +11,7 @@ import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { libp2pReceiver, libp2pSender, tcpReceiver, tcpSender } from './files-baselines.ts'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -180,14 +180,26 @@ async function randomFile(path: string, size: number): Promise<void> {
   }
 }
 
+/** The best round of each subject, MiB/s and CPU: what bench-results.json takes from this benchmark. */
+export interface FilesResult {
+  bare: Result
+  disk: Result
+  ours: Result
+}
+
 async function main(): Promise<void> {
   const size = Number(process.env.P2PCHAT_BENCH_FILE_MB ?? 1024) * MB
+  const rounds = Number(process.env.P2PCHAT_BENCH_ROUNDS ?? 3)
+  await benchFiles(size, rounds)
+}
+
+/** Runs `rounds` interleaved rounds of every subject with a `size`-byte file, prints the table and returns the best. */
+export async function benchFiles(size: number, rounds: number): Promise<FilesResult> {
   const work = mkdtempSync(join(tmpdir(), 'p2pchat-bench-files-'))
   try {
     const path = join(work, 'payload.bin')
     await randomFile(path, size)
     // interleaved rounds, best of each: on a shared machine the best run is the least disturbed one
-    const rounds = Number(process.env.P2PCHAT_BENCH_ROUNDS ?? 3)
     const runs: Record<'tcp' | 'bare' | 'disk' | 'ours', Result[]> = { tcp: [], bare: [], disk: [], ours: [] }
     let hashSeconds = Number.POSITIVE_INFINITY
     for (let round = 0; round < rounds; round++) {
@@ -238,6 +250,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  CPU of the busier side, bare libp2p / p2pchat: ${((busiest(bare) / busiest(ours)) * 100).toFixed(0)}% memory to memory, ${((busiest(disk) / busiest(ours)) * 100).toFixed(0)}% disk to disk\n`
     )
+    return { bare, disk, ours }
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
@@ -258,8 +271,10 @@ async function role(name: string, args: string[]): Promise<void> {
   }
 }
 
-const run = process.argv[2] === 'role' ? role(process.argv[3], process.argv.slice(4)) : main()
-run.catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-  process.exitCode = 1
-})
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const run = process.argv[2] === 'role' ? role(process.argv[3], process.argv.slice(4)) : main()
+  run.catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exitCode = 1
+  })
+}

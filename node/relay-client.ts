@@ -4,6 +4,7 @@ import type {
   AbortOptions,
   ComponentLogger,
   Libp2pEvents,
+  Listener,
   Logger,
   PeerId,
   PrivateKey,
@@ -67,6 +68,8 @@ interface RelayLink {
   reported: boolean
   busy: boolean
   timer?: ReturnType<typeof setTimeout>
+  /** the circuit listener made for this relay, re-used on every reconnect */
+  listener?: Listener
 }
 
 /**
@@ -85,6 +88,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
   private readonly shutdown = new AbortController()
   private checkTimer?: ReturnType<typeof setInterval>
   private unguard?: () => void
+  private firstListens: Promise<void> = Promise.resolve()
 
   constructor(components: RelayClientComponents, init: RelayClientInit = {}) {
     super()
@@ -182,7 +186,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
       await this.components.connectionManager.openConnection(link.addr, { signal })
       if (this.circuitAddrs(link).length === 0) {
         // resolves once the relay granted the reservation
-        await this.components.transportManager.listen([link.addr.encapsulate('/p2p-circuit')])
+        await this.listen(link)
       }
       const addrs = this.circuitAddrs(link)
       if (addrs.length === 0) {
@@ -210,6 +214,32 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
     } finally {
       link.busy = false
     }
+  }
+
+  /**
+   * Reserves a slot through the circuit listener of this relay. The transport manager adds a new listener on
+   * every `listen` and keeps it until the node stops (closing one would cancel the reservations on every
+   * relay), so a flapping relay connection would leak one per reconnect: the first one made is used again.
+   */
+  private async listen(link: RelayLink): Promise<void> {
+    const circuit = link.addr.encapsulate('/p2p-circuit')
+    if (link.listener != null) {
+      await link.listener.listen(circuit)
+      return
+    }
+    // one first listen at a time, so the listener that appears is this relay's
+    const first = this.firstListens.then(async () => {
+      const { transportManager } = this.components
+      const before = new Set(transportManager.getListeners())
+      try {
+        await transportManager.listen([circuit])
+      } finally {
+        // also when the reservation failed: the transport manager keeps the listener all the same
+        link.listener = transportManager.getListeners().find((l) => !before.has(l))
+      }
+    })
+    this.firstListens = first.catch(() => {})
+    await first
   }
 
   private retryLater(link: RelayLink): void {

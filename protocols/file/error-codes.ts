@@ -11,6 +11,7 @@ import {
   TransferCancelledError,
   TransferInterruptedError,
   TransferRefusedError,
+  TransferStalledError,
   UnknownTransferError,
   UnsafeDownloadPathError
 } from './errors.ts'
@@ -19,6 +20,8 @@ import {
 export const TRANSFER_ERROR_CODES: Record<string, string> = {
   [TransferRefusedError.name]: 'TRANSFER_REFUSED',
   [TransferInterruptedError.name]: 'TRANSFER_INTERRUPTED',
+  // a stall is an interruption to the user: the transfer waits and resumes
+  [TransferStalledError.name]: 'TRANSFER_INTERRUPTED',
   [UnknownTransferError.name]: 'UNKNOWN_TRANSFER',
   [AmbiguousTransferError.name]: 'AMBIGUOUS_TRANSFER',
   [TransferCancelledError.name]: 'TRANSFER_CANCELLED',

@@ -10,6 +10,12 @@ export class TransferInterruptedError extends Error {
   override readonly name = 'TransferInterruptedError'
 }
 
+/** A data stream moved no bytes for the idle timeout: the peer stopped reading but the connection is still up. */
+export class TransferStalledError extends Error {
+  static override readonly name = 'TransferStalledError'
+  override readonly name = 'TransferStalledError'
+}
+
 /** The peer does not know the transfer (never offered, or already forgotten). */
 export class UnknownTransferError extends Error {
   static override readonly name = 'UnknownTransferError'

@@ -240,10 +240,13 @@ export class FileTransfer extends TypedEventEmitter<FileTransferEvents> implemen
     }
   }
 
-  /** Streams `source` out with backpressure and closes; aborting `signal` resets the stream. */
+  /**
+   * Streams `source` out with backpressure and closes; aborting `signal` resets the stream, and so does a
+   * receiver that lets no bytes through for the idle timeout (the transfer then waits and resumes later).
+   */
   private async pump(stream: Stream, source: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<void> {
     for await (const block of source) {
-      await send(stream, block, { signal })
+      await send(stream, block, { signal, idleTimeoutMs: this.idleTimeoutMs })
     }
     await stream.close({ signal })
   }

@@ -3,7 +3,7 @@ import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidMessageError, MessageTooLargeError } from '../common/errors.ts'
 import { READ_HIGH_WATER_BYTES } from './constants.ts'
-import { TransferInterruptedError } from './errors.ts'
+import { TransferInterruptedError, TransferStalledError } from './errors.ts'
 
 /** Longest varint that can prefix a frame we accept. */
 const MAX_LENGTH_BYTES = 5
@@ -148,6 +148,16 @@ export async function writeFrame(stream: Stream, frame: Uint8Array, options: Abo
   await send(stream, new Uint8ArrayList(varint.encode(frame.byteLength), frame), options)
 }
 
+export interface SendOptions extends AbortOptions {
+  /**
+   * A drain that does not come within this long aborts the stream with TransferStalledError. libp2p does not
+   * time streams out (`stream.inactivityTimeout` is unused in @libp2p/utils 7) and yamux only logs failed
+   * keep-alive pings, so a peer that stops reading while its connection stays up (a stopped process, a
+   * half-open TCP connection after a partition) would otherwise hold the writer forever.
+   */
+  idleTimeoutMs?: number
+}
+
 /**
  * Sends bytes, waiting for the stream to drain when its buffer is full. Waits for the `drain` event itself:
  * in @libp2p/utils 7, `stream.onDrain()` keeps its first resolved promise, so after one drain it stops
@@ -156,14 +166,23 @@ export async function writeFrame(stream: Stream, frame: Uint8Array, options: Abo
 export async function send(
   stream: Stream,
   data: Uint8Array | Uint8ArrayList,
-  options: AbortOptions = {}
+  options: SendOptions = {}
 ): Promise<void> {
   if (stream.send(data) || !stream.writableNeedsDrain) {
     return
   }
   options.signal?.throwIfAborted()
   await new Promise<void>((resolve, reject) => {
+    const stalled =
+      options.idleTimeoutMs == null
+        ? undefined
+        : setTimeout(() => {
+            const err = new TransferStalledError(`the stream did not drain for ${options.idleTimeoutMs} ms`)
+            stream.abort(err)
+            done(err)
+          }, options.idleTimeoutMs)
     const done = (err?: Error): void => {
+      clearTimeout(stalled)
       stream.removeEventListener('drain', onDrain)
       stream.removeEventListener('close', onClose)
       options.signal?.removeEventListener('abort', onAbort)

@@ -1,9 +1,11 @@
-import { streamPair } from '@libp2p/utils'
+import { defaultLogger } from '@libp2p/logger'
+import { AbstractStream, type SendResult, streamPair } from '@libp2p/utils'
 import fc from 'fast-check'
 import * as varint from 'uint8-varint'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import { describe, expect, it } from 'vitest'
 import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
-import { TransferInterruptedError } from '../../../protocols/file/errors.ts'
+import { TransferInterruptedError, TransferStalledError } from '../../../protocols/file/errors.ts'
 import { StreamReader, send, writeFrame } from '../../../protocols/file/stream-io.ts'
 
 describe('StreamReader', () => {
@@ -76,5 +78,38 @@ describe('StreamReader', () => {
       }),
       { numRuns: 200 }
     )
+  })
+})
+
+/** A stream whose transport is full from the start and never drains: every send waits for drain. */
+class StuckStream extends AbstractStream {
+  constructor() {
+    super({ id: 'stuck', direction: 'outbound', log: defaultLogger().forComponent('test:stuck') })
+  }
+  sendData(data: Uint8ArrayList): SendResult {
+    return { sentBytes: data.byteLength, canSendMore: false }
+  }
+  sendReset(): void {}
+  sendPause(): void {}
+  sendResume(): void {}
+  async sendCloseWrite(): Promise<void> {}
+  async sendCloseRead(): Promise<void> {}
+}
+
+describe('send', () => {
+  it('rejects a writer waiting for drain when the connection dies under it', async () => {
+    const stream = new StuckStream()
+    const waiting = send(stream, new Uint8Array(16))
+    expect(stream.writableNeedsDrain).toBe(true)
+    stream.onTransportClosed()
+    await expect(waiting).rejects.toThrow(TransferInterruptedError)
+  })
+
+  it('gives up on a stream that stops draining, so the transfer can resume instead of hanging', async () => {
+    // the reader stops for good but its connection stays up: a stopped process, a half-open TCP connection
+    const stream = new StuckStream()
+    const waiting = send(stream, new Uint8Array(16), { idleTimeoutMs: 100 })
+    await expect(waiting).rejects.toThrow(TransferStalledError)
+    expect(stream.status).toBe('aborted')
   })
 })

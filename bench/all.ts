@@ -1,0 +1,112 @@
+/**
+ * Every headline figure with its same-run baseline: prints them and writes bench-results.json at the
+ * repository root, so commits can be compared. `--quick` runs smaller samples (under two minutes);
+ * without it, the relay, group and session benchmarks follow with their own tables.
+ */
+import { spawn } from 'node:child_process'
+import { cpus, loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { benchProcessBroadcast } from './broadcast-procs.ts'
+import { benchDm, type DmBenchInit } from './dm.ts'
+import { benchFiles } from './files.ts'
+import { PeerSet } from './peers.ts'
+import { type Figure, figure, formatFigures, RESULTS_PATH, writeResults } from './results.ts'
+import { benchStartup, type StartupInit } from './startup.ts'
+
+const MB = 1024 * 1024
+
+interface Plan {
+  dm: DmBenchInit
+  broadcast: { peers: number; saturateMs: number; window: number }
+  files: { size: number; rounds: number }
+  startup: StartupInit
+}
+
+const FULL: Plan = {
+  dm: { rttTextBytes: 256, rttSamples: 2000, rttWarmup: 200, rounds: 4, throughputMs: 2000, concurrency: 16 },
+  broadcast: { peers: 10, saturateMs: 5000, window: 20 },
+  files: { size: 1024 * MB, rounds: 3 },
+  startup: { runs: 5, idleMs: 3000 }
+}
+
+const QUICK: Plan = {
+  dm: { rttTextBytes: 256, rttSamples: 400, rttWarmup: 50, rounds: 2, throughputMs: 1500, concurrency: 16 },
+  broadcast: { peers: 10, saturateMs: 2000, window: 20 },
+  files: { size: 64 * MB, rounds: 1 },
+  startup: { runs: 1, idleMs: 1000 }
+}
+
+async function figures(plan: Plan): Promise<Figure[]> {
+  const out: Figure[] = []
+  process.stderr.write('DM round trip and throughput...\n')
+  const dm = await benchDm(plan.dm)
+  out.push(
+    figure('dm.rtt.p50', dm.rtt.sendDirect.p50, 'ms', {
+      name: 'bare libp2p stream echo',
+      value: dm.rtt.libp2pStream.p50
+    }),
+    figure('dm.throughput', dm.throughput.sendDirect.mbPerSec, 'MB/s', {
+      name: 'bare libp2p stream',
+      value: dm.throughput.libp2pStream.mbPerSec
+    })
+  )
+  process.stderr.write(`broadcast among ${plan.broadcast.peers} peer processes...\n`)
+  const b = await benchProcessBroadcast(plan.broadcast)
+  out.push(
+    figure('broadcast.saturated.rate', b.msgsPerSec, 'msg/s'),
+    figure('broadcast.saturated.p99', b.latency.p99, 'ms')
+  )
+  process.stderr.write(`file transfer, ${plan.files.size / MB} MiB...\n`)
+  const files = await benchFiles(plan.files.size, plan.files.rounds)
+  out.push(
+    figure('file.disk', files.ours.mbPerSecond, 'MiB/s', {
+      name: 'bare libp2p stream, disk to disk',
+      value: files.disk.mbPerSecond
+    }),
+    figure('file.mem', files.ours.mbPerSecond, 'MiB/s', {
+      name: 'bare libp2p stream, memory to memory',
+      value: files.bare.mbPerSecond
+    })
+  )
+  process.stderr.write('peer start-up and idle memory...\n')
+  out.push(...(await benchStartup(plan.startup)))
+  return out
+}
+
+/** Runs another benchmark program with its output shown. */
+function runProgram(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL(file, import.meta.url))], { stdio: 'inherit' })
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`))))
+  })
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick')
+  const started = performance.now()
+  const load = loadavg().map((l) => l.toFixed(2))
+  const results = await figures(quick ? QUICK : FULL)
+  writeResults(results)
+  process.stdout.write(
+    `\np2pchat bench${quick ? ' --quick' : ''}: node ${process.version}, ${cpus().length} CPUs, load ${load.join(' ')} at start; ` +
+      `each baseline measured in the same run\n${formatFigures(results)}\n` +
+      `wrote ${RESULTS_PATH} in ${((performance.now() - started) / 1000).toFixed(0)} s\n`
+  )
+  if (!quick) {
+    await runProgram('./relay.js')
+    await runProgram('./groups.js')
+    await runProgram('./session.js')
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void PeerSet.stopAll().finally(() => process.exit(130))
+  })
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  await PeerSet.stopAll()
+  process.exit(1)
+})
