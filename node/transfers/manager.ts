@@ -89,6 +89,7 @@ export class TransferManager {
       maxUploadRate: init.maxUploadRate
     })
     this.onConnect = this.onConnect.bind(this)
+    this.onDisconnect = this.onDisconnect.bind(this)
     this.book.addEventListener('transfer', (evt) => this.scheduleExpiry(evt.detail))
   }
 
@@ -112,6 +113,7 @@ export class TransferManager {
   /** Resumes what was moving when we stopped, and expires what ran out meanwhile. */
   async start(): Promise<void> {
     this.events.addEventListener('peer:connect', this.onConnect)
+    this.events.addEventListener('peer:disconnect', this.onDisconnect)
     for (const rec of this.book.records.values()) {
       if (rec.state === 'preparing') {
         await this.book.fail(rec, new TransferInterruptedError('stopped while preparing the offer'))
@@ -128,6 +130,7 @@ export class TransferManager {
   stop(): void {
     this.shutdown.abort()
     this.events.removeEventListener('peer:connect', this.onConnect)
+    this.events.removeEventListener('peer:disconnect', this.onDisconnect)
     for (const timer of this.expiryTimers.values()) {
       clearTimeout(timer)
     }
@@ -256,6 +259,12 @@ export class TransferManager {
 
   private onConnect(evt: CustomEvent<PeerId>): void {
     this.downloads.wake(evt.detail.toString())
+  }
+
+  private onDisconnect(evt: CustomEvent<PeerId>): void {
+    this.uploads
+      .peerGone(evt.detail.toString())
+      .catch((err: unknown) => this.book.log('could not interrupt uploads - %e', err))
   }
 
   /** Arms (or clears) the expiry timer of an unanswered offer. */

@@ -9,6 +9,7 @@ import {
   chooseChunkSize,
   FileChangedError,
   FileNotReadableError,
+  TransferInterruptedError,
   TransferRefusedError
 } from '../../protocols/file/index.ts'
 import type { TransferBook } from './book.ts'
@@ -228,6 +229,24 @@ export class Uploads {
     }
     await this.book.apply(rec, 'decline', reason ? { error: { code: 'DECLINED', message: reason } } : {})
     return { status: 'ok' }
+  }
+
+  /**
+   * The recipient's last connection closed: what we were sending it is interrupted now. Waiting for its stream to
+   * say so is not enough: a stream of a connection that died can stay silent, and the send would never end.
+   */
+  async peerGone(peerId: string): Promise<void> {
+    for (const [id, controller] of [...this.running]) {
+      const rec = this.book.get(id)
+      if (rec == null || rec.direction !== 'out' || rec.peerId !== peerId || rec.state !== 'transferring') {
+        continue
+      }
+      this.running.delete(id)
+      controller.abort(new TransferInterruptedError('the recipient disconnected'))
+      if (rec.bytes < rec.size) {
+        await this.book.apply(rec, 'interrupt')
+      }
+    }
   }
 
   /** Stops hashing or sending. */

@@ -4,6 +4,7 @@ import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/co
 import { MAX_ID_LENGTH, MAX_TEXT_BYTES } from '../../../protocols/common/limits.ts'
 import { isValidName, MAX_NAME_LENGTH } from '../../../protocols/common/names.ts'
 import { utf8Length } from '../../../protocols/common/text.ts'
+import { concat } from '../../fuzz/mutate.ts'
 
 /** Fixed clock for decoders, so generated timestamps are valid or not independently of when the test runs. */
 export const NOW = 1_700_000_000_000
@@ -84,16 +85,6 @@ export function mutate(bytes: Uint8Array, mutations: Mutation[]): Uint8Array {
         out = concat(out.subarray(0, at + m.count), out.subarray(at))
         break
     }
-  }
-  return out
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
   }
   return out
 }
