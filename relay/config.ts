@@ -106,14 +106,19 @@ export function validateConfig(raw: unknown, source = CONFIG_FILE): RelayConfig 
   if (raw == null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${source}: must be a JSON object of settings`)
   }
-  const out: Record<string, unknown> = { ...DEFAULT_CONFIG }
+  const out: RelayConfig = { ...DEFAULT_CONFIG }
   for (const [key, value] of Object.entries(raw)) {
     if (!isConfigKey(key)) {
       throw new ConfigError(`${source}: unknown key '${key}' (known keys: ${CONFIG_KEYS.join(', ')})`, key)
     }
-    out[key] = checkValue(key, value, source)
+    assign(out, key, checkValue(key, value, source))
   }
-  return out as unknown as RelayConfig
+  return out
+}
+
+function assign<K extends Key>(config: RelayConfig, key: K, checked: unknown): void {
+  // checkValue checked the value against the rule of `key`, and each rule's kind is the type of its key
+  config[key] = checked as RelayConfig[K]
 }
 
 function checkValue(key: Key, value: unknown, source: string): unknown {
