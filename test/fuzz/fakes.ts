@@ -2,8 +2,11 @@ import type { GossipSub, GossipSubEvents, TopicValidatorFn } from '@libp2p/gossi
 import type { Connection, Libp2pEvents, PeerId, Stream, StreamHandler, TypedEventTarget } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { multiaddr } from '@multiformats/multiaddr'
 import { memoryStreamPair, released } from './memory-stream.ts'
 import { FuzzFailure, isNamedError } from './target.ts'
+
+const LOOPBACK = multiaddr('/ip4/127.0.0.1/tcp/4001')
 
 /**
  * The narrow parts of libp2p the services under fuzz use. Each fake implements the members the services call and is
@@ -59,7 +62,8 @@ export class FakeRegistrar {
       throw new FuzzFailure(`nothing handles ${protocol}`)
     }
     const { outbound, inbound } = memoryStreamPair(protocol)
-    const connection: Pick<Connection, 'remotePeer'> = { remotePeer: from }
+    // a loopback address: services that budget per IP (the mailbox) read it
+    const connection: Pick<Connection, 'remotePeer' | 'remoteAddr'> = { remotePeer: from, remoteAddr: LOOPBACK }
     let abortedWith: Error | undefined
     inbound.addEventListener('close', (evt) => {
       abortedWith ??= evt.error

@@ -3,6 +3,14 @@ import { codecTargets } from './targets/codecs.ts'
 import { groupTargets } from './targets/group.ts'
 import { gossipTargets, handlerTargets } from './targets/handlers.ts'
 import { nodeTargets } from './targets/node.ts'
+import { sessionTargets } from './targets/sessions.ts'
 
 /** Every fuzz target: the protocol decoders, the node's file and input parsers, and the stream handlers. */
-export const TARGETS: Target[] = [...codecTargets, ...groupTargets, ...handlerTargets, ...gossipTargets, ...nodeTargets]
+export const TARGETS: Target[] = [
+  ...codecTargets,
+  ...groupTargets,
+  ...handlerTargets,
+  ...gossipTargets,
+  ...nodeTargets,
+  ...sessionTargets
+]

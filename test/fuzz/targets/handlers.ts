@@ -64,7 +64,7 @@ class Reported {
 }
 
 /** A handler target: a service registered with a fake registrar, served one stream per case. */
-function handlerTarget(
+export function handlerTarget(
   name: string,
   protocol: string,
   setup: (registrar: FakeRegistrar, pool: PeerPool, reported: Reported) => Promise<fc.Arbitrary<Uint8Array[]>>
