@@ -1,3 +1,4 @@
+import type { ChatNode } from '../node/chat-node.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/constants.ts'
 import { PeerSet } from './peers.ts'
 import { now, type Summary, summarize, waitUntil } from './stats.ts'
@@ -42,126 +43,178 @@ export async function benchBroadcast(init: BroadcastBenchInit): Promise<Broadcas
   const peers = await PeerSet.start('peer', init.peers)
   try {
     const { nodes } = peers
-    const receivers = nodes.length - 1
-    // presence lists everyone; the lobby topic must also know every subscriber before we publish
-    await waitUntil(
-      () => nodes.every((n) => n.libp2p.services.pubsub.getSubscribers(LOBBY_TOPIC).length === receivers),
-      nodes.map((n) => ({ target: n.libp2p.services.pubsub, type: 'subscription-change' })),
-      'lobby subscriptions',
-      30_000
-    )
+    await waitForLobbySubscriptions(nodes)
     const setupMs = now() - setupStart
+    const log = new BroadcastLog(nodes, init.textBytes)
+    await pacedPhase(log, init.pacedRate, init.warmupMessages)
+    log.resetCounts()
+    await pacedPhase(log, init.pacedRate, init.pacedMessages)
+    const paced = {
+      rate: init.pacedRate,
+      messages: init.pacedMessages,
+      delivered: log.delivered,
+      expected: init.pacedMessages * log.receivers,
+      latency: summarize(log.latencies)
+    }
+    const saturated = await saturatedPhase(log, init.window, init.saturateMs)
+    return { peers: nodes.length, textBytes: init.textBytes, setupMs, paced, saturated }
+  } finally {
+    await peers.stop()
+  }
+}
 
-    let seq = 0
-    const sentAt = new Map<number, number>()
-    const arrivals = new Map<number, number>()
-    let latencies: number[] = []
-    let delivered = 0
-    let onComplete: () => void = () => {}
+/** Waits until every node's lobby topic knows every other node as a subscriber. */
+async function waitForLobbySubscriptions(nodes: ChatNode[]): Promise<void> {
+  const receivers = nodes.length - 1
+  // presence lists everyone; the lobby topic must also know every subscriber before we publish
+  await waitUntil(
+    () => nodes.every((n) => n.libp2p.services.pubsub.getSubscribers(LOBBY_TOPIC).length === receivers),
+    nodes.map((n) => ({ target: n.libp2p.services.pubsub, type: 'subscription-change' })),
+    'lobby subscriptions',
+    30_000
+  )
+}
+
+/** The bench's own lobby messages: when each was sent, how many receivers have it, and how long they took. */
+class BroadcastLog {
+  /** how many nodes receive each message: all but its sender */
+  readonly receivers: number
+  latencies: number[] = []
+  delivered = 0
+  /** called each time a message has reached every receiver */
+  onComplete: () => void = () => {}
+  private seq = 0
+  private readonly sentAt = new Map<number, number>()
+  private readonly arrivals = new Map<number, number>()
+
+  constructor(
+    private readonly nodes: ChatNode[],
+    private readonly textBytes: number
+  ) {
+    this.receivers = nodes.length - 1
     for (const node of nodes) {
       node.addEventListener('message', (evt) => {
         const match = evt.detail.scope === 'lobby' ? /^bench#(\d+) /.exec(evt.detail.text) : null
-        const sent = match == null ? undefined : sentAt.get(Number(match[1]))
-        if (match == null || sent == null) {
-          return
-        }
-        latencies.push(now() - sent)
-        delivered++
-        const id = Number(match[1])
-        const count = (arrivals.get(id) ?? 0) + 1
-        arrivals.set(id, count)
-        if (count === receivers) {
-          arrivals.delete(id)
-          sentAt.delete(id)
-          onComplete()
+        if (match != null) {
+          this.arrived(Number(match[1]))
         }
       })
     }
-    const send = (): void => {
-      const id = seq++
-      const head = `bench#${id} `
-      sentAt.set(id, now())
-      nodes[id % nodes.length].broadcast(head.padEnd(init.textBytes, 'x')).catch((err: unknown) => {
-        process.stderr.write(`broadcast ${id} failed: ${err instanceof Error ? err.message : String(err)}\n`)
-      })
-    }
-    const drain = (what: string): Promise<void> =>
-      waitUntil(
-        () => sentAt.size === 0,
-        nodes.map((n) => ({ target: n, type: 'message' })),
-        what,
-        DRAIN_TIMEOUT_MS
-      ).catch(() => {})
+  }
 
-    const paced = async (count: number): Promise<void> => {
-      const start = now()
-      for (let i = 0; i < count; i++) {
-        const due = start + (i * 1000) / init.pacedRate
-        if (due > now()) {
-          await new Promise((resolve) => setTimeout(resolve, due - now()))
-        }
-        send()
-      }
-      await drain('paced broadcasts')
-    }
+  /** How many messages were sent so far. */
+  get sent(): number {
+    return this.seq
+  }
 
-    await paced(init.warmupMessages)
-    latencies = []
-    delivered = 0
-    await paced(init.pacedMessages)
-    const pacedResult = {
-      rate: init.pacedRate,
-      messages: init.pacedMessages,
-      delivered,
-      expected: init.pacedMessages * receivers,
-      latency: summarize(latencies)
-    }
+  /** How many messages have not reached every receiver yet. */
+  get inFlight(): number {
+    return this.sentAt.size
+  }
 
-    latencies = []
-    delivered = 0
-    sentAt.clear()
-    arrivals.clear()
-    const firstSaturated = seq
-    const start = now()
-    let lastCompletion = start
-    await new Promise<void>((resolve) => {
-      // lost messages never complete: stop waiting for them eventually
-      const giveUp = setTimeout(resolve, init.saturateMs + DRAIN_TIMEOUT_MS)
-      const refill = (): void => {
-        while (sentAt.size < init.window && now() - start < init.saturateMs) {
-          send()
-        }
-        if (sentAt.size === 0) {
-          clearTimeout(giveUp)
-          resolve()
-        }
-      }
-      onComplete = () => {
-        lastCompletion = now()
-        refill()
-      }
-      refill()
+  /** Broadcasts the next message from the next node in turn. */
+  send(): void {
+    const id = this.seq++
+    const head = `bench#${id} `
+    this.sentAt.set(id, now())
+    this.nodes[id % this.nodes.length].broadcast(head.padEnd(this.textBytes, 'x')).catch((err: unknown) => {
+      process.stderr.write(`broadcast ${id} failed: ${err instanceof Error ? err.message : String(err)}\n`)
     })
-    onComplete = () => {}
-    const messages = seq - firstSaturated
-    const completed = messages - sentAt.size
-    const seconds = (lastCompletion - start) / 1000
-    return {
-      peers: nodes.length,
-      textBytes: init.textBytes,
-      setupMs,
-      paced: pacedResult,
-      saturated: {
-        window: init.window,
-        messages,
-        delivered,
-        expected: messages * receivers,
-        msgsPerSec: completed / seconds,
-        deliveriesPerSec: delivered / seconds,
-        latency: summarize(latencies)
+  }
+
+  /** Waits for every message in flight to arrive everywhere, up to DRAIN_TIMEOUT_MS. */
+  drain(what: string): Promise<void> {
+    return waitUntil(
+      () => this.sentAt.size === 0,
+      this.nodes.map((n) => ({ target: n, type: 'message' })),
+      what,
+      DRAIN_TIMEOUT_MS
+    ).catch(() => {})
+  }
+
+  /** Starts counting latencies and deliveries afresh. */
+  resetCounts(): void {
+    this.latencies = []
+    this.delivered = 0
+  }
+
+  /** Stops waiting for the messages still in flight: they count as lost. */
+  forgetInFlight(): void {
+    this.sentAt.clear()
+    this.arrivals.clear()
+  }
+
+  /** Records one receiver getting message `id`. */
+  private arrived(id: number): void {
+    const sent = this.sentAt.get(id)
+    if (sent == null) {
+      return
+    }
+    this.latencies.push(now() - sent)
+    this.delivered++
+    const count = (this.arrivals.get(id) ?? 0) + 1
+    this.arrivals.set(id, count)
+    if (count === this.receivers) {
+      this.arrivals.delete(id)
+      this.sentAt.delete(id)
+      this.onComplete()
+    }
+  }
+}
+
+/** Sends `count` messages at `rate` per second, spread over all senders in turn, then waits for them. */
+async function pacedPhase(log: BroadcastLog, rate: number, count: number): Promise<void> {
+  const start = now()
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / rate
+    if (due > now()) {
+      await new Promise((resolve) => setTimeout(resolve, due - now()))
+    }
+    log.send()
+  }
+  await log.drain('paced broadcasts')
+}
+
+/** Keeps `window` messages in flight for `saturateMs`, refilling as each completes, and measures throughput. */
+async function saturatedPhase(
+  log: BroadcastLog,
+  window: number,
+  saturateMs: number
+): Promise<BroadcastResult['saturated']> {
+  log.resetCounts()
+  log.forgetInFlight()
+  const firstSaturated = log.sent
+  const start = now()
+  let lastCompletion = start
+  await new Promise<void>((resolve) => {
+    // lost messages never complete: stop waiting for them eventually
+    const giveUp = setTimeout(resolve, saturateMs + DRAIN_TIMEOUT_MS)
+    const refill = (): void => {
+      while (log.inFlight < window && now() - start < saturateMs) {
+        log.send()
+      }
+      if (log.inFlight === 0) {
+        clearTimeout(giveUp)
+        resolve()
       }
     }
-  } finally {
-    await peers.stop()
+    log.onComplete = () => {
+      lastCompletion = now()
+      refill()
+    }
+    refill()
+  })
+  log.onComplete = () => {}
+  const messages = log.sent - firstSaturated
+  const completed = messages - log.inFlight
+  const seconds = (lastCompletion - start) / 1000
+  return {
+    window,
+    messages,
+    delivered: log.delivered,
+    expected: messages * log.receivers,
+    msgsPerSec: completed / seconds,
+    deliveriesPerSec: log.delivered / seconds,
+    latency: summarize(log.latencies)
   }
 }

@@ -81,6 +81,26 @@ async function start(opts: { dataDir?: string; listen?: string[]; json?: boolean
   const stopped = new Promise<string>((resolve) => {
     server.addEventListener('stopped', (evt) => resolve(evt.detail.reason))
   })
+  printServerState(server, json)
+  printPeerRequests(server, json)
+  const onSignal = (): void => void server.stop('signal')
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    await server.start()
+  } catch (err) {
+    fail(json, err)
+    await server.stop('failed to start').catch(() => {})
+    return
+  }
+  const reason = await stopped
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  out(json, { type: 'stopped', reason }, `relay stopped (${reason}); state saved`)
+}
+
+/** Prints the relay's own lifecycle: ready with its addresses, warnings, snapshots and an admin-ordered shutdown. */
+function printServerState(server: RelayServer, json: boolean): void {
   server.addEventListener('ready', ({ detail }) =>
     out(
       json,
@@ -95,6 +115,18 @@ async function start(opts: { dataDir?: string; listen?: string[]; json?: boolean
       process.stderr.write(`warning: ${detail.message}\n`)
     }
   })
+  server.addEventListener('snapshot', ({ detail }) => {
+    if (json) {
+      out(json, { type: 'snapshot', ...detail }, '')
+    }
+  })
+  server.addEventListener('shutdown', ({ detail }) =>
+    out(json, { type: 'shutdown', ...detail }, `shutting down in ${detail.seconds} s (admin request)`)
+  )
+}
+
+/** Prints what peers asked of the relay: admin requests, their suppressed floods, and what the relay refused them. */
+function printPeerRequests(server: RelayServer, json: boolean): void {
   // a refused request was never verified: what it asked for, and our message quoting it, are a peer's text
   server.addEventListener('admin', ({ detail: d }) =>
     out(
@@ -113,28 +145,6 @@ async function start(opts: { dataDir?: string; listen?: string[]; json?: boolean
   server.addEventListener('refused', ({ detail: d }) =>
     out(json, { type: 'refused', ...d }, `refused ${d.what} from ${d.peerId}: ${d.reason}`)
   )
-  server.addEventListener('snapshot', ({ detail }) => {
-    if (json) {
-      out(json, { type: 'snapshot', ...detail }, '')
-    }
-  })
-  server.addEventListener('shutdown', ({ detail }) =>
-    out(json, { type: 'shutdown', ...detail }, `shutting down in ${detail.seconds} s (admin request)`)
-  )
-  const onSignal = (): void => void server.stop('signal')
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  try {
-    await server.start()
-  } catch (err) {
-    fail(json, err)
-    await server.stop('failed to start').catch(() => {})
-    return
-  }
-  const reason = await stopped
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
-  out(json, { type: 'stopped', reason }, `relay stopped (${reason}); state saved`)
 }
 
 async function admin(words: string[], opts: { dataDir?: string; json?: boolean }): Promise<void> {

@@ -3,6 +3,7 @@ import { AmbiguousNameError, UnknownUserError } from '../node/errors.ts'
 import { resolveUser, type User, withDisplayNames } from '../node/users.ts'
 import {
   ADMIN_COMMANDS,
+  type AdminCommandName,
   AdminRefusedError,
   type AdminResult,
   type UserRow,
@@ -46,104 +47,151 @@ export interface RelayOps {
   shutdown(seconds: number): void
 }
 
+/** One command's handler: `args` were checked against the command's arity before it runs. */
+type AdminHandler = (ops: RelayOps, args: string[], signer: string, now: number) => Promise<AdminResult>
+
+/** Every command, by name: a Record so that a new command without a handler does not compile. */
+const HANDLERS: Record<AdminCommandName, AdminHandler> = {
+  users: listUsers,
+  say: announceText,
+  msg: messageUser,
+  kick: kickUser,
+  ban: banUser,
+  unban: unbanUser,
+  bans: listBans,
+  admins: listAdmins,
+  add: addAdminKey,
+  remove: removeAdminKey,
+  get: getSettings,
+  set: changeSetting,
+  shutdown: scheduleShutdown
+}
+
 /** Runs one verified admin command; throws AdminRefusedError for anything refused. */
 export async function executeAdmin(ops: RelayOps, cmd: VerifiedCommand, now = Date.now()): Promise<AdminResult> {
-  const { args, signer } = cmd
-  const state = ops.state
   if (ADMIN_COMMANDS[cmd.command].live && !ops.running) {
     throw new AdminRefusedError('NOT_RUNNING', `'${cmd.command}' needs the relay to be running`)
   }
-  switch (cmd.command) {
-    case 'users': {
-      const users: UserRow[] = ops.online().map((e) => ({
-        peerId: e.peerId,
-        name: e.name,
-        online: true,
-        lastSeen: BigInt(e.lastSeen)
-      }))
-      return { message: `${users.length} user${users.length === 1 ? '' : 's'} online (${ops.known.size} known)`, users }
-    }
-    case 'say': {
-      checkText(args[0])
-      const recipients = await ops.announce(args[0])
-      return { message: `announced to ${recipients} peer${recipients === 1 ? '' : 's'}` }
-    }
-    case 'msg': {
-      const user = resolveOnline(ops, args[0])
-      checkText(args[1])
-      await ops.message(user.peerId, args[1])
-      return { message: `message sent to ${user.displayName}` }
-    }
-    case 'kick': {
-      const user = resolveOnline(ops, args[0])
-      if (user.peerId === signer) {
-        throw new AdminRefusedError('PROTECTED_PEER', 'you cannot kick yourself')
-      }
-      await ops.disconnect(user.peerId, 'kicked', '')
-      return { message: `${user.displayName} was disconnected` }
-    }
-    case 'ban': {
-      const user = resolveAny(ops, args[0])
-      const reason = args[1] ?? ''
-      const message = addBan(state, { peerId: user.peerId, name: user.name, reason, by: signer, at: now }, now)
-      await ops.persist(false)
-      if (ops.running) {
-        await ops.publishBans()
-        await ops.disconnect(user.peerId, 'banned', reason)
-      }
-      return { message }
-    }
-    case 'unban': {
-      const target = resolveBanned(state, args[0])
-      const ban = removeBan(state, target, now)
-      await ops.persist(false)
-      if (ops.running) {
-        await ops.publishBans()
-      }
-      return { message: `${ban.name || ban.peerId} is no longer banned` }
-    }
-    case 'bans':
-      return { message: `${state.bans.length} banned`, bans: banRows(state) }
-    case 'admins':
-      return {
-        message: `${state.admins.length} admin${state.admins.length === 1 ? '' : 's'}, plus the relay host's operator key ${ops.operator}`,
-        admins: adminRows(state)
-      }
-    case 'add': {
-      const message = addAdmin(state, args[0], signer, now)
-      await ops.persist(false)
-      return { message }
-    }
-    case 'remove': {
-      if (args[0] === ops.operator) {
-        throw new AdminRefusedError(
-          'PROTECTED_PEER',
-          'the operator key is an admin by being on the relay host; it cannot be removed'
-        )
-      }
-      const message = removeAdmin(state, args[0])
-      await ops.persist(false)
-      return { message }
-    }
-    case 'get':
-      return { message: args[0] == null ? 'settings' : args[0], settings: settingRows(state, args[0]) }
-    case 'set': {
-      const { live, message } = setSetting(state, args[0], args[1])
-      await ops.persist(true)
-      if (live && ops.running) {
-        ops.applyLive(args[0])
-      }
-      return { message }
-    }
-    case 'shutdown': {
-      const seconds = args[0] == null ? 0 : Number(args[0])
-      if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SHUTDOWN_SECONDS) {
-        throw new AdminRefusedError('USAGE', `usage: shutdown [seconds], from 0 to ${MAX_SHUTDOWN_SECONDS}`)
-      }
-      ops.shutdown(seconds)
-      return { message: seconds === 0 ? 'the relay is shutting down' : `the relay shuts down in ${seconds} s` }
-    }
+  return HANDLERS[cmd.command](ops, cmd.args, cmd.signer, now)
+}
+
+/** `users`: who is online now, and how many the relay has ever seen. */
+async function listUsers(ops: RelayOps): Promise<AdminResult> {
+  const users: UserRow[] = ops.online().map((e) => ({
+    peerId: e.peerId,
+    name: e.name,
+    online: true,
+    lastSeen: BigInt(e.lastSeen)
+  }))
+  return { message: `${users.length} user${users.length === 1 ? '' : 's'} online (${ops.known.size} known)`, users }
+}
+
+/** `say`: an announcement to every connected peer. */
+async function announceText(ops: RelayOps, args: string[]): Promise<AdminResult> {
+  checkText(args[0])
+  const recipients = await ops.announce(args[0])
+  return { message: `announced to ${recipients} peer${recipients === 1 ? '' : 's'}` }
+}
+
+/** `msg`: a message from the relay to one online user. */
+async function messageUser(ops: RelayOps, args: string[]): Promise<AdminResult> {
+  const user = resolveOnline(ops, args[0])
+  checkText(args[1])
+  await ops.message(user.peerId, args[1])
+  return { message: `message sent to ${user.displayName}` }
+}
+
+/** `kick`: disconnects an online user other than the signer. */
+async function kickUser(ops: RelayOps, args: string[], signer: string): Promise<AdminResult> {
+  const user = resolveOnline(ops, args[0])
+  if (user.peerId === signer) {
+    throw new AdminRefusedError('PROTECTED_PEER', 'you cannot kick yourself')
   }
+  await ops.disconnect(user.peerId, 'kicked', '')
+  return { message: `${user.displayName} was disconnected` }
+}
+
+/** `ban`: records the ban, persists it, and while running publishes it and disconnects the user. */
+async function banUser(ops: RelayOps, args: string[], signer: string, now: number): Promise<AdminResult> {
+  const user = resolveAny(ops, args[0])
+  const reason = args[1] ?? ''
+  const message = addBan(ops.state, { peerId: user.peerId, name: user.name, reason, by: signer, at: now }, now)
+  await ops.persist(false)
+  if (ops.running) {
+    await ops.publishBans()
+    await ops.disconnect(user.peerId, 'banned', reason)
+  }
+  return { message }
+}
+
+/** `unban`: lifts a ban, persists it, and while running publishes the shorter list. */
+async function unbanUser(ops: RelayOps, args: string[], _signer: string, now: number): Promise<AdminResult> {
+  const target = resolveBanned(ops.state, args[0])
+  const ban = removeBan(ops.state, target, now)
+  await ops.persist(false)
+  if (ops.running) {
+    await ops.publishBans()
+  }
+  return { message: `${ban.name || ban.peerId} is no longer banned` }
+}
+
+/** `bans`: the ban list. */
+async function listBans(ops: RelayOps): Promise<AdminResult> {
+  return { message: `${ops.state.bans.length} banned`, bans: banRows(ops.state) }
+}
+
+/** `admins`: the admin list, plus the operator key that is not in it. */
+async function listAdmins(ops: RelayOps): Promise<AdminResult> {
+  const count = ops.state.admins.length
+  return {
+    message: `${count} admin${count === 1 ? '' : 's'}, plus the relay host's operator key ${ops.operator}`,
+    admins: adminRows(ops.state)
+  }
+}
+
+/** `add`: a new admin key, persisted. */
+async function addAdminKey(ops: RelayOps, args: string[], signer: string, now: number): Promise<AdminResult> {
+  const message = addAdmin(ops.state, args[0], signer, now)
+  await ops.persist(false)
+  return { message }
+}
+
+/** `remove`: drops an admin key, persisted; the operator key cannot be removed. */
+async function removeAdminKey(ops: RelayOps, args: string[]): Promise<AdminResult> {
+  if (args[0] === ops.operator) {
+    throw new AdminRefusedError(
+      'PROTECTED_PEER',
+      'the operator key is an admin by being on the relay host; it cannot be removed'
+    )
+  }
+  const message = removeAdmin(ops.state, args[0])
+  await ops.persist(false)
+  return { message }
+}
+
+/** `get`: one setting, or all of them. */
+async function getSettings(ops: RelayOps, args: string[]): Promise<AdminResult> {
+  return { message: args[0] == null ? 'settings' : args[0], settings: settingRows(ops.state, args[0]) }
+}
+
+/** `set`: changes a setting, persists relay.json, and applies it at once when it can be applied live. */
+async function changeSetting(ops: RelayOps, args: string[]): Promise<AdminResult> {
+  const { live, message } = setSetting(ops.state, args[0], args[1])
+  await ops.persist(true)
+  if (live && ops.running) {
+    ops.applyLive(args[0])
+  }
+  return { message }
+}
+
+/** `shutdown`: stops the relay now or after a delay of up to MAX_SHUTDOWN_SECONDS. */
+async function scheduleShutdown(ops: RelayOps, args: string[]): Promise<AdminResult> {
+  const seconds = args[0] == null ? 0 : Number(args[0])
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SHUTDOWN_SECONDS) {
+    throw new AdminRefusedError('USAGE', `usage: shutdown [seconds], from 0 to ${MAX_SHUTDOWN_SECONDS}`)
+  }
+  ops.shutdown(seconds)
+  return { message: seconds === 0 ? 'the relay is shutting down' : `the relay shuts down in ${seconds} s` }
 }
 
 function checkText(text: string): void {

@@ -63,57 +63,13 @@ export class Uploads {
     file: { path: string; size: number; mtimeMs: number },
     options: AbortOptions = {}
   ): Promise<TransferRecord> {
-    const now = Date.now()
-    const chunkSize = chooseChunkSize(file.size)
-    const rec: TransferRecord = {
-      id: randomBytes(16).toString('hex'),
-      direction: 'out',
-      peerId,
-      peerName,
-      name: basename(file.path),
-      size: file.size,
-      sha256: '',
-      chunkSize,
-      createdAt: now,
-      expiresAt: now + this.init.offerTtlMs,
-      state: 'preparing',
-      bytes: 0,
-      path: file.path,
-      mtimeMs: file.mtimeMs,
-      updatedAt: now
-    }
+    const rec = outgoingRecord(peerId, peerName, file, this.init.offerTtlMs, Date.now())
     await this.book.add(rec)
     const controller = new AbortController()
     this.running.set(rec.id, controller)
     const signal = AbortSignal.any([controller.signal, this.shutdown, ...(options.signal ? [options.signal] : [])])
     try {
-      const digest = await hashFile(file.path, file.size, chunkSize, {
-        signal,
-        onProgress: (bytes) => this.book.progress(rec, bytes, 'hashing')
-      })
-      rec.sha256 = Buffer.from(digest.sha256).toString('hex')
-      await this.book.store.saveHashes(rec.id, digest.chunkHashes)
-      const response = await this.service.request(
-        peerIdFromString(peerId),
-        {
-          kind: 'offer',
-          offer: {
-            id: rec.id,
-            name: rec.name,
-            size: rec.size,
-            sha256: digest.sha256,
-            chunkSize,
-            senderName: this.init.selfName,
-            ttlMs: this.init.offerTtlMs
-          }
-        },
-        { signal }
-      )
-      if (response.status !== 'ok') {
-        throw refused(response)
-      }
-      // the lifetime counts from when the peer has the offer
-      await this.book.apply(rec, 'offer', { expiresAt: Date.now() + this.init.offerTtlMs })
+      await this.hashAndOffer(rec, file.path, signal)
     } catch (err) {
       if (!controller.signal.aborted && !this.shutdown.aborted) {
         await this.book.fail(rec, err)
@@ -122,6 +78,37 @@ export class Uploads {
       this.running.delete(rec.id)
     }
     return rec
+  }
+
+  /** Hashes the file into `rec` and its chunk hashes, sends the offer, and records it once the peer has it. */
+  private async hashAndOffer(rec: TransferRecord, path: string, signal: AbortSignal): Promise<void> {
+    const digest = await hashFile(path, rec.size, rec.chunkSize, {
+      signal,
+      onProgress: (bytes) => this.book.progress(rec, bytes, 'hashing')
+    })
+    rec.sha256 = Buffer.from(digest.sha256).toString('hex')
+    await this.book.store.saveHashes(rec.id, digest.chunkHashes)
+    const response = await this.service.request(
+      peerIdFromString(rec.peerId),
+      {
+        kind: 'offer',
+        offer: {
+          id: rec.id,
+          name: rec.name,
+          size: rec.size,
+          sha256: digest.sha256,
+          chunkSize: rec.chunkSize,
+          senderName: this.init.selfName,
+          ttlMs: this.init.offerTtlMs
+        }
+      },
+      { signal }
+    )
+    if (response.status !== 'ok') {
+      throw refused(response)
+    }
+    // the lifetime counts from when the peer has the offer
+    await this.book.apply(rec, 'offer', { expiresAt: Date.now() + this.init.offerTtlMs })
   }
 
   /** The recipient wants bytes: serve them if the transfer is ours, theirs and still alive. */
@@ -258,4 +245,31 @@ export class Uploads {
 
 function refused(res: Response): Error {
   return new TransferRefusedError(`the recipient refused the offer${res.reason ? `: ${res.reason}` : ''}`)
+}
+
+/** A new outgoing transfer, still preparing: its hash is filled in once the file has been read. */
+function outgoingRecord(
+  peerId: string,
+  peerName: string,
+  file: { path: string; size: number; mtimeMs: number },
+  offerTtlMs: number,
+  now: number
+): TransferRecord {
+  return {
+    id: randomBytes(16).toString('hex'),
+    direction: 'out',
+    peerId,
+    peerName,
+    name: basename(file.path),
+    size: file.size,
+    sha256: '',
+    chunkSize: chooseChunkSize(file.size),
+    createdAt: now,
+    expiresAt: now + offerTtlMs,
+    state: 'preparing',
+    bytes: 0,
+    path: file.path,
+    mtimeMs: file.mtimeMs,
+    updatedAt: now
+  }
 }

@@ -28,57 +28,9 @@ export function changesOf(before: GroupState, e: VerifiedEntry, after: GroupStat
   const groupId = after.groupId
   const by = e.authorId
   const out: GroupChange[] = []
-  switch (e.kind) {
-    case 'invite':
-      out.push({ type: 'member-invited', groupId, member: e.subjectId, name: e.memberName, by })
-      break
-    case 'join':
-      out.push(
-        e.subjectId === me
-          ? { type: 'joined', groupId, by }
-          : { type: 'member-added', groupId, member: e.subjectId, name: e.memberName, by }
-      )
-      break
-    case 'leave':
-      out.push(
-        e.subjectId === me
-          ? { type: 'left', groupId, reason: 'left', by }
-          : {
-              type: 'member-removed',
-              groupId,
-              member: e.subjectId,
-              name: nameIn(before, e.subjectId),
-              reason: 'left',
-              by
-            }
-      )
-      break
-    case 'remove': {
-      const wasInvited = before.invited.has(e.subjectId)
-      out.push(
-        e.subjectId === me
-          ? { type: 'left', groupId, reason: 'removed', by }
-          : {
-              type: 'member-removed',
-              groupId,
-              member: e.subjectId,
-              name: nameIn(before, e.subjectId),
-              reason: wasInvited ? 'uninvited' : 'removed',
-              by
-            }
-      )
-      break
-    }
-    case 'promote':
-    case 'demote':
-      out.push(roleChange(after, e.subjectId, by))
-      break
-    case 'meta':
-      out.push({ type: 'meta', groupId, name: e.name, description: e.description, by })
-      break
-    case 'create':
-    case 'rekey':
-      break
+  const change = entryChange(before, e, after, me)
+  if (change != null) {
+    out.push(change)
   }
   if (after.owner !== before.owner && after.owner !== '') {
     out.push(roleChange(after, after.owner, by))
@@ -88,6 +40,54 @@ export function changesOf(before: GroupState, e: VerifiedEntry, after: GroupStat
     out.push({ type: 'rekey', groupId, epoch: after.epoch, by })
   }
   return out
+}
+
+/** The change an entry's kind describes, if any: create and rekey have none of their own. */
+function entryChange(before: GroupState, e: VerifiedEntry, after: GroupState, me: string): GroupChange | undefined {
+  const groupId = after.groupId
+  const by = e.authorId
+  switch (e.kind) {
+    case 'invite':
+      return { type: 'member-invited', groupId, member: e.subjectId, name: e.memberName, by }
+    case 'join':
+      return e.subjectId === me
+        ? { type: 'joined', groupId, by }
+        : { type: 'member-added', groupId, member: e.subjectId, name: e.memberName, by }
+    case 'leave':
+      return departure(before, e, groupId, me, 'left', 'left')
+    case 'remove':
+      return departure(before, e, groupId, me, 'removed', before.invited.has(e.subjectId) ? 'uninvited' : 'removed')
+    case 'promote':
+    case 'demote':
+      return roleChange(after, e.subjectId, by)
+    case 'meta':
+      return { type: 'meta', groupId, name: e.name, description: e.description, by }
+    case 'create':
+    case 'rekey':
+      return undefined
+  }
+}
+
+/** A member or invitee going away: `left` for ourselves, `member-removed` as the others see it. */
+function departure(
+  before: GroupState,
+  e: VerifiedEntry,
+  groupId: string,
+  me: string,
+  ownReason: 'left' | 'removed',
+  othersReason: 'removed' | 'left' | 'uninvited'
+): GroupChange {
+  const by = e.authorId
+  return e.subjectId === me
+    ? { type: 'left', groupId, reason: ownReason, by }
+    : {
+        type: 'member-removed',
+        groupId,
+        member: e.subjectId,
+        name: nameIn(before, e.subjectId),
+        reason: othersReason,
+        by
+      }
 }
 
 function roleChange(s: GroupState, peerId: string, by: string | undefined): GroupChange {

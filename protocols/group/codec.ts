@@ -125,16 +125,38 @@ export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
   if (kind == null) {
     fail('unknown entry kind')
   }
+  checkPlacement(e, kind)
+  checkContent(e, kind)
+  return {
+    kind,
+    groupId: e.groupId,
+    seq: Number(e.seq),
+    prev: e.prev,
+    merges: e.merges,
+    author: e.author,
+    ts: Number(e.timestamp),
+    subject: e.subject,
+    name: e.name,
+    description: e.description,
+    memberName: e.memberName,
+    private: e.private,
+    nonce: e.nonce,
+    ...(e.keys == null ? {} : { keys: { keyId: e.keys.keyId, ephemeral: e.keys.ephemeral, wrapped: e.keys.wrapped } })
+  }
+}
+
+/** Checks where an entry sits: its group, its sequence number, its author, its parents and its timestamp. */
+function checkPlacement(e: Entry, kind: EntryKind): void {
   if (!isGroupId(e.groupId)) {
     fail('bad group id')
   }
   if (e.seq > BigInt(MAX_LOG_ENTRIES)) {
     fail('entry sequence number past the log limit')
   }
-  const seq = Number(e.seq)
   if (e.author.byteLength !== PUBLIC_KEY_BYTES) {
     fail('bad author key')
   }
+  const seq = Number(e.seq)
   if (kind === 'create' ? seq !== 0 || e.prev.byteLength !== 0 : seq === 0 || e.prev.byteLength !== ENTRY_ID_BYTES) {
     fail('bad position in the log')
   }
@@ -144,6 +166,10 @@ export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
   if (e.timestamp > BigInt(Number.MAX_SAFE_INTEGER)) {
     fail('bad timestamp')
   }
+}
+
+/** Checks that an entry carries exactly the fields its kind calls for, each well-formed. */
+function checkContent(e: Entry, kind: EntryKind): void {
   if (WITH_SUBJECT.has(kind) ? e.subject.byteLength !== PUBLIC_KEY_BYTES : e.subject.byteLength !== 0) {
     fail('bad subject')
   }
@@ -165,22 +191,6 @@ export function decodeEntryBody(bytes: Uint8Array | Uint8ArrayList): EntryBody {
       fail('unexpected key rotation')
     }
     checkRotation(e.keys.keyId, e.keys.ephemeral, e.keys.wrapped)
-  }
-  return {
-    kind,
-    groupId: e.groupId,
-    seq,
-    prev: e.prev,
-    merges: e.merges,
-    author: e.author,
-    ts: Number(e.timestamp),
-    subject: e.subject,
-    name: e.name,
-    description: e.description,
-    memberName: e.memberName,
-    private: e.private,
-    nonce: e.nonce,
-    ...(e.keys == null ? {} : { keys: { keyId: e.keys.keyId, ephemeral: e.keys.ephemeral, wrapped: e.keys.wrapped } })
   }
 }
 

@@ -30,16 +30,11 @@ import { signPostBody } from './crypto.ts'
 import { GroupDirectory, type ListedGroup } from './directory.ts'
 import { GroupEngine, type GroupPersistence, memoryPersistence } from './engine.ts'
 import { keyOfPeerId, type VerifiedEntry } from './entries.ts'
-import {
-  GroupFullError,
-  InvalidGroupOperationError,
-  NotAuthorizedError,
-  UnknownGroupError,
-  UnknownInviteError
-} from './errors.ts'
+import { GroupFullError, InvalidGroupOperationError, NotAuthorizedError, UnknownGroupError } from './errors.ts'
 import type { EmitGroupEvent, GroupServiceEvents } from './events.ts'
 import { Inbound } from './inbound.ts'
 import { Invitations } from './invitations.ts'
+import { acceptInvitation, declineInvitation, joinListed } from './joining.ts'
 import { GroupLog } from './log.ts'
 import { createGroupEntry, type Op } from './ops.ts'
 import { Reactions } from './reactions.ts'
@@ -210,47 +205,17 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
 
   /** Joins a listed public group: fetches its log from a member, then signs our JOIN. */
   async join(groupId: string, options: AbortOptions = {}): Promise<GroupRuntime> {
-    if (this.engine.get(groupId) != null) {
-      throw new InvalidGroupOperationError('you are already a member of this group')
-    }
-    const listing = this.directory.get(groupId)
-    if (listing == null) {
-      throw new UnknownGroupError('no public group with that id is listed (try /groups)')
-    }
-    const log = await this.sync.fetchFromAny([...listing.announcers.keys()].reverse(), groupId, this.signal(options))
-    if (log.state.private) {
-      throw new NotAuthorizedError('that group is private: it is joined by invitation')
-    }
-    return this.joinWith(log)
+    return joinListed(this, groupId, options)
   }
 
   /** Accepts an invitation: brings its log up to date, signs our JOIN, and starts reading the group. */
   async accept(inviteId: string, options: AbortOptions = {}): Promise<GroupRuntime> {
-    const inv = this.invitations.get(inviteId)
-    if (inv == null) {
-      throw new UnknownInviteError(`no pending invitation ${inviteId} (see /invites)`)
-    }
-    if (this.engine.get(inv.groupId) != null) {
-      this.invitations.delete(inv.id)
-      throw new InvalidGroupOperationError('you are already a member of this group')
-    }
-    await this.sync.refresh(inv.log, [inv.from, inv.inviter], this.signal(options))
-    if (!inv.log.state.invited.has(this.me)) {
-      this.invitations.delete(inv.id)
-      throw new InvalidGroupOperationError('this invitation was withdrawn')
-    }
-    this.invitations.delete(inv.id)
-    return this.joinWith(inv.log)
+    return acceptInvitation(this, inviteId, options)
   }
 
   /** Declines an invitation and asks the inviter to withdraw it (and the key that came with it). */
   async decline(inviteId: string, options: AbortOptions = {}): Promise<{ notified: boolean }> {
-    const inv = this.invitations.get(inviteId)
-    if (inv == null) {
-      throw new UnknownInviteError(`no pending invitation ${inviteId} (see /invites)`)
-    }
-    this.invitations.decline(inv.id)
-    return { notified: await this.sync.sendDecline(inv, this.signal(options)) }
+    return declineInvitation(this, inviteId, options)
   }
 
   /** Leaves a group; in a private group an admin then rotates the key. */
@@ -369,17 +334,6 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
 
   get isRunning(): boolean {
     return this.running
-  }
-
-  private async joinWith(log: GroupLog): Promise<GroupRuntime> {
-    const runtime = this.engine.adopt(log)
-    try {
-      await this.act(runtime, { kind: 'join', memberName: this.name })
-    } catch (err) {
-      this.engine.drop(runtime)
-      throw err
-    }
-    return runtime
   }
 
   private async handle(stream: Stream, connection: Connection): Promise<void> {

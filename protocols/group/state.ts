@@ -133,80 +133,112 @@ export function authorize(s: GroupState, kind: VerifiedEntry['kind'], authorId: 
 
 function refusal(s: GroupState, kind: VerifiedEntry['kind'], authorId: string, subjectId: string): Refusal {
   const authorRole = roleOf(s, authorId)
-  const subjectRole = roleOf(s, subjectId)
   switch (kind) {
     case 'create':
       return INVALID('a group is created only once')
     case 'join':
-      if (authorId !== subjectId) {
-        return DENY('only users themselves can join')
-      }
-      if (subjectRole != null) {
-        return INVALID('already a member')
-      }
-      if (s.invited.has(subjectId)) {
-        return undefined
-      }
-      if (s.private) {
-        return DENY('a private group is joined by invitation only')
-      }
-      if (s.removed.has(subjectId)) {
-        return DENY('removed from this group: only an admin can bring them back')
-      }
-      return capacity(s)
+      return joinRefusal(s, authorId, subjectId)
     case 'leave':
       if (authorId !== subjectId) {
         return DENY('only members themselves can leave')
       }
       return authorRole == null ? INVALID('not a member') : undefined
     case 'invite':
-      if (!isPrivileged(s, authorId)) {
-        return DENY('only the owner and admins can invite')
-      }
-      if (subjectRole != null || s.invited.has(subjectId)) {
-        return INVALID('already a member or invited')
-      }
-      return capacity(s)
+      return inviteRefusal(s, authorId, subjectId)
     case 'remove':
-      if (!isPrivileged(s, authorId)) {
-        return DENY('only the owner and admins can remove members')
-      }
-      if (subjectId === authorId) {
-        return INVALID('use leave to leave a group')
-      }
-      if (subjectRole == null && !s.invited.has(subjectId)) {
-        return INVALID('not a member')
-      }
-      if (subjectRole === 'owner') {
-        return DENY('nobody can remove the owner')
-      }
-      if (subjectRole === 'admin' && authorRole !== 'owner') {
-        return DENY('only the owner can remove an admin')
-      }
-      return undefined
+      return removeRefusal(s, authorId, subjectId)
     case 'promote':
-      if (!isPrivileged(s, authorId)) {
-        return DENY('only the owner and admins can make admins')
-      }
-      if (subjectRole !== 'member') {
-        return INVALID(subjectRole == null ? 'not a member' : 'already an admin')
-      }
-      return undefined
+      return promoteRefusal(s, authorId, subjectId)
     case 'demote':
-      // the owner demotes admins; an admin may step down by itself
-      if (authorRole !== 'owner' && !(authorId === subjectId && authorRole === 'admin')) {
-        return DENY('only the owner can demote an admin')
-      }
-      return subjectRole === 'admin' ? undefined : INVALID('not an admin')
+      return demoteRefusal(s, authorId, subjectId)
     case 'meta':
       return authorRole === 'owner' ? undefined : DENY("only the owner can change the group's name and description")
     case 'rekey':
-      // after a member left, anyone who remains may rotate: a leaver must lose the key with no admin online
-      if (!isPrivileged(s, authorId) && !(authorRole != null && s.needsRekey)) {
-        return DENY('only the owner and admins can rotate the key (members too, after someone left)')
-      }
-      return s.private ? undefined : INVALID('a public group has no key')
+      return rekeyRefusal(s, authorId)
   }
+}
+
+/** Why `subjectId` may not join: only by itself, once, by invitation in a private group, and not after a removal. */
+function joinRefusal(s: GroupState, authorId: string, subjectId: string): Refusal {
+  if (authorId !== subjectId) {
+    return DENY('only users themselves can join')
+  }
+  if (roleOf(s, subjectId) != null) {
+    return INVALID('already a member')
+  }
+  if (s.invited.has(subjectId)) {
+    return undefined
+  }
+  if (s.private) {
+    return DENY('a private group is joined by invitation only')
+  }
+  if (s.removed.has(subjectId)) {
+    return DENY('removed from this group: only an admin can bring them back')
+  }
+  return capacity(s)
+}
+
+/** Why `authorId` may not invite `subjectId`: owner and admins only, nobody twice, and not beyond capacity. */
+function inviteRefusal(s: GroupState, authorId: string, subjectId: string): Refusal {
+  if (!isPrivileged(s, authorId)) {
+    return DENY('only the owner and admins can invite')
+  }
+  if (roleOf(s, subjectId) != null || s.invited.has(subjectId)) {
+    return INVALID('already a member or invited')
+  }
+  return capacity(s)
+}
+
+/** Why `authorId` may not remove `subjectId`: never the owner, never oneself, and admins only by the owner. */
+function removeRefusal(s: GroupState, authorId: string, subjectId: string): Refusal {
+  const subjectRole = roleOf(s, subjectId)
+  if (!isPrivileged(s, authorId)) {
+    return DENY('only the owner and admins can remove members')
+  }
+  if (subjectId === authorId) {
+    return INVALID('use leave to leave a group')
+  }
+  if (subjectRole == null && !s.invited.has(subjectId)) {
+    return INVALID('not a member')
+  }
+  if (subjectRole === 'owner') {
+    return DENY('nobody can remove the owner')
+  }
+  if (subjectRole === 'admin' && roleOf(s, authorId) !== 'owner') {
+    return DENY('only the owner can remove an admin')
+  }
+  return undefined
+}
+
+/** Why `authorId` may not make `subjectId` an admin: owner and admins only, and only a plain member. */
+function promoteRefusal(s: GroupState, authorId: string, subjectId: string): Refusal {
+  if (!isPrivileged(s, authorId)) {
+    return DENY('only the owner and admins can make admins')
+  }
+  const subjectRole = roleOf(s, subjectId)
+  if (subjectRole !== 'member') {
+    return INVALID(subjectRole == null ? 'not a member' : 'already an admin')
+  }
+  return undefined
+}
+
+/** Why `authorId` may not demote `subjectId`: only an admin can be demoted. */
+function demoteRefusal(s: GroupState, authorId: string, subjectId: string): Refusal {
+  const authorRole = roleOf(s, authorId)
+  // the owner demotes admins; an admin may step down by itself
+  if (authorRole !== 'owner' && !(authorId === subjectId && authorRole === 'admin')) {
+    return DENY('only the owner can demote an admin')
+  }
+  return roleOf(s, subjectId) === 'admin' ? undefined : INVALID('not an admin')
+}
+
+/** Why `authorId` may not rotate the key: owner and admins, any member after a leave, and only in a private group. */
+function rekeyRefusal(s: GroupState, authorId: string): Refusal {
+  // after a member left, anyone who remains may rotate: a leaver must lose the key with no admin online
+  if (!isPrivileged(s, authorId) && !(roleOf(s, authorId) != null && s.needsRekey)) {
+    return DENY('only the owner and admins can rotate the key (members too, after someone left)')
+  }
+  return s.private ? undefined : INVALID('a public group has no key')
 }
 
 function capacity(s: GroupState): Refusal {
