@@ -11,3 +11,9 @@ export const RELAY_CONNECT_TIMEOUT_MS = 15_000
 
 /** How often mDNS asks the LAN who is there: new peers appear within this, at one small multicast per period. */
 export const MDNS_INTERVAL_MS = 10_000
+
+/**
+ * A public group's listing can arrive before any of its announcers' presence does (both travel by gossip, through a
+ * relay often by different paths): `/join` waits this long for one of them to be reachable before it gives up.
+ */
+export const JOIN_PRESENCE_WAIT_MS = 10_000

@@ -4,17 +4,20 @@ import { isValidName } from '../../protocols/common/index.ts'
 import {
   type GroupRuntime,
   type GroupService,
+  GroupSyncError,
   InvalidGroupOperationError,
   type Role,
   UnknownInviteError
 } from '../../protocols/group/index.ts'
 import { remember } from '../chat-node-events.ts'
+import { JOIN_PRESENCE_WAIT_MS } from '../constants.ts'
 import { UnknownUserError } from '../errors.ts'
 import type { ChatMessage, EmitChatEvent, SentInfo } from '../events.ts'
 import type { MessageArchive } from '../history.ts'
 import { resolveUser, type User, userFor, withDisplayNames } from '../users.ts'
 import { type ConnectorLibp2p, MemberConnector } from './connector.ts'
 import type { GroupRef, InviteInfo } from './events.ts'
+import { OnlineWaiters } from './online-waiters.ts'
 import { type GroupCandidate, resolveGroup } from './resolve.ts'
 import { inviteInfo, wireGroupEvents } from './wire.ts'
 
@@ -57,6 +60,7 @@ export interface GroupMember extends User {
  */
 export class Groups {
   readonly connector: MemberConnector
+  private readonly onlineWaiters = new OnlineWaiters()
   private readonly service: GroupService
   private readonly store: GroupHistory
   private readonly emit: EmitChatEvent
@@ -91,6 +95,7 @@ export class Groups {
   /** A user came online: connect to it if we share a group. */
   userOnline(peerId: string): void {
     this.connector.userOnline(peerId)
+    this.onlineWaiters.online(peerId)
   }
 
   /** Creates a group with us as owner. */
@@ -129,7 +134,28 @@ export class Groups {
       }
       throw err
     }
-    return this.summary(await this.service.join(target.id, options))
+    try {
+      return this.summary(await this.service.join(target.id, options))
+    } catch (err) {
+      if (!(err instanceof GroupSyncError) || !(await this.announcerComesOnline(target.id, options))) {
+        throw err
+      }
+      return this.summary(await this.service.join(target.id, options))
+    }
+  }
+
+  /**
+   * True when one of a listed group's announcers, none of whom is online now, comes online within
+   * JOIN_PRESENCE_WAIT_MS: its listing arrived before its presence, and the join may be tried again.
+   */
+  private async announcerComesOnline(groupId: string, options: AbortOptions): Promise<boolean> {
+    const listing = this.service.listed().find((g) => g.groupId === groupId)
+    const announcers = new Set(listing?.announcers.keys() ?? [])
+    const online = new Set(this.users().map((u) => u.peerId))
+    if (announcers.size === 0 || [...announcers].some((peer) => online.has(peer))) {
+      return false
+    }
+    return this.onlineWaiters.any(announcers, JOIN_PRESENCE_WAIT_MS, options.signal)
   }
 
   async leave(query: string): Promise<GroupRef> {
