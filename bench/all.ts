@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { benchProcessBroadcast } from './broadcast-procs.ts'
 import { benchDm, type DmBenchInit } from './dm.ts'
 import { benchFiles } from './files.ts'
-import { PeerSet } from './peers.ts'
+import { runBench } from './peers.ts'
 import { type Figure, figure, formatFigures, RESULTS_PATH, writeResults } from './results.ts'
 import { benchStartup, type StartupInit } from './startup.ts'
 
@@ -99,14 +99,4 @@ async function main(): Promise<void> {
   }
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void PeerSet.stopAll().finally(() => process.exit(130))
-  })
-}
-
-main().catch(async (err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-  await PeerSet.stopAll()
-  process.exit(1)
-})
+runBench(main)

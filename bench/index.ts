@@ -1,7 +1,7 @@
 import { cpus, loadavg } from 'node:os'
 import { benchBroadcast } from './broadcast.ts'
 import { benchDm } from './dm.ts'
-import { PeerSet } from './peers.ts'
+import { runBench } from './peers.ts'
 import { formatTable, type Report, toJson } from './report.ts'
 import { now, ratio } from './stats.ts'
 
@@ -63,14 +63,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatTable(report)}\n\n${toJson(report)}\n`)
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void PeerSet.stopAll().finally(() => process.exit(130))
-  })
-}
-
-main().catch(async (err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-  await PeerSet.stopAll()
-  process.exit(1)
-})
+runBench(main)

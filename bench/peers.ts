@@ -64,3 +64,17 @@ export class PeerSet {
     await rm(this.root, { recursive: true, force: true })
   }
 }
+
+/** Runs a benchmark program's `main`, stopping every peer it started on Ctrl-C, SIGTERM or failure. */
+export function runBench(main: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void PeerSet.stopAll().finally(() => process.exit(130))
+    })
+  }
+  main().catch(async (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    await PeerSet.stopAll()
+    process.exit(1)
+  })
+}
