@@ -4,7 +4,7 @@ import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/co
 import { MAX_ID_LENGTH, MAX_TEXT_BYTES } from '../../../protocols/common/limits.ts'
 import { isValidName, MAX_NAME_LENGTH } from '../../../protocols/common/names.ts'
 import { utf8Length } from '../../../protocols/common/text.ts'
-import { concat } from '../../fuzz/mutate.ts'
+import { type Mutation, mutate } from '../../fuzz/mutate.ts'
 
 /** Fixed clock for decoders, so generated timestamps are valid or not independently of when the test runs. */
 export const NOW = 1_700_000_000_000
@@ -38,15 +38,6 @@ export function onlyDecodeErrors(decode: () => unknown): boolean {
   }
 }
 
-/** One edit to an encoding; positions are taken modulo the length so every edit lands inside the bytes. */
-export type Mutation =
-  | { op: 'flip'; at: number; bit: number }
-  | { op: 'set'; at: number; value: number }
-  | { op: 'insert'; at: number; bytes: Uint8Array }
-  | { op: 'delete'; at: number; count: number }
-  | { op: 'truncate'; at: number }
-  | { op: 'duplicate'; at: number; count: number }
-
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
@@ -55,39 +46,6 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 16 }) })
 )
-
-/** Applies the edits in order to a copy of `bytes`. */
-export function mutate(bytes: Uint8Array, mutations: Mutation[]): Uint8Array {
-  let out: Uint8Array = Uint8Array.from(bytes)
-  for (const m of mutations) {
-    const at = out.length === 0 ? 0 : m.at % out.length
-    switch (m.op) {
-      case 'flip':
-        if (out.length > 0) {
-          out[at] ^= 1 << m.bit
-        }
-        break
-      case 'set':
-        if (out.length > 0) {
-          out[at] = m.value
-        }
-        break
-      case 'insert':
-        out = concat(out.subarray(0, at), m.bytes, out.subarray(at))
-        break
-      case 'delete':
-        out = concat(out.subarray(0, at), out.subarray(at + m.count))
-        break
-      case 'truncate':
-        out = out.slice(0, at)
-        break
-      case 'duplicate':
-        out = concat(out.subarray(0, at + m.count), out.subarray(at))
-        break
-    }
-  }
-  return out
-}
 
 /** Valid encodings from `valid`, each with one to four edits. */
 export function mutatedArb(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
