@@ -1,17 +1,12 @@
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { ipOf } from '../protocols/common/index.ts'
 
 /**
  * Connections one PeerId may hold at once. A client needs one (two while a reconnect overlaps the old connection);
  * PeerIds are free, so this only stops one identity from holding many slots, the per-IP limit does the rest.
  */
 export const MAX_CONNECTIONS_PER_PEER = 3
-
-/** The IP address in a multiaddr (`/ip4/...` or `/ip6/...`), or undefined for other addresses. */
-export function ipOf(addr: Multiaddr): string | undefined {
-  const component = addr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')
-  return component?.value
-}
 
 export interface PeerLimitsInit {
   /** every open connection of the relay */

@@ -46,5 +46,4 @@ export const MAILBOX_DEFAULTS = {
 
 export type MailboxSettings = { -readonly [K in keyof typeof MAILBOX_DEFAULTS]: number }
 
-/** Bytes owned by a plain ArrayBuffer, as protons' generated types want them. */
-export type Bytes = Uint8Array<ArrayBuffer>
+export type { Bytes } from '../common/bytes.ts'

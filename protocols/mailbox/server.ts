@@ -2,6 +2,7 @@ import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@li
 import type { Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import { ipOf } from '../common/addrs.ts'
 import { MailboxBook, RateLimiter, type StoredMail } from './book.ts'
 import { decodeRequest, encodeResponse, type Request, type Response } from './codec.ts'
 import {
@@ -47,8 +48,7 @@ export function recipientKey(peerIdBytes: Uint8Array): string {
 
 /** The IP address a connection comes from, for per-address budgets (the whole address when it has none). */
 function sourceOf(connection: Pick<Connection, 'remoteAddr'>): string {
-  const ip = connection.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')
-  return ip?.value ?? connection.remoteAddr.toString()
+  return ipOf(connection.remoteAddr) ?? connection.remoteAddr.toString()
 }
 
 /** The relay side of `/p2pchat/mailbox/1.0.0`: one request and one response per stream. */

@@ -11,6 +11,7 @@ import type {
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import { multiaddr } from '@multiformats/multiaddr'
+import { ipOf } from '../common/addrs.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
@@ -188,7 +189,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   private ipOf(peer: PeerId): string | undefined {
     const connection = this.components.connectionManager.getConnections(peer)[0]
-    return connection?.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value
+    return connection == null ? undefined : ipOf(connection.remoteAddr)
   }
 
   private async announce(kind: PresenceKind): Promise<void> {

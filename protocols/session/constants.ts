@@ -55,8 +55,7 @@ export const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000
 /** A replaced signed prekey is kept this long so that sessions started with it in flight still open. */
 export const SIGNED_PREKEY_GRACE_MS = 30 * 24 * 60 * 60 * 1000
 
-/** Bytes owned by a plain ArrayBuffer: what protons' generated types and noble's outputs use. */
-export type Bytes = Uint8Array<ArrayBuffer>
+export type { Bytes } from '../common/bytes.ts'
 
 /**
  * Sessions kept per peer: the current one and those a simultaneous start or a reinstall left behind, whose messages
