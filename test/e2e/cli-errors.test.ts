@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_TEXT_BYTES } from '../../protocols/common/limits.ts'
-import { cleanup, type PeerProcess, runCli, spawnPeer, tempDir } from './harness.ts'
+import { cleanup, findOldNode, type PeerProcess, requireTool, runCli, spawnPeer, tempDir } from './harness.ts'
 
 /** Loopback only, never mDNS: in case a bad invocation were accepted after all, it must not touch the LAN. */
 function safeStart(...extra: string[]): string[] {
@@ -15,34 +14,6 @@ function errorLines(stderr: string): string[] {
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .filter((line) => !line.startsWith('(run p2pchat --help'))
-}
-
-/** A Node older than 22 on this machine (the system one, typically), if there is one. */
-function findOldNode(): string | undefined {
-  const candidates = new Set(['/usr/bin/node', '/usr/local/bin/node'])
-  try {
-    for (const path of execFileSync('which', ['-a', 'node'], { encoding: 'utf8' }).split('\n')) {
-      if (path.trim()) {
-        candidates.add(path.trim())
-      }
-    }
-  } catch {
-    // no `which`, or no node on PATH: the fixed candidates remain
-  }
-  for (const path of candidates) {
-    if (!existsSync(path)) {
-      continue
-    }
-    try {
-      const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()
-      if (Number(version.replace(/^v/, '').split('.')[0]) < 22) {
-        return path
-      }
-    } catch {
-      // not runnable: not a candidate
-    }
-  }
-  return undefined
 }
 
 async function twoPeers(): Promise<[PeerProcess, PeerProcess]> {
@@ -246,17 +217,17 @@ describe('command line errors', () => {
     expect(await first.exited).toEqual({ code: 0, signal: null })
   })
 
-  const oldNode = findOldNode()
-  it.skipIf(oldNode == null)(
-    'with an old Node, prints one line naming the version it needs and exits non-zero',
-    async () => {
-      const r = await runCli(safeStart('--name', 'bob'), { node: oldNode })
+  describe('with an old Node', () => {
+    requireTool('old-node')
+
+    it('prints one line naming the version it needs and exits non-zero', async () => {
+      const r = await runCli(safeStart('--name', 'bob'), { node: findOldNode() })
       expect(r.code).not.toBe(0)
       expect(r.code).not.toBeNull()
       expect(r.stdout).toBe('')
       const lines = r.stderr.split('\n').filter((line) => line.length > 0)
       expect(lines).toHaveLength(1)
       expect(lines[0]).toMatch(/Node(\.js)? 22\b/)
-    }
-  )
+    })
+  })
 })

@@ -49,4 +49,4 @@ export {
   startRelay
 } from './harness/relay.ts'
 export { Terminal, type TerminalInit } from './harness/tmux.ts'
-export { inCi, MissingToolError, requireTool, type Tool, toolMissing } from './harness/tools.ts'
+export { findOldNode, inCi, MissingToolError, requireTool, type Tool, toolMissing } from './harness/tools.ts'

@@ -1,12 +1,41 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { beforeEach } from 'vitest'
 import { netnsUnsupported } from './netns.ts'
 
 const run = promisify(execFile)
 
+/** A Node older than 22 on this machine (the system one, typically), if there is one. */
+export function findOldNode(): string | undefined {
+  const candidates = new Set(['/usr/bin/node', '/usr/local/bin/node'])
+  try {
+    for (const path of execFileSync('which', ['-a', 'node'], { encoding: 'utf8' }).split('\n')) {
+      if (path.trim()) {
+        candidates.add(path.trim())
+      }
+    }
+  } catch {
+    // no `which`, or no node on PATH: the fixed candidates remain
+  }
+  for (const path of candidates) {
+    if (!existsSync(path)) {
+      continue
+    }
+    try {
+      const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()
+      if (Number(version.replace(/^v/, '').split('.')[0]) < 22) {
+        return path
+      }
+    } catch {
+      // not runnable: not a candidate
+    }
+  }
+  return undefined
+}
+
 /** What some e2e tests need from the machine beyond Node. */
-export type Tool = 'netns' | 'tmux' | 'nftables' | 'chromium'
+export type Tool = 'netns' | 'tmux' | 'nftables' | 'chromium' | 'old-node'
 
 interface ToolCheck {
   /** why the tool cannot be used here, or undefined when it can */
@@ -32,7 +61,11 @@ const TOOLS: Record<Tool, ToolCheck> = {
     probe: async () => (process.getuid?.() === 0 ? runs('nft', ['--version']) : 'nftables needs root'),
     install: 'apt-get install -y nftables, and run the tests as root'
   },
-  chromium: { probe: () => runs('chromium', ['--version']), install: 'apt-get install -y chromium' }
+  chromium: { probe: () => runs('chromium', ['--version']), install: 'apt-get install -y chromium' },
+  'old-node': {
+    probe: async () => (findOldNode() == null ? 'no Node.js older than 22 is installed' : undefined),
+    install: 'apt-get install -y nodejs (Debian 12 ships Node 18)'
+  }
 }
 
 /** A tool a test needs is missing while CI=true, where every test must run. */
