@@ -16,6 +16,7 @@ import type { AddressManager, ConnectionManager, TransportManager } from '@libp2
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { type AdminReply, sendAdminCommand } from '../protocols/admin/index.ts'
+import { errorMessage } from '../protocols/common/index.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { BanLists, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
@@ -207,7 +208,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
       if (!link.reported) {
         link.reported = true
         link.reserved = false
-        const message = `cannot use relay ${link.addr}: ${err instanceof Error ? err.message : String(err)}; retrying`
+        const message = `cannot use relay ${link.addr}: ${errorMessage(err)}; retrying`
         this.emitStatus({ relay: link.peer.toString(), state: 'unreachable', addrs: [], message })
       }
       this.retryLater(link)

@@ -9,7 +9,13 @@ export {
   type SuppressedReports
 } from './budget.ts'
 export { abortableDelay } from './delay.ts'
-export { EmptyMessageError, InvalidMessageError, InvalidNameError, MessageTooLargeError } from './errors.ts'
+export {
+  EmptyMessageError,
+  errorMessage,
+  InvalidMessageError,
+  InvalidNameError,
+  MessageTooLargeError
+} from './errors.ts'
 export { MAX_FRAME_BYTES, MAX_TEXT_BYTES } from './limits.ts'
 export { isValidName, MAX_NAME_LENGTH, nameSkeleton, validateName } from './names.ts'
 export { utf8Length, validateText } from './text.ts'

@@ -108,8 +108,11 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
     try {
       const bytes = await lpStream(stream, { maxDataLength: MAX_NOTICE_BYTES }).read({ signal })
       const notice = decodeNotice(bytes)
-      await stream.close({ signal })
+      // before closing: a relay hangs up right after a kick or ban notice, and the close may then fail
       this.safeDispatchEvent('notice', { detail: { from: connection.remotePeer, notice, direct: true } })
+      await stream.close({ signal }).catch((err: unknown) => {
+        this.log('closing a notice stream from %p failed - %e', connection.remotePeer, err)
+      })
     } catch (err) {
       this.log('bad notice stream from %p - %e', connection.remotePeer, err)
       stream.abort(err instanceof Error ? err : new Error(String(err)))
