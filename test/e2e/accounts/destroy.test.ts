@@ -10,7 +10,8 @@ import {
   marker,
   runCli,
   startClient,
-  tempDir
+  tempDir,
+  untilOnDisk
 } from '../harness.ts'
 
 describe.each(MODES)('destroying an account (%s mode)', (mode) => {
@@ -35,9 +36,9 @@ describe.each(MODES)('destroying an account (%s mode)', (mode) => {
     await alice.expect('delivered', () => true, /delivered to bob/)
     // positive controls: both sides hold the texts on disk
     for (const text of [lobbyText, dmText, bobText]) {
-      expect(filesContaining(aliceDir, text)).not.toEqual([])
+      await untilOnDisk(aliceDir, text)
     }
-    expect(filesContaining(bob.dataDir!, lobbyText)).not.toEqual([])
+    await untilOnDisk(bob.dataDir!, lobbyText)
     expect(filesContaining(bob.dataDir!, alice.peerId)).not.toEqual([])
 
     let from = alice.mark()

@@ -1,7 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, filesContaining, MODES, marker, runCli, startClient, tempDir, untilOlderThan } from '../harness.ts'
+import {
+  cleanup,
+  filesContaining,
+  MODES,
+  marker,
+  runCli,
+  startClient,
+  tempDir,
+  untilOlderThan,
+  untilOnDisk
+} from '../harness.ts'
 
 describe.each(MODES)('retention (%s mode)', (mode) => {
   afterEach(cleanup)
@@ -18,8 +28,8 @@ describe.each(MODES)('retention (%s mode)', (mode) => {
     await bob.json!.waitFor('delivered', () => true)
     const sentAt = Date.now()
     // positive control: with the default policy (forever) the text is on disk, where the scan can see it
-    expect(filesContaining(alice.dataDir!, lobbyText)).not.toEqual([])
-    expect(filesContaining(alice.dataDir!, dmText)).not.toEqual([])
+    await untilOnDisk(alice.dataDir!, lobbyText)
+    await untilOnDisk(alice.dataDir!, dmText)
 
     await untilOlderThan(sentAt, 1500)
     let from = alice.mark()
@@ -115,7 +125,7 @@ describe.each(MODES)('retention (%s mode)', (mode) => {
     for (const text of Object.values(texts)) {
       expect(filesContaining(aliceDir, text)).toEqual([])
       // bob keeps forever: the scan would have found the text had alice written it
-      expect(filesContaining(bob.dataDir!, text)).not.toEqual([])
+      await untilOnDisk(bob.dataDir!, text)
     }
   })
 

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import type { OutputEvent } from '../../../cli/output.ts'
+import { filesContaining } from '../../support/scan.ts'
 import { until } from './feed.ts'
 import { type EventOf, PeerProcess } from './peers.ts'
 import { LineReader, LOOPBACK, spawnCli } from './process.ts'
@@ -144,4 +145,12 @@ export function marker(what: string): string {
 /** Waits until `ts` is more than `ms` in the past (the passing of time is what the test is about). */
 export async function untilOlderThan(ts: number, ms: number): Promise<void> {
   await until(`${ms} ms to pass`, () => Date.now() - ts > ms, ms + 20_000)
+}
+
+/**
+ * Waits until some file under `dir` holds `text`. A received message is shown while it is being saved (the
+ * history write is off the delivery path), so a positive control that scans the disk waits for the write.
+ */
+export async function untilOnDisk(dir: string, text: string): Promise<void> {
+  await until(`"${text}" written under ${dir}`, () => filesContaining(dir, text).length > 0)
 }
