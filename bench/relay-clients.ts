@@ -2,11 +2,11 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { MAX_FRAME_BYTES } from '../protocols/common/limits.ts'
+import { chatGossipsub } from '../node/libp2p.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 
@@ -35,13 +35,7 @@ export async function benchClient(init: BenchClientInit = {}): Promise<BenchClie
     connectionManager: { maxConnections: 50 },
     services: {
       identify: identify(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: 'StrictSign',
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        fallbackToFloodsub: false,
-        maxInboundDataLength: MAX_FRAME_BYTES
-      }),
+      pubsub: chatGossipsub(),
       dm: directMessages()
     }
   })

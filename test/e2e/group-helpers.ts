@@ -10,7 +10,11 @@ import { peerIdOfKey, signEntry, type VerifiedEntry } from '../../protocols/grou
 import { type GroupRuntime, groupTopic } from '../../protocols/group/index.ts'
 import type { GroupLog } from '../../protocols/group/log.ts'
 import { authorEntry, type Op } from '../../protocols/group/ops.ts'
-import { type PeerProcess, tempDir, until } from './harness.ts'
+import { type EventOf, type PeerProcess, tempDir, until } from './harness.ts'
+
+/** A group as the tests name it: its id and its name. */
+type GroupRef = { id: string; name: string }
+
 import { rawNode as bareNode, type RawNode, stopRawNodes } from './raw-node.ts'
 
 export type { RawNode }
@@ -35,6 +39,32 @@ export async function chatNode(name: string, to: PeerProcess): Promise<{ node: C
   await node.start()
   chatNodes.add(node)
   return { node, key: await loadOrCreateIdentity(dataDir) }
+}
+
+/** Invites `p` into `group` from `owner` and accepts for it; resolves with the invitation once both sides count it a member. */
+export async function bringIn(owner: PeerProcess, group: GroupRef, p: PeerProcess): Promise<EventOf<'invite'>> {
+  const invited = p.events.length
+  const added = owner.events.length
+  owner.send(`/invite ${group.name} ${p.name}`)
+  const invite = await p.waitFor('invite', (i) => i.group.id === group.id, { from: invited })
+  const from = p.events.length
+  p.send(`/accept ${invite.id}`)
+  await p.waitFor('group-joined', (e) => e.group.id === group.id, { from })
+  await owner.waitFor('member-added', (e) => e.member.peerId === p.peerId && e.group.id === group.id, { from: added })
+  return invite
+}
+
+/** Like bringIn, for an in-process node: accepts its invitation through its API. */
+export async function bringInProcess(owner: PeerProcess, group: GroupRef, node: ChatNode): Promise<void> {
+  const invited = new Promise<string>((resolve) =>
+    node.addEventListener('invite', (evt) => resolve(evt.detail.id), { once: true })
+  )
+  const added = owner.events.length
+  owner.send(`/invite ${group.name} ${node.name}`)
+  await node.groups.accept(await invited)
+  await owner.waitFor('member-added', (e) => e.member.peerId === node.peerId.toString() && e.group.id === group.id, {
+    from: added
+  })
 }
 
 /** Stops the in-process nodes; call from afterEach next to the harness's cleanup(). */

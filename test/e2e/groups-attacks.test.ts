@@ -1,13 +1,14 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ChatNode } from '../../node/chat-node.ts'
 import { encodePostFrame, encodeTopicFrame } from '../../protocols/group/codec.ts'
 import { signPostBody } from '../../protocols/group/crypto.ts'
 import { signEntry } from '../../protocols/group/entries.ts'
 import { Post, SignedEntry } from '../../protocols/group/pb/group.ts'
 import { sendInvitation } from '../../protocols/group/streams.ts'
 import {
+  bringIn,
+  bringInProcess,
   chatNode,
   collect,
   connectTo,
@@ -27,26 +28,6 @@ async function peers(...names: string[]): Promise<PeerProcess[]> {
   const first = await spawnPeer({ name: names[0] })
   const rest = await Promise.all(names.slice(1).map((name) => spawnPeer({ name, bootstrap: [first.addrs[0]] })))
   return [first, ...rest]
-}
-
-async function bringIn(owner: PeerProcess, group: { id: string; name: string }, p: PeerProcess): Promise<void> {
-  const invited = p.events.length
-  const added = owner.events.length
-  owner.send(`/invite ${group.name} ${p.name}`)
-  const invite = await p.waitFor('invite', (i) => i.group.id === group.id, { from: invited })
-  const from = p.events.length
-  p.send(`/accept ${invite.id}`)
-  await p.waitFor('group-joined', (e) => e.group.id === group.id, { from })
-  await owner.waitFor('member-added', (e) => e.member.peerId === p.peerId && e.group.id === group.id, { from: added })
-}
-
-async function bringInProcess(owner: PeerProcess, group: { id: string; name: string }, node: ChatNode): Promise<void> {
-  const invited = new Promise<string>((resolve) =>
-    node.addEventListener('invite', (evt) => resolve(evt.detail.id), { once: true })
-  )
-  owner.send(`/invite ${group.name} ${node.name}`)
-  await node.groups.accept(await invited)
-  await owner.waitFor('member-added', (e) => e.member.peerId === node.peerId.toString())
 }
 
 /** Waits until each member reports refusing something from `peerId` whose reason matches. */

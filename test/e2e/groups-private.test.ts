@@ -1,10 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ChatNode } from '../../node/chat-node.ts'
 import { decodeGroupFrame, decodeTopicFrame } from '../../protocols/group/codec.ts'
 import { hex, openFrame, randomKey } from '../../protocols/group/crypto.ts'
 import { DecryptionError } from '../../protocols/group/errors.ts'
-import { chatNode, collect, connectTo, groupTopic, rawNode, runtimeOf, stopInProcess } from './group-helpers.ts'
-import { cleanup, type EventOf, type PeerProcess, spawnPeer, until } from './harness.ts'
+import {
+  bringIn,
+  bringInProcess,
+  chatNode,
+  collect,
+  connectTo,
+  groupTopic,
+  rawNode,
+  runtimeOf,
+  stopInProcess
+} from './group-helpers.ts'
+import { cleanup, type PeerProcess, spawnPeer, until } from './harness.ts'
 
 async function peers(...names: string[]): Promise<PeerProcess[]> {
   const first = await spawnPeer({ name: names[0] })
@@ -17,27 +26,12 @@ async function privateGroup(owner: PeerProcess, name: string, members: PeerProce
   owner.send(`/group create ${name} --private`)
   const { group } = await owner.waitFor('group-joined', (e) => e.group.name === name)
   for (const m of members) {
-    owner.send(`/invite ${name} ${m.name}`)
-    const invite = await m.waitFor('invite', (i) => i.group.id === group.id)
-    expect(invite.group).toMatchObject({ private: true, name })
-    const from = m.events.length
-    m.send(`/accept ${invite.id}`)
-    await m.waitFor('group-joined', (e) => e.group.id === group.id, { from })
-    await owner.waitFor('member-added', (e) => e.member.peerId === m.peerId && e.group.id === group.id)
+    expect((await bringIn(owner, group, m)).group).toMatchObject({ private: true, name })
   }
   return group
 }
 
 /** Invites an in-process node and accepts for it. */
-async function inviteInProcess(owner: PeerProcess, groupName: string, node: ChatNode): Promise<void> {
-  const invited = new Promise<EventOf<'invite'>['id']>((resolve) =>
-    node.addEventListener('invite', (evt) => resolve(evt.detail.id), { once: true })
-  )
-  owner.send(`/invite ${groupName} ${node.name}`)
-  await node.groups.accept(await invited)
-  await owner.waitFor('member-added', (e) => e.member.peerId === node.peerId.toString())
-}
-
 /**
  * Posts numbered messages from `sender` until `seen()` holds for what an eavesdropper collected: its subscription
  * reaches the sender some time after it subscribed. Every post is also awaited at `reader`.
@@ -108,7 +102,7 @@ describe('private groups', () => {
     const { node: mallory } = await chatNode('mallory', alice)
     await alice.waitForUsers((u) => u.length === 3)
     const group = await privateGroup(alice, 'secret', [bob])
-    await inviteInProcess(alice, 'secret', mallory)
+    await bringInProcess(alice, group, mallory)
 
     await mallory.groups.send('secret', 'mallory was here')
     await bob.waitFor('message', (m) => m.text === 'mallory was here')

@@ -1,13 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-
-async function bringIn(owner: PeerProcess, group: { id: string; name: string }, p: PeerProcess): Promise<void> {
-  const invited = p.events.length
-  owner.send(`/invite ${group.name} ${p.name}`)
-  const invite = await p.waitFor('invite', (i) => i.group.id === group.id, { from: invited })
-  p.send(`/accept ${invite.id}`)
-  await owner.waitFor('member-added', (e) => e.member.peerId === p.peerId && e.group.id === group.id)
-}
+import { bringIn } from './group-helpers.ts'
+import { cleanup, spawnPeer } from './harness.ts'
 
 describe('key rotation with no admin online', () => {
   afterEach(cleanup)

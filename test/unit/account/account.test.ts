@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Account } from '../../../node/account/account.ts'
 import {
   AccountExistsError,
@@ -16,23 +15,13 @@ import type { ScryptParams } from '../../../node/account/sealed.ts'
 import { CorruptIdentityError } from '../../../node/errors.ts'
 import { parseRetention } from '../../../node/retention.ts'
 import { filesContaining } from '../../support/scan.ts'
+import { tempDirs } from '../../support/temp-dirs.ts'
+
+const tempDir = tempDirs('account')
 
 const FAST: ScryptParams = { logN: 10, r: 8, p: 1 }
-const dirs: string[] = []
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pchat-account-'))
-  dirs.push(dir)
-  return dir
-}
 
 const given = (passphrase: string) => async () => passphrase
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-})
 
 describe('Account', () => {
   it('creates, then opens the same identity and settings', async () => {

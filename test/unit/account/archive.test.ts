@@ -1,30 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MessageArchive, type PurgeCounts } from '../../../node/history.ts'
 import { DEFAULT_RETENTION, parseRetentionSpec, type RetentionSettings } from '../../../node/retention.ts'
 import { ChatStore, type StoredMessage } from '../../../node/store.ts'
 import { filesContaining } from '../../support/scan.ts'
+import { archives } from './archives.ts'
 
 const DAY = 86_400_000
 const NOW = 1_800_000_000_000
-const open: MessageArchive[] = []
-const dirs: string[] = []
+const { tempDir, openArchive } = archives('archive')
 
 async function archive(spec?: string, persistent = true) {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pchat-archive-'))
-  dirs.push(dir)
+  const dir = tempDir()
   let settings: RetentionSettings = { ...DEFAULT_RETENTION, ...(spec ? parseRetentionSpec(spec) : {}) }
   const purged: PurgeCounts[] = []
-  const a = new MessageArchive({
-    disk: persistent ? await ChatStore.open(dir) : undefined,
+  const a = await openArchive(persistent ? dir : undefined, {
     settings: () => settings,
     now: () => Date.now(),
     onPurge: (c) => purged.push(c)
   })
-  open.push(a)
-  await a.start()
   const setPolicy = async (s: string): Promise<PurgeCounts> => {
     settings = { ...settings, ...parseRetentionSpec(s) }
     return a.apply()
@@ -45,14 +38,8 @@ function msg(text: string, scope: 'lobby' | 'dm', ageMs: number, from = 'PeerB')
   }
 }
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers()
-  for (const a of open.splice(0)) {
-    await a.close()
-  }
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true })
-  }
 })
 
 describe('MessageArchive', () => {
@@ -106,8 +93,7 @@ describe('MessageArchive', () => {
   })
 
   it('applies the policies at start to what an earlier session stored', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'p2pchat-archive-'))
-    dirs.push(dir)
+    const dir = tempDir()
     const first = new MessageArchive({ disk: await ChatStore.open(dir), settings: () => DEFAULT_RETENTION })
     await first.start()
     await first.save(msg('from-last-week', 'lobby', 7 * DAY))
@@ -115,10 +101,13 @@ describe('MessageArchive', () => {
     await first.close()
     const settings = { ...DEFAULT_RETENTION, ...parseRetentionSpec('lobby=2d') }
     const second = new MessageArchive({ disk: await ChatStore.open(dir), settings: () => settings })
-    open.push(second)
-    expect(await second.start()).toEqual({ lobby: 1, dm: 0, groups: 0 })
-    expect((await second.history('lobby')).map((m) => m.text)).toEqual(['from-today'])
-    expect(filesContaining(dir, 'from-last-week')).toEqual([])
+    try {
+      expect(await second.start()).toEqual({ lobby: 1, dm: 0, groups: 0 })
+      expect((await second.history('lobby')).map((m) => m.text)).toEqual(['from-today'])
+      expect(filesContaining(dir, 'from-last-week')).toEqual([])
+    } finally {
+      await second.close()
+    }
   })
 
   it('the purge timer deletes messages as they expire and reports it', async () => {

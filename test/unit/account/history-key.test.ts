@@ -1,36 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Level } from 'level'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MessageArchive } from '../../../node/history.ts'
+import { describe, expect, it } from 'vitest'
+import type { MessageArchive } from '../../../node/history.ts'
 import { DEFAULT_RETENTION, parseRetentionSpec } from '../../../node/retention.ts'
-import { ChatStore, type StoredMessage } from '../../../node/store.ts'
+import type { StoredMessage } from '../../../node/store.ts'
+import { archives } from './archives.ts'
 
-const dirs: string[] = []
-const open: MessageArchive[] = []
-
-afterEach(async () => {
-  for (const a of open.splice(0)) {
-    await a.close()
-  }
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-})
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pchat-history-key-'))
-  dirs.push(dir)
-  return dir
-}
+const { tempDir, openArchive } = archives('history-key')
 
 async function archive(dir: string | undefined, spec = ''): Promise<MessageArchive> {
   const settings = { ...DEFAULT_RETENTION, ...(spec ? parseRetentionSpec(spec) : {}) }
-  const a = new MessageArchive({ disk: dir == null ? undefined : await ChatStore.open(dir), settings: () => settings })
-  open.push(a)
-  await a.start()
-  return a
+  return openArchive(dir, { settings: () => settings })
 }
 
 const TS = 1_800_000_000_000

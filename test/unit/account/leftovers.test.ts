@@ -1,27 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Account } from '../../../node/account/account.ts'
 import type { ScryptParams } from '../../../node/account/sealed.ts'
 import { TransferStore } from '../../../node/transfers/store.ts'
+import { tempDirs } from '../../support/temp-dirs.ts'
+
+const tempDir = tempDirs('leftovers')
 
 const FAST: ScryptParams = { logN: 10, r: 8, p: 1 }
-const dirs: string[] = []
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pchat-leftovers-'))
-  dirs.push(dir)
-  return dir
-}
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-})
 
 describe('what an account leaves behind', () => {
   it('destroying it removes its partial downloads, and only those', async () => {

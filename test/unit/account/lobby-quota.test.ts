@@ -1,38 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MessageArchive } from '../../../node/history.ts'
+import { describe, expect, it } from 'vitest'
+import type { MessageArchive } from '../../../node/history.ts'
 import { type LobbyQuota, overQuota } from '../../../node/lobby-quota.ts'
 import { DEFAULT_RETENTION } from '../../../node/retention.ts'
-import { ChatStore, type StoredMessage } from '../../../node/store.ts'
+import type { StoredMessage } from '../../../node/store.ts'
+import { archives } from './archives.ts'
 
-const dirs: string[] = []
-const open: MessageArchive[] = []
-
-afterEach(async () => {
-  for (const a of open.splice(0)) {
-    await a.close()
-  }
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-})
+const { tempDir, openArchive } = archives('lobby-quota')
 
 const known = (peer: string): boolean => peer.startsWith('friend')
 
 async function archive(quota: Partial<LobbyQuota>): Promise<MessageArchive> {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pchat-lobby-quota-'))
-  dirs.push(dir)
-  const a = new MessageArchive({
-    disk: await ChatStore.open(dir),
-    settings: () => DEFAULT_RETENTION,
-    lobbyQuota: { ...quota, known }
-  })
-  open.push(a)
-  await a.start()
-  return a
+  return openArchive(tempDir(), { settings: () => DEFAULT_RETENTION, lobbyQuota: { ...quota, known } })
 }
 
 let seq = 0

@@ -1,17 +1,11 @@
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DataDirInUseError } from '../../../node/errors.ts'
 import { ChatStore, type StoredMessage } from '../../../node/store.ts'
+import { tempDirs } from '../../support/temp-dirs.ts'
 
-const dirs: string[] = []
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pchat-store-'))
-  dirs.push(dir)
-  return dir
-}
+const tempDir = tempDirs('store')
 
 const message = (text: string): StoredMessage => ({
   id: text,
@@ -28,12 +22,6 @@ async function storeWith(dir: string, text: string): Promise<void> {
   await store.saveMessage(message(text))
   await store.close()
 }
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-})
 
 describe('ChatStore rewrite and recovery', () => {
   it('compact keeps every live entry and the store stays usable', async () => {

@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { MAILBOX_DEFAULTS, MailboxServer } from '../../../protocols/mailbox/index.ts'
 import { MailboxStore } from '../../../relay/mailbox-store.ts'
+import { tempDirs } from '../../support/temp-dirs.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'p2pchat-mailbox-'))
-  dirs.push(d)
-  return d
-}
+const tempDir = tempDirs('mailbox')
 
 const mail = (recipient: string, n: number, depositedAt: number) => ({
   recipient,

@@ -1,22 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ACCOUNT_ENTRIES } from '../../../node/account/wipe.ts'
 import { EndToEnd } from '../../../node/sessions/end-to-end.ts'
 import { FileSessionVault, MemorySessionVault, SESSIONS_DIR, vaultKey } from '../../../node/sessions/vault.ts'
 import { bundleFrom, identityFromSeed } from '../../../protocols/session/index.ts'
+import { tempDirs } from '../../support/temp-dirs.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'p2pchat-e2e-'))
-  dirs.push(d)
-  return d
-}
+const tempDir = tempDirs('e2e')
 
 const te = new TextEncoder()
 const td = new TextDecoder()

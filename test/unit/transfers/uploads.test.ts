@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultLogger } from '@libp2p/logger'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TransferBook } from '../../../node/transfers/book.ts'
 import { Uploads } from '../../../node/transfers/outgoing.ts'
 import { MemoryTransferStore, type TransferRecord } from '../../../node/transfers/store.ts'
 import type { FileTransfer } from '../../../protocols/file/index.ts'
+import { tempDirs } from '../../support/temp-dirs.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('uploads')
 
 const MiB = 1024 * 1024
 
@@ -21,8 +18,7 @@ async function uploading(): Promise<{
   signal: AbortSignal
   book: TransferBook
 }> {
-  const dir = mkdtempSync(join(tmpdir(), 'p2pchat-uploads-'))
-  dirs.push(dir)
+  const dir = tempDir()
   const path = join(dir, 'big.bin')
   writeFileSync(path, new Uint8Array(4 * MiB))
   const book = new TransferBook(
