@@ -22,13 +22,7 @@ import {
   stopInProcess,
   streamsOf
 } from './group-helpers.ts'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-
-async function peers(...names: string[]): Promise<PeerProcess[]> {
-  const first = await spawnPeer({ name: names[0] })
-  const rest = await Promise.all(names.slice(1).map((name) => spawnPeer({ name, bootstrap: [first.addrs[0]] })))
-  return [first, ...rest]
-}
+import { cleanup, type PeerProcess, spawnPeers } from './harness.ts'
 
 /** Waits until each member reports refusing something from `peerId` whose reason matches. */
 async function refusedByAll(members: PeerProcess[], marks: number[], reason: RegExp, code = 'GROUP_OP_REJECTED') {
@@ -51,7 +45,7 @@ describe('group attacks', () => {
   })
 
   it('every member refuses forged and unauthorized membership operations, and oversized posts', async () => {
-    const [alice, bob, carol] = await peers('alice', 'bob', 'carol')
+    const [alice, bob, carol] = await spawnPeers(['alice', 'bob', 'carol'])
     const { node: mallory, key: malloryKey } = await chatNode('mallory', alice)
     await alice.waitForUsers((u) => u.length === 4)
     alice.send('/group create secret --private')
@@ -138,7 +132,7 @@ describe('group attacks', () => {
   })
 
   it('every member refuses a replayed old removal, and an invitee refuses an invitation from a non-member', async () => {
-    const [alice, carol, dave] = await peers('alice', 'carol', 'dave')
+    const [alice, carol, dave] = await spawnPeers(['alice', 'carol', 'dave'])
     const { node: mallory } = await chatNode('mallory', alice)
     await alice.waitForUsers((u) => u.length === 4)
     alice.send('/group create secret --private')
@@ -199,7 +193,7 @@ describe('group attacks', () => {
   })
 
   it('rejects malformed entries and oversized posts without forwarding them, and keeps running', async () => {
-    const [alice, bob] = await peers('alice', 'bob')
+    const [alice, bob] = await spawnPeers(['alice', 'bob'])
     await alice.waitForUsers((u) => u.length === 2)
     alice.send('/group create open')
     const { group } = await alice.waitFor('group-joined')

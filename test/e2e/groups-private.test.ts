@@ -13,13 +13,7 @@ import {
   runtimeOf,
   stopInProcess
 } from './group-helpers.ts'
-import { cleanup, type PeerProcess, spawnPeer, until } from './harness.ts'
-
-async function peers(...names: string[]): Promise<PeerProcess[]> {
-  const first = await spawnPeer({ name: names[0] })
-  const rest = await Promise.all(names.slice(1).map((name) => spawnPeer({ name, bootstrap: [first.addrs[0]] })))
-  return [first, ...rest]
-}
+import { cleanup, type PeerProcess, spawnPeers, until } from './harness.ts'
 
 /** Creates a private group on `owner` and brings each process in through /invite and /accept. */
 async function privateGroup(owner: PeerProcess, name: string, members: PeerProcess[]) {
@@ -63,7 +57,7 @@ describe('private groups', () => {
   })
 
   it('let an invitee join and read, while a non-member on the topic gets only ciphertext it cannot open', async () => {
-    const [alice, bob, carol] = await peers('alice', 'bob', 'carol')
+    const [alice, bob, carol] = await spawnPeers(['alice', 'bob', 'carol'])
     await alice.waitForUsers((u) => u.length === 3)
     const group = await privateGroup(alice, 'secret', [bob])
     bob.send('/invites')
@@ -98,7 +92,7 @@ describe('private groups', () => {
   })
 
   it('rotate the key on removal, so the removed member cannot read what follows', async () => {
-    const [alice, bob] = await peers('alice', 'bob')
+    const [alice, bob] = await spawnPeers(['alice', 'bob'])
     const { node: mallory } = await chatNode('mallory', alice)
     await alice.waitForUsers((u) => u.length === 3)
     const group = await privateGroup(alice, 'secret', [bob])
@@ -155,7 +149,7 @@ describe('private groups', () => {
   })
 
   it('rotate the key when a member leaves, and pass ownership on when the owner leaves', async () => {
-    const [alice, bob, carol] = await peers('alice', 'bob', 'carol')
+    const [alice, bob, carol] = await spawnPeers(['alice', 'bob', 'carol'])
     await alice.waitForUsers((u) => u.length === 3)
     const group = await privateGroup(alice, 'secret', [bob, carol])
     bob.send('/leave secret')
@@ -176,7 +170,7 @@ describe('private groups', () => {
   })
 
   it('withdraw an invitation that is declined, with a new key', async () => {
-    const [alice, bob] = await peers('alice', 'bob')
+    const [alice, bob] = await spawnPeers(['alice', 'bob'])
     await alice.waitForUsers((u) => u.length === 2)
     alice.send('/group create secret --private')
     const { group } = await alice.waitFor('group-joined')

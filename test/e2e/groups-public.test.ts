@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, type PeerProcess, spawnPeer, waitForListing } from './harness.ts'
-
-/** alice first, the others bootstrap to her and wait until everyone sees everyone. */
-async function peers(...names: string[]): Promise<PeerProcess[]> {
-  const first = await spawnPeer({ name: names[0] })
-  const rest = await Promise.all(names.slice(1).map((name) => spawnPeer({ name, bootstrap: [first.addrs[0]] })))
-  const all = [first, ...rest]
-  await Promise.all(all.map((p) => p.waitForUsers((users) => users.length === all.length)))
-  return all
-}
+import { cleanup, spawnPeers, waitForListing } from './harness.ts'
 
 describe('public groups', () => {
   afterEach(cleanup)
 
   it('are listed on other peers, joined, chatted in and left; non-members see none of it', async () => {
-    const [alice, bob, carol] = await peers('alice', 'bob', 'carol')
+    const [alice, bob, carol] = await spawnPeers(['alice', 'bob', 'carol'], { untilAllSeeAll: true })
     alice.send('/group create "Open House" --description "all welcome"')
     const created = await alice.waitFor('group-joined', (e) => e.group.name === 'Open House')
     expect(created).toMatchObject({ private: false, role: 'owner' })
@@ -71,7 +62,7 @@ describe('public groups', () => {
   })
 
   it('keeps a removed member out: it cannot rejoin by itself; an invitation brings it back', async () => {
-    const [alice, bob] = await peers('alice', 'bob')
+    const [alice, bob] = await spawnPeers(['alice', 'bob'], { untilAllSeeAll: true })
     alice.send('/group create club')
     const { group } = await alice.waitFor('group-joined')
     await waitForListing(bob, (g) => g.name === 'club')
@@ -98,7 +89,7 @@ describe('public groups', () => {
   })
 
   it('answers commands on unknown groups and users with clear errors, and keeps running', async () => {
-    const [alice] = await peers('alice')
+    const [alice] = await spawnPeers(['alice'], { untilAllSeeAll: true })
     alice.send('/g nowhere hi')
     expect((await alice.waitFor('error', (e) => e.code === 'UNKNOWN_GROUP')).message).toMatch(/nowhere/)
     alice.send('/group create ok')

@@ -7,13 +7,7 @@ import { GROUP_PROTOCOL } from '../../protocols/group/constants.ts'
 import { KEY_ID_BYTES, NONCE_BYTES } from '../../protocols/group/crypto.ts'
 import { fetchLog } from '../../protocols/group/streams.ts'
 import { connectTo, groupTopic, rawNode, seesSubscribed, stopInProcess, streamsOf } from './group-helpers.ts'
-import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
-
-async function peers(...names: string[]): Promise<PeerProcess[]> {
-  const first = await spawnPeer({ name: names[0] })
-  const rest = await Promise.all(names.slice(1).map((name) => spawnPeer({ name, bootstrap: [first.addrs[0]] })))
-  return [first, ...rest]
-}
+import { cleanup, spawnPeers } from './harness.ts'
 
 describe('group sync guard', () => {
   afterEach(async () => {
@@ -22,7 +16,7 @@ describe('group sync guard', () => {
   })
 
   it('a non-member can neither make members fetch a log from it nor fetch a private log', async () => {
-    const [alice, bob] = await peers('alice', 'bob')
+    const [alice, bob] = await spawnPeers(['alice', 'bob'])
     await alice.waitForUsers((u) => u.length === 2)
     alice.send('/group create secret --private')
     const { group } = await alice.waitFor('group-joined')

@@ -30,7 +30,15 @@ export {
   type Spoke,
   type Star
 } from './harness/netns.ts'
-export { type EventOf, PeerProcess, ready, type SpawnInit, spawnPeer, waitForListing } from './harness/peers.ts'
+export {
+  type EventOf,
+  PeerProcess,
+  ready,
+  type SpawnInit,
+  spawnPeer,
+  spawnPeers,
+  waitForListing
+} from './harness/peers.ts'
 export {
   BIN,
   type CliResult,

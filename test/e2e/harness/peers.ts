@@ -68,6 +68,20 @@ export async function spawnPeer(init: SpawnInit): Promise<PeerProcess> {
   return ready(new PeerProcess(init.name, child, dataDir))
 }
 
+/**
+ * Peers named `names` on loopback, each after the first bootstrapped to it. With `untilAllSeeAll`, resolves once
+ * every one of them lists all of them online.
+ */
+export async function spawnPeers(names: string[], init: { untilAllSeeAll?: boolean } = {}): Promise<PeerProcess[]> {
+  const first = await spawnPeer({ name: names[0] })
+  const rest = await Promise.all(names.slice(1).map((name) => spawnPeer({ name, bootstrap: [first.addrs[0]] })))
+  const all = [first, ...rest]
+  if (init.untilAllSeeAll === true) {
+    await Promise.all(all.map((p) => p.waitForUsers((users) => users.length === all.length)))
+  }
+  return all
+}
+
 /** Waits for a client's `ready` event and records its PeerId and addresses. */
 export async function ready(peer: PeerProcess): Promise<PeerProcess> {
   const event = await peer.waitFor('ready', () => true, { timeoutMs: 30_000 })
