@@ -72,6 +72,9 @@ export class ChatController {
     on('leave', ({ detail: u }) => {
       this.emit({ type: 'leave', peerId: u.peerId, name: u.name, displayName: u.displayName, reason: u.reason })
     })
+    on('route', ({ detail: r }) => {
+      this.emit({ type: 'route', peerId: r.peerId, name: r.name, via: r.via })
+    })
   }
 
   /** Errors, transfers, relays and their notices, retention purges. */
@@ -171,7 +174,10 @@ export class ChatController {
     const me = this.node.peerId.toString()
     this.emit({
       type: 'users',
-      users: this.node.users().map((u) => ({ ...ref(u), displayName: u.displayName, self: u.peerId === me }))
+      users: this.node.users().map((u) => {
+        const via = u.peerId === me ? undefined : this.node.routeTo(u.peerId)
+        return { ...ref(u), displayName: u.displayName, self: u.peerId === me, ...(via == null ? {} : { via }) }
+      })
     })
   }
 

@@ -43,7 +43,9 @@ export type OutputEvent =
       recipients?: number
     }
   | { type: 'delivered'; id: string; to: PeerRef }
-  | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean }> }
+  | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean; via?: 'direct' | 'relay' }> }
+  /** how a connected peer is reached changed: `direct` (our own connection) or `relay` (only through a relay) */
+  | { type: 'route'; peerId: string; name: string; via: 'direct' | 'relay' }
   | { type: 'join'; peerId: string; name: string }
   /** `displayName`: how the peer was shown, since it is no longer online to look up */
   | { type: 'leave'; peerId: string; name: string; displayName?: string; reason: string }
@@ -75,6 +77,13 @@ export const LEAVE_REASONS: Record<string, string> = {
   deleted: ' (deleted their account)'
 }
 
+/** How /users marks a peer's route in line mode; no mark when no connection to it is open. */
+export const ROUTE_MARKS: Record<'direct' | 'relay' | 'none', string> = {
+  direct: ' (direct)',
+  relay: ' (via relay)',
+  none: ''
+}
+
 function clock(ts: number): string {
   const d = new Date(ts)
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
@@ -104,7 +113,9 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
     case 'delivered':
       return `  delivered to ${names(event.to.peerId, event.to.name)}`
     case 'users':
-      return `* online (${event.users.length}): ${event.users.map((u) => (u.self ? `${u.displayName} (you)` : u.displayName)).join(', ')}`
+      return `* online (${event.users.length}): ${event.users.map((u) => (u.self ? `${u.displayName} (you)` : `${u.displayName}${ROUTE_MARKS[u.via ?? 'none']}`)).join(', ')}`
+    case 'route':
+      return `* ${names(event.peerId, event.name)} ${event.via === 'direct' ? 'is reached directly' : 'is reached through the relay'}`
     case 'join':
       return `* ${names(event.peerId, event.name)} joined`
     case 'leave':

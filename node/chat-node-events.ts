@@ -5,6 +5,7 @@ import type { LobbyService } from '../protocols/lobby/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
 import type { AccountControls } from './account/controls.ts'
 import { ContactWrites } from './contact-writes.ts'
+import type { DirectUpgrade } from './direct-upgrade.ts'
 import { errorCode } from './errors.ts'
 import type { ChatMessage, EmitChatEvent } from './events.ts'
 import type { MessageArchive } from './history.ts'
@@ -19,6 +20,7 @@ export interface ChatNodeEventsComponents {
   presence: PresenceService
   deletion: DeletionService
   relayClient: RelayClient
+  directUpgrade: Pick<DirectUpgrade, 'addEventListener'>
   file: FileTransfer
   transfers: TransferBook
   controls: Pick<AccountControls, 'isBlocked' | 'onDeletionNotice'>
@@ -40,6 +42,12 @@ export function wireChatNodeEvents(c: ChatNodeEventsComponents): void {
   })
   c.relayClient.addEventListener('notice', (evt) => {
     c.emit('notice', evt.detail)
+  })
+  c.directUpgrade.addEventListener('route', (evt) => {
+    const { peerId, via } = evt.detail
+    if (!c.controls.isBlocked(peerId)) {
+      c.emit('route', { ...userFor(c.users(), peerId, ''), via })
+    }
   })
   c.deletion.addEventListener('notice', (evt) => {
     const { from, notice } = evt.detail

@@ -15,6 +15,7 @@ import { AutoDialer } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
 import { assembleChatNode, type ChatNodeInit, type ChatNodeParts } from './chat-node-create.ts'
 import { remember, wireChatNodeEvents } from './chat-node-events.ts'
+import type { Route } from './direct-upgrade.ts'
 import { ErrorEventLimiter } from './error-limit.ts'
 import { NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, EmitChatEvent, PurgeCounts, RelayStatus, SentInfo } from './events.ts'
@@ -95,6 +96,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       presence: this.presence,
       deletion: this.deletion,
       relayClient: this.relayClient,
+      directUpgrade: libp2p.services.directUpgrade,
       file: libp2p.services.file,
       transfers: this.transfers.book,
       controls,
@@ -185,6 +187,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
         .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
     ])
     return this.userCache
+  }
+
+  /** How `peerId` is reached now (directly or only through a relay), undefined when no connection is open to it. */
+  routeTo(peerId: string): Route | undefined {
+    return this.libp2p.services.directUpgrade.route(peerId)
   }
 
   /** The online user meant by `query` (PeerId, name#suffix or unambiguous name). */

@@ -22,6 +22,12 @@ export interface RelayNoticeEvent {
   notice: RelayNotice
 }
 
+/** How a connected peer is reached: over a connection of our own (LAN, or WebRTC through NAT), or only through a relay. */
+export type Route = 'direct' | 'relay'
+
+/** A connected peer and how it is reached now. */
+export type RouteInfo = User & { via: Route }
+
 /** Messages removed per retention scope. */
 export type PurgeCounts = Record<RetentionScope, number>
 
@@ -75,6 +81,8 @@ export interface ChatEvents extends GroupEvents {
   relay: CustomEvent<RelayStatus>
   /** something one of our relays told us (announcement, message from its admins, kick, shutdown) */
   notice: CustomEvent<RelayNoticeEvent>
+  /** a connected peer's route changed: reached directly or only through a relay */
+  route: CustomEvent<RouteInfo>
   /** the retention timer deleted expired messages (counts per scope) */
   purged: CustomEvent<PurgeCounts>
 }

@@ -9,6 +9,7 @@ import { mdns } from '@libp2p/mdns'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -22,6 +23,8 @@ import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/ind
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
 import { MDNS_INTERVAL_MS } from './constants.ts'
+import { type DirectUpgrade, directUpgrade } from './direct-upgrade.ts'
+import { IceServers } from './ice-servers.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 
 export type ChatServices = {
@@ -36,6 +39,7 @@ export type ChatServices = {
   relayClient: RelayClient
   deletion: DeletionService
   groups: GroupService
+  directUpgrade: DirectUpgrade
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -61,16 +65,21 @@ export interface AssembleInit {
 
 /**
  * TCP (and WebSockets, to reach relays that only offer that) + Noise + yamux, gossipsub for broadcast and presence,
- * mDNS for the LAN, circuit relay to reach and be reached through relays. Created stopped.
+ * mDNS for the LAN, circuit relay to reach and be reached through relays, WebRTC to turn relayed connections into
+ * direct ones through NAT. Created stopped.
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
+  // the STUN servers our relays offer, read by WebRTC at every dial and answer
+  const ice = new IceServers()
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
+    // No '/webrtc' listen address: WebRTC answers upgrades signalled over any connection without one, and an announced
+    // WebRTC address would make every ordinary dial of ours try ICE too, stalling it where UDP is blocked.
     addresses: { listen: init.listen },
     // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
-    transports: [tcp(), webSockets(), circuitRelayTransport()],
+    transports: [tcp(), webSockets(), circuitRelayTransport(), webRTC({ rtcConfiguration: () => ice.configuration() })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
@@ -88,7 +97,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       notices: notices(),
       relayClient: relayClient({ relays: init.relays }),
       deletion: deletionNotices(),
-      groups: groups(init.groups ?? { name: init.presence.name })
+      groups: groups(init.groups ?? { name: init.presence.name }),
+      directUpgrade: directUpgrade({ relays: [...relayIds], ice })
     }
   })
 }

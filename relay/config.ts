@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
 import writeFileAtomic from 'write-file-atomic'
 import { MAX_TEXT_BYTES, utf8Length } from '../protocols/common/index.ts'
+import { DEFAULT_STUN_PORT } from '../protocols/stun/index.ts'
 import { ConfigError } from './errors.ts'
 
 /** The relay's settings: `relay.json` in the data directory, one key per setting (see docs/relay.md). */
@@ -36,6 +37,8 @@ export interface RelayConfig {
   motd: string
   /** seconds a kicked user is refused before they may reconnect; 0 lets them straight back. @default 60 */
   kickCooldownSeconds: number
+  /** UDP port of the STUN responder that lets clients behind NAT connect directly; 0 runs none. @default 3478 */
+  stunPort: number
 }
 
 export const CONFIG_FILE = 'relay.json'
@@ -55,7 +58,8 @@ export const DEFAULT_CONFIG: RelayConfig = {
   relayedDurationLimitSeconds: 3600,
   maxMessageBytes: MAX_TEXT_BYTES,
   motd: '',
-  kickCooldownSeconds: 60
+  kickCooldownSeconds: 60,
+  stunPort: DEFAULT_STUN_PORT
 }
 
 type Key = keyof RelayConfig
@@ -78,7 +82,8 @@ const RULES: Record<Key, Rule> = {
   relayedDurationLimitSeconds: { kind: 'int', min: 60, max: 86_400 },
   maxMessageBytes: { kind: 'int', min: 1, max: MAX_TEXT_BYTES },
   motd: { kind: 'text', maxBytes: MAX_TEXT_BYTES },
-  kickCooldownSeconds: { kind: 'int', min: 0, max: 86_400 }
+  kickCooldownSeconds: { kind: 'int', min: 0, max: 86_400 },
+  stunPort: { kind: 'int', min: 0, max: 65_535 }
 }
 
 /** Settings that take effect at once when changed on a running relay; the others at its next start. */

@@ -13,6 +13,7 @@ import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
+import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 
@@ -24,6 +25,7 @@ export type RelayServices = {
   notices: NoticeService
   admin: AdminServer
   circuitRelay: CircuitRelayService
+  stunInfo: StunInfoServer
 }
 
 export type RelayLibp2p = Libp2p<RelayServices>
@@ -44,6 +46,8 @@ export interface RelayNodeInit {
   /** replaces config.listen for this run */
   listen?: string[]
   gate: RelayGate
+  /** the UDP port the relay's STUN responder answers on now, 0 for none: told to clients that ask */
+  stunPort?: () => number
 }
 
 /**
@@ -101,7 +105,8 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
           defaultDataLimit: BigInt(config.relayedDataLimitBytes),
           defaultDurationLimit: config.relayedDurationLimitSeconds * 1000
         }
-      })
+      }),
+      stunInfo: stunInfoServer({ port: init.stunPort ?? (() => 0) })
     }
   })
 }

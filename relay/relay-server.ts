@@ -20,6 +20,7 @@ import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
 import { SnapshotStore } from './snapshot-store.ts'
 import { isAdmin, isBanned, type RelayState } from './state.ts'
+import { StunServer } from './stun-server.ts'
 
 export interface RelayServerInit {
   dataDir: string
@@ -59,6 +60,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly groupTopics: GroupTopics
   private readonly limits: PeerLimits
   private readonly warnings: Array<{ code: string; message: string }>
+  private readonly stun: StunServer
   private readonly cooldowns = new Map<string, number>()
   private readonly refusalsLogged = new Map<string, number>()
   private readonly departures = new Map<string, ReturnType<typeof setTimeout>>()
@@ -76,6 +78,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     store: SnapshotStore
     libp2p: RelayLibp2p
     warnings: Array<{ code: string; message: string }>
+    stun: StunServer
   }) {
     super()
     this.dataDir = init.dataDir
@@ -84,6 +87,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.store = init.store
     this.libp2p = init.libp2p
     this.warnings = init.warnings
+    this.stun = init.stun
     this.known = new KnownUsers(init.state.users)
     this.online = new OnlineUsers(
       this.libp2p.services.pubsub,
@@ -142,7 +146,12 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     }
     store.setKeep(state.settings.snapshotsKept)
     let server: RelayServer | undefined
+    const stun = new StunServer({
+      port: state.settings.stunPort,
+      listen: init.listen ?? state.settings.listen
+    })
     const libp2p = await assembleRelayNode({
+      stunPort: () => stun.boundTo,
       privateKey,
       config: state.settings,
       listen: init.listen,
@@ -152,7 +161,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
         overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
       }
     })
-    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings })
+    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings, stun })
     return server
   }
 
@@ -199,6 +208,9 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       addrs: this.addrs,
       startedAt: Date.now()
     })
+    for (const failure of await this.stun.start()) {
+      this.warnings.push({ code: 'STUN_UNAVAILABLE', message: `no STUN responder on ${failure}` })
+    }
     for (const warning of this.warnings.splice(0)) {
       this.safeDispatchEvent('warning', { detail: warning })
     }
@@ -228,6 +240,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       }
       this.online.stop()
       this.groupTopics.stop()
+      await this.stun.stop()
       await this.libp2p.stop()
       await releaseRunFile(this.dataDir)
       this.safeDispatchEvent('stopped', { detail: { reason } })

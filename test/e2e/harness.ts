@@ -14,6 +14,7 @@ export {
   untilOnDisk
 } from './harness/clients.ts'
 export { Feed, until, WAIT_MS, type WaitInit } from './harness/feed.ts'
+export { createNatWorld, dropUdp, interfaceBytes, type NatHome, type NatWorld } from './harness/nat.ts'
 export {
   canRoute,
   createdNetnsCount,

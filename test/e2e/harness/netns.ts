@@ -18,7 +18,8 @@ const created = new Set<string>()
 /** Every namespace this process ever created, to check afterwards that none is left on the machine. */
 const everCreated = new Set<string>()
 
-async function ip(...args: string[]): Promise<string> {
+/** Runs `ip` with these arguments; rejects with its stderr. */
+export async function ip(...args: string[]): Promise<string> {
   try {
     const { stdout } = await run('ip', args, { timeout: 10_000 })
     return stdout
@@ -29,7 +30,7 @@ async function ip(...args: string[]): Promise<string> {
 }
 
 /** A short random id that names one topology's namespaces. */
-function newId(): string {
+export function newId(): string {
   return randomBytes(3).toString('hex')
 }
 
@@ -57,7 +58,8 @@ export async function listNetns(): Promise<string[]> {
     .filter((name) => name.length > 0)
 }
 
-async function addNetns(name: string): Promise<void> {
+/** Creates a namespace (removed by destroyAllNetns) with its loopback up. */
+export async function addNetns(name: string): Promise<void> {
   await ip('netns', 'add', name)
   created.add(name)
   everCreated.add(name)
@@ -84,7 +86,7 @@ async function destroyNetns(names: Iterable<string>): Promise<void> {
 }
 
 /** Removes every namespace this process created whose name contains `id` (one topology). */
-async function destroyTopology(id: string): Promise<void> {
+export async function destroyTopology(id: string): Promise<void> {
   await destroyNetns([...created].filter((n) => n.includes(id)))
 }
 

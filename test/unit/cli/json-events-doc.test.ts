@@ -19,6 +19,7 @@ const EVENT_FIELDS: { [T in Type]: Record<FieldsOf<T>, true> } = {
   delivered: { id: true, to: true },
   users: { users: true },
   join: { peerId: true, name: true },
+  route: { peerId: true, name: true, via: true },
   leave: { peerId: true, name: true, displayName: true, reason: true },
   help: { commands: true },
   error: { code: true, message: true, transfer: true },
@@ -103,6 +104,7 @@ const NODE_TO_JSON: Record<keyof ChatEvents, Type | null> = {
   sent: 'sent',
   join: 'join',
   leave: 'leave',
+  route: 'route',
   delivered: 'delivered',
   error: 'error',
   transfer: 'transfer',
@@ -132,6 +134,7 @@ const VALUES: Array<[Type, string, readonly string[]]> = [
   ['message', 'scope', every<DetailOf<'message'>['scope']>()(['lobby', 'dm', 'group'])],
   ['leave', 'reason', every<DetailOf<'leave'>['reason']>()(['left', 'timeout', 'unreachable', 'blocked', 'deleted'])],
   ['relay', 'state', every<DetailOf<'relay'>['state']>()(['reserved', 'lost', 'unreachable'])],
+  ['route', 'via', every<DetailOf<'route'>['via']>()(['direct', 'relay'])],
   ['group-left', 'reason', every<DetailOf<'group-left'>['reason']>()(['left', 'removed'])],
   ['member-removed', 'reason', every<DetailOf<'member-removed'>['reason']>()(['removed', 'left', 'uninvited'])],
   [
