@@ -1,6 +1,7 @@
 import type {
   ComponentLogger,
   Connection,
+  ConnectionGater,
   Libp2pEvents,
   Logger,
   PeerId,
@@ -28,13 +29,6 @@ export const UPGRADE_BACKOFF_MS = 10_000
 export const UPGRADE_MAX_BACKOFF_MS = 10 * 60_000
 /** A dial to the peer still running (the one that made the relayed connection): look again after this long. */
 export const UPGRADE_SETTLE_MS = 500
-/**
- * An inbound WebRTC connection must open a stream within this before it counts as direct, or it is closed: when the
- * dialer gives up mid-signalling, @libp2p/webrtc still hands its recipient a connection that ICE never connected.
- */
-export const PROBE_TIMEOUT_MS = 5_000
-/** What the probe opens (and closes at once): every p2pchat node serves it. */
-const PROBE_PROTOCOL = '/ipfs/ping/1.0.0'
 /** Peers whose upgrade state (failures, backoff) is remembered; the least recently touched is forgotten first. */
 export const MAX_UPGRADE_PEERS = 1_000
 
@@ -62,12 +56,9 @@ interface PeerState {
   timer?: ReturnType<typeof setTimeout>
 }
 
-/** How `peer` is reached over its open connections (those in `unproven` aside), if it is connected at all. */
-export function routeOf(
-  connections: Array<Pick<Connection, 'id' | 'status' | 'direct'>>,
-  unproven: ReadonlySet<string> = new Set()
-): Route | undefined {
-  const open = connections.filter((c) => c.status === 'open' && !unproven.has(c.id))
+/** How `peer` is reached over its open connections, if it is connected at all. */
+export function routeOf(connections: Array<Pick<Connection, 'status' | 'direct'>>): Route | undefined {
+  const open = connections.filter((c) => c.status === 'open')
   if (open.length === 0) {
     return undefined
   }
@@ -97,8 +88,6 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
   private readonly peers = new Map<string, PeerState>()
   private readonly routes = new Map<string, Route>()
   private readonly waiting = new Set<string>()
-  /** inbound WebRTC connections not yet shown to work (ids) */
-  private readonly unproven = new Set<string>()
   private readonly stunFetches = new Set<Promise<void>>()
   private active = 0
   private shutdown = new AbortController()
@@ -131,7 +120,6 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
     this.peers.clear()
     this.routes.clear()
     this.waiting.clear()
-    this.unproven.clear()
   }
 
   /** How `peer` is reached now, undefined when it is not connected. */
@@ -148,36 +136,11 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
       }
       return
     }
-    if (
-      connection.direct &&
-      connection.direction === 'inbound' &&
-      connection.remoteAddr.toString().includes('/webrtc')
-    ) {
-      void this.probe(connection)
-    }
     this.updateRoute(connection.remotePeer)
     this.considerUpgrade(connection.remotePeer)
   }
 
-  /** Keeps an inbound WebRTC connection only once a stream opens over it (see PROBE_TIMEOUT_MS). */
-  private async probe(connection: Connection): Promise<void> {
-    this.unproven.add(connection.id)
-    try {
-      const stream = await connection.newStream(PROBE_PROTOCOL, {
-        signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)])
-      })
-      stream.abort(new Error('probe done'))
-      this.unproven.delete(connection.id)
-      this.updateRoute(connection.remotePeer)
-    } catch (err) {
-      this.unproven.delete(connection.id)
-      this.log('inbound WebRTC connection from %p never worked - %s', connection.remotePeer, errorMessage(err))
-      connection.abort(err instanceof Error ? err : new Error(errorMessage(err)))
-    }
-  }
-
   private onClose(evt: CustomEvent<Connection>): void {
-    this.unproven.delete(evt.detail.id)
     const peer = evt.detail.remotePeer
     if (this.relays.has(peer.toString())) {
       this.ice.forget(peer.toString())
@@ -189,7 +152,7 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
 
   private updateRoute(peer: PeerId): void {
     const key = peer.toString()
-    const via = routeOf(this.components.connectionManager.getConnections(peer), this.unproven)
+    const via = routeOf(this.components.connectionManager.getConnections(peer))
     if (via == null) {
       this.routes.delete(key)
       return
@@ -311,6 +274,27 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
       if (waiting != null) {
         this.considerUpgrade(waiting.remotePeer)
       }
+    }
+  }
+}
+
+/**
+ * Refuses an inbound WebRTC connection whose peer connection ICE never connected. When a dialer gives up in the middle
+ * of signalling (UDP blocked, say), @libp2p/webrtc still hands its recipient such a connection; unrefused, it would
+ * look direct and take the streams that should go through the relay until it timed out.
+ */
+export function refuseUnconnectedWebRtc(gater: ConnectionGater = {}): ConnectionGater {
+  return {
+    ...gater,
+    denyInboundConnection: async (maConn) => {
+      if ('peerConnection' in maConn) {
+        const pc = maConn.peerConnection
+        const state = pc != null && typeof pc === 'object' && 'connectionState' in pc ? pc.connectionState : undefined
+        if (state !== 'connected') {
+          return true
+        }
+      }
+      return (await gater.denyInboundConnection?.(maConn)) ?? false
     }
   }
 }

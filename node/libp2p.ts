@@ -23,7 +23,7 @@ import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/ind
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
 import { MDNS_INTERVAL_MS } from './constants.ts'
-import { type DirectUpgrade, directUpgrade } from './direct-upgrade.ts'
+import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
 import { IceServers } from './ice-servers.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 
@@ -83,7 +83,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
-    connectionGater: init.connectionGater,
+    connectionGater: refuseUnconnectedWebRtc(init.connectionGater),
     services: {
       identify: identify(),
       ping: ping(),

@@ -15,6 +15,11 @@ export interface StunServerInit {
   budget?: StunBudget
 }
 
+/** Where answers go: a UDP socket (a recorder in tests). */
+export interface StunSender {
+  send: (msg: Uint8Array, port: number, address: string, callback: (err: Error | null) => void) => void
+}
+
 /** A STUN binding responder (RFC 8489) beside the relay: it tells each client the address its packets come from. */
 export class StunServer {
   private readonly sockets: Socket[] = []
@@ -73,7 +78,7 @@ export class StunServer {
   }
 
   /** Answers one datagram if it is a binding request within budget; anything else is dropped without a word. */
-  answer(socket: Pick<Socket, 'send'>, packet: Uint8Array, remote: Pick<RemoteInfo, 'address' | 'port'>): void {
+  answer(socket: StunSender, packet: Uint8Array, remote: Pick<RemoteInfo, 'address' | 'port'>): void {
     let reply: Uint8Array
     try {
       const request = decodeBindingRequest(packet)

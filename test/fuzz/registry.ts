@@ -4,6 +4,7 @@ import { groupTargets } from './targets/group.ts'
 import { gossipTargets, handlerTargets } from './targets/handlers.ts'
 import { nodeTargets } from './targets/node.ts'
 import { sessionTargets } from './targets/sessions.ts'
+import { stunTargets } from './targets/stun.ts'
 
 /** Every fuzz target: the protocol decoders, the node's file and input parsers, and the stream handlers. */
 export const TARGETS: Target[] = [
@@ -12,5 +13,6 @@ export const TARGETS: Target[] = [
   ...handlerTargets,
   ...gossipTargets,
   ...nodeTargets,
-  ...sessionTargets
+  ...sessionTargets,
+  ...stunTargets
 ]
