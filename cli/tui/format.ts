@@ -1,4 +1,4 @@
-import { type DisplayNames, LEAVE_REASONS, type OutputEvent, sanitize, toTextLine } from '../output.ts'
+import { type DisplayNames, LEAVE_REASONS, type OutputEvent, ROUTE_MARKS, sanitize, toTextLine } from '../output.ts'
 
 /** A run of text in one style. Colours are ink/chalk colour names. */
 export interface Segment {
@@ -104,9 +104,12 @@ export function formatEvent(event: OutputEvent, names: DisplayNames): LineConten
     case 'users': {
       const list: Segment[] = event.users.flatMap((u, i) => [
         ...(i === 0 ? [] : [{ text: ', ' }]),
-        u.self
-          ? { text: `${safe(u.displayName)} (you)`, bold: true }
-          : { text: safe(u.displayName), color: nameColor(u.peerId) }
+        ...(u.self
+          ? [{ text: `${safe(u.displayName)} (you)`, bold: true }]
+          : [
+              { text: safe(u.displayName), color: nameColor(u.peerId) },
+              ...(u.via == null ? [] : [{ text: ROUTE_MARKS[u.via], dim: true }])
+            ])
       ])
       return [{ segments: [{ text: `* online (${event.users.length}): `, dim: true }, ...list] }]
     }

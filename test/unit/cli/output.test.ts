@@ -155,6 +155,20 @@ describe('toTextLine', () => {
     expect(toTextLine(users, names)).toBe('* online (2): alice#ce00 (you), bob')
   })
 
+  it('users and route: how each connected peer is reached', () => {
+    const users: OutputEvent = {
+      type: 'users',
+      users: [
+        { ...ALICE, displayName: 'alice', self: true },
+        { ...BOB, displayName: 'bob', self: false, via: 'direct' },
+        { peerId: 'carol-id', name: 'carol', displayName: 'carol', self: false, via: 'relay' }
+      ]
+    }
+    expect(toTextLine(users, names)).toBe('* online (3): alice (you), bob (direct), carol (via relay)')
+    expect(toTextLine({ type: 'route', ...BOB, via: 'direct' }, names)).toBe('* bob is reached directly')
+    expect(toTextLine({ type: 'route', ...BOB, via: 'relay' }, names)).toBe('* bob is reached through the relay')
+  })
+
   it('help: one aligned line per command', () => {
     expect(toTextLine(events[9], names)).toBe(`  ${'/users'.padEnd(28)} list who is online`)
   })
