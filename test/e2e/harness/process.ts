@@ -1,12 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Feed, type WaitInit } from './feed.ts'
 
-/** The CLI under test; e2e tests run the built `dist/` through it (`npm run build` first). */
-export const BIN = new URL('../../../bin/p2pchat.js', import.meta.url).pathname
+/**
+ * The CLI under test; e2e tests run the built `dist/` through it (`npm run build` first). One level further up when
+ * this module itself runs from `dist/` (a benchmark using the harness).
+ */
+const BIN_PLACES = ['../../../bin/p2pchat.js', '../../../../bin/p2pchat.js'].map(
+  (path) => new URL(path, import.meta.url).pathname
+)
+export const BIN = BIN_PLACES.find((path) => existsSync(path)) ?? BIN_PLACES[0]
 
 /** Loopback only, no mDNS: what every test peer outside a namespace uses. */
 export const LOOPBACK = ['--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0']
