@@ -12,7 +12,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { errorMessage } from '../protocols/common/index.ts'
-import { fetchStunPort } from '../protocols/stun/index.ts'
+import { fetchStunPort, STUN_INFO_TIMEOUT_MS } from '../protocols/stun/index.ts'
 import { backoffDelay } from './backoff.ts'
 import type { Route } from './events.ts'
 import type { IceServers } from './ice-servers.ts'
@@ -33,7 +33,7 @@ export const UPGRADE_SETTLE_MS = 500
 export const MAX_UPGRADE_PEERS = 1_000
 
 export interface DirectUpgradeEvents {
-  /** the route to a connected peer changed (or it was first connected) */
+  /** the route to a connected peer changed, or it was first connected through a relay */
   route: CustomEvent<{ peerId: string; via: Route }>
 }
 
@@ -157,9 +157,13 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
       this.routes.delete(key)
       return
     }
-    if (this.routes.get(key) !== via) {
+    const before = this.routes.get(key)
+    if (before !== via) {
       this.routes.set(key, via)
-      this.safeDispatchEvent('route', { detail: { peerId: key, via } })
+      // a peer first met directly (on the LAN) is the usual case and not news; a relayed one, and any change, is
+      if (before != null || via === 'relay') {
+        this.safeDispatchEvent('route', { detail: { peerId: key, via } })
+      }
     }
   }
 
@@ -167,7 +171,7 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
   private learnStun(connection: Connection): void {
     const relay = connection.remotePeer.toString()
     const fetch = fetchStunPort(connection, {
-      signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(5_000)])
+      signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(STUN_INFO_TIMEOUT_MS)])
     })
       .then((port) => {
         this.ice.learn(relay, connection.remoteAddr, port)

@@ -130,6 +130,11 @@ describe('direct upgrade', () => {
     close(relayed)
     expect(upgrade.route(peer.toString())).toBeUndefined()
     expect(routes).toEqual(['relay', 'direct', 'relay'])
+    // a peer first met directly (the LAN) is not announced
+    const neighbour = await newPeer()
+    open(fakeConnection(neighbour, { direct: true }))
+    expect(upgrade.route(neighbour.toString())).toBe('direct')
+    expect(routes).toHaveLength(3)
     upgrade.stop()
   })
 
