@@ -192,9 +192,13 @@ export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implem
   }
 
   private considerUpgrade(peer: PeerId): void {
+    // without relays of our own we run no WebRTC (see libp2p.ts) and know no STUN server: nothing to try with
+    if (this.relays.size === 0 || this.shutdown.signal.aborted || this.relayedOnly(peer) == null) {
+      return
+    }
     const key = peer.toString()
     const state = this.stateOf(key)
-    if (this.shutdown.signal.aborted || state.busy || state.timer != null || this.relayedOnly(peer) == null) {
+    if (state.busy || state.timer != null) {
       return
     }
     if (this.components.connectionManager.getDialQueue().some((d) => d.peerId?.equals(peer) === true)) {

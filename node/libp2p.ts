@@ -9,7 +9,6 @@ import { mdns } from '@libp2p/mdns'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -79,7 +78,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     // WebRTC address would make every ordinary dial of ours try ICE too, stalling it where UDP is blocked.
     addresses: { listen: init.listen },
     // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
-    transports: [tcp(), webSockets(), circuitRelayTransport(), webRTC({ rtcConfiguration: () => ice.configuration() })],
+    transports: [tcp(), webSockets(), circuitRelayTransport(), ...(await webRtcTransports(relayIds.size > 0, ice))],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
@@ -101,6 +100,22 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       directUpgrade: directUpgrade({ relays: [...relayIds], ice })
     }
   })
+}
+
+/**
+ * WebRTC, for peers that use relays: the only ones that can meet a peer behind NAT and learn a STUN server. Loaded
+ * only then, since it costs about half a second of start-up and 13 MB (its native WebRTC stack) that a LAN peer
+ * would never use.
+ */
+async function webRtcTransports(
+  withRelays: boolean,
+  ice: IceServers
+): Promise<Array<ReturnType<typeof import('@libp2p/webrtc').webRTC>>> {
+  if (!withRelays) {
+    return []
+  }
+  const { webRTC } = await import('@libp2p/webrtc')
+  return [webRTC({ rtcConfiguration: () => ice.configuration() })]
 }
 
 /** The PeerId at the end of a relay multiaddr (`.../p2p/<id>`), if it has one. */

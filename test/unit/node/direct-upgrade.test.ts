@@ -69,7 +69,7 @@ function harness() {
         }
       }
     },
-    { relays: [], ice: new IceServers() }
+    { relays: ['12D3KooWDRbwz5ptDyGwy83BtcsAyKpdgMNcs8UsPePUu7YKYzrm'], ice: new IceServers() }
   )
   const open = (connection: Connection): void => {
     connections.push(connection)
