@@ -128,5 +128,7 @@ describe('direct connections through NAT (network namespaces, nftables)', () => 
     expect((await relayBytes(world)) - before).toBeGreaterThan(2 * 2 * MB)
     expect(await listedRoute(alice, bob)).toBe('relay')
     expect(alice.all('route').filter((r) => r.via === 'direct')).toEqual([])
+    // nor bob, who was dialed: he never takes a half-open WebRTC connection for a direct one
+    expect(bob.all('route').filter((r) => r.via === 'direct')).toEqual([])
   })
 })
