@@ -1,0 +1,152 @@
+import { appendFileSync } from 'node:fs'
+import { watchResources } from './faults.ts'
+import { until } from './feed.ts'
+import {
+  type CheckedEvent,
+  type CheckInit,
+  type CheckResult,
+  checkGuarantees,
+  type PeerLog,
+  type ProcessExit,
+  type ResourceSample,
+  type Tally
+} from './guarantees.ts'
+import type { PeerProcess } from './peers.ts'
+import type { JsonEvent, JsonProcess } from './process.ts'
+
+/**
+ * How big a chaos scenario runs: `short` in `npm test` (seconds, few processes), `long` in `npm run chaos`.
+ * P2PCHAT_CHAOS_PEERS and P2PCHAT_CHAOS_ROUNDS scale the long runs up on a machine that has room.
+ */
+export interface ChaosSize {
+  long: boolean
+  peers: number
+  rounds: number
+}
+
+/** The size this run asks for: P2PCHAT_CHAOS=long (npm run chaos) or the short default. */
+export function chaosSize(
+  short: { peers: number; rounds: number },
+  long: { peers: number; rounds: number }
+): ChaosSize {
+  const isLong = process.env.P2PCHAT_CHAOS === 'long'
+  const base = isLong ? long : short
+  const override = (name: string, fallback: number): number => {
+    const v = Number(process.env[name])
+    return isLong && Number.isInteger(v) && v > 0 ? v : fallback
+  }
+  return {
+    long: isLong,
+    peers: override('P2PCHAT_CHAOS_PEERS', base.peers),
+    rounds: override('P2PCHAT_CHAOS_ROUNDS', base.rounds)
+  }
+}
+
+interface Run {
+  proc: JsonProcess<JsonEvent> | PeerProcess
+  expectedExit: boolean
+  exit?: ProcessExit
+}
+
+/**
+ * The processes of one scenario by name, across restarts: each run's events, how it ended, and its /proc samples,
+ * ready for the guarantee checker.
+ */
+export class Fleet {
+  private readonly runs = new Map<string, Run[]>()
+  private readonly samples = new Map<string, ResourceSample[]>()
+  private readonly ids = new Map<string, string>()
+
+  /** Follows a new process (or a restarted one) under `name`. */
+  track<P extends JsonProcess<JsonEvent> | PeerProcess>(name: string, proc: P, peerId = ''): P {
+    const run: Run = { proc, expectedExit: false }
+    const runs = this.runs.get(name) ?? []
+    runs.push(run)
+    this.runs.set(name, runs)
+    if (peerId !== '') {
+      this.ids.set(name, peerId)
+    }
+    void proc.exited.then((e) => {
+      run.exit = { code: e.code, signal: e.signal, expected: run.expectedExit }
+    })
+    const samples = this.samples.get(name) ?? []
+    this.samples.set(name, samples)
+    if (proc.child.pid != null) {
+      watchResources(proc.child.pid, samples)
+    }
+    return proc
+  }
+
+  /** Kills `name`'s current process with `signal`, as the scenario means to, and waits until it is gone. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const run = this.current(name)
+    run.expectedExit = true
+    run.proc.kill(signal)
+    await run.proc.exited
+  }
+
+  current(name: string): Run {
+    const run = this.runs.get(name)?.at(-1)
+    if (run == null) {
+      throw new Error(`no process named ${name}`)
+    }
+    return run
+  }
+
+  /** Every peer's log for the checker (processes still running have no exit yet). */
+  logs(): PeerLog[] {
+    return [...this.runs].map(([name, runs]) => ({
+      name,
+      peerId: this.ids.get(name) ?? '',
+      events: runs.flatMap((r): CheckedEvent[] => [...r.proc.events]),
+      exits: runs.flatMap((r) => (r.exit == null ? [] : [r.exit])),
+      samples: this.samples.get(name) ?? []
+    }))
+  }
+
+  check(init: Omit<CheckInit, 'peers'> = {}): CheckResult {
+    return checkGuarantees({ ...init, peers: this.logs() })
+  }
+
+  /**
+   * Waits until nothing owed is missing any more (the network healed and caught up), for at most `timeoutMs`;
+   * resolves with how long that took. Violations of other rules are left to the final check.
+   */
+  async settle(init: Omit<CheckInit, 'peers'>, timeoutMs: number): Promise<number> {
+    const start = Date.now()
+    await until(
+      'every owed message to be shown',
+      () => this.check(init).tally.lost === 0,
+      timeoutMs,
+      () => JSON.stringify(this.check(init).violations.slice(0, 10))
+    ).catch(() => {})
+    return Date.now() - start
+  }
+}
+
+/** One line of the chaos table. */
+export interface ChaosRow extends Tally {
+  scenario: string
+  /** from the end of the fault until every owed message was shown, ms */
+  healMs: number
+  violations: number
+}
+
+/** Appends a scenario's figures to P2PCHAT_CHAOS_RESULTS (a JSON-lines file), where `npm run chaos` reads them. */
+export function recordRow(scenario: string, result: CheckResult, healMs: number): ChaosRow {
+  const row: ChaosRow = { scenario, ...result.tally, healMs, violations: result.violations.length }
+  const out = process.env.P2PCHAT_CHAOS_RESULTS
+  if (out != null && out !== '') {
+    appendFileSync(out, `${JSON.stringify(row)}\n`)
+  }
+  console.log(`chaos: ${JSON.stringify(row)}`)
+  return row
+}
+
+/** Sends `line` and waits for the `sent` event of `text`; resolves with its id. */
+export async function sendAndWait(peer: PeerProcess, line: string, text: string, timeoutMs = 30_000): Promise<string> {
+  const from = peer.events.length
+  peer.send(line)
+  const sent = await peer.waitFor('sent', (s) => s.text === text, { from, timeoutMs })
+  return sent.id
+}
