@@ -150,3 +150,23 @@ export async function sendAndWait(peer: PeerProcess, line: string, text: string,
   const sent = await peer.waitFor('sent', (s) => s.text === text, { from, timeoutMs })
   return sent.id
 }
+
+/** Error codes that end a DM without an acknowledgement. */
+const DM_FAILURES = new Set(['DELIVERY_FAILED', 'DELIVERY_REFUSED', 'UNKNOWN_USER', 'TIMEOUT', 'ABORTED'])
+
+/**
+ * Waits until every DM `peer` sent has an outcome: `delivered`, or an error that ends it. DM errors carry no
+ * message id, so outcomes are counted, which suffices because each DM gets exactly one.
+ */
+export async function dmOutcomes(peer: PeerProcess, timeoutMs = 60_000): Promise<void> {
+  const count = (): { sent: number; ended: number } => ({
+    sent: peer.all('sent').filter((s) => s.scope === 'dm').length,
+    ended: peer.all('delivered').length + peer.all('error').filter((e) => DM_FAILURES.has(e.code)).length
+  })
+  await until(
+    `${peer.name}'s DMs to be delivered or fail`,
+    () => count().ended >= count().sent,
+    timeoutMs,
+    () => JSON.stringify(count())
+  )
+}

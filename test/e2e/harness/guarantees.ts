@@ -65,6 +65,11 @@ export interface CheckInit {
    * error, and the checker counts the others as reported failures, not as lost.
    */
   offlineDelivery?: boolean
+  /**
+   * Lobby and group messages sent while the network was cut (a relay down, a partition): today nobody owes them,
+   * since the audience was unreachable when they were sent; with offline delivery they are owed after catch-up.
+   */
+  sentDuringFault?: ReadonlySet<string>
 }
 
 export type Rule =
@@ -212,6 +217,9 @@ function recipientsOwed(
     }
     const acknowledged = m.sender.events.some((e) => e.type === 'delivered' && str(field(e, 'id')) === m.id)
     return acknowledged || init.offlineDelivery === true ? [r] : []
+  }
+  if (init.sentDuringFault?.has(m.id) === true && init.offlineDelivery !== true) {
+    return []
   }
   const names = m.scope === 'group' ? (init.audience?.groups?.[m.group ?? ''] ?? []) : init.audience?.lobby
   const audience = m.scope === 'group' && names?.length === 0 ? [] : audienceOf(names)

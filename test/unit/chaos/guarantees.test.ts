@@ -102,6 +102,16 @@ describe('the guarantee checker', () => {
     expect(rules(peers, { peers, audience: { lobby: ['alice', 'bob'], groups: { g1: ['alice', 'bob'] } } })).toEqual([])
   })
 
+  it('owes a lobby message sent while the network was cut only once offline delivery catches up', () => {
+    const peers = clean()
+    peers[2].events = peers[2].events.filter((e) => Reflect.get(e, 'id') !== 'l2')
+    const cut = new Set(['l2'])
+    expect(rules(peers, { peers, audience: { groups }, sentDuringFault: cut })).toEqual([])
+    expect(rules(peers, { peers, audience: { groups }, sentDuringFault: cut, offlineDelivery: true })).toEqual([
+      'broadcast-exactly-once'
+    ])
+  })
+
   it('finds a message shown twice, also when the second showing came after a restart', () => {
     const peers = clean()
     peers[1].events.push({ type: 'ready', peerId: 'id-bob' } as Ev, shown('d1', 'dm', 'alice', { to: ref('bob') }))
