@@ -58,7 +58,7 @@ export class Fleet {
   private readonly ids = new Map<string, string>()
 
   /** Follows a new process (or a restarted one) under `name`. */
-  track<P extends JsonProcess<JsonEvent> | PeerProcess>(name: string, proc: P, peerId = ''): P {
+  track<P extends JsonProcess<JsonEvent> | PeerProcess>(name: string, proc: P, peerId = peerIdOf(proc)): P {
     const run: Run = { proc, expectedExit: false }
     const runs = this.runs.get(name) ?? []
     runs.push(run)
@@ -122,6 +122,12 @@ export class Fleet {
     ).catch(() => {})
     return Date.now() - start
   }
+}
+
+/** The PeerId a client or relay process reported when it became ready. */
+function peerIdOf(proc: object): string {
+  const id: unknown = Reflect.get(proc, 'peerId')
+  return typeof id === 'string' ? id : ''
 }
 
 /** One line of the chaos table. */
