@@ -5,7 +5,7 @@ import { chaosSize, dmOutcomes, Fleet, recordRow } from './harness/chaos.ts'
 import { clearFaults, limitBandwidth } from './harness/faults.ts'
 import { cleanup, destroyAllNetns, requireTool, tempDir } from './harness.ts'
 
-const size = chaosSize({ peers: 2, rounds: 3 }, { peers: 2, rounds: 30 })
+const size = chaosSize({ peers: 2, rounds: 3 }, { peers: 2, rounds: 20 })
 const MB = 1024 * 1024
 const RATE = '1mbit'
 
@@ -49,7 +49,12 @@ describe('chaos: a 1 Mbit/s link', () => {
     console.log(
       `chaos: DM round trips on a busy ${RATE} link, ms: median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted.at(-1)}`
     )
-    recordRow(`${RATE} link during a file transfer`, result, sorted.at(-1) ?? 0)
+    recordRow(
+      `${RATE} link during a file transfer`,
+      result,
+      sorted.at(-1) ?? 0,
+      `slowest DM round trip; median ${sorted[Math.floor(sorted.length / 2)]} ms`
+    )
     expect(result.violations).toEqual([])
   }, 300_000)
 })

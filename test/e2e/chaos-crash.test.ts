@@ -79,7 +79,7 @@ describe('chaos: a peer killed (-9) mid-DM and mid-transfer', () => {
       await dmOutcomes(alice)
       const result = fleet.check({ audience: { lobby: [] } })
       if (round === size.rounds - 1) {
-        recordRow('peer kill -9 mid-DM and mid-transfer', result, healMs)
+        recordRow('peer kill -9 mid-DM and mid-transfer', result, healMs, 'restart until the transfer moved again')
       }
       expect(result.violations).toEqual([])
       await fleet.kill(`alice${round}`)

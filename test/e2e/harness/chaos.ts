@@ -136,11 +136,19 @@ export interface ChaosRow extends Tally {
   /** from the end of the fault until every owed message was shown, ms */
   healMs: number
   violations: number
+  /** what the heal time means where it is not the time to heal */
+  note?: string
 }
 
 /** Appends a scenario's figures to P2PCHAT_CHAOS_RESULTS (a JSON-lines file), where `npm run chaos` reads them. */
-export function recordRow(scenario: string, result: CheckResult, healMs: number): ChaosRow {
-  const row: ChaosRow = { scenario, ...result.tally, healMs, violations: result.violations.length }
+export function recordRow(scenario: string, result: CheckResult, healMs: number, note?: string): ChaosRow {
+  const row: ChaosRow = {
+    scenario,
+    ...result.tally,
+    healMs,
+    violations: result.violations.length,
+    ...(note ? { note } : {})
+  }
   const out = process.env.P2PCHAT_CHAOS_RESULTS
   if (out != null && out !== '') {
     appendFileSync(out, `${JSON.stringify(row)}\n`)
