@@ -1,5 +1,5 @@
 import type { Fleet } from './harness/chaos.ts'
-import { sendAndWait } from './harness/chaos.ts'
+import { sendAndWait, sendDm } from './harness/chaos.ts'
 import { createLan, type Lan, type PeerProcess, spawnPeer } from './harness.ts'
 
 /** The names of a scenario's peers: alice, bob, carol, ... then peer7, peer8, ... */
@@ -47,7 +47,7 @@ export async function privateGroup(owner: PeerProcess, name: string, members: Pe
 /**
  * One round of mixed traffic: every peer says a lobby line and DMs the next peer, and the group owner posts.
  * Sends one after the other and waits for each `sent`, so each sender's order is defined; DM outcomes
- * (delivered or an error) are left to the checker. Texts are unique: `<tag> r<round> <sender>`.
+ * (delivered, or an error, also one that refused the DM before it left) are left to the checker. Texts are unique: `<tag> r<round> <sender>`.
  */
 export async function trafficRound(
   peers: PeerProcess[],
@@ -59,8 +59,7 @@ export async function trafficRound(
     const lobby = `${tag} r${round} lobby ${p.name}`
     await sendAndWait(p, lobby, lobby)
     const next = peers[(i + 1) % peers.length]
-    const dm = `${tag} r${round} dm ${p.name}`
-    await sendAndWait(p, `/msg ${next.name} ${dm}`, dm)
+    await sendDm(p, next.name, `${tag} r${round} dm ${p.name}`)
   }
   if (group != null) {
     const post = `${tag} r${round} group ${group.poster.name}`

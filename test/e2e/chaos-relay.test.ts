@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { names, trafficRound } from './chaos-helpers.ts'
-import { chaosSize, dmOutcomes, Fleet, recordRow, sendAndWait } from './harness/chaos.ts'
+import { chaosSize, dmOutcomes, Fleet, lobbyHealed, recordRow, sendAndWait } from './harness/chaos.ts'
 import { clearFaults, freeze, thaw } from './harness/faults.ts'
 import {
   cleanup,
@@ -83,6 +83,7 @@ describe('chaos: relay faults', () => {
     })
     fleet.track('relay', again, again.peerId)
     await healed(clients, marks)
+    await lobbyHealed(clients, during)
     const healMs = Date.now() - restartedAt
     for (let round = 0; round < size.rounds; round++) {
       await trafficRound(clients, round, 'after')
@@ -101,7 +102,7 @@ describe('chaos: relay faults', () => {
       `relay kill -9 and restart, ${size.peers} clients`,
       result,
       healMs,
-      'restart until every client had its slot back and saw everyone'
+      'restart until every client had its slot back and the lobby reached everyone'
     )
     expect(result.violations).toEqual([])
   }, 300_000)
@@ -128,6 +129,7 @@ describe('chaos: relay faults', () => {
         await c.waitForUsers((users) => users.length === clients.length, 60_000)
       })
     )
+    await lobbyHealed(clients, during)
     const healMs = Date.now() - thawedAt
     for (let round = 1; round <= size.rounds; round++) {
       await trafficRound(clients, round, 'after')
@@ -140,7 +142,7 @@ describe('chaos: relay faults', () => {
       `relay SIGSTOP ${FREEZE_MS / 1000} s, ${size.peers} clients`,
       result,
       healMs,
-      'SIGCONT until every client had its slot and saw everyone'
+      'SIGCONT until every client had its slot and the lobby reached everyone'
     )
     expect(result.violations).toEqual([])
   }, 300_000)

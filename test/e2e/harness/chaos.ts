@@ -165,6 +165,52 @@ export async function sendAndWait(peer: PeerProcess, line: string, text: string,
   return sent.id
 }
 
+/**
+ * Sends a DM line and waits for its `sent`, or for the error that refused it before it left (the recipient is not
+ * online for us: UNKNOWN_USER), which is an outcome the sender is told of; resolves with the id, if it left.
+ */
+export async function sendDm(
+  peer: PeerProcess,
+  to: string,
+  text: string,
+  timeoutMs = 30_000
+): Promise<string | undefined> {
+  const from = peer.events.length
+  peer.send(`/msg ${to} ${text}`)
+  const outcome = await Promise.race([
+    peer.waitFor('sent', (s) => s.text === text, { from, timeoutMs }),
+    peer.waitFor('error', (e) => DM_FAILURES.has(e.code), { from, timeoutMs })
+  ])
+  return outcome.type === 'sent' ? outcome.id : undefined
+}
+
+/**
+ * Waits until the lobby works again between every two of `clients`: each sends probe lines (a few seconds apart)
+ * until every other one showed one of them. The probes' ids go to `into`: nobody owes them. Resolves with how long
+ * that took.
+ */
+export async function lobbyHealed(clients: PeerProcess[], into: Set<string>, timeoutMs = 120_000): Promise<number> {
+  const start = Date.now()
+  await Promise.all(
+    clients.map(async (c) => {
+      const prefix = `probe ${c.name} `
+      const heard = (): boolean =>
+        clients.every((o) => o === c || o.all('message').some((m) => m.text.startsWith(prefix)))
+      for (let k = 0; !heard(); k++) {
+        if (Date.now() - start > timeoutMs) {
+          throw new Error(`${c.name}'s lobby lines did not reach everyone within ${timeoutMs} ms`)
+        }
+        into.add(await sendAndWait(c, `${prefix}${k}`, `${prefix}${k}`))
+        await until(`${c.name}'s probe to be heard`, heard, PROBE_INTERVAL_MS).catch(() => {})
+      }
+    })
+  )
+  return Date.now() - start
+}
+
+/** How long a probe line is given to reach everyone before the next one is sent. */
+const PROBE_INTERVAL_MS = 3000
+
 /** Error codes that end a DM without an acknowledgement. */
 const DM_FAILURES = new Set(['DELIVERY_FAILED', 'DELIVERY_REFUSED', 'UNKNOWN_USER', 'TIMEOUT', 'ABORTED'])
 

@@ -95,7 +95,7 @@ export interface Tally {
   deliveredOnce: number
   duplicates: number
   lost: number
-  /** DMs the sender was told failed (no acknowledgement) and the recipient never showed */
+  /** DMs the sender was told failed (no acknowledgement) and the recipient never showed; posts nobody heard */
   reportedFailed: number
   peakRssBytes: number
 }
@@ -111,6 +111,9 @@ interface Sent {
   sender: PeerLog
   to?: string
   group?: string
+  text: string
+  /** lobby and groups: how many peers the sender handed it to; 0 tells the sender that nobody heard it */
+  recipients?: number
   index: number
 }
 
@@ -131,6 +134,8 @@ function sentMessages(peers: PeerLog[]): Sent[] {
           sender,
           to: peerOf(field(e, 'to')) || undefined,
           group: groupOf(field(e, 'group')) || undefined,
+          text: str(field(e, 'text')),
+          recipients: typeof field(e, 'recipients') === 'number' ? Number(field(e, 'recipients')) : undefined,
           index: index++
         })
       }
@@ -179,8 +184,15 @@ export function checkGuarantees(init: CheckInit): CheckResult {
       } else if (count === 0) {
         tally.lost++
         const rule = m.scope === 'dm' ? 'dm-exactly-once' : 'broadcast-exactly-once'
-        violations.push({ rule, peer: r.name, detail: `${m.scope} ${m.id} from ${m.sender.name} never shown` })
+        violations.push({
+          rule,
+          peer: r.name,
+          detail: `${m.scope} ${m.id} from ${m.sender.name} never shown: "${m.text}" (recipients ${m.recipients ?? '-'})`
+        })
       }
+    }
+    if (m.scope !== 'dm' && m.recipients === 0) {
+      tally.reportedFailed++
     }
     if (m.scope === 'dm' && owedTo.length === 0) {
       const r = m.to == null ? undefined : byId.get(m.to)
@@ -217,6 +229,10 @@ function recipientsOwed(
     }
     const acknowledged = m.sender.events.some((e) => e.type === 'delivered' && str(field(e, 'id')) === m.id)
     return acknowledged || init.offlineDelivery === true ? [r] : []
+  }
+  // the sender was told that nobody heard it (no peer on the topic): like a DM that failed, it is not owed
+  if (m.recipients === 0 && init.offlineDelivery !== true) {
+    return []
   }
   if (init.sentDuringFault?.has(m.id) === true && init.offlineDelivery !== true) {
     return []

@@ -112,6 +112,15 @@ describe('the guarantee checker', () => {
     ])
   })
 
+  it('owes nothing of a lobby line whose sender was told nobody heard it, and counts it as reported', () => {
+    const peers = clean()
+    peers[0].events[1] = sent('l2', 'lobby', { recipients: 0 })
+    for (const p of peers.slice(1)) p.events = p.events.filter((e) => Reflect.get(e, 'id') !== 'l2')
+    const result = checkGuarantees({ peers, audience: { groups } })
+    expect(result.violations).toEqual([])
+    expect(result.tally.reportedFailed).toBe(1)
+  })
+
   it('finds a message shown twice, also when the second showing came after a restart', () => {
     const peers = clean()
     peers[1].events.push({ type: 'ready', peerId: 'id-bob' } as Ev, shown('d1', 'dm', 'alice', { to: ref('bob') }))
