@@ -41,7 +41,7 @@ function table(rows: ChaosRow[]): string {
     'delivered exactly once',
     'duplicates',
     'lost',
-    'DMs reported failed',
+    'DMs and posts reported failed',
     'time to heal',
     'peak RSS',
     'violations'
