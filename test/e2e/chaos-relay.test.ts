@@ -65,6 +65,8 @@ describe('chaos: relay faults', () => {
     for (let round = 0; round < size.rounds; round++) {
       await trafficRound(clients, round, 'before')
     }
+    // what was sent before has arrived: only the load round is in flight when the relay dies (and may die with it)
+    await fleet.settle({ audience: { lobby: clients.map((c) => c.name) } }, 60_000)
     const marks = new Map(clients.map((c) => [c, c.events.length]))
     const load = trafficRound(clients, 99, 'load').catch(() => {})
     await fleet.kill('relay')
