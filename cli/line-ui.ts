@@ -24,6 +24,30 @@ export function lineWriter(json: boolean, names: () => ChatController | undefine
   }
 }
 
+/** Events held back until `release()`, then written in order; after that `write` passes straight through. */
+export function holdOutput(write: (event: OutputEvent) => void): {
+  write: (event: OutputEvent) => void
+  release: () => void
+} {
+  let held: OutputEvent[] | undefined = []
+  return {
+    write: (event) => {
+      if (held == null) {
+        write(event)
+      } else {
+        held.push(event)
+      }
+    },
+    release: () => {
+      const events = held ?? []
+      held = undefined
+      for (const event of events) {
+        write(event)
+      }
+    }
+  }
+}
+
 /** Line mode: each input line is a command or a message. Resolves when the user quits or input ends. */
 export function runLineMode(controller: ChatController, shutdownSignal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -15,7 +15,7 @@ import {
 import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { jsonLine } from './json-line.ts'
-import { lineWriter, runLineMode } from './line-ui.ts'
+import { holdOutput, lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
 import { registerRelayCommands } from './relay-command.ts'
 import { durationArg, sizeArg } from './transfer-args.ts'
@@ -59,8 +59,16 @@ function fail(json: boolean, err: unknown, code = errorCode(err), exit = EXIT_FA
   process.exitCode = exit
 }
 
-/** Creates the node and brings it online. */
-async function startNode(name: string, account: Account, opts: StartOptions): Promise<ChatNode> {
+/**
+ * Creates the node and brings it online. `beforeStart` sees the node before any protocol runs: whoever shows its
+ * events attaches there, or a DM acknowledged while the node was still starting would never be shown.
+ */
+async function startNode(
+  name: string,
+  account: Account,
+  opts: StartOptions,
+  beforeStart: (node: ChatNode) => void = () => {}
+): Promise<ChatNode> {
   await rememberName(account, name)
   const node = await ChatNode.create({
     name,
@@ -76,6 +84,7 @@ async function startNode(name: string, account: Account, opts: StartOptions): Pr
       maxUploadRate: opts.maxUploadRate
     }
   })
+  beforeStart(node)
   await node.start()
   return node
 }
@@ -131,18 +140,25 @@ async function runLines(
   json: boolean,
   signal: AbortSignal
 ): Promise<void> {
-  const node = await startNode(name, account, opts)
   let controller: ChatController | undefined
   const write = lineWriter(json, () => controller)
-  controller = new ChatController(node, write)
+  // events of the start itself (a DM, a resumed transfer) are held and shown right after `ready`
+  const held = holdOutput(write)
+  const node = await startNode(name, account, opts, (created) => {
+    controller = new ChatController(created, held.write)
+    controller.attach()
+  })
+  if (controller == null) {
+    throw new Error('the node started without its controller')
+  }
   // whoever reads our output went away (`| head`, a closed terminal): leave as if the input ended
   const outputGone = new AbortController()
   const onOutputError = (err: NodeJS.ErrnoException): void => {
     outputGone.abort(err)
   }
   process.stdout.on('error', onOutputError)
-  controller.attach()
   write(controller.ready())
+  held.release()
   await runLineMode(controller, AbortSignal.any([signal, outputGone.signal]))
   await controller.settle()
   controller.dispose()

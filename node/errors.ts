@@ -78,12 +78,37 @@ const CODES: Record<string, string> = {
   ...GROUP_ERROR_CODES
 }
 
-/** The JSON error code for any error; unknown ones are INTERNAL. */
+/** The JSON error code for any error; a full disk is DISK_FULL wherever it came from; other unknown ones INTERNAL. */
 export function errorCode(err: unknown): string {
   if (err instanceof AdminRefusedError) {
     // the relay's own code (NOT_ADMIN, REPLAYED, ...) says more than the class
     return err.code
   }
   // own keys only: an error named 'constructor' or 'toString' must not pick up Object.prototype members
-  return err instanceof Error && Object.hasOwn(CODES, err.name) ? CODES[err.name] : 'INTERNAL'
+  if (err instanceof Error && Object.hasOwn(CODES, err.name)) {
+    return CODES[err.name]
+  }
+  return isDiskFull(err) ? 'DISK_FULL' : 'INTERNAL'
+}
+
+/** How deep isDiskFull follows `cause`: store errors wrap the system error once or twice. */
+const MAX_CAUSE_DEPTH = 4
+
+/**
+ * A write that failed for lack of space (ENOSPC, or over quota): node's own errors say so in `code`, the message
+ * store's (LevelDB) only in the message of the error or of its cause.
+ */
+export function isDiskFull(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > MAX_CAUSE_DEPTH) {
+    return false
+  }
+  const code = Reflect.get(err, 'code')
+  if (
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    /No space left on device|ENOSPC|Disk quota exceeded/.test(err.message)
+  ) {
+    return true
+  }
+  return isDiskFull(err.cause, depth + 1)
 }

@@ -21,7 +21,7 @@ import { type GroupService, type GroupServiceInit, groups } from '../protocols/g
 import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
-import { MDNS_INTERVAL_MS } from './constants.ts'
+import { MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS } from './constants.ts'
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
 import { IceServers } from './ice-servers.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
@@ -80,7 +80,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
     transports: [tcp(), webSockets(), circuitRelayTransport(), ...(await webRtcTransports(relayIds.size > 0, ice))],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES } })],
     peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
     connectionGater: refuseUnconnectedWebRtc(init.connectionGater),
     services: {

@@ -31,6 +31,8 @@ export interface UploadsInit {
 /** Outgoing transfers: hashing and offering a file, then serving its bytes to every fetch until it is confirmed. */
 export class Uploads {
   private readonly running = new Map<string, AbortController>()
+  /** offers still hashing or waiting for their answer, by transfer id; each settles without throwing */
+  private readonly offering = new Map<string, Promise<void>>()
 
   constructor(
     private readonly book: TransferBook,
@@ -65,19 +67,33 @@ export class Uploads {
   ): Promise<TransferRecord> {
     const rec = outgoingRecord(peerId, peerName, file, this.init.offerTtlMs, Date.now())
     await this.book.add(rec)
+    const settled = this.offerAndRecord(rec, file.path, options)
+    this.offering.set(rec.id, settled)
+    try {
+      await settled
+    } finally {
+      this.offering.delete(rec.id)
+    }
+    return rec
+  }
+
+  /** Runs the offer and records its outcome; never throws. */
+  private async offerAndRecord(rec: TransferRecord, path: string, options: AbortOptions): Promise<void> {
     const controller = new AbortController()
     this.running.set(rec.id, controller)
     const signal = AbortSignal.any([controller.signal, this.shutdown, ...(options.signal ? [options.signal] : [])])
     try {
-      await this.hashAndOffer(rec, file.path, signal)
+      await this.hashAndOffer(rec, path, signal)
     } catch (err) {
       if (!controller.signal.aborted && !this.shutdown.aborted) {
         await this.book.fail(rec, err)
       }
     } finally {
-      this.running.delete(rec.id)
+      // a fetch may already have put its own controller here: removing that would leave its send unstoppable
+      if (this.running.get(rec.id) === controller) {
+        this.running.delete(rec.id)
+      }
     }
-    return rec
   }
 
   /** Hashes the file into `rec` and its chunk hashes, sends the offer, and records it once the peer has it. */
@@ -113,6 +129,8 @@ export class Uploads {
 
   /** The recipient wants bytes: serve them if the transfer is ours, theirs and still alive. */
   async onFetch(peerId: string, req: { id: string; offset: number; wantHashes: boolean }): Promise<FetchReply> {
+    // the recipient may accept before the answer to our offer is back and recorded: wait for that first
+    await this.offering.get(req.id)
     const rec = this.book.get(req.id)
     if (rec == null || rec.direction !== 'out' || rec.peerId !== peerId || rec.state === 'preparing') {
       return { status: 'unknown', reason: 'no such transfer' }

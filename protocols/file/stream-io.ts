@@ -168,10 +168,10 @@ export async function send(
   data: Uint8Array | Uint8ArrayList,
   options: SendOptions = {}
 ): Promise<void> {
+  options.signal?.throwIfAborted()
   if (stream.send(data) || !stream.writableNeedsDrain) {
     return
   }
-  options.signal?.throwIfAborted()
   await new Promise<void>((resolve, reject) => {
     const stalled =
       options.idleTimeoutMs == null

@@ -154,6 +154,8 @@ export interface Spoke {
   relayIp: string
   /** the client's address */
   ip: string
+  /** the client's end of the link, in `ns` (to cut it) */
+  iface: string
 }
 
 export interface Star {
@@ -187,7 +189,7 @@ export async function createStar(count: number): Promise<Star> {
       await ip('-n', relayNs, 'link', 'set', relayEnd, 'up')
       await ip('-n', ns, 'addr', 'add', `${clientIp}/24`, 'dev', clientEnd)
       await ip('-n', ns, 'link', 'set', clientEnd, 'up')
-      star.spokes.push({ ns, relayIp, ip: clientIp })
+      star.spokes.push({ ns, relayIp, ip: clientIp, iface: clientEnd })
     }
   } catch (err) {
     await destroyTopology(id)

@@ -96,7 +96,28 @@ class StuckStream extends AbstractStream {
   async sendCloseRead(): Promise<void> {}
 }
 
+/** A stream whose transport takes everything at once, counting what it was given. */
+class OpenStream extends StuckStream {
+  sent = 0
+  override sendData(data: Uint8ArrayList): SendResult {
+    this.sent += data.byteLength
+    return { sentBytes: data.byteLength, canSendMore: true }
+  }
+}
+
 describe('send', () => {
+  it('writes nothing once its signal is aborted, even when the stream has room', async () => {
+    // a sender that was stopped (its recipient disconnected, a newer fetch replaced it) must not keep writing
+    const stream = new OpenStream()
+    const controller = new AbortController()
+    await send(stream, new Uint8Array(16), { signal: controller.signal })
+    controller.abort(new TransferInterruptedError('the recipient disconnected'))
+    await expect(send(stream, new Uint8Array(16), { signal: controller.signal })).rejects.toThrow(
+      TransferInterruptedError
+    )
+    expect(stream.sent).toBe(16)
+  })
+
   it('rejects a writer waiting for drain when the connection dies under it', async () => {
     const stream = new StuckStream()
     const waiting = send(stream, new Uint8Array(16))

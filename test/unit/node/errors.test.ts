@@ -49,6 +49,18 @@ describe('errorCode', () => {
     expect(errorCode({ name: 'UnknownUserError' })).toBe('INTERNAL')
   })
 
+  it('maps a full disk to DISK_FULL, from a system error or from the message store', () => {
+    const enospc = Object.assign(new Error('write failed'), { code: 'ENOSPC' })
+    expect(errorCode(enospc)).toBe('DISK_FULL')
+    // what LevelDB throws when its log cannot grow
+    const level = Object.assign(new Error('IO error: /data/db/000003.log: No space left on device'), {
+      code: 'LEVEL_IO_ERROR'
+    })
+    expect(errorCode(level)).toBe('DISK_FULL')
+    expect(errorCode(new Error('write failed', { cause: enospc }))).toBe('DISK_FULL')
+    expect(errorCode(new Error('no space for jokes'))).toBe('INTERNAL')
+  })
+
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
     'maps an error named %s to INTERNAL, not to an Object.prototype member',
     (name) => {

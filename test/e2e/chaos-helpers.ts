@@ -1,0 +1,68 @@
+import type { Fleet } from './harness/chaos.ts'
+import { sendAndWait, sendDm } from './harness/chaos.ts'
+import { createLan, type Lan, type PeerProcess, spawnPeer } from './harness.ts'
+
+/** The names of a scenario's peers: alice, bob, carol, ... then peer7, peer8, ... */
+export function names(count: number): string[] {
+  const base = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']
+  return Array.from({ length: count }, (_, i) => base[i] ?? `peer${i + 1}`)
+}
+
+/** `count` peers on a private LAN of namespaces, each dialing the first, all seeing each other; tracked in `fleet`. */
+export async function lanPeers(fleet: Fleet, count: number): Promise<{ lan: Lan; peers: PeerProcess[] }> {
+  const lan = await createLan(count)
+  const who = names(count)
+  const spawn = (i: number, bootstrap: string[]): Promise<PeerProcess> =>
+    spawnPeer({
+      name: who[i],
+      netns: lan.hosts[i].ns,
+      network: ['--no-mdns', '--listen', `/ip4/${lan.hosts[i].ip}/tcp/0`],
+      bootstrap
+    })
+  const first = await spawn(0, [])
+  const rest = await Promise.all(who.slice(1).map((_, i) => spawn(i + 1, [first.addrs[0]])))
+  const peers = [first, ...rest]
+  for (const p of peers) {
+    fleet.track(p.name, p, p.peerId)
+  }
+  await Promise.all(peers.map((p) => p.waitForUsers((users) => users.length === count, 60_000)))
+  return { lan, peers }
+}
+
+/** A private group created by `owner` with every one of `members` invited and joined; resolves with its id. */
+export async function privateGroup(owner: PeerProcess, name: string, members: PeerProcess[]): Promise<string> {
+  owner.send(`/group create ${name} --private`)
+  const { group } = await owner.waitFor('group-joined', (e) => e.group.name === name)
+  for (const m of members) {
+    owner.send(`/invite ${name} ${m.name}`)
+    const invite = await m.waitFor('invite', (i) => i.group.id === group.id)
+    const from = m.events.length
+    m.send(`/accept ${invite.id}`)
+    await m.waitFor('group-joined', (e) => e.group.id === group.id, { from })
+    await owner.waitFor('member-added', (e) => e.member.peerId === m.peerId && e.group.id === group.id)
+  }
+  return group.id
+}
+
+/**
+ * One round of mixed traffic: every peer says a lobby line and DMs the next peer, and the group owner posts.
+ * Sends one after the other and waits for each `sent`, so each sender's order is defined; DM outcomes
+ * (delivered, or an error, also one that refused the DM before it left) are left to the checker. Texts are unique: `<tag> r<round> <sender>`.
+ */
+export async function trafficRound(
+  peers: PeerProcess[],
+  round: number,
+  tag: string,
+  group?: { name: string; poster: PeerProcess }
+): Promise<void> {
+  for (const [i, p] of peers.entries()) {
+    const lobby = `${tag} r${round} lobby ${p.name}`
+    await sendAndWait(p, lobby, lobby)
+    const next = peers[(i + 1) % peers.length]
+    await sendDm(p, next.name, `${tag} r${round} dm ${p.name}`)
+  }
+  if (group != null) {
+    const post = `${tag} r${round} group ${group.poster.name}`
+    await sendAndWait(group.poster, `/g ${group.name} ${post}`, post)
+  }
+}

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { lanPeers, trafficRound } from './chaos-helpers.ts'
+import { chaosSize, dmOutcomes, Fleet, recordRow, sendAndWait } from './harness/chaos.ts'
+import { clearFaults, heal, partition } from './harness/faults.ts'
+import { cleanup, destroyAllNetns, requireTool } from './harness.ts'
+
+const size = chaosSize({ peers: 3, rounds: 2 }, { peers: 6, rounds: 10 })
+/**
+ * Whether a peer that was cut off must get what it missed. Off until offline delivery (lobby and group catch-up)
+ * lands; then this scenario checks catch-up with no other change.
+ */
+const OFFLINE_DELIVERY = false
+
+describe('chaos: a partition', () => {
+  requireTool('netns')
+  afterEach(async () => {
+    await clearFaults()
+    await cleanup()
+    await destroyAllNetns()
+  })
+
+  it('a peer cut off and healed rejoins by itself and shows everything after the heal exactly once', async () => {
+    const fleet = new Fleet()
+    const { lan, peers } = await lanPeers(fleet, size.peers)
+    await trafficRound(peers, 0, 'before')
+    const cut = peers.at(-1)!
+    const host = lan.hosts.at(-1)!
+    const others = peers.filter((p) => p !== cut)
+    const marks = new Map(others.map((p) => [p, p.events.length]))
+    await partition(host.ns, host.iface)
+    // the others notice: the cut peer leaves their lists
+    await Promise.all(
+      others.map((p) => p.waitFor('leave', (e) => e.peerId === cut.peerId, { from: marks.get(p), timeoutMs: 90_000 }))
+    )
+    const during = new Set<string>()
+    for (const p of peers) {
+      const text = `cut off ${p.name}`
+      during.add(await sendAndWait(p, text, text))
+    }
+    await heal(host.ns, host.iface)
+    const healedAt = Date.now()
+    await Promise.all(peers.map((p) => p.waitForUsers((users) => users.length === peers.length, 90_000)))
+    const healMs = Date.now() - healedAt
+    for (let round = 1; round <= size.rounds; round++) {
+      await trafficRound(peers, round, 'after')
+    }
+    await Promise.all(peers.map((p) => dmOutcomes(p)))
+    const init = { sentDuringFault: during, offlineDelivery: OFFLINE_DELIVERY }
+    await fleet.settle(init, 60_000)
+    const result = fleet.check(init)
+    recordRow(
+      `one of ${size.peers} peers cut off, then healed`,
+      result,
+      healMs,
+      'heal until everyone saw everyone again'
+    )
+    expect(result.violations).toEqual([])
+  }, 300_000)
+})
