@@ -8,7 +8,7 @@ import { parseMultiaddr } from './auto-dialer.ts'
 import { DIAL_TIMEOUT_MS } from './constants.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
-import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
+import { assembleLibp2p, type ChatLibp2p, type ChatPlatform } from './libp2p.ts'
 import { ChatStore } from './store.ts'
 import type { TransferManagerInit } from './transfers/manager.ts'
 
@@ -35,6 +35,8 @@ export interface ChatNodeInit {
   groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
   /** the lobby's per-sender allowance at this receiver (benchmarks lift it) */
   lobby?: LobbyInit
+  /** transports and dial rules of where the peer runs. @default nodePlatform() (a browser page passes its own) */
+  platform?: ChatPlatform
 }
 
 /** Everything a ChatNode is built from: validated init, the opened account's archive and controls, libp2p. */
@@ -89,6 +91,7 @@ export async function assembleChatNode<N>(
     })
     const libp2p = await assembleLibp2p({
       privateKey: account.privateKey,
+      platform: init.platform,
       listen,
       mdns: init.mdns ?? true,
       presence: { name, ...init.presence },

@@ -11,7 +11,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
@@ -40,8 +40,24 @@ export type ChatServices = {
 
 export type ChatLibp2p = Libp2p<ChatServices>
 
+/** What differs between the places a peer runs: a Node process (the default) or a browser page. */
+export interface ChatPlatform {
+  /** the libp2p transports to dial and listen with */
+  transports: NonNullable<Libp2pOptions['transports']>
+  /** whether an address may be dialed at all (libp2p in a browser refuses private addresses unless told) */
+  denyDialMultiaddr?: ConnectionGater['denyDialMultiaddr']
+}
+
+/** TCP, WebSockets (to reach relays that only offer that) and circuit relay: what a Node peer runs. */
+export function nodePlatform(): ChatPlatform {
+  // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
+  return { transports: [tcp(), webSockets(), circuitRelayTransport()] }
+}
+
 export interface AssembleInit {
   privateKey: PrivateKey
+  /** @default nodePlatform() */
+  platform?: ChatPlatform
   listen: string[]
   mdns: boolean
   presence: PresenceInit
@@ -65,16 +81,19 @@ export interface AssembleInit {
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
+  const platform = init.platform ?? nodePlatform()
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
-    // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
-    transports: [tcp(), webSockets(), circuitRelayTransport()],
+    transports: platform.transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
-    connectionGater: init.connectionGater,
+    connectionGater:
+      platform.denyDialMultiaddr == null
+        ? init.connectionGater
+        : { denyDialMultiaddr: platform.denyDialMultiaddr, ...init.connectionGater },
     services: {
       identify: identify(),
       ping: ping(),

@@ -6,7 +6,6 @@ import { type Identify, identify } from '@libp2p/identify'
 import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { webSockets } from '@libp2p/websockets'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
@@ -15,6 +14,7 @@ import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
+import { type WebHandler, webSocketsServing } from './web-client.ts'
 
 export type RelayServices = {
   identify: Identify
@@ -44,6 +44,8 @@ export interface RelayNodeInit {
   /** replaces config.listen for this run */
   listen?: string[]
   gate: RelayGate
+  /** answers plain HTTP requests on the WebSocket listeners (the web client); else they get a 400 */
+  web?: WebHandler
 }
 
 /**
@@ -71,7 +73,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? config.listen, announce: config.announce },
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), webSocketsServing(init.web)],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gater,

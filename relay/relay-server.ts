@@ -20,6 +20,7 @@ import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
 import { SnapshotStore } from './snapshot-store.ts'
 import { isAdmin, isBanned, type RelayState } from './state.ts'
+import { loadWebClient, serveWebClient, webUrlOf } from './web-client.ts'
 
 export interface RelayServerInit {
   dataDir: string
@@ -28,7 +29,8 @@ export interface RelayServerInit {
 }
 
 export interface RelayServerEvents {
-  ready: CustomEvent<{ peerId: string; name: string; addrs: string[] }>
+  /** `webUrl`: where the web client is served (on the first WebSocket address), when it was built */
+  ready: CustomEvent<{ peerId: string; name: string; addrs: string[]; webUrl?: string }>
   /** something the operator should know (a corrupt snapshot passed over, a missing config file) */
   warning: CustomEvent<{ code: string; message: string }>
   /** every accepted admin request, and refused ones within the admin protocol's report budget */
@@ -63,6 +65,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly refusalsLogged = new Map<string, number>()
   private readonly departures = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly unguards: Array<() => void> = []
+  private readonly servesWeb: boolean
   private snapshotTimer?: ReturnType<typeof setInterval>
   private shutdownTimer?: ReturnType<typeof setTimeout>
   private dirty = false
@@ -76,8 +79,10 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     store: SnapshotStore
     libp2p: RelayLibp2p
     warnings: Array<{ code: string; message: string }>
+    servesWeb: boolean
   }) {
     super()
+    this.servesWeb = init.servesWeb
     this.dataDir = init.dataDir
     this.state = init.state
     this.operator = init.operator
@@ -142,8 +147,10 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     }
     store.setKeep(state.settings.snapshotsKept)
     let server: RelayServer | undefined
+    const web = await loadWebClient(peerId)
     const libp2p = await assembleRelayNode({
       privateKey,
+      web: web == null ? undefined : serveWebClient(web),
       config: state.settings,
       listen: init.listen,
       gate: {
@@ -152,7 +159,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
         overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
       }
     })
-    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings })
+    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings, servesWeb: web != null })
     return server
   }
 
@@ -162,6 +169,11 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
 
   get addrs(): string[] {
     return this.libp2p.getMultiaddrs().map(String)
+  }
+
+  /** Where browsers open the web client: the first WebSocket address, over HTTP(S); undefined when not built. */
+  get webUrl(): string | undefined {
+    return this.servesWeb ? webUrlOf(this.addrs) : undefined
   }
 
   async start(): Promise<void> {
@@ -203,7 +215,12 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       this.safeDispatchEvent('warning', { detail: warning })
     }
     this.safeDispatchEvent('ready', {
-      detail: { peerId: this.peerId.toString(), name: this.state.metadata.name, addrs: this.addrs }
+      detail: {
+        peerId: this.peerId.toString(),
+        name: this.state.metadata.name,
+        addrs: this.addrs,
+        ...(this.webUrl == null ? {} : { webUrl: this.webUrl })
+      }
     })
   }
 

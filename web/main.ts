@@ -1,0 +1,126 @@
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { parseCommand } from '../cli/commands.ts'
+import { ChatController } from '../cli/controller.ts'
+import type { OutputEvent } from '../cli/output.ts'
+import type { Account } from '../node/account/account.ts'
+import { ChatNode } from '../node/chat-node.ts'
+import { openBrowserAccount } from './account-store.ts'
+import type { Conversation } from './conversations.ts'
+import { browserPlatform } from './platform.ts'
+import { type RelayInfo, relayAddress } from './relay-address.ts'
+import { byId, ChatView } from './view.ts'
+
+/** Where received files would go: the page has no folders, so accepting a file is refused (not built yet). */
+const NO_DOWNLOADS = 'browser'
+
+const joinForm = byId('join', HTMLFormElement)
+const nameInput = byId('name', HTMLInputElement)
+const joinStatus = byId('join-status', HTMLElement)
+const chat = byId('chat', HTMLElement)
+const compose = byId('compose', HTMLFormElement)
+const messageInput = byId('message', HTMLInputElement)
+
+async function relayInfo(): Promise<RelayInfo | undefined> {
+  try {
+    const res = await fetch('relay.json', { signal: AbortSignal.timeout(10_000) })
+    return res.ok ? ((await res.json()) as RelayInfo) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Runs one session: the node, the controller, the view; resolves once the node is online. */
+async function join(name: string, account: Account, relay: Multiaddr): Promise<void> {
+  const node = await ChatNode.create({
+    name,
+    account,
+    listen: [],
+    mdns: false,
+    bootstrap: [relay.toString()],
+    relays: [relay.toString()],
+    transfers: { downloadDir: NO_DOWNLOADS },
+    platform: browserPlatform(relay)
+  })
+  const me = node.peerId.toString()
+  const view = new ChatView(
+    {
+      log: byId('log', HTMLElement),
+      title: byId('title', HTMLElement),
+      conversations: byId('conversations', HTMLElement),
+      online: byId('online', HTMLElement),
+      me: byId('me', HTMLElement)
+    },
+    (peerId, fallback) => controller.displayName(peerId, fallback)
+  )
+  const render = (event: OutputEvent): void => {
+    view.render(event)
+    if (event.type === 'destroyed') {
+      location.reload()
+    }
+  }
+  const controller: ChatController = new ChatController(node, render)
+  view.onSelect = (c: Conversation) => {
+    controller.run({ type: 'room', group: c.kind === 'group' ? c.target : 'lobby' })
+  }
+  const showUsers = (): void => view.showUsers(node.users(), me)
+  node.addEventListener('join', showUsers)
+  node.addEventListener('leave', showUsers)
+  controller.attach()
+  await node.start()
+  account.settings.name = name
+  await account.save()
+  const meLine = byId('me', HTMLElement)
+  meLine.textContent = `You are ${name} (${me})`
+  meLine.dataset.peerId = me
+  showUsers()
+  view.refresh()
+  compose.addEventListener('submit', (e) => {
+    e.preventDefault()
+    const line = messageInput.value
+    messageInput.value = ''
+    send(controller, view, line)
+  })
+  // closing the tab is a clean leave: presence says goodbye before the page goes
+  window.addEventListener('pagehide', () => void node.stop())
+  joinForm.hidden = true
+  chat.hidden = false
+  chat.dataset.ready = 'true'
+  messageInput.focus()
+}
+
+/** One line of input: the terminal's parser, with plain text going to the conversation on screen. */
+function send(controller: ChatController, view: ChatView, line: string): void {
+  const command = parseCommand(line)
+  const active = view.conversations.active
+  if (command.type === 'broadcast' && active.kind === 'dm' && active.target != null) {
+    controller.run({ type: 'msg', to: active.target, text: command.text })
+    return
+  }
+  if (command.type === 'send') {
+    view.system('! sending files from the browser is not available yet')
+    return
+  }
+  if (controller.run(command) === 'quit') {
+    void controller.node.stop().then(() => location.reload())
+  }
+}
+
+async function main(): Promise<void> {
+  const params = new URLSearchParams(location.search)
+  const relay = relayAddress(location, params.get('relay'), params.has('relay') ? undefined : await relayInfo())
+  const stored = await openBrowserAccount()
+  nameInput.value = stored.name ?? ''
+  joinForm.addEventListener('submit', (e) => {
+    e.preventDefault()
+    joinStatus.textContent = 'Connecting…'
+    join(nameInput.value, stored.account, relay).catch((err: unknown) => {
+      joinStatus.textContent = err instanceof Error ? err.message : String(err)
+    })
+  })
+  joinForm.dataset.ready = 'true'
+  nameInput.focus()
+}
+
+main().catch((err: unknown) => {
+  joinStatus.textContent = err instanceof Error ? err.message : String(err)
+})
