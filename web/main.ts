@@ -96,6 +96,9 @@ function send(controller: ChatController, view: ChatView, line: string): void {
     controller.run({ type: 'msg', to: active.target, text: command.text })
     return
   }
+  if (command.type === 'msg') {
+    view.followNextDm = true
+  }
   if (command.type === 'send') {
     view.system('! sending files from the browser is not available yet')
     return

@@ -41,6 +41,8 @@ function clock(ts: number): string {
 export class ChatView {
   readonly conversations = new Conversations()
   private readonly delivered = new Map<string, Line>()
+  /** set when the user typed /msg: the DM it sends opens its conversation */
+  followNextDm = false
   /** called when the user picks a conversation, so the controller's room follows */
   onSelect: (c: Conversation) => void = () => undefined
 
@@ -77,6 +79,10 @@ export class ChatView {
       this.conversations.add(c, line)
       if (event.scope === 'dm') {
         this.delivered.set(event.id, line)
+        if (this.followNextDm) {
+          this.followNextDm = false
+          this.select(c.key)
+        }
       }
     }
     this.refresh()

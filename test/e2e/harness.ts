@@ -3,6 +3,7 @@
  * terminals and network namespaces share one way to spawn, read lines, wait and clean up (code in ./harness/).
  */
 export { filesContaining, listFiles } from '../support/scan.ts'
+export { ChatPage, closeBrowsers, launchBrowser } from './harness/browser.ts'
 export { Client, type ClientInit, MODES, type Mode, marker, startClient, untilOlderThan } from './harness/clients.ts'
 export { Feed, until, WAIT_MS, type WaitInit } from './harness/feed.ts'
 export {

@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  ChatPage,
+  cleanup,
+  closeBrowsers,
+  initRelay,
+  launchBrowser,
+  newIdentity,
+  type RelayProcess,
+  requireTool,
+  spawnPeer,
+  startRelay
+} from './harness.ts'
+
+/** A relay on loopback with TCP for terminal clients and WebSockets for pages (and the page itself). */
+async function webRelay(): Promise<{ relay: RelayProcess; webUrl: string }> {
+  const listen = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
+  const { dataDir } = await initRelay({ admins: [(await newIdentity()).peerId], listen })
+  const relay = await startRelay({ dataDir })
+  const ready = relay.events.find((e) => e.type === 'ready')
+  const webUrl = String(ready?.webUrl)
+  expect(webUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+  return { relay, webUrl }
+}
+
+/** A terminal client that reaches others only through the relay. */
+async function cliPeer(name: string, relay: RelayProcess) {
+  const peer = await spawnPeer({ name, extraArgs: ['--relay', relay.addrOn()] })
+  await peer.waitFor('relay', (e) => e.state === 'reserved')
+  return peer
+}
+
+describe('the web client in Chromium', () => {
+  requireTool('chromium')
+
+  afterEach(async () => {
+    await closeBrowsers()
+    await cleanup()
+  })
+
+  it('chats with a terminal peer: lobby both ways, /users on both sides, DMs both ways with delivered', async () => {
+    const { relay, webUrl } = await webRelay()
+    const bob = await cliPeer('bob', relay)
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    const aliceId = await alice.join('alice')
+
+    await bob.waitForUsers((users) => users.some((u) => u.peerId === aliceId))
+    await alice.waitForOnline('bob')
+    await alice.send('/users')
+    await alice.waitForLog(/online \(2\): .*alice \(you\)/)
+
+    bob.send('hello from the terminal')
+    await alice.waitForLog('bob: hello from the terminal')
+    await alice.send('hello from the page')
+    await bob.waitFor('message', (m) => m.text === 'hello from the page' && m.from.peerId === aliceId)
+
+    // a DM arrives in its own conversation, with an unread count
+    bob.send('/msg alice a secret for the page')
+    await bob.waitFor('delivered', (d) => d.to.peerId === aliceId)
+    await alice.page.getByRole('button', { name: /@ bob 1 unread/ }).waitFor()
+    await alice.openConversation('@ bob')
+    await alice.waitForLog('bob: a secret for the page')
+    await alice.send('a secret for the terminal')
+    await bob.waitFor('message', (m) => m.scope === 'dm' && m.text === 'a secret for the terminal')
+    await alice.waitForLog(/a secret for the terminal delivered/)
+    expect(alice.errors).toEqual([])
+  })
+
+  it('shows markup in names and messages as text and never runs it', async () => {
+    const { relay, webUrl } = await webRelay()
+    const evil = '<img src=x onerror=pwned=1>'
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    const aliceId = await alice.join('alice')
+    // names hold no spaces: the markup is one word
+    const mallory = await cliPeer('<img/src=x/onerror=pwned=1>', relay)
+    await mallory.waitForUsers((users) => users.some((u) => u.peerId === aliceId))
+    mallory.send(evil)
+    mallory.send(`/msg alice ${evil}`)
+    await alice.waitForLog(`<img/src=x/onerror=pwned=1>: ${evil}`)
+    await alice.openConversation('@ <img')
+    await alice.waitForLog(evil)
+    expect(await alice.online()).toContain('<img/src=x/onerror=pwned=1>')
+    expect(await alice.page.locator('#chat img').count()).toBe(0)
+    expect(await alice.page.evaluate(() => Reflect.get(globalThis, 'pwned'))).toBeUndefined()
+  })
+
+  it('keeps its identity across a reload, and two pages chat with each other', async () => {
+    const { webUrl } = await webRelay()
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    const aliceId = await alice.join('alice')
+    const carol = await ChatPage.open(browser, webUrl)
+    const carolId = await carol.join('carol')
+    expect(carolId).not.toBe(aliceId)
+    await alice.waitForOnline('carol')
+    await carol.waitForOnline('alice')
+
+    await carol.send('hi alice, from one page to another')
+    await alice.waitForLog('carol: hi alice, from one page to another')
+    await alice.send('/msg carol just between pages')
+    // a /msg opens its conversation
+    await alice.waitForLog(/just between pages delivered/)
+    await carol.page.getByRole('button', { name: /@ alice 1 unread/ }).waitFor()
+    await alice.openConversation('Lobby')
+
+    await alice.goto(webUrl)
+    // the name of the last visit is offered again
+    expect(await alice.page.getByLabel('Name').inputValue()).toBe('alice')
+    expect(await alice.join('alice')).toBe(aliceId)
+    await carol.waitForOnline('alice')
+    await alice.waitForOnline('carol')
+    await carol.send('welcome back')
+    await alice.waitForLog('carol: welcome back')
+  })
+})
