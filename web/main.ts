@@ -55,7 +55,7 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
   const render = (event: OutputEvent): void => {
     view.render(event)
     if (event.type === 'destroyed') {
-      location.reload()
+      destroyed()
     }
   }
   const controller: ChatController = new ChatController(node, render)
@@ -88,6 +88,17 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
   messageInput.focus()
 }
 
+/** After /destroy confirm: the account and everything of it in this browser is gone; a reload starts anew. */
+function destroyed(): void {
+  chat.hidden = true
+  joinForm.hidden = false
+  for (const control of joinForm.querySelectorAll('input, button')) {
+    control.setAttribute('disabled', '')
+  }
+  joinStatus.textContent = 'Your account is destroyed: nothing of it is left in this browser. Reload to start anew.'
+  joinForm.dataset.destroyed = 'true'
+}
+
 /** One line of input: the terminal's parser, with plain text going to the conversation on screen. */
 function send(controller: ChatController, view: ChatView, line: string): void {
   const command = parseCommand(line)
@@ -103,7 +114,8 @@ function send(controller: ChatController, view: ChatView, line: string): void {
     view.system('! sending files from the browser is not available yet')
     return
   }
-  if (controller.run(command) === 'quit') {
+  // a confirmed /destroy ends the session too, and the page then says so (see destroyed())
+  if (controller.run(command) === 'quit' && command.type === 'quit') {
     void controller.node.stop().then(() => location.reload())
   }
 }

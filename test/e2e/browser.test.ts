@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   ChatPage,
@@ -21,6 +22,15 @@ async function webRelay(): Promise<{ relay: RelayProcess; webUrl: string }> {
   const webUrl = String(ready?.webUrl)
   expect(webUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
   return { relay, webUrl }
+}
+
+/** docs/browser.png, the README's picture of the page: made when missing, or anew with UPDATE_SCREENSHOT=1. */
+async function screenshotForReadme(page: ChatPage): Promise<void> {
+  const path = new URL('../../docs/browser.png', import.meta.url).pathname
+  if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(path)) {
+    await page.page.setViewportSize({ width: 1000, height: 560 })
+    await page.page.screenshot({ path })
+  }
 }
 
 /** A terminal client that reaches others only through the relay. */
@@ -65,6 +75,8 @@ describe('the web client in Chromium', () => {
     await bob.waitFor('message', (m) => m.scope === 'dm' && m.text === 'a secret for the terminal')
     await alice.waitForLog(/a secret for the terminal delivered/)
     expect(alice.errors).toEqual([])
+    await alice.openConversation('Lobby')
+    await screenshotForReadme(alice)
   })
 
   it('shows markup in names and messages as text and never runs it', async () => {
@@ -114,4 +126,23 @@ describe('the web client in Chromium', () => {
     await carol.send('welcome back')
     await alice.waitForLog('carol: welcome back')
   })
+
+  it('destroys the account: nothing of it is left in IndexedDB', async () => {
+    const { webUrl } = await webRelay()
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    await alice.join('alice')
+    expect(await databases(alice)).not.toEqual([])
+    await alice.send('/destroy')
+    await alice.waitForLog('/destroy confirm')
+    await alice.send('/destroy confirm')
+    await alice.page.waitForSelector('#join[data-destroyed]')
+    expect(await databases(alice)).toEqual([])
+  })
 })
+
+/** The names of the page origin's IndexedDB databases. */
+async function databases(page: ChatPage): Promise<string[]> {
+  const names: unknown = await page.page.evaluate('indexedDB.databases().then((all) => all.map((d) => d.name))')
+  return Array.isArray(names) ? names.map(String) : []
+}
