@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import https from 'node:https'
+import { gzipSync } from 'node:zlib'
 import type { Listener, Transport } from '@libp2p/interface'
 import { type WebSocketsComponents, type WebSocketsInit, webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -23,21 +24,30 @@ const WEB_FILES: Record<string, { file: string; type: string }> = {
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
+/** One file of the web client. */
+export interface WebFile {
+  body: Uint8Array
+  gzipped: Uint8Array
+  type: string
+}
+
 /** A plain HTTP request handler. */
 export type WebHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 /** The web client in memory, and the relay's PeerId for the page to dial back. */
 export interface WebClient {
-  files: Map<string, { body: Uint8Array; type: string }>
+  /** each file as is and gzipped (compressed once at start: the script is ~1 MB, ~0.3 MB gzipped) */
+  files: Map<string, WebFile>
   relayPeerId: string
 }
 
 /** Reads the built web client; undefined when it was not built (the relay then serves WebSockets only). */
 export async function loadWebClient(relayPeerId: string, dir: URL = WEB_DIR): Promise<WebClient | undefined> {
-  const files = new Map<string, { body: Uint8Array; type: string }>()
+  const files = new Map<string, WebFile>()
   try {
     for (const [path, { file, type }] of Object.entries(WEB_FILES)) {
-      files.set(path, { body: await readFile(new URL(file, dir)), type })
+      const body = await readFile(new URL(file, dir))
+      files.set(path, { body, gzipped: gzipSync(body, { level: 9 }), type })
     }
   } catch {
     return undefined
@@ -47,10 +57,11 @@ export async function loadWebClient(relayPeerId: string, dir: URL = WEB_DIR): Pr
 
 /** Answers the plain HTTP requests that reach a WebSocket listener: the page's files, `/relay.json`, else 404. */
 export function serveWebClient(client: WebClient): WebHandler {
-  const relayJson = new TextEncoder().encode(JSON.stringify({ peerId: client.relayPeerId }))
+  const json = new TextEncoder().encode(JSON.stringify({ peerId: client.relayPeerId }))
+  const relayJson: WebFile = { body: json, gzipped: gzipSync(json), type: 'application/json' }
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://relay').pathname
-    const found = path === '/relay.json' ? { body: relayJson, type: 'application/json' } : client.files.get(path)
+    const found = path === '/relay.json' ? relayJson : client.files.get(path)
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
     res.setHeader('Referrer-Policy', 'no-referrer')
@@ -62,12 +73,16 @@ export function serveWebClient(client: WebClient): WebHandler {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found')
       return
     }
+    const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
+    const body = gzip ? found.gzipped : found.body
     res.writeHead(200, {
       'Content-Type': found.type,
-      'Content-Length': found.body.byteLength,
-      'Cache-Control': 'no-cache'
+      'Content-Length': body.byteLength,
+      'Cache-Control': 'no-cache',
+      Vary: 'Accept-Encoding',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {})
     })
-    res.end(req.method === 'HEAD' ? undefined : found.body)
+    res.end(req.method === 'HEAD' ? undefined : body)
   }
 }
 

@@ -43,6 +43,9 @@ describe("the relay's web server", () => {
     expect(page.headers.get('x-content-type-options')).toBe('nosniff')
     expect((await fetch(`${base}/main.js`)).headers.get('content-type')).toContain('text/javascript')
     expect(await (await fetch(`${base}/relay.json`)).json()).toEqual({ peerId: '12D3KooWPeer' })
+    // fetch asks for gzip and unpacks it
+    expect((await fetch(`${base}/main.js`)).headers.get('content-encoding')).toBe('gzip')
+    expect(await (await fetch(`${base}/main.js`)).text()).toBe('contents of main.js')
   })
 
   it('serves nothing else: other files, paths that climb out, and methods other than GET and HEAD', async () => {
