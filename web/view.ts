@@ -54,6 +54,7 @@ export class ChatView {
   render(event: OutputEvent): void {
     const where = conversationOf(event)
     if (where == null) {
+      this.follow(event)
       if (event.type !== 'room') {
         this.system(toTextLine(event, this.names))
       }
@@ -88,6 +89,24 @@ export class ChatView {
     this.refresh()
   }
 
+  /** A group we joined or created ourselves, or a /room typed in the box, opens that group's conversation. */
+  private follow(event: OutputEvent): void {
+    const group =
+      event.type === 'group-joined' ? event.group : event.type === 'room' ? (event.room ?? undefined) : undefined
+    if (event.type === 'room' && event.room == null) {
+      this.select('lobby')
+      return
+    }
+    if (group == null) {
+      return
+    }
+    const c = this.conversations.open({ key: `group:${group.id}`, kind: 'group', target: group.id, title: group.name })
+    // someone else adding us does not take the screen away from what we are reading
+    if (event.type === 'room' || !('by' in event) || event.by == null) {
+      this.select(c.key)
+    }
+  }
+
   /** A line of status, help or an error in the conversation on screen. */
   system(text: string): void {
     this.conversations.add(this.conversations.active, { kind: 'system', text })
@@ -95,9 +114,13 @@ export class ChatView {
   }
 
   select(key: string): void {
+    const before = this.conversations.active
     const c = this.conversations.select(key)
     if (c != null) {
-      this.onSelect(c)
+      // the controller's room answers with a `room` event that selects it again: no second round
+      if (c !== before) {
+        this.onSelect(c)
+      }
       this.refresh()
     }
   }

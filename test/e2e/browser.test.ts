@@ -10,7 +10,8 @@ import {
   type RelayProcess,
   requireTool,
   spawnPeer,
-  startRelay
+  startRelay,
+  waitForListing
 } from './harness.ts'
 
 /** A relay on loopback with TCP for terminal clients and WebSockets for pages (and the page itself). */
@@ -125,6 +126,28 @@ describe('the web client in Chromium', () => {
     await alice.waitForOnline('carol')
     await carol.send('welcome back')
     await alice.waitForLog('carol: welcome back')
+  })
+
+  it('meets a terminal peer in a public group the page created: posts both ways in its own conversation', async () => {
+    const { relay, webUrl } = await webRelay()
+    const bob = await cliPeer('bob', relay)
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    await alice.join('alice')
+    await alice.waitForOnline('bob')
+    await alice.send('/group create team')
+    // a group we create opens its conversation, and plain text goes there
+    await alice.page.getByRole('heading', { name: 'team' }).waitFor()
+    const listed = await waitForListing(bob, (g) => g.name === 'team')
+    bob.send(`/join ${listed.id}`)
+    await bob.waitFor('group-joined', (e) => e.group.id === listed.id)
+    await alice.waitForLog('bob')
+    bob.send('/g team hello from the terminal')
+    await alice.waitForLog('bob: hello from the terminal')
+    await alice.send('hello from the page')
+    await bob.waitFor('message', (m) => m.group?.id === listed.id && m.text === 'hello from the page')
+    await alice.openConversation('Lobby')
+    expect(await alice.log()).not.toContain('hello from the page')
   })
 
   it('destroys the account: nothing of it is left in IndexedDB', async () => {
