@@ -150,6 +150,27 @@ describe('the web client in Chromium', () => {
     expect(await alice.log()).not.toContain('hello from the page')
   })
 
+  it('joins a private group by invitation from a terminal peer: encrypted posts both ways', async () => {
+    const { relay, webUrl } = await webRelay()
+    const bob = await cliPeer('bob', relay)
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    const aliceId = await alice.join('alice')
+    await bob.waitForUsers((users) => users.some((u) => u.peerId === aliceId))
+    bob.send('/group create secret --private')
+    const created = await bob.waitFor('group-joined', (e) => e.group.name === 'secret')
+    bob.send('/invite secret alice')
+    await bob.waitFor('invite-sent', (e) => e.to.peerId === aliceId && e.delivered)
+    const invite = /\/accept (\S+) or \/decline/.exec(await alice.waitForLog('invites you to [secret]'))
+    await alice.send(`/accept ${invite?.[1]}`)
+    await alice.page.getByRole('heading', { name: 'secret' }).waitFor()
+    await bob.waitFor('member-added', (e) => e.group.id === created.group.id && e.member.peerId === aliceId)
+    bob.send('/g secret for members only')
+    await alice.waitForLog('bob: for members only')
+    await alice.send('members only, from the page')
+    await bob.waitFor('message', (m) => m.group?.id === created.group.id && m.text === 'members only, from the page')
+  })
+
   it('destroys the account: nothing of it is left in IndexedDB', async () => {
     const { webUrl } = await webRelay()
     const browser = await launchBrowser()
