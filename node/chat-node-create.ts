@@ -9,7 +9,7 @@ import { DIAL_TIMEOUT_MS } from './constants.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
 import { assembleLibp2p, type ChatLibp2p, type ChatPlatform } from './libp2p.ts'
-import { ChatStore } from './store.ts'
+import { ChatStore, type MessageStore } from './store.ts'
 import type { TransferManagerInit } from './transfers/manager.ts'
 
 export interface ChatNodeInit {
@@ -35,6 +35,8 @@ export interface ChatNodeInit {
   groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
   /** the lobby's per-sender allowance at this receiver (benchmarks lift it) */
   lobby?: LobbyInit
+  /** where history and contacts go for an account without a data directory (a page's IndexedDB); else memory */
+  store?: MessageStore
   /** transports and dial rules of where the peer runs. @default nodePlatform() (a browser page passes its own) */
   platform?: ChatPlatform
 }
@@ -68,7 +70,7 @@ export async function assembleChatNode<N>(
   const bootstrap = (init.bootstrap ?? []).map(parseMultiaddr)
   const listen = (init.listen ?? ['/ip4/0.0.0.0/tcp/0']).map((a) => parseMultiaddr(a).toString())
   const account = init.account ?? (await Account.openOrCreate(requireDataDir(init.dataDir)))
-  const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
+  const disk = account.dataDir == null ? init.store : await ChatStore.open(account.dataDir)
   // set once libp2p exists: lobby senders we share a group with keep their stored messages longest
   let sharesGroup: (peerId: string) => boolean = () => false
   const archive = new MessageArchive({

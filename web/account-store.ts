@@ -6,6 +6,7 @@ import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { Account, type AccountKeeper } from '../node/account/account.ts'
 import { decodeSettings, defaultSettings, encodeSettings } from '../node/account/settings.ts'
+import { HISTORY_DB } from './message-store.ts'
 
 /** The IndexedDB database (browser-level prefixes it with `level-js-`) holding the page's account. */
 export const ACCOUNT_DB = 'p2pchat-account'
@@ -23,7 +24,7 @@ export interface StoredAccount {
 
 /**
  * Opens the page's account from IndexedDB, creating an identity on the first visit: the PeerId survives reloads.
- * Settings (retention, blocks) are saved there too, and destroying the account deletes the database.
+ * Settings (retention, blocks) are saved there too, and destroying the account deletes it and the history.
  */
 export async function openBrowserAccount(): Promise<StoredAccount> {
   const db = new BrowserLevel<string, string>(ACCOUNT_DB, { valueEncoding: 'utf8' })
@@ -45,6 +46,8 @@ export async function openBrowserAccount(): Promise<StoredAccount> {
     wipe: async () => {
       await db.clear()
       await db.close()
+      // the history store is closed by then: the node closes it before it wipes the account
+      await deleteDatabase(IDB_PREFIX + HISTORY_DB)
       await deleteDatabase(IDB_PREFIX + ACCOUNT_DB)
       return { removedDir: true, kept: [] }
     }

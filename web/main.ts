@@ -6,6 +6,7 @@ import type { Account } from '../node/account/account.ts'
 import { ChatNode } from '../node/chat-node.ts'
 import { openBrowserAccount } from './account-store.ts'
 import type { Conversation } from './conversations.ts'
+import { BrowserMessageStore } from './message-store.ts'
 import { browserPlatform } from './platform.ts'
 import { type RelayInfo, relayAddress } from './relay-address.ts'
 import { byId, ChatView } from './view.ts'
@@ -39,6 +40,7 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
     bootstrap: [relay.toString()],
     relays: [relay.toString()],
     transfers: { downloadDir: NO_DOWNLOADS },
+    store: await BrowserMessageStore.open(),
     platform: browserPlatform(relay)
   })
   const me = node.peerId.toString()
@@ -73,6 +75,15 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
   meLine.textContent = `You are ${name} (${me})`
   meLine.dataset.peerId = me
   showUsers()
+  // what the lobby said before, as far as retention kept it (a reload, a new tab)
+  for (const m of await node.history('lobby')) {
+    const from = { peerId: m.from.peerId, name: m.from.name }
+    view.render(
+      m.from.peerId === me
+        ? { type: 'sent', id: m.id, scope: 'lobby', text: m.text, ts: m.ts }
+        : { type: 'message', id: m.id, scope: 'lobby', from, text: m.text, ts: m.ts }
+    )
+  }
   view.refresh()
   compose.addEventListener('submit', (e) => {
     e.preventDefault()

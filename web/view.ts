@@ -94,7 +94,10 @@ export class ChatView {
     const group =
       event.type === 'group-joined' ? event.group : event.type === 'room' ? (event.room ?? undefined) : undefined
     if (event.type === 'room' && event.room == null) {
-      this.select('lobby')
+      // a DM conversation runs with the controller in the lobby room (plain text becomes /msg): only leave a group
+      if (this.conversations.active.kind === 'group') {
+        this.select('lobby')
+      }
       return
     }
     if (group == null) {

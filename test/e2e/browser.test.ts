@@ -122,6 +122,8 @@ describe('the web client in Chromium', () => {
     // the name of the last visit is offered again
     expect(await alice.page.getByLabel('Name').inputValue()).toBe('alice')
     expect(await alice.join('alice')).toBe(aliceId)
+    // the lobby's history is kept in IndexedDB, under the default retention
+    await alice.waitForLog('carol: hi alice, from one page to another')
     await carol.waitForOnline('alice')
     await alice.waitForOnline('carol')
     await carol.send('welcome back')
