@@ -14,7 +14,7 @@ import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
-import { type WebHandler, webSocketsServing } from './web-client.ts'
+import { type TlsFiles, type WebHandler, webSocketsServing } from './web-client.ts'
 
 export type RelayServices = {
   identify: Identify
@@ -46,6 +46,8 @@ export interface RelayNodeInit {
   gate: RelayGate
   /** answers plain HTTP requests on the WebSocket listeners (the web client); else they get a 400 */
   web?: WebHandler
+  /** serve HTTPS and WSS on the `/tls/ws` listen addresses with this certificate */
+  tls?: TlsFiles
 }
 
 /**
@@ -73,7 +75,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? config.listen, announce: config.announce },
-    transports: [tcp(), webSocketsServing(init.web)],
+    transports: [tcp(), webSocketsServing(init.web, init.tls == null ? undefined : { https: init.tls })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gater,

@@ -20,12 +20,14 @@ import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
 import { SnapshotStore } from './snapshot-store.ts'
 import { isAdmin, isBanned, type RelayState } from './state.ts'
-import { loadWebClient, serveWebClient, webUrlOf } from './web-client.ts'
+import { loadWebClient, serveWebClient, type TlsFiles, webUrlOf, withTls } from './web-client.ts'
 
 export interface RelayServerInit {
   dataDir: string
   /** replaces the config's listen addresses for this run */
   listen?: string[]
+  /** a certificate: the WebSocket listen addresses serve WSS, and the page HTTPS */
+  tls?: TlsFiles
 }
 
 export interface RelayServerEvents {
@@ -152,7 +154,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       privateKey,
       web: web == null ? undefined : serveWebClient(web),
       config: state.settings,
-      listen: init.listen,
+      listen: init.tls == null ? init.listen : withTls(init.listen ?? state.settings.listen),
+      tls: init.tls,
       gate: {
         refuse: (peer, what) => server?.refusal(peer, what),
         overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),

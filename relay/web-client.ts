@@ -122,6 +122,23 @@ function takeRequests(listener: Listener, handler: WebHandler): void {
   }
 }
 
+/** A certificate and its private key, PEM, for serving the page over HTTPS and WebSockets over TLS (WSS). */
+export interface TlsFiles {
+  cert: string
+  key: string
+}
+
+/** The listen addresses with every plain WebSocket one (`.../ws`) made a TLS one (`.../tls/ws`). */
+export function withTls(addrs: string[]): string[] {
+  return addrs.map((addr) => {
+    const names = multiaddr(addr)
+      .getComponents()
+      .map((c) => c.name)
+    const ws = names.lastIndexOf('ws')
+    return ws > 0 && names[ws - 1] !== 'tls' ? addr.replace(/\/ws(?=$|\/)/, '/tls/ws') : addr
+  })
+}
+
 /** The page's URL on the first WebSocket address among `addrs` (http for /ws, https for /wss or /tls/ws). */
 export function webUrlOf(addrs: string[]): string | undefined {
   for (const addr of addrs) {

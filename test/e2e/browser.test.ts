@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   ChatPage,
@@ -7,22 +9,56 @@ import {
   initRelay,
   launchBrowser,
   newIdentity,
+  onlyEvent,
   type RelayProcess,
   requireTool,
+  runCli,
   spawnPeer,
   startRelay,
+  tempDir,
   waitForListing
 } from './harness.ts'
 
 /** A relay on loopback with TCP for terminal clients and WebSockets for pages (and the page itself). */
-async function webRelay(): Promise<{ relay: RelayProcess; webUrl: string }> {
+async function webRelay(extraArgs: string[] = []): Promise<{ relay: RelayProcess; webUrl: string }> {
   const listen = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
   const { dataDir } = await initRelay({ admins: [(await newIdentity()).peerId], listen })
-  const relay = await startRelay({ dataDir })
+  const relay = await startRelay({ dataDir, extraArgs })
   const ready = relay.events.find((e) => e.type === 'ready')
   const webUrl = String(ready?.webUrl)
-  expect(webUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+  expect(webUrl).toMatch(/^https?:\/\/127\.0\.0\.1:\d+\/$/)
   return { relay, webUrl }
+}
+
+/** A self-signed certificate for 127.0.0.1, made with openssl. */
+function selfSignedCert(): { cert: string; key: string } {
+  const dir = tempDir('p2pchat-tls-')
+  const cert = join(dir, 'cert.pem')
+  const key = join(dir, 'key.pem')
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert
+    ],
+    { stdio: 'ignore' }
+  )
+  return { cert, key }
 }
 
 /** docs/browser.png, the README's picture of the page: made when missing, or anew with UPDATE_SCREENSHOT=1. */
@@ -173,6 +209,19 @@ describe('the web client in Chromium', () => {
     await bob.waitFor('message', (m) => m.group?.id === created.group.id && m.text === 'members only, from the page')
   })
 
+  it('is served over HTTPS with --tls-cert and --tls-key, and joins over WSS', async () => {
+    const { cert, key } = selfSignedCert()
+    const { relay, webUrl } = await webRelay(['--tls-cert', cert, '--tls-key', key])
+    expect(webUrl).toMatch(/^https:/)
+    const bob = await cliPeer('bob', relay)
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl, await browser.newContext({ ignoreHTTPSErrors: true }))
+    await alice.join('alice')
+    await alice.waitForOnline('bob')
+    bob.send('hello over tls')
+    await alice.waitForLog('bob: hello over tls')
+  })
+
   it('destroys the account: nothing of it is left in IndexedDB', async () => {
     const { webUrl } = await webRelay()
     const browser = await launchBrowser()
@@ -192,3 +241,14 @@ async function databases(page: ChatPage): Promise<string[]> {
   const names: unknown = await page.page.evaluate('indexedDB.databases().then((all) => all.map((d) => d.name))')
   return Array.isArray(names) ? names.map(String) : []
 }
+
+describe('relay start --tls-cert and --tls-key', () => {
+  afterEach(cleanup)
+
+  it('refuses one without the other as a usage error', async () => {
+    const { dataDir } = await initRelay({ admins: [(await newIdentity()).peerId], listen: ['/ip4/127.0.0.1/tcp/0'] })
+    const result = await runCli(['relay', 'start', '--json', '--data-dir', dataDir, '--tls-cert', 'cert.pem'])
+    expect(result.code).toBe(2)
+    expect(onlyEvent(result)).toMatchObject({ type: 'error', code: 'USAGE' })
+  })
+})

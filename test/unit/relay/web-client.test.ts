@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadWebClient, serveWebClient, webUrlOf } from '../../../relay/web-client.ts'
+import { loadWebClient, serveWebClient, webUrlOf, withTls } from '../../../relay/web-client.ts'
 
 const dirs: string[] = []
 const servers: http.Server[] = []
@@ -66,5 +66,21 @@ describe("the relay's web server", () => {
     expect(webUrlOf(['/dns4/chat.example.org/tcp/443/tls/ws'])).toBe('https://chat.example.org:443/')
     expect(webUrlOf(['/ip6/::1/tcp/80/ws'])).toBe('http://[::1]:80/')
     expect(webUrlOf(['/ip4/127.0.0.1/tcp/4100'])).toBeUndefined()
+  })
+
+  it('makes every plain WebSocket listen address a TLS one with a certificate, and leaves the rest', () => {
+    expect(
+      withTls([
+        '/ip4/0.0.0.0/tcp/4100',
+        '/ip4/0.0.0.0/tcp/4101/ws',
+        '/ip6/::/tcp/4101/tls/ws',
+        '/ip4/0.0.0.0/tcp/1/wss'
+      ])
+    ).toEqual([
+      '/ip4/0.0.0.0/tcp/4100',
+      '/ip4/0.0.0.0/tcp/4101/tls/ws',
+      '/ip6/::/tcp/4101/tls/ws',
+      '/ip4/0.0.0.0/tcp/1/wss'
+    ])
   })
 })
