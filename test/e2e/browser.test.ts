@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
+import { DM_PROTOCOL } from '../../protocols/dm/index.ts'
 import {
   ChatPage,
   cleanup,
@@ -18,6 +20,7 @@ import {
   tempDir,
   waitForListing
 } from './harness.ts'
+import { exchange, frame, rawNode, stopRawNodes, varint } from './raw-node.ts'
 
 /** A relay on loopback with TCP for terminal clients and WebSockets for pages (and the page itself). */
 async function webRelay(extraArgs: string[] = []): Promise<{ relay: RelayProcess; webUrl: string }> {
@@ -82,6 +85,7 @@ describe('the web client in Chromium', () => {
 
   afterEach(async () => {
     await closeBrowsers()
+    await stopRawNodes()
     await cleanup()
   })
 
@@ -207,6 +211,31 @@ describe('the web client in Chromium', () => {
     await alice.waitForLog('bob: for members only')
     await alice.send('members only, from the page')
     await bob.waitFor('message', (m) => m.group?.id === created.group.id && m.text === 'members only, from the page')
+  })
+
+  it('survives malformed and oversized DM frames from a hostile peer: an error line each, then chats on', async () => {
+    const { relay, webUrl } = await webRelay()
+    const bob = await cliPeer('bob', relay)
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    const aliceId = await alice.join('alice')
+    await alice.waitForOnline('bob')
+    const mallory = await rawNode({ relayed: true })
+    const viaRelay = multiaddr(`${relay.addrOn()}/p2p-circuit/p2p/${aliceId}`)
+    const hostileDm = async (chunks: Uint8Array[]): Promise<void> => {
+      const stream = await mallory.dialProtocol(viaRelay, DM_PROTOCOL, {
+        signal: AbortSignal.timeout(10_000),
+        runOnLimitedConnection: true
+      })
+      await exchange(stream, chunks)
+    }
+    await hostileDm([frame(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]))])
+    await alice.waitForLog(`! bad DM stream from ${mallory.peerId}: malformed message`)
+    await hostileDm([varint(10 * 1024 * 1024), new Uint8Array(64 * 1024).fill(0x41)])
+    await alice.waitForLog(`! bad DM stream from ${mallory.peerId}: length prefix announces more than`)
+    bob.send('/msg alice still here?')
+    await alice.page.getByRole('button', { name: /@ bob 1 unread/ }).waitFor()
+    expect(alice.errors).toEqual([])
   })
 
   it('is served over HTTPS with --tls-cert and --tls-key, and joins over WSS', async () => {
