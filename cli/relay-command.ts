@@ -131,7 +131,7 @@ function printServerState(server: RelayServer, json: boolean): void {
     out(
       json,
       { type: 'ready', role: 'relay', ...detail },
-      `relay ${detail.name} (${detail.peerId})\nlistening on:\n${detail.addrs.map((a) => `  ${a}`).join('\n')}\nclients connect with: p2pchat start --relay <one of the addresses above>`
+      `relay ${detail.name} (${detail.peerId})\nlistening on:\n${detail.addrs.map((a) => `  ${a}`).join('\n')}\nclients connect with: p2pchat start --relay <one of the addresses above>${detail.webUrl == null ? '' : `\nin a browser: ${detail.webUrl}`}`
     )
   )
   server.addEventListener('warning', ({ detail }) => {

@@ -174,11 +174,6 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     return this.libp2p.getMultiaddrs().map(String)
   }
 
-  /** Where browsers open the web client: the first WebSocket address, over HTTP(S); undefined when not built. */
-  get webUrl(): string | undefined {
-    return this.servesWeb ? webUrlOf(this.addrs) : undefined
-  }
-
   async start(): Promise<void> {
     await claimRunFile(this.dataDir, {
       pid: process.pid,
@@ -217,13 +212,10 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     for (const warning of this.warnings.splice(0)) {
       this.safeDispatchEvent('warning', { detail: warning })
     }
+    // where browsers open the web client: the first WebSocket address, over HTTP(S)
+    const webUrl = this.servesWeb ? webUrlOf(this.addrs) : undefined
     this.safeDispatchEvent('ready', {
-      detail: {
-        peerId: this.peerId.toString(),
-        name: this.state.metadata.name,
-        addrs: this.addrs,
-        ...(this.webUrl == null ? {} : { webUrl: this.webUrl })
-      }
+      detail: { peerId: this.peerId.toString(), name: this.state.metadata.name, addrs: this.addrs, webUrl }
     })
   }
 

@@ -75,16 +75,7 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
   meLine.textContent = `You are ${name} (${me})`
   meLine.dataset.peerId = me
   showUsers()
-  // what the lobby said before, as far as retention kept it (a reload, a new tab)
-  for (const m of await node.history('lobby')) {
-    const from = { peerId: m.from.peerId, name: m.from.name }
-    view.render(
-      m.from.peerId === me
-        ? { type: 'sent', id: m.id, scope: 'lobby', text: m.text, ts: m.ts }
-        : { type: 'message', id: m.id, scope: 'lobby', from, text: m.text, ts: m.ts }
-    )
-  }
-  view.refresh()
+  await showLobbyHistory(node, view)
   compose.addEventListener('submit', (e) => {
     e.preventDefault()
     const line = messageInput.value
@@ -97,6 +88,20 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
   chat.hidden = false
   chat.dataset.ready = 'true'
   messageInput.focus()
+}
+
+/** What the lobby said before, as far as retention kept it (after a reload, in a new tab). */
+async function showLobbyHistory(node: ChatNode, view: ChatView): Promise<void> {
+  const me = node.peerId.toString()
+  for (const m of await node.history('lobby')) {
+    const from = { peerId: m.from.peerId, name: m.from.name }
+    view.render(
+      m.from.peerId === me
+        ? { type: 'sent', id: m.id, scope: 'lobby', text: m.text, ts: m.ts }
+        : { type: 'message', id: m.id, scope: 'lobby', from, text: m.text, ts: m.ts }
+    )
+  }
+  view.refresh()
 }
 
 /** After /destroy confirm: the account and everything of it in this browser is gone; a reload starts anew. */
