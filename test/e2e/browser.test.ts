@@ -118,6 +118,10 @@ describe('the web client in Chromium', () => {
     expect(alice.errors).toEqual([])
     await alice.openConversation('Lobby')
     await screenshotForReadme(alice)
+
+    // closing the tab: the others see a leave at once, not a timeout
+    await alice.page.close({ runBeforeUnload: true })
+    await bob.waitFor('leave', (e) => e.peerId === aliceId && e.reason === 'left')
   })
 
   it('shows markup in names and messages as text and never runs it', async () => {
