@@ -144,11 +144,13 @@ describe('the web client in Chromium', () => {
   })
 
   it('keeps its identity across a reload, and two pages chat with each other', async () => {
-    const { webUrl } = await webRelay()
+    const { relay, webUrl } = await webRelay()
     const browser = await launchBrowser()
     const alice = await ChatPage.open(browser, webUrl)
     const aliceId = await alice.join('alice')
-    const carol = await ChatPage.open(browser, webUrl)
+    // the relay named in the URL, as when the page is hosted elsewhere
+    const wsAddr = relay.addrs.find((a) => a.includes('/ws/'))
+    const carol = await ChatPage.open(browser, `${webUrl}?relay=${encodeURIComponent(String(wsAddr))}`)
     const carolId = await carol.join('carol')
     expect(carolId).not.toBe(aliceId)
     await alice.waitForOnline('carol')
