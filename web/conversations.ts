@@ -71,14 +71,14 @@ export class Conversations {
     return found
   }
 
-  /** Adds a line; counts it unread unless the conversation is the one on screen. */
-  add(c: Conversation, line: Line): void {
+  /** Adds a line; counts it unread unless the conversation is the one on screen or the line is from history. */
+  add(c: Conversation, line: Line, fromHistory = false): void {
     c.lines.push(line)
     if (c.lines.length > MAX_LINES_PER_CONVERSATION) {
       c.lines.splice(0, c.lines.length - MAX_LINES_PER_CONVERSATION)
     }
     c.lastActive = Date.now()
-    if (c !== this.active && line.kind === 'message') {
+    if (c !== this.active && line.kind === 'message' && !fromHistory) {
       c.unread++
     }
   }

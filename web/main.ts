@@ -32,6 +32,7 @@ async function relayInfo(): Promise<RelayInfo | undefined> {
 
 /** Runs one session: the node, the controller, the view; resolves once the node is online. */
 async function join(name: string, account: Account, relay: Multiaddr): Promise<void> {
+  const store = await BrowserMessageStore.open()
   const node = await ChatNode.create({
     name,
     account,
@@ -40,7 +41,7 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
     bootstrap: [relay.toString()],
     relays: [relay.toString()],
     transfers: { downloadDir: NO_DOWNLOADS },
-    store: await BrowserMessageStore.open(),
+    store,
     platform: browserPlatform(relay)
   })
   const me = node.peerId.toString()
@@ -75,7 +76,7 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
   meLine.textContent = `You are ${name} (${me})`
   meLine.dataset.peerId = me
   showUsers()
-  await showLobbyHistory(node, view)
+  await showHistory(node, view, store)
   compose.addEventListener('submit', (e) => {
     e.preventDefault()
     const line = messageInput.value
@@ -90,17 +91,27 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
   messageInput.focus()
 }
 
-/** What the lobby said before, as far as retention kept it (after a reload, in a new tab). */
-async function showLobbyHistory(node: ChatNode, view: ChatView): Promise<void> {
+/**
+ * What the lobby and our DMs said before, as far as retention kept it (after a reload, in a new tab): the DM
+ * conversations are those with the contacts the store knows.
+ */
+async function showHistory(node: ChatNode, view: ChatView, store: BrowserMessageStore): Promise<void> {
   const me = node.peerId.toString()
-  for (const m of await node.history('lobby')) {
-    const from = { peerId: m.from.peerId, name: m.from.name }
-    view.render(
-      m.from.peerId === me
-        ? { type: 'sent', id: m.id, scope: 'lobby', text: m.text, ts: m.ts }
-        : { type: 'message', id: m.id, scope: 'lobby', from, text: m.text, ts: m.ts }
-    )
+  const events: OutputEvent[] = []
+  const peers = (await store.contacts()).map((c) => ({ peerId: c.peerId, name: c.name }))
+  for (const conversation of ['lobby', ...peers.map((p) => p.peerId)]) {
+    const peer = peers.find((p) => p.peerId === conversation)
+    const scope = peer == null ? 'lobby' : 'dm'
+    for (const m of await node.history(conversation)) {
+      const from = { peerId: m.from.peerId, name: m.from.name }
+      events.push(
+        m.from.peerId === me
+          ? { type: 'sent', id: m.id, scope, ...(peer == null ? {} : { to: peer }), text: m.text, ts: m.ts }
+          : { type: 'message', id: m.id, scope, from, text: m.text, ts: m.ts }
+      )
+    }
   }
+  view.restore(events)
   view.refresh()
 }
 

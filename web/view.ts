@@ -51,6 +51,20 @@ export class ChatView {
     private readonly names: DisplayNames
   ) {}
 
+  /** Renders stored messages (history after a reload): in their conversations, never counted unread. */
+  restore(events: OutputEvent[]): void {
+    this.restoring = true
+    try {
+      for (const event of events) {
+        this.render(event)
+      }
+    } finally {
+      this.restoring = false
+    }
+  }
+
+  private restoring = false
+
   render(event: OutputEvent): void {
     const where = conversationOf(event)
     if (where == null) {
@@ -68,17 +82,21 @@ export class ChatView {
         this.delivered.delete(event.id)
       }
     } else if (event.type === 'message') {
-      this.conversations.add(c, {
-        kind: 'message',
-        id: event.id,
-        from: this.names(event.from.peerId, event.from.name),
-        text: event.text,
-        ts: event.ts
-      })
+      this.conversations.add(
+        c,
+        {
+          kind: 'message',
+          id: event.id,
+          from: this.names(event.from.peerId, event.from.name),
+          text: event.text,
+          ts: event.ts
+        },
+        this.restoring
+      )
     } else if (event.type === 'sent') {
       const line: Line = { kind: 'sent', id: event.id, from: 'you', text: event.text, ts: event.ts }
       this.conversations.add(c, line)
-      if (event.scope === 'dm') {
+      if (event.scope === 'dm' && !this.restoring) {
         this.delivered.set(event.id, line)
         if (this.followNextDm) {
           this.followNextDm = false

@@ -168,8 +168,11 @@ describe('the web client in Chromium', () => {
     // the name of the last visit is offered again
     expect(await alice.page.getByLabel('Name').inputValue()).toBe('alice')
     expect(await alice.join('alice')).toBe(aliceId)
-    // the lobby's history is kept in IndexedDB, under the default retention
+    // the lobby's history and the DMs are kept in IndexedDB, under the default retention
     await alice.waitForLog('carol: hi alice, from one page to another')
+    await alice.openConversation('@ carol')
+    await alice.waitForLog('you: just between pages')
+    await alice.openConversation('Lobby')
     await carol.waitForOnline('alice')
     await alice.waitForOnline('carol')
     await carol.send('welcome back')
