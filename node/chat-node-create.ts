@@ -1,6 +1,6 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { validateName } from '../protocols/common/index.ts'
-import { memoryPersistence } from '../protocols/group/index.ts'
+import { type GroupPersistence, memoryPersistence } from '../protocols/group/index.ts'
 import type { LobbyInit } from '../protocols/lobby/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
@@ -31,8 +31,8 @@ export interface ChatNodeInit {
   transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
   /** relays to stay reachable through, multiaddrs ending in /p2p/<relay PeerId> */
   relays?: string[]
-  /** group timings, shortened in tests */
-  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
+  /** group timings, shortened in tests; where group logs go for an account without a data directory (a page) */
+  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number; persistence?: GroupPersistence }
   /** the lobby's per-sender allowance at this receiver (benchmarks lift it) */
   lobby?: LobbyInit
   /** where history and contacts go for an account without a data directory (a page's IndexedDB); else memory */

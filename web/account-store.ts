@@ -6,6 +6,8 @@ import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { Account, type AccountKeeper } from '../node/account/account.ts'
 import { decodeSettings, defaultSettings, encodeSettings } from '../node/account/settings.ts'
+import { formatStoredLog, parseStoredLog } from '../node/groups/group-store.ts'
+import type { GroupPersistence } from '../protocols/group/index.ts'
 import { HISTORY_DB } from './message-store.ts'
 
 /** The IndexedDB database (browser-level prefixes it with `level-js-`) holding the page's account. */
@@ -15,12 +17,16 @@ const IDB_PREFIX = 'level-js-'
 const KEY = 'identity'
 const SETTINGS = 'account'
 
-/** What the page remembers between visits: the account, and the name it last joined with. */
+/** What the page remembers between visits: the account, the name it last joined with, its groups. */
 export interface StoredAccount {
   account: Account
   /** the name of the last session, if any */
   name?: string
+  /** the signed logs of our groups (their keys are sealed inside), so that a reload keeps our memberships */
+  groups: GroupPersistence
 }
+
+const GROUP_PREFIX = 'group!'
 
 /**
  * Opens the page's account from IndexedDB, creating an identity on the first visit: the PeerId survives reloads.
@@ -52,7 +58,24 @@ export async function openBrowserAccount(): Promise<StoredAccount> {
       return { removedDir: true, kept: [] }
     }
   }
-  return { account: Account.kept(key, settings, keeper), name: settings.name }
+  return { account: Account.kept(key, settings, keeper), name: settings.name, groups: groupStore(db) }
+}
+
+/** Group logs in the account's database, one record per group (what node/groups/group-store.ts keeps in files). */
+function groupStore(db: BrowserLevel<string, string>): GroupPersistence {
+  return {
+    loadAll: async () => {
+      const out: Array<{ groupId: string; entries: Uint8Array[] }> = []
+      for await (const [key, value] of db.iterator({ gt: GROUP_PREFIX, lt: `${GROUP_PREFIX}~` })) {
+        const groupId = key.slice(GROUP_PREFIX.length)
+        // a damaged record loads as no entries, which the group service reports
+        out.push({ groupId, entries: parseStoredLog(value, groupId) })
+      }
+      return out
+    },
+    save: async (groupId, entries) => db.put(GROUP_PREFIX + groupId, formatStoredLog(groupId, entries)),
+    remove: async (groupId) => db.del(GROUP_PREFIX + groupId)
+  }
 }
 
 function deleteDatabase(name: string): Promise<void> {

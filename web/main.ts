@@ -2,9 +2,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { parseCommand } from '../cli/commands.ts'
 import { ChatController } from '../cli/controller.ts'
 import type { OutputEvent } from '../cli/output.ts'
-import type { Account } from '../node/account/account.ts'
 import { ChatNode } from '../node/chat-node.ts'
-import { openBrowserAccount } from './account-store.ts'
+import { openBrowserAccount, type StoredAccount } from './account-store.ts'
 import type { Conversation } from './conversations.ts'
 import { BrowserMessageStore } from './message-store.ts'
 import { browserPlatform } from './platform.ts'
@@ -31,11 +30,12 @@ async function relayInfo(): Promise<RelayInfo | undefined> {
 }
 
 /** Runs one session: the node, the controller, the view; resolves once the node is online. */
-async function join(name: string, account: Account, relay: Multiaddr): Promise<void> {
+async function join(name: string, { account, groups }: StoredAccount, relay: Multiaddr): Promise<void> {
   const store = await BrowserMessageStore.open()
   const node = await ChatNode.create({
     name,
     account,
+    groups: { persistence: groups },
     listen: [],
     mdns: false,
     bootstrap: [relay.toString()],
@@ -92,8 +92,8 @@ async function join(name: string, account: Account, relay: Multiaddr): Promise<v
 }
 
 /**
- * What the lobby and our DMs said before, as far as retention kept it (after a reload, in a new tab): the DM
- * conversations are those with the contacts the store knows.
+ * What the lobby, our DMs and our groups said before, as far as retention kept it (after a reload, in a new tab):
+ * the DM conversations are those with the contacts the store knows.
  */
 async function showHistory(node: ChatNode, view: ChatView, store: BrowserMessageStore): Promise<void> {
   const me = node.peerId.toString()
@@ -108,6 +108,18 @@ async function showHistory(node: ChatNode, view: ChatView, store: BrowserMessage
         m.from.peerId === me
           ? { type: 'sent', id: m.id, scope, ...(peer == null ? {} : { to: peer }), text: m.text, ts: m.ts }
           : { type: 'message', id: m.id, scope, from, text: m.text, ts: m.ts }
+      )
+    }
+  }
+  for (const group of node.groups.list().filter((g) => g.role != null)) {
+    view.conversations.open({ key: `group:${group.id}`, kind: 'group', target: group.id, title: group.name })
+    const ref = { id: group.id, name: group.name }
+    for (const m of await node.history(group.id)) {
+      const from = { peerId: m.from.peerId, name: m.from.name }
+      events.push(
+        m.from.peerId === me
+          ? { type: 'sent', id: m.id, scope: 'group', group: ref, text: m.text, ts: m.ts }
+          : { type: 'message', id: m.id, scope: 'group', group: ref, from, text: m.text, ts: m.ts }
       )
     }
   }
@@ -155,7 +167,7 @@ async function main(): Promise<void> {
   joinForm.addEventListener('submit', (e) => {
     e.preventDefault()
     joinStatus.textContent = 'Connecting…'
-    join(nameInput.value, stored.account, relay).catch((err: unknown) => {
+    join(nameInput.value, stored, relay).catch((err: unknown) => {
       joinStatus.textContent = err instanceof Error ? err.message : String(err)
     })
   })

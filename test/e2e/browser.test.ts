@@ -220,6 +220,14 @@ describe('the web client in Chromium', () => {
     await alice.waitForLog('bob: for members only')
     await alice.send('members only, from the page')
     await bob.waitFor('message', (m) => m.group?.id === created.group.id && m.text === 'members only, from the page')
+
+    // a reload keeps the membership (its key sealed in the group's log in IndexedDB) and the group's history
+    await alice.goto(webUrl)
+    await alice.join('alice')
+    await alice.openConversation('# secret')
+    await alice.waitForLog('bob: for members only')
+    await alice.send('back after a reload')
+    await bob.waitFor('message', (m) => m.group?.id === created.group.id && m.text === 'back after a reload')
   })
 
   it('survives malformed and oversized DM frames from a hostile peer: an error line each, then chats on', async () => {
