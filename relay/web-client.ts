@@ -60,8 +60,7 @@ export function serveWebClient(client: WebClient): WebHandler {
   const json = new TextEncoder().encode(JSON.stringify({ peerId: client.relayPeerId }))
   const relayJson: WebFile = { body: json, gzipped: gzipSync(json), type: 'application/json' }
   return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://relay').pathname
-    const found = path === '/relay.json' ? relayJson : client.files.get(path)
+    const found = fileFor(req.url, client, relayJson)
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
     res.setHeader('Referrer-Policy', 'no-referrer')
@@ -84,6 +83,17 @@ export function serveWebClient(client: WebClient): WebHandler {
     })
     res.end(req.method === 'HEAD' ? undefined : body)
   }
+}
+
+/** The file a request target names, if any: whatever a client sends as the target must not throw here. */
+function fileFor(target: string | undefined, client: WebClient, relayJson: WebFile): WebFile | undefined {
+  let path: string
+  try {
+    path = new URL(target ?? '/', 'http://relay').pathname
+  } catch {
+    return undefined
+  }
+  return path === '/relay.json' ? relayJson : client.files.get(path)
 }
 
 /**

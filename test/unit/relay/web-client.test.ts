@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -54,6 +55,25 @@ describe("the relay's web server", () => {
     expect((await fetch(`${base}/../secret.txt`)).status).toBe(404)
     expect((await fetch(`${base}/%2e%2e/package.json`)).status).toBe(404)
     expect((await fetch(`${base}/`, { method: 'POST', body: 'x' })).status).toBe(405)
+  })
+
+  it('answers any request target with a status, never an exception that would end the relay', async () => {
+    const base = new URL(await served())
+    for (const target of ['http://[', '//', '*', 'http://other.example/index.html', '/%', `/${'a'.repeat(8000)}`]) {
+      const status = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(base.port), base.hostname, () => {
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+        })
+        let answer = ''
+        socket.on('data', (d) => {
+          answer += String(d)
+        })
+        socket.on('end', () => resolve(answer.split('\r\n')[0]))
+        socket.on('error', reject)
+      })
+      expect(status).toMatch(/^HTTP\/1\.1 (200|400|404)/)
+    }
+    expect((await fetch(`${base.origin}/`)).status).toBe(200)
   })
 
   it('is not there when the web client was not built', async () => {
