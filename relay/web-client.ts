@@ -3,8 +3,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import https from 'node:https'
 import { gzipSync } from 'node:zlib'
 import type { Listener, Transport } from '@libp2p/interface'
+import { isLoopback } from '@libp2p/utils'
 import { type WebSocketsComponents, type WebSocketsInit, webSockets } from '@libp2p/websockets'
-import { multiaddr } from '@multiformats/multiaddr'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 
 /** Where `npm run build` puts the web client, next to this module's folder in dist/. */
 export const WEB_DIR = new URL('../web/', import.meta.url)
@@ -149,23 +150,27 @@ export function withTls(addrs: string[]): string[] {
   })
 }
 
-/** The page's URL on the first WebSocket address among `addrs` (http for /ws, https for /wss or /tls/ws). */
+/**
+ * The page's URL on a WebSocket address among `addrs` (http for /ws, https for /wss or /tls/ws): the first one
+ * others can reach (not loopback, as a relay listening on 0.0.0.0 lists first), else the first one.
+ */
 export function webUrlOf(addrs: string[]): string | undefined {
-  for (const addr of addrs) {
-    const ma = multiaddr(addr)
-    const names = ma.getComponents().map((c) => c.name)
-    if (!names.includes('ws') && !names.includes('wss')) {
-      continue
-    }
-    const secure = names.includes('wss') || names.includes('tls')
-    const parts = ma.getComponents()
-    const host = parts.find((c) => ['ip4', 'ip6', 'dns', 'dns4', 'dns6'].includes(c.name))
-    const port = parts.find((c) => c.name === 'tcp')?.value
-    if (host?.value == null || port == null) {
-      continue
-    }
-    const shown = host.name === 'ip6' ? `[${host.value}]` : host.value
-    return `${secure ? 'https' : 'http'}://${shown}:${port}/`
+  const urls = addrs.flatMap((addr) => urlOf(multiaddr(addr)) ?? [])
+  return (urls.find((u) => !isLoopback(u.addr)) ?? urls[0])?.url
+}
+
+function urlOf(addr: Multiaddr): { url: string; addr: Multiaddr } | undefined {
+  const parts = addr.getComponents()
+  const names = parts.map((c) => c.name)
+  if (!names.includes('ws') && !names.includes('wss')) {
+    return undefined
   }
-  return undefined
+  const secure = names.includes('wss') || names.includes('tls')
+  const host = parts.find((c) => ['ip4', 'ip6', 'dns', 'dns4', 'dns6'].includes(c.name))
+  const port = parts.find((c) => c.name === 'tcp')?.value
+  if (host?.value == null || port == null) {
+    return undefined
+  }
+  const shown = host.name === 'ip6' ? `[${host.value}]` : host.value
+  return { url: `${secure ? 'https' : 'http'}://${shown}:${port}/`, addr }
 }

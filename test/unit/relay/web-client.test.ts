@@ -86,6 +86,8 @@ describe("the relay's web server", () => {
     expect(webUrlOf(['/dns4/chat.example.org/tcp/443/tls/ws'])).toBe('https://chat.example.org:443/')
     expect(webUrlOf(['/ip6/::1/tcp/80/ws'])).toBe('http://[::1]:80/')
     expect(webUrlOf(['/ip4/127.0.0.1/tcp/4100'])).toBeUndefined()
+    // listening on 0.0.0.0: the LAN address, not loopback, which is listed first
+    expect(webUrlOf(['/ip4/127.0.0.1/tcp/4101/ws', '/ip4/192.168.1.20/tcp/4101/ws'])).toBe('http://192.168.1.20:4101/')
   })
 
   it('makes every plain WebSocket listen address a TLS one with a certificate, and leaves the rest', () => {
