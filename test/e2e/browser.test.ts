@@ -255,19 +255,6 @@ describe('the web client in Chromium', () => {
     expect(alice.errors).toEqual([])
   })
 
-  it('is served over HTTPS with --tls-cert and --tls-key, and joins over WSS', async () => {
-    const { cert, key } = selfSignedCert()
-    const { relay, webUrl } = await webRelay(['--tls-cert', cert, '--tls-key', key])
-    expect(webUrl).toMatch(/^https:/)
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl, await browser.newContext({ ignoreHTTPSErrors: true }))
-    await alice.join('alice')
-    await alice.waitForOnline('bob')
-    bob.send('hello over tls')
-    await alice.waitForLog('bob: hello over tls')
-  })
-
   it('destroys the account: nothing of it is left in IndexedDB', async () => {
     const { webUrl } = await webRelay()
     const browser = await launchBrowser()
@@ -289,7 +276,26 @@ async function databases(page: ChatPage): Promise<string[]> {
 }
 
 describe('relay start --tls-cert and --tls-key', () => {
-  afterEach(cleanup)
+  requireTool('chromium')
+  requireTool('openssl')
+
+  afterEach(async () => {
+    await closeBrowsers()
+    await cleanup()
+  })
+
+  it('is served over HTTPS with --tls-cert and --tls-key, and joins over WSS', async () => {
+    const { cert, key } = selfSignedCert()
+    const { relay, webUrl } = await webRelay(['--tls-cert', cert, '--tls-key', key])
+    expect(webUrl).toMatch(/^https:/)
+    const bob = await cliPeer('bob', relay)
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl, await browser.newContext({ ignoreHTTPSErrors: true }))
+    await alice.join('alice')
+    await alice.waitForOnline('bob')
+    bob.send('hello over tls')
+    await alice.waitForLog('bob: hello over tls')
+  })
 
   it('refuses one without the other as a usage error', async () => {
     const { dataDir } = await initRelay({ admins: [(await newIdentity()).peerId], listen: ['/ip4/127.0.0.1/tcp/0'] })
