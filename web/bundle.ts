@@ -4,7 +4,8 @@
  * The page runs the same core (node/) and command parser and controller (cli/) as the terminal client. A few of
  * their modules import Node built-ins for what a page never does (files in a data directory, downloads to disk,
  * the terminal's argument parser): those imports resolve to a module whose every export throws when called, so a
- * path that should never run in a page fails loudly instead of silently.
+ * path that should never run in a page fails loudly instead of silently. Node's global `Buffer` is the `buffer`
+ * package's there (web/buffer-global.ts).
  */
 
 import { copyFile, mkdir } from 'node:fs/promises'
@@ -48,6 +49,7 @@ const result = await build({
   metafile: true,
   legalComments: 'linked',
   define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+  inject: [new URL('web/buffer-global.ts', ROOT).pathname],
   plugins: [nodeOnly],
   logLevel: 'warning'
 })
