@@ -15,6 +15,8 @@ const NO_DOWNLOADS = 'browser'
 
 const joinForm = byId('join', HTMLFormElement)
 const nameInput = byId('name', HTMLInputElement)
+const passphraseInput = byId('passphrase', HTMLInputElement)
+const passphraseHint = byId('passphrase-hint', HTMLElement)
 const joinStatus = byId('join-status', HTMLElement)
 const chat = byId('chat', HTMLElement)
 const compose = byId('compose', HTMLFormElement)
@@ -162,12 +164,21 @@ function send(controller: ChatController, view: ChatView, line: string): void {
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search)
   const relay = relayAddress(location, params.get('relay'), params.has('relay') ? undefined : await relayInfo())
-  const stored = await openBrowserAccount()
-  nameInput.value = stored.name ?? ''
+  const locked = await openBrowserAccount()
+  nameInput.value = locked.name ?? ''
+  passphraseHint.textContent = locked.encrypted
+    ? 'This browser keeps your key encrypted: enter its passphrase.'
+    : 'Optional, on your first visit: encrypts your key in this browser, and is asked for on every visit after.'
+  // opened once: a second try after a failed join must not make a second identity
+  let opened: StoredAccount | undefined
   joinForm.addEventListener('submit', (e) => {
     e.preventDefault()
     joinStatus.textContent = 'Connecting…'
-    join(nameInput.value, stored, relay).catch((err: unknown) => {
+    void (async () => {
+      opened ??= await locked.unlock(passphraseInput.value === '' ? undefined : passphraseInput.value)
+      passphraseInput.value = ''
+      await join(nameInput.value, opened, relay)
+    })().catch((err: unknown) => {
       joinStatus.textContent = err instanceof Error ? err.message : String(err)
     })
   })

@@ -255,6 +255,23 @@ describe('the web client in Chromium', () => {
     expect(alice.errors).toEqual([])
   })
 
+  it('encrypts the stored key with a passphrase: asked for on the next visit, a wrong one refused', async () => {
+    const { webUrl } = await webRelay()
+    const browser = await launchBrowser()
+    const alice = await ChatPage.open(browser, webUrl)
+    const aliceId = await alice.join('alice', 'correct horse battery')
+    await alice.goto(webUrl)
+    const status = alice.page.getByRole('status')
+    await alice.page.getByText('This browser keeps your key encrypted').waitFor()
+    await alice.page.getByLabel('Name').press('Enter')
+    await status.getByText('enter its passphrase').waitFor()
+    await alice.page.getByLabel('Passphrase').fill('wrong horse')
+    await alice.page.getByLabel('Passphrase').press('Enter')
+    await status.getByText('wrong passphrase').waitFor()
+    expect(await alice.page.locator('#chat').isHidden()).toBe(true)
+    expect(await alice.join('alice', 'correct horse battery')).toBe(aliceId)
+  })
+
   it('destroys the account: nothing of it is left in IndexedDB', async () => {
     const { webUrl } = await webRelay()
     const browser = await launchBrowser()

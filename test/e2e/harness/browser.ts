@@ -57,9 +57,12 @@ export class ChatPage {
     await this.page.waitForSelector('#join[data-ready]', { state: 'attached' })
   }
 
-  /** Enters `name` and waits until the peer is online; resolves with its PeerId. */
-  async join(name: string): Promise<string> {
+  /** Enters `name` (and `passphrase`) and waits until the peer is online; resolves with its PeerId. */
+  async join(name: string, passphrase?: string): Promise<string> {
     await this.page.getByLabel('Name').fill(name)
+    if (passphrase != null) {
+      await this.page.getByLabel('Passphrase').fill(passphrase)
+    }
     await this.page.getByLabel('Name').press('Enter')
     await this.page.waitForSelector('#chat[data-ready]', { timeout: 30_000 })
     return this.peerId()
