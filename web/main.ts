@@ -10,6 +10,9 @@ import { browserPlatform } from './platform.ts'
 import { type RelayInfo, relayAddress } from './relay-address.ts'
 import { byId, ChatView } from './view.ts'
 
+/** The Web Lock one tab holds while it runs the account. */
+const ACCOUNT_LOCK = 'p2pchat-account'
+
 /** Where received files would go: the page has no folders, so accepting a file is refused (not built yet). */
 const NO_DOWNLOADS = 'browser'
 
@@ -161,7 +164,27 @@ function send(controller: ChatController, view: ChatView, line: string): void {
   }
 }
 
+/**
+ * Holds the account's lock for as long as the tab lives: a second tab of the same browser would run the same
+ * identity twice (as a second process on one data directory would, which the terminal refuses too).
+ */
+function lockAccount(): Promise<boolean> {
+  return new Promise((resolve) => {
+    void navigator.locks.request(ACCOUNT_LOCK, { ifAvailable: true }, async (lock) => {
+      resolve(lock != null)
+      if (lock != null) {
+        await new Promise(() => {})
+      }
+    })
+  })
+}
+
 async function main(): Promise<void> {
+  if (!(await lockAccount())) {
+    joinStatus.textContent = 'p2pchat is already open in another tab of this browser: use that one.'
+    joinForm.dataset.inUse = 'true'
+    return
+  }
   const params = new URLSearchParams(location.search)
   const relay = relayAddress(location, params.get('relay'), params.has('relay') ? undefined : await relayInfo())
   const locked = await openBrowserAccount()

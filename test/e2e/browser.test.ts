@@ -164,6 +164,12 @@ describe('the web client in Chromium', () => {
     await carol.page.getByRole('button', { name: /@ alice 1 unread/ }).waitFor()
     await alice.openConversation('Lobby')
 
+    // a second tab of the same browser would run the same identity twice: it is refused
+    const second = await alice.page.context().newPage()
+    await second.goto(webUrl)
+    await second.getByText('already open in another tab').waitFor()
+    await second.close()
+
     await alice.goto(webUrl)
     // the name of the last visit is offered again
     expect(await alice.page.getByLabel('Name').inputValue()).toBe('alice')
