@@ -2,6 +2,7 @@
  * The layers of p2pchat, checked by `npm run check` (depcruise): shells over the core over the wire protocols.
  *
  *   cli/ ──> relay/ ──> node/ ──> protocols/        bench/ and test/ may import anything; nothing imports them.
+ *   web/ ──> cli/ (its command parser and controller) ──> node/
  *
  * Each protocol is used from outside its folder through its index.ts only.
  *
@@ -22,14 +23,14 @@ module.exports = {
       comment: 'protocols/ are the wire protocols: they never reach up into the core or the shells.',
       severity: 'error',
       from: { path: '^protocols/' },
-      to: { path: '^(node|cli|relay|bench|test)/' }
+      to: { path: '^(node|cli|relay|web|bench|test)/' }
     },
     {
       name: 'node-below-the-shells',
       comment: 'node/ is the core every front end uses: it may import protocols/, never cli/ or relay/.',
       severity: 'error',
       from: { path: '^node/' },
-      to: { path: '^(cli|relay|bench|test)/' }
+      to: { path: '^(cli|relay|web|bench|test)/' }
     },
     {
       name: 'shared-types-at-the-bottom',
@@ -44,6 +45,22 @@ module.exports = {
         pathNot:
           '^node/((account/|groups/|transfers/)?(events|errors)|users|retention|offers|transfers/(state|rate))[.]ts$'
       }
+    },
+    {
+      name: 'web-over-the-core',
+      comment:
+        'web/ is the browser client: the same core, command parser and controller as the terminal, with browser ' +
+        'transports and storage. It never runs the relay, the terminal UI or the CLI entry point; nothing imports it.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(relay|bench|test)/|^cli/(main|tui/)' }
+    },
+    {
+      name: 'nothing-over-web',
+      comment: 'web/ is a shell like cli/: the core and the other shells never import it.',
+      severity: 'error',
+      from: { path: '^(cli|node|protocols|relay)/' },
+      to: { path: '^web/' }
     },
     {
       name: 'relay-not-over-cli',

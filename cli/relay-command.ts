@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
 import { defaultDataDir } from '../node/data-dir.ts'
@@ -6,6 +7,7 @@ import { describeSuppressed } from '../protocols/common/index.ts'
 import { initRelay } from '../relay/init.ts'
 import { runLocalAdmin } from '../relay/local-admin.ts'
 import { RelayServer } from '../relay/relay-server.ts'
+import type { TlsFiles } from '../relay/web-client.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
 import { jsonLine } from './json-line.ts'
@@ -69,12 +71,36 @@ async function init(opts: InitOptions): Promise<void> {
   }
 }
 
-async function start(opts: { dataDir?: string; listen?: string[]; json?: boolean }): Promise<void> {
+interface StartOptions {
+  dataDir?: string
+  listen?: string[]
+  json?: boolean
+  tlsCert?: string
+  tlsKey?: string
+}
+
+/** The PEM files of --tls-cert and --tls-key, which come together or not at all. */
+async function tlsFiles(opts: StartOptions): Promise<TlsFiles | undefined> {
+  if ((opts.tlsCert == null) !== (opts.tlsKey == null)) {
+    throw new InvalidArgumentError('--tls-cert and --tls-key go together')
+  }
+  if (opts.tlsCert == null || opts.tlsKey == null) {
+    return undefined
+  }
+  return { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8') }
+}
+
+async function start(opts: StartOptions): Promise<void> {
   const json = opts.json === true
   let server: RelayServer
   try {
-    server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen })
+    const tls = await tlsFiles(opts)
+    server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls })
   } catch (err) {
+    if (err instanceof InvalidArgumentError) {
+      fail(json, err, 'USAGE', EXIT_USAGE)
+      return
+    }
     fail(json, err)
     return
   }
@@ -105,7 +131,7 @@ function printServerState(server: RelayServer, json: boolean): void {
     out(
       json,
       { type: 'ready', role: 'relay', ...detail },
-      `relay ${detail.name} (${detail.peerId})\nlistening on:\n${detail.addrs.map((a) => `  ${a}`).join('\n')}\nclients connect with: p2pchat start --relay <one of the addresses above>`
+      `relay ${detail.name} (${detail.peerId})\nlistening on:\n${detail.addrs.map((a) => `  ${a}`).join('\n')}\nclients connect with: p2pchat start --relay <one of the addresses above>${detail.webUrl == null ? '' : `\nin a browser: ${detail.webUrl}`}`
     )
   )
   server.addEventListener('warning', ({ detail }) => {
@@ -186,6 +212,8 @@ export function registerRelayCommands(cli: Command): void {
       'address to listen on instead of those in relay.json, repeatable',
       collectMultiaddr
     )
+    .option('--tls-cert <file>', 'certificate (PEM): serve the web client over HTTPS and WebSockets over TLS (WSS)')
+    .option('--tls-key <file>', "the certificate's private key (PEM)")
     .option('--json', 'machine-readable events, one JSON object per line')
     .exitOverride()
     .action(start)

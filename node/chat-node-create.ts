@@ -1,6 +1,6 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { validateName } from '../protocols/common/index.ts'
-import { memoryPersistence } from '../protocols/group/index.ts'
+import { type GroupPersistence, memoryPersistence } from '../protocols/group/index.ts'
 import type { LobbyInit } from '../protocols/lobby/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
@@ -8,8 +8,8 @@ import { parseMultiaddr } from './auto-dialer.ts'
 import { DIAL_TIMEOUT_MS } from './constants.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
-import { assembleLibp2p, type ChatLibp2p } from './libp2p.ts'
-import { ChatStore } from './store.ts'
+import { assembleLibp2p, type ChatLibp2p, type ChatPlatform } from './libp2p.ts'
+import { ChatStore, type MessageStore } from './store.ts'
 import type { TransferManagerInit } from './transfers/manager.ts'
 
 export interface ChatNodeInit {
@@ -31,10 +31,14 @@ export interface ChatNodeInit {
   transfers?: Omit<TransferManagerInit, 'dataDir' | 'selfName'>
   /** relays to stay reachable through, multiaddrs ending in /p2p/<relay PeerId> */
   relays?: string[]
-  /** group timings, shortened in tests */
-  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number }
+  /** group timings, shortened in tests; where group logs go for an account without a data directory (a page) */
+  groups?: { announceIntervalMs?: number; adminRekeyDelayMs?: number; persistence?: GroupPersistence }
   /** the lobby's per-sender allowance at this receiver (benchmarks lift it) */
   lobby?: LobbyInit
+  /** where history and contacts go for an account without a data directory (a page's IndexedDB); else memory */
+  store?: MessageStore
+  /** transports and dial rules of where the peer runs. @default nodePlatform() (a browser page passes its own) */
+  platform?: ChatPlatform
 }
 
 /** Everything a ChatNode is built from: validated init, the opened account's archive and controls, libp2p. */
@@ -66,7 +70,7 @@ export async function assembleChatNode<N>(
   const bootstrap = (init.bootstrap ?? []).map(parseMultiaddr)
   const listen = (init.listen ?? ['/ip4/0.0.0.0/tcp/0']).map((a) => parseMultiaddr(a).toString())
   const account = init.account ?? (await Account.openOrCreate(requireDataDir(init.dataDir)))
-  const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
+  const disk = account.dataDir == null ? init.store : await ChatStore.open(account.dataDir)
   // set once libp2p exists: lobby senders we share a group with keep their stored messages longest
   let sharesGroup: (peerId: string) => boolean = () => false
   const archive = new MessageArchive({
@@ -89,6 +93,7 @@ export async function assembleChatNode<N>(
     })
     const libp2p = await assembleLibp2p({
       privateKey: account.privateKey,
+      platform: init.platform,
       listen,
       mdns: init.mdns ?? true,
       presence: { name, ...init.presence },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -216,7 +215,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   async broadcast(text: string): Promise<SentInfo> {
     this.assertRunning()
     validateText(text)
-    const post = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
+    const post = { id: crypto.randomUUID(), ts: Date.now(), senderName: this.name, text }
     const recipients = await this.lobby.publish(post)
     const sent: SentInfo = { id: post.id, scope: 'lobby', text, ts: post.ts, recipients }
     await remember(this.archive, this.emit, { ...sent, from: this.me() }, 'lobby')
@@ -240,7 +239,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       }
       throw err
     }
-    const dm = { id: randomUUID(), ts: Date.now(), senderName: this.name, text }
+    const dm = { id: crypto.randomUUID(), ts: Date.now(), senderName: this.name, text }
     this.emit('sent', { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts })
     await this.dms.send(peerIdFromString(user.peerId), dm, options)
     const msg: ChatMessage = { id: dm.id, scope: 'dm', from: this.me(), to: user, text, ts: dm.ts }

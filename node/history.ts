@@ -11,13 +11,13 @@ import {
   type RetentionSettings,
   scopeOf
 } from './retention.ts'
-import { type ChatStore, type Contact, messageKey, type StoredMessage } from './store.ts'
+import { type Contact, type MessageStore, messageKey, type StoredMessage } from './store.ts'
 
 export type { PurgeCounts } from './events.ts'
 
 export interface MessageArchiveInit {
   /** the LevelDB store; none for an ephemeral session, which keeps everything in memory */
-  disk?: ChatStore
+  disk?: MessageStore
   /** the current policies, read on every decision so that a change applies at once */
   settings: () => RetentionSettings
   /** told what the purge timer removed */
@@ -48,7 +48,7 @@ const PURGE_SLACK_FRACTION = 0.01
  * set to the next expiry, and every change of policy is applied at once.
  */
 export class MessageArchive {
-  private readonly disk?: ChatStore
+  private readonly disk?: MessageStore
   private readonly settings: () => RetentionSettings
   private readonly onPurge?: (counts: PurgeCounts) => void
   private readonly now: () => number

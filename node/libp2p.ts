@@ -11,7 +11,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
@@ -43,8 +43,26 @@ export type ChatServices = {
 
 export type ChatLibp2p = Libp2p<ChatServices>
 
+/** What differs between the places a peer runs: a Node process (the default) or a browser page. */
+export interface ChatPlatform {
+  /** the libp2p transports to dial and listen with */
+  transports: NonNullable<Libp2pOptions['transports']>
+  /** whether an address may be dialed at all (libp2p in a browser refuses private addresses unless told) */
+  denyDialMultiaddr?: ConnectionGater['denyDialMultiaddr']
+  /** upgrade relayed connections to direct WebRTC ones through NAT (Node peers with relays; the page not yet) */
+  webRtc?: boolean
+}
+
+/** TCP, WebSockets (to reach relays that only offer that) and circuit relay: what a Node peer runs. */
+export function nodePlatform(): ChatPlatform {
+  // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
+  return { transports: [tcp(), webSockets(), circuitRelayTransport()], webRtc: true }
+}
+
 export interface AssembleInit {
   privateKey: PrivateKey
+  /** @default nodePlatform() */
+  platform?: ChatPlatform
   listen: string[]
   mdns: boolean
   presence: PresenceInit
@@ -69,20 +87,25 @@ export interface AssembleInit {
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
+  const platform = init.platform ?? nodePlatform()
   // the STUN servers our relays offer, read by WebRTC at every dial and answer
   const ice = new IceServers()
+  const webRtc = platform.webRtc === true ? await webRtcTransports(relayIds.size > 0, ice) : []
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
     // No '/webrtc' listen address: WebRTC answers upgrades signalled over any connection without one, and an announced
     // WebRTC address would make every ordinary dial of ours try ICE too, stalling it where UDP is blocked.
     addresses: { listen: init.listen },
-    // circuit relay even without relays of our own: peers we hear about may only be reachable through theirs
-    transports: [tcp(), webSockets(), circuitRelayTransport(), ...(await webRtcTransports(relayIds.size > 0, ice))],
+    transports: [...platform.transports, ...webRtc],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES } })],
     peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
-    connectionGater: refuseUnconnectedWebRtc(init.connectionGater),
+    connectionGater: refuseUnconnectedWebRtc(
+      platform.denyDialMultiaddr == null
+        ? init.connectionGater
+        : { denyDialMultiaddr: platform.denyDialMultiaddr, ...init.connectionGater }
+    ),
     services: {
       identify: identify(),
       ping: ping(),
@@ -97,7 +120,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       relayClient: relayClient({ relays: init.relays }),
       deletion: deletionNotices(),
       groups: groups(init.groups ?? { name: init.presence.name }),
-      directUpgrade: directUpgrade({ relays: [...relayIds], ice })
+      // without WebRTC there is nothing to upgrade to: no relays, no attempts
+      directUpgrade: directUpgrade({ relays: webRtc.length > 0 ? [...relayIds] : [], ice })
     }
   })
 }

@@ -32,8 +32,24 @@ export interface Contact {
 
 type Value = StoredMessage | Contact
 
+/** Where message history and contacts are kept: LevelDB in the data directory (ChatStore), or a page's IndexedDB. */
+export interface MessageStore {
+  saveMessage: (msg: StoredMessage) => Promise<void>
+  /** The newest `limit` messages of a conversation ('lobby' or a PeerId), oldest first. */
+  history: (conversation: string, limit?: number) => Promise<StoredMessage[]>
+  saveContact: (contact: Contact) => Promise<void>
+  contacts: () => Promise<Contact[]>
+  /** Every stored message with its key, in key order. */
+  messages: () => AsyncGenerator<[string, StoredMessage]>
+  deleteMessages: (keys: string[]) => Promise<void>
+  deleteContact: (peerId: string) => Promise<void>
+  /** Makes deleted entries unrecoverable where the storage allows it. */
+  compact: () => Promise<void>
+  close: () => Promise<void>
+}
+
 /** Message history and contacts in a LevelDB under the data directory. */
-export class ChatStore {
+export class ChatStore implements MessageStore {
   private constructor(
     private readonly dataDir: string,
     private db: Level<string, Value>

@@ -6,7 +6,6 @@ import { type Identify, identify } from '@libp2p/identify'
 import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { webSockets } from '@libp2p/websockets'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
@@ -16,6 +15,7 @@ import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
+import { type TlsFiles, type WebHandler, webSocketsServing } from './web-client.ts'
 
 export type RelayServices = {
   identify: Identify
@@ -48,6 +48,10 @@ export interface RelayNodeInit {
   gate: RelayGate
   /** the UDP port the relay's STUN responder answers on now, 0 for none: told to clients that ask */
   stunPort?: () => number
+  /** answers plain HTTP requests on the WebSocket listeners (the web client); else they get a 400 */
+  web?: WebHandler
+  /** serve HTTPS and WSS on the `/tls/ws` listen addresses with this certificate */
+  tls?: TlsFiles
 }
 
 /**
@@ -75,7 +79,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? config.listen, announce: config.announce },
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), webSocketsServing(init.web, init.tls == null ? undefined : { https: init.tls })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gater,

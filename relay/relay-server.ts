@@ -10,26 +10,30 @@ import { decodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { NOTICE_PROTOCOL, NOTICE_TOPIC, type RelayNotice } from '../protocols/notice/index.ts'
 import { PRESENCE_TOPIC } from '../protocols/presence/index.ts'
 import { executeAdmin, type RelayOps } from './admin-commands.ts'
-import { CONFIG_FILE, readConfig, writeConfig } from './config.ts'
-import { NoUsableStateError } from './errors.ts'
+import { CONFIG_FILE, writeConfig } from './config.ts'
 import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile } from './files.ts'
 import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
+import { loadRelayState } from './load-state.ts'
 import { OnlineUsers } from './online-users.ts'
 import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
-import { SnapshotStore } from './snapshot-store.ts'
+import type { SnapshotStore } from './snapshot-store.ts'
 import { isAdmin, isBanned, type RelayState } from './state.ts'
 import { StunServer } from './stun-server.ts'
+import { loadWebClient, serveWebClient, type TlsFiles, webUrlOf, withTls } from './web-client.ts'
 
 export interface RelayServerInit {
   dataDir: string
   /** replaces the config's listen addresses for this run */
   listen?: string[]
+  /** a certificate: the WebSocket listen addresses serve WSS, and the page HTTPS */
+  tls?: TlsFiles
 }
 
 export interface RelayServerEvents {
-  ready: CustomEvent<{ peerId: string; name: string; addrs: string[] }>
+  /** `webUrl`: where the web client is served (on the first WebSocket address), when it was built */
+  ready: CustomEvent<{ peerId: string; name: string; addrs: string[]; webUrl?: string }>
   /** something the operator should know (a corrupt snapshot passed over, a missing config file) */
   warning: CustomEvent<{ code: string; message: string }>
   /** every accepted admin request, and refused ones within the admin protocol's report budget */
@@ -65,6 +69,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly refusalsLogged = new Map<string, number>()
   private readonly departures = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly unguards: Array<() => void> = []
+  private readonly servesWeb: boolean
   private snapshotTimer?: ReturnType<typeof setInterval>
   private shutdownTimer?: ReturnType<typeof setTimeout>
   private dirty = false
@@ -79,8 +84,10 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     libp2p: RelayLibp2p
     warnings: Array<{ code: string; message: string }>
     stun: StunServer
+    servesWeb: boolean
   }) {
     super()
+    this.servesWeb = init.servesWeb
     this.dataDir = init.dataDir
     this.state = init.state
     this.operator = init.operator
@@ -122,46 +129,27 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     const privateKey: PrivateKey = await readKey(identityPath(dataDir))
     const peerId = peerIdFromPrivateKey(privateKey).toString()
     const operator = peerIdFromPrivateKey(await readKey(join(dataDir, OPERATOR_KEY_FILE))).toString()
-    const config = await readConfig(join(dataDir, CONFIG_FILE))
-    const store = new SnapshotStore(dataDir, config?.snapshotsKept ?? 5)
-    const loaded = await store.load()
-    const warnings = loaded.skipped.map((s) => ({
-      code: 'SNAPSHOT_FALLBACK',
-      message: `snapshot ${s.file} is unusable (${s.reason}); started from the previous one, ${loaded.file}`
-    }))
-    if (loaded.state.metadata.peerId !== peerId) {
-      throw new NoUsableStateError(
-        `the snapshots in ${store.dir} belong to relay ${loaded.state.metadata.peerId}, not ${peerId}`
-      )
-    }
-    const state = loaded.state
-    if (config == null) {
-      warnings.push({
-        code: 'CONFIG_MISSING',
-        message: `${CONFIG_FILE} is missing; using the settings saved in ${loaded.file} and writing them back`
-      })
-      await writeConfig(join(dataDir, CONFIG_FILE), state.settings)
-    } else {
-      state.settings = config
-    }
-    store.setKeep(state.settings.snapshotsKept)
+    const { state, store, warnings } = await loadRelayState(dataDir, peerId)
     let server: RelayServer | undefined
     const stun = new StunServer({
       port: state.settings.stunPort,
       listen: init.listen ?? state.settings.listen
     })
+    const web = await loadWebClient(peerId)
     const libp2p = await assembleRelayNode({
       stunPort: () => stun.boundTo,
       privateKey,
+      web: web == null ? undefined : serveWebClient(web),
       config: state.settings,
-      listen: init.listen,
+      listen: init.tls == null ? init.listen : withTls(init.listen ?? state.settings.listen),
+      tls: init.tls,
       gate: {
         refuse: (peer, what) => server?.refusal(peer, what),
         overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),
         overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
       }
     })
-    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings, stun })
+    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings, stun, servesWeb: web != null })
     return server
   }
 
@@ -214,8 +202,10 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     for (const warning of this.warnings.splice(0)) {
       this.safeDispatchEvent('warning', { detail: warning })
     }
+    // where browsers open the web client: the first WebSocket address, over HTTP(S)
+    const webUrl = this.servesWeb ? webUrlOf(this.addrs) : undefined
     this.safeDispatchEvent('ready', {
-      detail: { peerId: this.peerId.toString(), name: this.state.metadata.name, addrs: this.addrs }
+      detail: { peerId: this.peerId.toString(), name: this.state.metadata.name, addrs: this.addrs, webUrl }
     })
   }
 

@@ -40,6 +40,16 @@ export interface AccountInfo {
 }
 
 /**
+ * Keeps an account that has no data directory but is not ephemeral either: a browser page keeps the key and
+ * the settings in IndexedDB. The key is the keeper's to store; the account asks it to save settings and to wipe.
+ */
+export interface AccountKeeper {
+  saveSettings: (settings: AccountSettings) => Promise<void>
+  /** deletes everything the keeper holds of the account */
+  wipe: () => Promise<WipeResult>
+}
+
+/**
  * One user's account: the identity key (encrypted when a passphrase is set), the profile and the settings.
  * An ephemeral account lives in memory only and never touches the disk.
  */
@@ -48,7 +58,8 @@ export class Account {
     readonly dataDir: string | undefined,
     readonly privateKey: PrivateKey,
     readonly settings: AccountSettings,
-    private encryptedWith: boolean
+    private encryptedWith: boolean,
+    private readonly keeper?: AccountKeeper
   ) {}
 
   get peerId(): string {
@@ -69,6 +80,11 @@ export class Account {
     const key = await generateKeyPair('Ed25519')
     const settings = defaultSettings(peerIdFromPrivateKey(key).toString(), false)
     return new Account(undefined, key, name == null ? settings : { ...settings, name }, false)
+  }
+
+  /** An account its `keeper` stores (a browser's IndexedDB): no files, but settings and wipe go to the keeper. */
+  static kept(key: PrivateKey, settings: AccountSettings, keeper: AccountKeeper): Account {
+    return new Account(undefined, key, settings, false, keeper)
   }
 
   /** True when `dataDir` holds an account or at least an identity key from before accounts. */
@@ -207,6 +223,7 @@ export class Account {
     if (this.dataDir != null) {
       await Account.saveSettings(this.dataDir, this.settings)
     }
+    await this.keeper?.saveSettings(this.settings)
   }
 
   /** Writes `settings` as the account file of `dataDir`. */
@@ -226,7 +243,7 @@ export class Account {
   /** Deletes every file of the account (and the data directory when p2pchat made it). */
   async wipe(): Promise<WipeResult> {
     if (this.dataDir == null) {
-      return { removedDir: false, kept: [] }
+      return (await this.keeper?.wipe()) ?? { removedDir: false, kept: [] }
     }
     return wipeAccountFiles(this.dataDir, this.settings.ownsDataDir)
   }

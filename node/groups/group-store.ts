@@ -58,17 +58,22 @@ export class GroupFileStore implements GroupPersistence {
 
   async save(groupId: string, entries: Uint8Array[]): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 })
-    const stored: StoredLog = {
-      version: FORMAT_VERSION,
-      groupId,
-      entries: entries.map((e) => bytesToString(e, 'base64'))
-    }
-    await writeFileAtomic(join(this.dir, `${groupId}.json`), JSON.stringify(stored), { mode: 0o600 })
+    await writeFileAtomic(join(this.dir, `${groupId}.json`), formatStoredLog(groupId, entries), { mode: 0o600 })
   }
 
   async remove(groupId: string): Promise<void> {
     await rm(join(this.dir, `${groupId}.json`), { force: true })
   }
+}
+
+/** A group's signed entries as the text of a stored log (what parseStoredLog reads). */
+export function formatStoredLog(groupId: string, entries: Uint8Array[]): string {
+  const stored: StoredLog = {
+    version: FORMAT_VERSION,
+    groupId,
+    entries: entries.map((e) => bytesToString(e, 'base64'))
+  }
+  return JSON.stringify(stored)
 }
 
 /** The entries of a stored log's text, none when the file is not one of `groupId` (the loader reports that). */

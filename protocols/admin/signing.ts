@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -27,7 +26,7 @@ export async function signRequest(privateKey: PrivateKey, init: SignInit): Promi
   const commandBytes = encodeCommand({
     relay: init.relay,
     signer: peerIdFromPrivateKey(privateKey).toString(),
-    nonce: init.nonce ?? randomBytes(NONCE_BYTES),
+    nonce: init.nonce ?? crypto.getRandomValues(new Uint8Array(NONCE_BYTES)),
     ts: init.now ?? Date.now(),
     command: init.command,
     args: init.args

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type {
   AbortOptions,
@@ -273,7 +272,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   async send(groupId: string, text: string): Promise<{ post: GroupPost; recipients: number }> {
     validateText(text)
     const runtime = this.mine(groupId)
-    const post: GroupPost = { groupId, id: randomUUID(), ts: Date.now(), senderName: this.name, text }
+    const post: GroupPost = { groupId, id: crypto.randomUUID(), ts: Date.now(), senderName: this.name, text }
     const body = encodePost(post)
     const frame = runtime.wrap(encodePostFrame(body, await signPostBody(this.components.privateKey, body)))
     runtime.firstSighting(this.me, post.id)

@@ -11,6 +11,7 @@ import type {
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import { multiaddr } from '@multiformats/multiaddr'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { ipOf } from '../common/addrs.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { IntroductionBudget } from './budget.ts'
@@ -344,7 +345,7 @@ const ADDR_CHANGE_DELAY_MS = 100
 
 function addrKey(addrs: Uint8Array[]): string {
   return addrs
-    .map((a) => Buffer.from(a).toString('hex'))
+    .map((a) => uint8ArrayToString(a, 'base16'))
     .sort()
     .join(',')
 }

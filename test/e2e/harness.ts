@@ -3,6 +3,7 @@
  * terminals and network namespaces share one way to spawn, read lines, wait and clean up (code in ./harness/).
  */
 export { filesContaining, listFiles } from '../support/scan.ts'
+export { ChatPage, closeBrowsers, launchBrowser } from './harness/browser.ts'
 export {
   Client,
   type ClientInit,

@@ -1,5 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { type GossipSub, gossipsub, type Message } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
@@ -21,6 +22,8 @@ export interface RawNodeInit {
   listen?: boolean
   /** gossipsub's largest inbound message */
   maxInboundDataLength?: number
+  /** dial through relays too (circuit relay), e.g. to reach a browser page */
+  relayed?: boolean
 }
 
 /**
@@ -32,7 +35,7 @@ export async function rawNode(init: RawNodeInit = {}): Promise<RawNode & { recei
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
     // with no listen address nobody can dial it, so it meets only the peers it dials itself
     addresses: { listen: init.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : [] },
-    transports: [tcp()],
+    transports: init.relayed === true ? [tcp(), circuitRelayTransport()] : [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: {

@@ -68,8 +68,10 @@ export async function startRelay(init: {
   netns?: string
   listen?: string[]
   waitReady?: boolean
+  /** more arguments for `relay start` */
+  extraArgs?: string[]
 }): Promise<RelayProcess> {
-  const args = ['relay', 'start', '--json', '--data-dir', init.dataDir]
+  const args = ['relay', 'start', '--json', '--data-dir', init.dataDir, ...(init.extraArgs ?? [])]
   for (const addr of init.listen ?? []) {
     args.push('--listen', addr)
   }

@@ -35,7 +35,7 @@ export function findOldNode(): string | undefined {
 }
 
 /** What some e2e tests need from the machine beyond Node. */
-export type Tool = 'netns' | 'tmux' | 'nftables' | 'chromium' | 'old-node'
+export type Tool = 'netns' | 'tmux' | 'nftables' | 'chromium' | 'openssl' | 'old-node'
 
 interface ToolCheck {
   /** why the tool cannot be used here, or undefined when it can */
@@ -62,6 +62,7 @@ const TOOLS: Record<Tool, ToolCheck> = {
     install: 'apt-get install -y nftables, and run the tests as root'
   },
   chromium: { probe: () => runs('chromium', ['--version']), install: 'apt-get install -y chromium' },
+  openssl: { probe: () => runs('openssl', ['version']), install: 'apt-get install -y openssl' },
   'old-node': {
     probe: async () => (findOldNode() == null ? 'no Node.js older than 22 is installed' : undefined),
     install: 'apt-get install -y nodejs (Debian 12 ships Node 18)'
