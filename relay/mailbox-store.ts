@@ -2,6 +2,12 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { Level } from 'level'
 import type { MailPersistence, StoredMail } from '../protocols/mailbox/index.ts'
 
+/** Folder of the relay's data directory that holds the mailbox's LevelDB. */
+export const MAILBOX_DIR = 'mailbox'
+
+/** How often the relay deletes expired mail. */
+export const MAIL_EXPIRY_INTERVAL_MS = 60_000
+
 /** Zero-padded deposit time after the recipient, so that a recipient's keys sort in deposit order. */
 function mailKey(mail: Pick<StoredMail, 'recipient' | 'depositedAt' | 'id'>): string {
   return `m!${mail.recipient}!${String(mail.depositedAt).padStart(15, '0')}!${bytesToHex(mail.id)}`

@@ -12,7 +12,9 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
+import { MailboxServer, type MailboxServerInit } from '../protocols/mailbox/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
+import { type PrekeyService, prekeyService } from '../protocols/prekeys/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 
@@ -24,6 +26,8 @@ export type RelayServices = {
   notices: NoticeService
   admin: AdminServer
   circuitRelay: CircuitRelayService
+  mailbox: MailboxServer
+  prekeys: PrekeyService
 }
 
 export type RelayLibp2p = Libp2p<RelayServices>
@@ -44,6 +48,8 @@ export interface RelayNodeInit {
   /** replaces config.listen for this run */
   listen?: string[]
   gate: RelayGate
+  /** the mailbox's settings, the mail already on disk and where new mail goes */
+  mailbox: MailboxServerInit
 }
 
 /**
@@ -93,6 +99,10 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       lobby: lobby(),
       notices: notices(),
       admin: adminServer(),
+      mailbox: (components: ConstructorParameters<typeof MailboxServer>[0]) =>
+        new MailboxServer(components, init.mailbox),
+      // the relay hands out its clients' prekeys, so that others can start sessions with them while they are away
+      prekeys: prekeyService({ hold: true }),
       circuitRelay: circuitRelayServer({
         reservations: {
           maxReservations: config.maxReservations,

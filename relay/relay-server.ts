@@ -10,11 +10,12 @@ import { decodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { NOTICE_PROTOCOL, NOTICE_TOPIC, type RelayNotice } from '../protocols/notice/index.ts'
 import { PRESENCE_TOPIC } from '../protocols/presence/index.ts'
 import { executeAdmin, type RelayOps } from './admin-commands.ts'
-import { CONFIG_FILE, readConfig, writeConfig } from './config.ts'
+import { CONFIG_FILE, mailboxSettings, readConfig, writeConfig } from './config.ts'
 import { NoUsableStateError } from './errors.ts'
 import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile } from './files.ts'
 import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
+import { MAIL_EXPIRY_INTERVAL_MS, MAILBOX_DIR, MailboxStore } from './mailbox-store.ts'
 import { OnlineUsers } from './online-users.ts'
 import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
@@ -54,6 +55,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   readonly operator: string
   private readonly dataDir: string
   private readonly store: SnapshotStore
+  private readonly mail: MailboxStore
+  private mailTimer?: ReturnType<typeof setInterval>
   private readonly known: KnownUsers
   private readonly online: OnlineUsers
   private readonly groupTopics: GroupTopics
@@ -74,6 +77,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     state: RelayState
     operator: string
     store: SnapshotStore
+    mail: MailboxStore
     libp2p: RelayLibp2p
     warnings: Array<{ code: string; message: string }>
   }) {
@@ -82,6 +86,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.state = init.state
     this.operator = init.operator
     this.store = init.store
+    this.mail = init.mail
     this.libp2p = init.libp2p
     this.warnings = init.warnings
     this.known = new KnownUsers(init.state.users)
@@ -142,17 +147,19 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     }
     store.setKeep(state.settings.snapshotsKept)
     let server: RelayServer | undefined
+    const mail = await MailboxStore.open(join(dataDir, MAILBOX_DIR))
     const libp2p = await assembleRelayNode({
       privateKey,
       config: state.settings,
       listen: init.listen,
+      mailbox: { settings: mailboxSettings(state.settings), stored: await mail.load(), persistence: mail },
       gate: {
         refuse: (peer, what) => server?.refusal(peer, what),
         overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),
         overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
       }
     })
-    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings })
+    server = new RelayServer({ dataDir, state, operator, store, mail, libp2p, warnings })
     return server
   }
 
@@ -193,6 +200,10 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.libp2p.addEventListener('peer:identify', (evt) => this.welcome(evt.detail))
     this.libp2p.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail))
     this.scheduleSnapshots()
+    this.mailTimer = setInterval(
+      () => void this.libp2p.services.mailbox.expire().catch(() => {}),
+      MAIL_EXPIRY_INTERVAL_MS
+    )
     await claimRunFile(this.dataDir, {
       pid: process.pid,
       peerId: this.peerId.toString(),
@@ -216,6 +227,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private async doStop(reason: string): Promise<void> {
     this.running = false
     clearInterval(this.snapshotTimer)
+    clearInterval(this.mailTimer)
     clearTimeout(this.shutdownTimer)
     for (const timer of this.departures.values()) {
       clearTimeout(timer)
@@ -229,6 +241,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       this.online.stop()
       this.groupTopics.stop()
       await this.libp2p.stop()
+      await this.mail.close()
       await releaseRunFile(this.dataDir)
       this.safeDispatchEvent('stopped', { detail: { reason } })
     }
@@ -369,6 +382,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
           this.scheduleSnapshots()
         } else if (key === 'snapshotsKept') {
           this.store.setKeep(this.state.settings.snapshotsKept)
+        } else if (key.startsWith('mail')) {
+          this.libp2p.services.mailbox.configure(mailboxSettings(this.state.settings))
         }
       },
       shutdown: (seconds) => {

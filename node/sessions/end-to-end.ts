@@ -46,6 +46,8 @@ function decodeSessions(bytes: Uint8Array): Session[] {
  */
 export class EndToEnd {
   private queue: Promise<unknown> = Promise.resolve()
+  /** called after our prekeys changed (a session was accepted and one-time prekeys replenished) */
+  onPrekeysChanged: () => void = () => {}
 
   private constructor(
     private readonly identity: SessionIdentity,
@@ -99,9 +101,17 @@ export class EndToEnd {
     })
   }
 
+  /** Forgets every session with a peer (it lost its own: the next message starts a new one). */
+  forget(remoteIdentity: Uint8Array): Promise<void> {
+    return this.serially(async () => {
+      await this.persist(this.book.forget(remoteIdentity))
+    })
+  }
+
   private async persist(dirty: { peer?: string; prekeys: boolean }): Promise<void> {
     if (dirty.prekeys) {
       await this.vault.write(PREKEYS, encodePrekeyStore(this.book.prekeys))
+      this.onPrekeysChanged()
     }
     if (dirty.peer != null) {
       const sessions = this.book.sessionsOf(dirty.peer)

@@ -1,0 +1,77 @@
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  cleanup,
+  filesContaining,
+  initRelay,
+  killRelays,
+  marker,
+  newIdentity,
+  type PeerProcess,
+  type RelayProcess,
+  spawnPeer,
+  startRelay,
+  tempDir
+} from './harness.ts'
+
+async function relayUp(): Promise<RelayProcess> {
+  const admin = await newIdentity()
+  const { dataDir } = await initRelay({ admins: [admin.peerId], listen: ['/ip4/127.0.0.1/tcp/0'] })
+  return startRelay({ dataDir })
+}
+
+/** A client of `relay` with its own data directory, once the relay granted it a slot. */
+async function client(relay: RelayProcess, name: string, dataDir: string): Promise<PeerProcess> {
+  const peer = await spawnPeer({ name, dataDir, extraArgs: ['--relay', relay.addrOn()] })
+  await peer.waitFor('relay', (e) => e.state === 'reserved')
+  return peer
+}
+
+async function quit(peer: PeerProcess): Promise<void> {
+  peer.send('/quit')
+  await peer.exited
+}
+
+describe('DMs to someone who is away', () => {
+  afterEach(async () => {
+    await cleanup()
+    await killRelays()
+  })
+
+  it('wait at the relay, sealed, reach the recipient once when it is back, and come back as delivered', async () => {
+    const relay = await relayUp()
+    const dirs = { alice: tempDir(), bob: tempDir() }
+    let alice = await client(relay, 'alice', dirs.alice)
+    let bob = await client(relay, 'bob', dirs.bob)
+    await alice.waitForUsers((users) => users.some((u) => u.peerId === bob.peerId))
+
+    // bob goes away; alice writes to him anyway and leaves too
+    await quit(bob)
+    await alice.waitFor('leave', (e) => e.peerId === bob.peerId)
+    const text = marker('while-you-were-away')
+    const from = alice.events.length
+    alice.send(`/msg bob ${text}`)
+    const queued = await alice.waitFor('queued', () => true, { from })
+    expect(queued.to.peerId).toBe(bob.peerId)
+    expect(queued.via).toEqual(['outbox', `relay:${relay.peerId}`])
+    expect(alice.events.slice(from).filter((e) => e.type === 'error')).toEqual([])
+    await quit(alice)
+
+    // the relay holds the DM, sealed: not one of its files has the text
+    expect(filesContaining(relay.dataDir, text)).toEqual([])
+    // and alice's outbox keeps it sealed too (her history keeps it under her retention setting)
+    expect(filesContaining(join(dirs.alice, 'dm-state'), text)).toEqual([])
+    expect(filesContaining(join(dirs.alice, 'sessions'), text)).toEqual([])
+
+    bob = await client(relay, 'bob', dirs.bob)
+    const got = await bob.waitFor('message', (m) => m.text === text)
+    expect(got).toMatchObject({ id: queued.id, scope: 'dm', from: { peerId: alice.peerId, name: 'alice' } })
+
+    alice = await client(relay, 'alice', dirs.alice)
+    await alice.waitFor('delivered', (d) => d.id === queued.id)
+    alice.send('/outbox')
+    expect((await alice.waitFor('outbox')).dms).toEqual([])
+    // once, whichever paths its copies took
+    expect(bob.all('message').filter((m) => m.text === text)).toHaveLength(1)
+  })
+})
