@@ -27,7 +27,7 @@ export interface SecureDmsComponents {
   e2e: EndToEnd
   dms: DirectMessages
   prekeys: PrekeyService
-  courier: Courier
+  courier: Pick<Courier, 'queue' | 'bundleOf' | 'receipt' | 'firstSight'>
   name: string
   self: () => User
   /** a user as shown now, from a PeerId and the name we last knew */
