@@ -187,7 +187,7 @@ export class SecureDms {
 
   private reportUnopened(err: unknown, peerId?: string): void {
     const error = new DecryptFailedError(
-      `a sealed DM did not decrypt: ${err instanceof Error ? err.message : String(err)}`
+      `a sealed DM${peerId ? ` from ${peerId}` : ''} did not decrypt: ${err instanceof Error ? err.message : String(err)}`
     )
     this.c.emit('error', { code: errorCode(error), message: error.message, ...(peerId ? { peerId } : {}) })
   }

@@ -3,6 +3,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import type { Bytes } from '../common/bytes.ts'
+import { InvalidMessageError } from '../common/errors.ts'
 import { type FrameStream, frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 import { openStreamReusing } from '../common/streams.ts'
@@ -231,7 +232,9 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
       return { id, ...(await this.openSealed(peer, frame.id, frame.sealed)) }
     }
     if (this.openSealed != null) {
-      return { id, status: 'invalid', reason: 'DMs must be end-to-end encrypted' }
+      const error = new InvalidMessageError('DMs must be end-to-end encrypted')
+      this.safeDispatchEvent('protocol-error', { detail: { peer, error } })
+      return { id, status: 'invalid', reason: error.message }
     }
     this.safeDispatchEvent('message', { detail: { from: peer, dm: frame.dm } })
     return { id, status: 'ok', reason: '' }

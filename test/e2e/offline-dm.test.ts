@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -14,10 +15,23 @@ import {
   tempDir
 } from './harness.ts'
 
-async function relayUp(): Promise<RelayProcess> {
+async function relayUp(settings: Record<string, number> = {}): Promise<RelayProcess> {
   const admin = await newIdentity()
   const { dataDir } = await initRelay({ admins: [admin.peerId], listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const configFile = join(dataDir, 'relay.json')
+  writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), ...settings }))
   return startRelay({ dataDir })
+}
+
+/** alice and bob on one relay, bob gone away again after alice saw him. */
+async function bobAway(relay: RelayProcess) {
+  const dirs = { alice: tempDir(), bob: tempDir() }
+  const alice = await client(relay, 'alice', dirs.alice)
+  const bob = await client(relay, 'bob', dirs.bob)
+  await alice.waitForUsers((users) => users.some((u) => u.peerId === bob.peerId))
+  await quit(bob)
+  await alice.waitFor('leave', (e) => e.peerId === bob.peerId)
+  return { alice, bob, dirs }
 }
 
 /** A client of `relay` with its own data directory, once the relay granted it a slot. */
@@ -73,5 +87,41 @@ describe('DMs to someone who is away', () => {
     expect((await alice.waitFor('outbox')).dms).toEqual([])
     // once, whichever paths its copies took
     expect(bob.all('message').filter((m) => m.text === text)).toHaveLength(1)
+  })
+
+  it('tells the sender MAILBOX_FULL when the relay will not take more, and keeps the DM in the outbox', async () => {
+    const relay = await relayUp({ mailMaxPerRecipient: 1 })
+    const { alice, bob } = await bobAway(relay)
+    alice.send('/msg bob first')
+    const first = await alice.waitFor('queued', (q) => q.to.peerId === bob.peerId)
+    expect(first.via).toEqual(['outbox', `relay:${relay.peerId}`])
+    const from = alice.events.length
+    alice.send('/msg bob second')
+    const full = await alice.waitFor('error', (e) => e.code === 'MAILBOX_FULL', { from })
+    const second = await alice.waitFor('queued', (q) => q.id !== first.id, { from })
+    expect(full.id).toBe(second.id)
+    expect(second.via).toEqual(['outbox'])
+    alice.send('/outbox')
+    const listed = await alice.waitFor('outbox')
+    expect(listed.dms.map((d) => [d.id, d.via])).toEqual([
+      [first.id, first.via],
+      [second.id, ['outbox']]
+    ])
+  })
+
+  it('keeps the mail of a relay killed with SIGKILL', async () => {
+    const relay = await relayUp()
+    const { alice, dirs } = await bobAway(relay)
+    const text = marker('through-a-crash')
+    alice.send(`/msg bob ${text}`)
+    const queued = await alice.waitFor('queued')
+    expect(queued.via).toEqual(['outbox', `relay:${relay.peerId}`])
+    await quit(alice)
+    relay.kill('SIGKILL')
+    await relay.exited
+    const again = await startRelay({ dataDir: relay.dataDir })
+    const bob = await client(again, 'bob', dirs.bob)
+    const got = await bob.waitFor('message', (m) => m.text === text)
+    expect(got.id).toBe(queued.id)
   })
 })
