@@ -1,5 +1,6 @@
 import type { Target } from './target.ts'
 import { codecTargets } from './targets/codecs.ts'
+import { directTargets } from './targets/direct.ts'
 import { groupTargets } from './targets/group.ts'
 import { gossipTargets, handlerTargets } from './targets/handlers.ts'
 import { nodeTargets } from './targets/node.ts'
@@ -12,5 +13,6 @@ export const TARGETS: Target[] = [
   ...handlerTargets,
   ...gossipTargets,
   ...nodeTargets,
-  ...sessionTargets
+  ...sessionTargets,
+  ...directTargets
 ]
