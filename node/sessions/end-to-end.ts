@@ -42,8 +42,8 @@ function decodeSessions(bytes: Uint8Array): Session[] {
 }
 
 /**
- * End-to-end encryption for one account: its sessions and prekeys, kept in a vault. Operations run one at a
- * time, and each persists what it changed before it returns, so a crash never makes a message key serve twice.
+ * End-to-end encryption for one account: its sessions and prekeys, kept in a vault. Operations run in batches,
+ * and what a batch changed is stored before any of them returns, so a crash never makes a message key serve twice.
  */
 export class EndToEnd {
   private pending: Array<{
