@@ -52,18 +52,17 @@ export function relayPeerIdOf(addr: string): string | undefined {
 }
 
 /**
- * The one contact meant by `query` among those we know (online or not), with the same rules as for online users
- * (full PeerId, name#suffix, or a name only one contact has); a bare Ed25519 PeerId nobody knows is taken as is.
+ * The one contact meant by `query` among those we know (online or not), with the same rules as for online users:
+ * full PeerId, name#suffix, or a name only one contact has. A PeerId never seen is unknown: we would have no relay
+ * to leave the DM at, and a typo must not queue a DM for a week.
  */
 export function resolveContact(query: string, contacts: Array<{ peerId: string; name: string }>, self: string): User {
-  const others = withDisplayNames(contacts.filter((c) => c.peerId !== self))
   try {
-    return resolveUser(query, others)
+    return resolveUser(query, withDisplayNames(contacts.filter((c) => c.peerId !== self)))
   } catch (err) {
-    if (!(err instanceof UnknownUserError) || !isValidPeerIdText(query) || query === self) {
-      throw err
-    }
-    return { peerId: query, name: query.slice(-8), displayName: query.slice(-8) }
+    throw err instanceof UnknownUserError
+      ? new UnknownUserError(`nobody called '${query}' is online or among your contacts (try /users)`)
+      : err
   }
 }
 

@@ -51,16 +51,16 @@ export class SecureDms {
 
   /**
    * Sends a DM: straight to the recipient when `online`, sealed; otherwise, or when that fails, queued. Emits
-   * `sent` at once, then `delivered` or `queued`.
+   * `sent` (at once when online, once sealed otherwise), then `delivered` or `queued`.
    */
   async send(to: User, text: string, online: boolean, options: AbortOptions = {}): Promise<SendOutcome> {
     const dm = { id: randomUUID(), ts: Date.now(), senderName: this.c.name, text }
     const content = encodeContent({ kind: 'message', dm })
-    this.c.emit('sent', { id: dm.id, scope: 'dm', to, text, ts: dm.ts })
     const peer = peerIdFromString(to.peerId)
     const msg: ChatMessage = { id: dm.id, scope: 'dm', from: this.c.self(), to, text, ts: dm.ts }
     let sealed: Uint8Array | undefined
     if (online) {
+      this.c.emit('sent', { id: dm.id, scope: 'dm', to, text, ts: dm.ts })
       try {
         sealed = await this.sendDirect(peer, dm.id, content, options)
         await this.c.remember(msg, to.peerId)
@@ -79,7 +79,13 @@ export class SecureDms {
         })
       }
     }
-    sealed ??= await sealFor(this.c.e2e, peer, content, () => this.c.courier.bundleOf(peer))
+    if (sealed == null) {
+      sealed = await sealFor(this.c.e2e, peer, content, () => this.c.courier.bundleOf(peer))
+      if (!online) {
+        // only now: a DM that cannot be sealed (NO_PREKEYS) was never sent
+        this.c.emit('sent', { id: dm.id, scope: 'dm', to, text, ts: dm.ts })
+      }
+    }
     await this.c.courier.queue({ id: dm.id, to, sealed, createdAt: dm.ts })
     await this.c.remember(msg, to.peerId)
     return { id: dm.id, to, delivered: false }

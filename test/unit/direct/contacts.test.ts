@@ -20,7 +20,7 @@ describe('contacts for DMs while away', () => {
     expect(relays).toEqual([`/ip4/10.0.0.1/tcp/4100/p2p/${relay}`, `/dns4/relay.example/tcp/4100/p2p/${other}`])
   })
 
-  it('resolves offline contacts with the rules for online users: PeerId, name#suffix, unambiguous name', async () => {
+  it('resolves offline contacts with the rules for online users: PeerId, name#suffix, unambiguous name, nobody else', async () => {
     const [me, alice, bob1, bob2, stranger] = await Promise.all([newId(), newId(), newId(), newId(), newId()])
     const contacts = [
       { peerId: me, name: 'me' },
@@ -33,8 +33,8 @@ describe('contacts for DMs while away', () => {
     expect(() => resolveContact('bob', contacts, me)).toThrow(AmbiguousNameError)
     expect(resolveContact(`bob#${bob2.slice(-6)}`, contacts, me).peerId).toBe(bob2)
     expect(resolveContact(bob1, contacts, me).peerId).toBe(bob1)
-    // a PeerId nobody knows is taken as is; a name nobody has is not, and neither are we
-    expect(resolveContact(stranger, contacts, me).peerId).toBe(stranger)
+    // a PeerId or a name nobody knows is unknown, and so are we
+    expect(() => resolveContact(stranger, contacts, me)).toThrow(UnknownUserError)
     expect(() => resolveContact('carol', contacts, me)).toThrow(UnknownUserError)
     expect(() => resolveContact('me', contacts, me)).toThrow(UnknownUserError)
     expect(() => resolveContact(me, contacts, me)).toThrow(UnknownUserError)
