@@ -6,6 +6,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { type DirectMessages, encodeContent } from '../../protocols/dm/index.ts'
 import { MailboxRefusedError } from '../../protocols/mailbox/index.ts'
 import type { PrekeyBundle } from '../../protocols/session/index.ts'
@@ -129,9 +131,15 @@ export class Courier {
 
   /** True the first time a DM id from `from` is seen (copies may come directly and from several relays). */
   firstSight(from: string, id: string): boolean {
-    const fresh = this.seen.add(`${from}/${id}`)
+    // hashed: the file of seen ids names nobody (an account destroyed must leave no trace of its PeerId here)
+    const fresh = this.seen.add(bytesToHex(sha256(utf8ToBytes(`${from}/${id}`))).slice(0, 32))
     if (fresh) this.seenDirty = true
     return fresh
+  }
+
+  /** Forgets a peer that destroyed its account: DMs queued for it go (nobody will ever take them). */
+  async forget(peerId: string): Promise<void> {
+    if (this.outbox.forget(peerId).length > 0) await this.save()
   }
 
   /** A peer came online: its queued DMs go to it directly now. */

@@ -110,6 +110,13 @@ export class Outbox {
     return e
   }
 
+  /** Removes and returns every entry for `peer`. */
+  forget(peer: string): OutboxEntry[] {
+    const gone = this.waitingFor(peer)
+    for (const e of gone) this.byId.delete(e.id)
+    return gone
+  }
+
   /** Removes and returns the entries whose time is up. */
   expire(now: number): OutboxEntry[] {
     const gone = this.entries().filter((e) => e.expiresAt <= now)

@@ -1,4 +1,6 @@
 import type { TypedEventTarget } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { identityKeyOf } from '../../protocols/prekeys/index.ts'
 import type { ChatEvents } from '../events.ts'
 import type { RelayClient } from '../relay-client.ts'
 import type { Direct } from './assemble.ts'
@@ -15,5 +17,14 @@ export function wireDirect(
   })
   c.node.addEventListener('join', (evt) => {
     direct.courier.peerOnline(evt.detail.peerId)
+  })
+  c.node.addEventListener('leave', (evt) => {
+    if (evt.detail.reason === 'deleted') {
+      // an account destroyed: its sessions and the DMs waiting for it go, like its messages
+      const peerId = evt.detail.peerId
+      void direct.courier.forget(peerId).catch(() => {})
+      const key = identityKeyOf(peerIdFromString(peerId))
+      if (key != null) void direct.e2e.forget(key).catch(() => {})
+    }
   })
 }

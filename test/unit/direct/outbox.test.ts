@@ -99,6 +99,15 @@ describe('Outbox', () => {
     expect(outbox.size).toBe(MAX_OUTBOX_ENTRIES)
   })
 
+  it('forgets every DM for a peer that destroyed its account, and only those', () => {
+    const outbox = new Outbox()
+    outbox.add(entry('a1', PEERS[0], 0), 0)
+    outbox.add(entry('b1', PEERS[1], 0), 0)
+    outbox.add(entry('a2', PEERS[0], 0), 0)
+    expect(outbox.forget(PEERS[0]).map((e) => e.id)).toEqual(['a1', 'a2'])
+    expect(outbox.entries().map((e) => e.id)).toEqual(['b1'])
+  })
+
   it('keeps only well-formed stored entries', () => {
     const good: OutboxEntry = {
       ...entry('dm1', '12D3KooWPjceQrSwdWXPyLLeABRXmuqt69Rg3sBYbU1Nft9HyQ6X', 0),
