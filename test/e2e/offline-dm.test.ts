@@ -24,9 +24,9 @@ async function relayUp(settings: Record<string, number> = {}): Promise<RelayProc
 }
 
 /** alice and bob on one relay, bob gone away again after alice saw him. */
-async function bobAway(relay: RelayProcess) {
+async function bobAway(relay: RelayProcess, aliceArgs: string[] = []) {
   const dirs = { alice: tempDir(), bob: tempDir() }
-  const alice = await client(relay, 'alice', dirs.alice)
+  const alice = await client(relay, 'alice', dirs.alice, aliceArgs)
   const bob = await client(relay, 'bob', dirs.bob)
   await alice.waitForUsers((users) => users.some((u) => u.peerId === bob.peerId))
   await quit(bob)
@@ -35,8 +35,8 @@ async function bobAway(relay: RelayProcess) {
 }
 
 /** A client of `relay` with its own data directory, once the relay granted it a slot. */
-async function client(relay: RelayProcess, name: string, dataDir: string): Promise<PeerProcess> {
-  const peer = await spawnPeer({ name, dataDir, extraArgs: ['--relay', relay.addrOn()] })
+async function client(relay: RelayProcess, name: string, dataDir: string, args: string[] = []): Promise<PeerProcess> {
+  const peer = await spawnPeer({ name, dataDir, extraArgs: ['--relay', relay.addrOn(), ...args] })
   await peer.waitFor('relay', (e) => e.state === 'reserved')
   return peer
 }
@@ -123,5 +123,37 @@ describe('DMs to someone who is away', () => {
     const bob = await client(again, 'bob', dirs.bob)
     const got = await bob.waitFor('message', (m) => m.text === text)
     expect(got.id).toBe(queued.id)
+  })
+
+  it('gives up on a DM nobody acknowledged within --dm-ttl, with DM_EXPIRED and its id', async () => {
+    const relay = await relayUp()
+    const { alice } = await bobAway(relay, ['--dm-ttl', '3s'])
+    alice.send('/msg bob gone for good?')
+    const queued = await alice.waitFor('queued')
+    const expired = await alice.waitFor('error', (e) => e.code === 'DM_EXPIRED')
+    expect(expired.id).toBe(queued.id)
+    alice.send('/outbox')
+    expect((await alice.waitFor('outbox')).dms).toEqual([])
+  })
+
+  it('without a relay, waits in the outbox and goes straight to the contact when it is back on the LAN', async () => {
+    const dirs = { alice: tempDir(), bob: tempDir() }
+    const alice = await spawnPeer({ name: 'alice', dataDir: dirs.alice })
+    let bob = await spawnPeer({ name: 'bob', dataDir: dirs.bob, bootstrap: [alice.addrs[0]] })
+    await alice.waitForUsers((users) => users.some((u) => u.peerId === bob.peerId))
+    // a first DM starts the session: with no relay, that is what lets alice seal for bob while he is away
+    alice.send('/msg bob hello')
+    await bob.waitFor('message', (m) => m.text === 'hello')
+    await quit(bob)
+    await alice.waitFor('leave', (e) => e.peerId === bob.peerId)
+
+    const text = marker('back-on-the-lan')
+    alice.send(`/msg bob ${text}`)
+    const queued = await alice.waitFor('queued', (q) => q.to.peerId === bob.peerId)
+    expect(queued.via).toEqual(['outbox'])
+    bob = await spawnPeer({ name: 'bob', dataDir: dirs.bob, bootstrap: [alice.addrs[0]] })
+    const got = await bob.waitFor('message', (m) => m.text === text)
+    expect(got.id).toBe(queued.id)
+    await alice.waitFor('delivered', (d) => d.id === queued.id)
   })
 })
