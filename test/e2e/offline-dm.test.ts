@@ -109,14 +109,18 @@ describe('DMs to someone who is away', () => {
     ])
   })
 
-  it('keeps the mail of a relay killed with SIGKILL', async () => {
+  it('keeps the mail of a relay killed with SIGKILL (and a sender keeping no DMs writes none to its outbox)', async () => {
     const relay = await relayUp()
     const { alice, dirs } = await bobAway(relay)
+    // with DMs kept nowhere, the outbox still writes no byte of the text
+    alice.send('/retention dm none')
+    await alice.waitFor('retention', (r) => r.dm === 'none')
     const text = marker('through-a-crash')
     alice.send(`/msg bob ${text}`)
     const queued = await alice.waitFor('queued')
     expect(queued.via).toEqual(['outbox', `relay:${relay.peerId}`])
     await quit(alice)
+    expect(filesContaining(dirs.alice, text)).toEqual([])
     relay.kill('SIGKILL')
     await relay.exited
     const again = await startRelay({ dataDir: relay.dataDir })
