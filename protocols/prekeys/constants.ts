@@ -35,6 +35,13 @@ export const REQUEST_BURST = 30
 export const REQUESTS_PER_SECOND = 0.5
 
 /**
+ * Requests of any kind per IP address, whatever the PeerIds: a publication costs some 40 signature checks, so fresh
+ * PeerIds from one address must not each bring a fresh allowance. Room for a household behind one NAT.
+ */
+export const IP_REQUEST_BURST = 120
+export const IP_REQUESTS_PER_SECOND = 2
+
+/**
  * One-time prekeys handed to one requester: a few, then one every five minutes. A requester over it still gets
  * a bundle, with the last-resort KEM prekey and no one-time prekey: it can start a session, it cannot drain keys.
  */

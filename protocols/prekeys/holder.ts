@@ -5,6 +5,8 @@
 import { PeerBudget } from '../common/peer-budget.ts'
 import { bundleFrom, type PrekeyBundle, type PublishedPrekeys } from '../session/index.ts'
 import {
+  IP_REQUEST_BURST,
+  IP_REQUESTS_PER_SECOND,
   MAX_BUCKETS,
   MAX_HELD,
   MAX_HELD_PER_IP,
@@ -30,6 +32,11 @@ export class BundleBudgets {
     refillPerSecond: REQUESTS_PER_SECOND,
     maxKeys: MAX_BUCKETS
   })
+  private readonly ips = new PeerBudget({
+    capacity: IP_REQUEST_BURST,
+    refillPerSecond: IP_REQUESTS_PER_SECOND,
+    maxKeys: MAX_BUCKETS
+  })
   private readonly requesters = new PeerBudget({
     capacity: ONE_TIME_BURST_PER_REQUESTER,
     refillPerSecond: ONE_TIME_PER_SECOND_PER_REQUESTER,
@@ -41,9 +48,9 @@ export class BundleBudgets {
     maxKeys: MAX_BUCKETS
   })
 
-  /** Takes one request from `requester`'s allowance; throws RATE_LIMITED when it is spent. */
-  admit(requester: string, now: number): void {
-    if (!this.requests.take(requester, 1, now)) {
+  /** Takes one request from `requester`'s allowance and its address's; throws RATE_LIMITED when one is spent. */
+  admit(requester: string, ip: string, now: number): void {
+    if (!this.ips.take(ip, 1, now) || !this.requests.take(requester, 1, now)) {
       throw new PrekeyRefusedError('RATE_LIMITED', 'too many prekey requests: try again in a minute')
     }
   }

@@ -107,7 +107,7 @@ export class PrekeyService implements Startable {
   serve(request: Request, connection: Pick<Connection, 'remotePeer' | 'remoteAddr'>): Response {
     const requester = bytesToHex(connection.remotePeer.toMultihash().bytes)
     const now = this.now()
-    this.budgets.admit(requester, now)
+    this.budgets.admit(requester, sourceOf(connection), now)
     if (request.op === 'publish') {
       return this.takePublished(request.prekeys, connection)
     }
@@ -160,8 +160,7 @@ export class PrekeyService implements Startable {
     if (key == null || !equalBytes(key, published.identityKey)) {
       throw new PrekeyRefusedError('BAD_REQUEST', 'you may publish only your own prekeys')
     }
-    const ip = ipOf(connection.remoteAddr) ?? connection.remoteAddr.toString()
-    this.holder.publish(bytesToHex(connection.remotePeer.toMultihash().bytes), ip, published)
+    this.holder.publish(bytesToHex(connection.remotePeer.toMultihash().bytes), sourceOf(connection), published)
     return { ok: true, bundle: new Uint8Array() }
   }
 
@@ -207,6 +206,11 @@ export class PrekeyService implements Startable {
       throw err
     }
   }
+}
+
+/** The IP address a connection comes from, for per-address budgets (the whole address when it has none). */
+function sourceOf(connection: Pick<Connection, 'remoteAddr'>): string {
+  return ipOf(connection.remoteAddr) ?? connection.remoteAddr.toString()
 }
 
 function decodeOrRefuse(frame: Parameters<typeof decodeRequest>[0]): Request {

@@ -6,7 +6,7 @@ import { lpStream, streamPair } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MAX_REQUEST_BYTES, ONE_TIME_BURST_PER_TARGET } from '../../../protocols/prekeys/constants.ts'
+import { IP_REQUEST_BURST, MAX_REQUEST_BYTES, ONE_TIME_BURST_PER_TARGET } from '../../../protocols/prekeys/constants.ts'
 import {
   decodeRequest,
   decodeResponse,
@@ -168,6 +168,31 @@ describe('prekeys protocol', () => {
     }
     const bob = await account()
     await (await clientFor(bob.peer)).publish(relayId, bob.published)
+  })
+})
+
+describe('prekey request budgets', () => {
+  it('fresh PeerIds from one address share its allowance: RATE_LIMITED past IP_REQUEST_BURST', async () => {
+    const { server } = await relay()
+    const from = async (ip: string) => ({
+      remotePeer: peerIdFromPrivateKey(await generateKeyPair('Ed25519')),
+      remoteAddr: multiaddr(`/ip4/${ip}/tcp/1`)
+    })
+    const codes: string[] = []
+    for (let i = 0; i <= IP_REQUEST_BURST; i++) {
+      try {
+        server.serve({ op: 'get', peer: new Uint8Array(0) }, await from('10.9.9.9'))
+      } catch (err) {
+        codes.push((err as { code: string }).code)
+      }
+    }
+    expect(codes.slice(0, IP_REQUEST_BURST).every((c) => c === 'NOT_FOUND')).toBe(true)
+    expect(codes.at(-1)).toBe('RATE_LIMITED')
+    // another address is not held back by it
+    const elsewhere = await from('10.0.0.1')
+    expect(() => server.serve({ op: 'get', peer: new Uint8Array(0) }, elsewhere)).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' })
+    )
   })
 })
 
