@@ -107,7 +107,8 @@ export class Courier {
       this.now()
     )
     await this.save()
-    await this.attempt(entry)
+    // the direct path was just tried (or the recipient is away): deposits only, so `queued` comes at once
+    await this.attempt(entry, new Set([entry.to]))
     this.c.emit('queued', { id: entry.id, to: dm.to, via: via(entry) })
   }
 
@@ -248,27 +249,33 @@ export class Courier {
   }
 
   private async runEach(entries: OutboxEntry[]): Promise<void> {
+    // a peer that failed one direct attempt in this pass is not tried again for the DMs queued behind it
+    const unreachable = new Set<string>()
     for (const e of entries) {
       if (this.busy.has(e.id)) continue
       this.busy.add(e.id)
       try {
-        await this.attempt(e)
+        await this.attempt(e, unreachable)
       } finally {
         this.busy.delete(e.id)
       }
     }
   }
 
-  /** One attempt at a queued DM: directly if the recipient is online, and a deposit at relays not holding it yet. */
-  private async attempt(e: OutboxEntry): Promise<void> {
+  /**
+   * One attempt at a queued DM: directly if the recipient is online (and not in `unreachable`, which a failure
+   * adds it to), and a deposit at relays not holding it yet.
+   */
+  private async attempt(e: OutboxEntry, unreachable: Set<string>): Promise<void> {
     const sealed = new Uint8Array(Buffer.from(e.sealed, 'base64'))
     const peer = peerIdFromString(e.to)
-    if (this.c.isOnline(e.to)) {
+    if (this.c.isOnline(e.to) && !unreachable.has(e.to)) {
       try {
         await this.c.dms.sendSealed(peer, e.id, sealed)
         await this.receipt(e.to, [e.id])
         return
       } catch (err) {
+        unreachable.add(e.to)
         this.c.log('queued DM %s not delivered directly - %e', e.id, err)
       }
     }
