@@ -13,7 +13,7 @@ import { encodeContent } from '../../../protocols/dm/index.ts'
 import type { PrekeyService as Prekeys } from '../../../protocols/prekeys/index.ts'
 import { bundleFrom, identityFromSeed } from '../../../protocols/session/index.ts'
 
-async function person(name: string, vault: SessionVault = new MemorySessionVault()) {
+async function person(name: string, vault: SessionVault = new MemorySessionVault(), blocked = new Set<string>()) {
   const key = await generateKeyPair('Ed25519')
   const peer: PeerId = peerIdFromPrivateKey(key)
   const e2e = await EndToEnd.open(identityFromSeed(new Uint8Array(key.raw.subarray(0, 32))), vault)
@@ -37,7 +37,7 @@ async function person(name: string, vault: SessionVault = new MemorySessionVault
     name,
     self: () => user,
     userOf: (peerId, n) => ({ peerId, name: n, displayName: n }),
-    isBlocked: () => false,
+    isBlocked: (peerId) => blocked.has(peerId),
     emit: (type, detail) => {
       if (type === 'message') shown.push(detail as ChatMessage)
       if (type === 'error') errors.push(detail as ChatErrorInfo)
@@ -97,6 +97,21 @@ describe('SecureDms receiving', () => {
     expect(alice.receipts).toEqual([['dm7']])
     expect(await bob.dms.openMail(crypto.getRandomValues(new Uint8Array(300)))).toBeUndefined()
     expect(await bob.dms.openMail(new Uint8Array(0))).toBeUndefined()
+  })
+})
+
+describe('SecureDms and blocking', () => {
+  it('a blocked peer’s mail is neither shown nor acknowledged', async () => {
+    const alice = await person('alice')
+    const blocked = new Set<string>([alice.peer.toString()])
+    const bob = await person('bob', new MemorySessionVault(), blocked)
+    const sealed = await alice.e2e.encrypt(
+      bob.peer.publicKey.raw,
+      dmFrom(alice, 'dm9', 'let me in'),
+      bundleFrom(bob.e2e.published())
+    )
+    expect(await bob.dms.openMail(sealed)).toEqual({ sender: alice.peer.toString(), ack: [] })
+    expect(bob.shown).toEqual([])
   })
 })
 
