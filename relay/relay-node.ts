@@ -14,7 +14,7 @@ import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { MailboxServer, type MailboxServerInit } from '../protocols/mailbox/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
-import { type PrekeyService, prekeyService } from '../protocols/prekeys/index.ts'
+import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 
@@ -50,6 +50,8 @@ export interface RelayNodeInit {
   gate: RelayGate
   /** the mailbox's settings, the mail already on disk and where new mail goes */
   mailbox: MailboxServerInit
+  /** the prekey sets clients published before a restart, and where new ones go */
+  prekeys: Pick<PrekeyServiceInit, 'stored' | 'persist'>
 }
 
 /**
@@ -102,7 +104,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       mailbox: (components: ConstructorParameters<typeof MailboxServer>[0]) =>
         new MailboxServer(components, init.mailbox),
       // the relay hands out its clients' prekeys, so that others can start sessions with them while they are away
-      prekeys: prekeyService({ hold: true }),
+      prekeys: prekeyService({ hold: true, ...init.prekeys }),
       circuitRelay: circuitRelayServer({
         reservations: {
           maxReservations: config.maxReservations,

@@ -15,7 +15,7 @@ import { NoUsableStateError } from './errors.ts'
 import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile } from './files.ts'
 import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
-import { MAIL_EXPIRY_INTERVAL_MS, MAILBOX_DIR, MailboxStore } from './mailbox-store.ts'
+import { expireMailPeriodically, MAILBOX_DIR, MailboxStore } from './mailbox-store.ts'
 import { OnlineUsers } from './online-users.ts'
 import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
@@ -56,7 +56,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly dataDir: string
   private readonly store: SnapshotStore
   private readonly mail: MailboxStore
-  private mailTimer?: ReturnType<typeof setInterval>
+  private stopExpiry?: () => void
   private readonly known: KnownUsers
   private readonly online: OnlineUsers
   private readonly groupTopics: GroupTopics
@@ -152,7 +152,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       privateKey,
       config: state.settings,
       listen: init.listen,
-      mailbox: { settings: mailboxSettings(state.settings), stored: await mail.load(), persistence: mail },
+      ...(await mail.services(mailboxSettings(state.settings))),
       gate: {
         refuse: (peer, what) => server?.refusal(peer, what),
         overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),
@@ -200,10 +200,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.libp2p.addEventListener('peer:identify', (evt) => this.welcome(evt.detail))
     this.libp2p.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail))
     this.scheduleSnapshots()
-    this.mailTimer = setInterval(
-      () => void this.libp2p.services.mailbox.expire().catch(() => {}),
-      MAIL_EXPIRY_INTERVAL_MS
-    )
+    this.stopExpiry = expireMailPeriodically(this.libp2p.services.mailbox)
     await claimRunFile(this.dataDir, {
       pid: process.pid,
       peerId: this.peerId.toString(),
@@ -227,7 +224,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private async doStop(reason: string): Promise<void> {
     this.running = false
     clearInterval(this.snapshotTimer)
-    clearInterval(this.mailTimer)
+    this.stopExpiry?.()
     clearTimeout(this.shutdownTimer)
     for (const timer of this.departures.values()) {
       clearTimeout(timer)

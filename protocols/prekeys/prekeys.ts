@@ -40,6 +40,10 @@ export interface PrekeyServiceInit {
   hold?: boolean
   /** @default Date.now */
   now?: () => number
+  /** published sets held before a restart (a relay), taken back at start; bad ones are skipped */
+  stored?: Array<{ owner: string; ip: string; prekeys: Uint8Array }>
+  /** keeps a newly published set across restarts; failures only cost the set after a restart */
+  persist?: (owner: string, ip: string, prekeys: Uint8Array) => Promise<void>
 }
 
 /** The Ed25519 public key a PeerId is made of (what sessions call the identity key), if it is one. */
@@ -63,6 +67,15 @@ export class PrekeyService implements Startable {
     this.log = components.logger.forComponent('p2pchat:prekeys')
     this.now = init.now ?? Date.now
     this.holder = init.hold === true ? new PrekeyHolder() : undefined
+    for (const { owner, ip, prekeys } of init.stored ?? []) {
+      try {
+        const published = decodePublished(prekeys)
+        verifyPublished(published)
+        this.holder?.publish(owner, ip, published)
+      } catch {
+        // a set that no longer decodes or fits is as good as none: its owner publishes again on reconnect
+      }
+    }
     this.handleStream = this.handleStream.bind(this)
   }
 
@@ -160,7 +173,12 @@ export class PrekeyService implements Startable {
     if (key == null || !equalBytes(key, published.identityKey)) {
       throw new PrekeyRefusedError('BAD_REQUEST', 'you may publish only your own prekeys')
     }
-    this.holder.publish(bytesToHex(connection.remotePeer.toMultihash().bytes), sourceOf(connection), published)
+    const owner = bytesToHex(connection.remotePeer.toMultihash().bytes)
+    const ip = sourceOf(connection)
+    this.holder.publish(owner, ip, published)
+    this.init.persist?.(owner, ip, bytes).catch((err: unknown) => {
+      this.log.error('could not store the prekeys of %p - %e', connection.remotePeer, err)
+    })
     return { ok: true, bundle: new Uint8Array() }
   }
 

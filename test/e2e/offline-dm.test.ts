@@ -160,4 +160,21 @@ describe('DMs to someone who is away', () => {
     expect(got.id).toBe(queued.id)
     await alice.waitFor('delivered', (d) => d.id === queued.id)
   })
+
+  it('after a relay restart, still hands out the prekeys of a client who is away', async () => {
+    const relay = await relayUp()
+    const { alice, bob, dirs } = await bobAway(relay)
+    // alice has no session with bob: only the relay's copy of his prekeys lets her write to him
+    await quit(alice)
+    relay.kill('SIGKILL')
+    await relay.exited
+    const again = await startRelay({ dataDir: relay.dataDir })
+    const alice2 = await client(again, 'alice', dirs.alice)
+    const text = marker('after-the-restart')
+    alice2.send(`/msg bob ${text}`)
+    const queued = await alice2.waitFor('queued', (q) => q.to.peerId === bob.peerId)
+    expect(queued.via).toEqual(['outbox', `relay:${again.peerId}`])
+    const bob2 = await client(again, 'bob', dirs.bob)
+    await bob2.waitFor('message', (m) => m.text === text)
+  })
 })
