@@ -17,6 +17,9 @@ import { fileDmStore, memoryDmStore } from './dm-store.ts'
 import { RelayMail } from './relays.ts'
 import { SecureDms } from './secure-dms.ts'
 
+/** Prekeys are republished this long after they changed: a burst of new sessions costs one publication. */
+export const REPUBLISH_DELAY_MS = 1_000
+
 /** Everything DMs need, built before libp2p (the sessions) and after it (the rest). */
 export interface Direct {
   e2e: EndToEnd
@@ -111,7 +114,7 @@ export async function assembleDirect(init: DirectInit): Promise<Direct> {
   e2e.onPrekeysChanged = () => {
     // a burst of new sessions republishes once
     clearTimeout(republishing)
-    republishing = setTimeout(() => void courier.republish(), 1_000)
+    republishing = setTimeout(() => void courier.republish(), REPUBLISH_DELAY_MS)
     republishing.unref?.()
   }
   return { e2e, secure, courier, contactRelays }

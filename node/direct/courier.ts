@@ -8,7 +8,7 @@ import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { type DirectMessages, encodeContent } from '../../protocols/dm/index.ts'
+import { type DirectMessages, encodeContent, MAX_RECEIPT_IDS } from '../../protocols/dm/index.ts'
 import { MailboxRefusedError } from '../../protocols/mailbox/index.ts'
 import type { PrekeyBundle } from '../../protocols/session/index.ts'
 import type { EmitChatEvent, QueuedDm } from '../events.ts'
@@ -210,7 +210,7 @@ export class Courier {
       const id = randomUUID()
       const sealed = await this.c.e2e.encrypt(
         identityKey(peer),
-        encodeContent({ kind: 'receipt', id, delivered: ids.slice(0, 256) })
+        encodeContent({ kind: 'receipt', id, delivered: ids.slice(0, MAX_RECEIPT_IDS) })
       )
       if (this.c.isOnline(sender)) {
         try {

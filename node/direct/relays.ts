@@ -9,7 +9,7 @@ import type { PrekeyService } from '../../protocols/prekeys/index.ts'
 import type { PrekeyBundle, PublishedPrekeys } from '../../protocols/session/index.ts'
 import { relayPeerIdOf } from './contacts.ts'
 
-/** How long one relay operation (dial included) may take. */
+/** How long one relay operation (dial included), or fetching a bundle from a peer, may take. */
 export const RELAY_OP_TIMEOUT_MS = 10_000
 
 export interface RelayMailComponents {

@@ -21,6 +21,7 @@ import type { EndToEnd } from '../sessions/end-to-end.ts'
 import type { User } from '../users.ts'
 import type { Courier } from './courier.ts'
 import { DecryptFailedError, NoPrekeysError } from './errors.ts'
+import { RELAY_OP_TIMEOUT_MS } from './relays.ts'
 import { identityKey, peerOfIdentity, sealFor } from './sealing.ts'
 
 export interface SecureDmsComponents {
@@ -100,7 +101,7 @@ export class SecureDms {
     for (let attempt = 0; ; attempt++) {
       try {
         sealed = await sealFor(this.c.e2e, peer, content, () =>
-          this.c.prekeys.fetchBundle(peer, peer, { signal: AbortSignal.timeout(10_000) })
+          this.c.prekeys.fetchBundle(peer, peer, { signal: AbortSignal.timeout(RELAY_OP_TIMEOUT_MS) })
         )
         await this.c.dms.sendSealed(peer, id, new Uint8Array(sealed), options)
         return sealed
