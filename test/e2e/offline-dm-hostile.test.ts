@@ -27,7 +27,7 @@ async function client(relay: RelayProcess, name: string, dataDir: string): Promi
   return peer
 }
 
-describe('a relay mailbox under attack', () => {
+describe('a relay mailbox under attack', { timeout: 120_000 }, () => {
   afterEach(async () => {
     await stopRawNodes()
     await cleanup()

@@ -46,7 +46,8 @@ async function quit(peer: PeerProcess): Promise<void> {
   await peer.exited
 }
 
-describe('DMs to someone who is away', () => {
+// several clients start and restart one after another: on a loaded machine that takes longer than most tests
+describe('DMs to someone who is away', { timeout: 180_000 }, () => {
   afterEach(async () => {
     await cleanup()
     await killRelays()
