@@ -39,11 +39,11 @@ module.exports = {
         'only each other, the user type and pure leaves (retention arithmetic, the transfer state machine), never a ' +
         'service or store, so nothing that uses them can end up in a cycle.',
       severity: 'error',
-      from: { path: '^node/(account/|groups/|transfers/)?(events|errors)[.]ts$' },
+      from: { path: '^node/(account/|groups/|transfers/|direct/)?(events|errors)[.]ts$' },
       to: {
         path: '^node/',
         pathNot:
-          '^node/((account/|groups/|transfers/)?(events|errors)|users|retention|offers|transfers/(state|rate))[.]ts$'
+          '^node/((account/|groups/|transfers/|direct/)?(events|errors)|users|retention|offers|transfers/(state|rate))[.]ts$'
       }
     },
     {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { ChatNode } from '../node/chat-node.ts'
 import { MAX_TEXT_BYTES } from '../protocols/common/limits.ts'
-import { encodeDm } from '../protocols/dm/codec.ts'
+import { encodeContent, encodeDm } from '../protocols/dm/codec.ts'
+import { createPrekeyStore, identityFromSeed, SessionBook } from '../protocols/session/index.ts'
 import { handleBenchProtocols, libp2pEchoNewStream, libp2pEchoStream, libp2pSink } from './libp2p-echo.ts'
 import { PeerSet } from './peers.ts'
 import { now, type Summary, summarize } from './stats.ts'
@@ -65,7 +66,7 @@ export async function benchDm(init: DmBenchInit): Promise<{ rtt: RttResult; thro
       tcp: await tcpEcho(payloadBytes),
       libp2pStream: await libp2pEchoStream(alice.libp2p, bob.peerId, payloadBytes),
       libp2pNewStream: libp2pEchoNewStream(alice.libp2p, bob.peerId, payloadBytes),
-      dmService: dmService(alice, bob, rttText),
+      dmService: await dmService(alice, bob, rttText),
       sendDirect: sendDirect(alice, bob, rttText)
     }
     opened.push(...Object.values(rttSubjects))
@@ -75,7 +76,7 @@ export async function benchDm(init: DmBenchInit): Promise<{ rtt: RttResult; thro
     const pumps = {
       tcp: await tcpSink(MAX_TEXT_BYTES),
       libp2pStream: await libp2pSink(alice.libp2p, bob.libp2p, MAX_TEXT_BYTES),
-      dmService: dmPump(init.concurrency, dmService(alice, bob, bulkText)),
+      dmService: dmPump(init.concurrency, await dmService(alice, bob, bulkText)),
       sendDirect: dmPump(init.concurrency, sendDirect(alice, bob, bulkText))
     }
     opened.push(...Object.values(pumps))
@@ -90,11 +91,22 @@ export async function benchDm(init: DmBenchInit): Promise<{ rtt: RttResult; thro
   }
 }
 
-/** The DM protocol alone: stream, frame, ack; no name resolution or history. */
-function dmService(from: ChatNode, to: ChatNode, text: string): RoundTripper {
+/**
+ * The DM protocol and the ratchet: seal (a session of the benchmark's own, kept in memory), stream, frame, ack;
+ * no name resolution, no session write on the sending side, no history. The receiver is a full node.
+ */
+async function dmService(from: ChatNode, to: ChatNode, text: string): Promise<RoundTripper> {
   const dms = from.libp2p.services.dm
+  const me = identityFromSeed(new Uint8Array(from.account.privateKey.raw.subarray(0, 32)))
+  const book = new SessionBook(me, createPrekeyStore(me, Date.now()))
+  const bundle = await from.libp2p.services.prekeys.fetchBundle(to.peerId)
+  const key = to.peerId.publicKey?.raw ?? new Uint8Array(32)
   return {
-    roundTrip: () => dms.send(to.peerId, { id: randomUUID(), ts: Date.now(), senderName: from.name, text }),
+    roundTrip: () => {
+      const id = randomUUID()
+      const content = encodeContent({ kind: 'message', dm: { id, ts: Date.now(), senderName: from.name, text } })
+      return dms.sendSealed(to.peerId, id, book.encrypt(key, new Uint8Array(content), bundle).sealed)
+    },
     async close() {}
   }
 }

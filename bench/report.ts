@@ -16,14 +16,14 @@ const RTT_ROWS: Array<[keyof Omit<RttResult, 'payloadBytes'>, string]> = [
   ['tcp', 'raw TCP echo (node:net, no-delay)'],
   ['libp2pStream', 'libp2p echo, one long-lived stream'],
   ['libp2pNewStream', 'libp2p echo, new stream per message'],
-  ['dmService', 'DM protocol (DirectMessages.send)'],
+  ['dmService', 'DM protocol + ratchet (sendSealed)'],
   ['sendDirect', 'DM ChatNode.sendDirect (+history)']
 ]
 
 const THROUGHPUT_ROWS: Array<[keyof Omit<ThroughputResult, 'chunkBytes' | 'concurrency'>, string]> = [
   ['tcp', 'raw TCP, one socket'],
   ['libp2pStream', 'libp2p, one stream'],
-  ['dmService', 'DM protocol (DirectMessages.send)'],
+  ['dmService', 'DM protocol + ratchet (sendSealed)'],
   ['sendDirect', 'DM ChatNode.sendDirect (+history)']
 ]
 

@@ -1,7 +1,8 @@
 /**
  * End-to-end session benchmark: what the Double Ratchet costs per message (encrypt + decrypt) against a plain
  * XChaCha20-Poly1305 seal + open of the same bytes in the same run, one way (no DH step between messages) and
- * ping-pong (a DH ratchet step on every message), plus a PQXDH session start. `npm run bench:session`
+ * ping-pong (a DH ratchet step on every message), plus a PQXDH session start and the catch-up of queued DMs from a
+ * mailbox. `npm run bench:session`
  * (`-- --quick` for a shorter run).
  */
 import { performance } from 'node:perf_hooks'
@@ -18,6 +19,7 @@ import {
   ratchetEncrypt
 } from '../protocols/session/ratchet.ts'
 import { acceptSession, encryptMessage, startSession } from '../protocols/session/session.ts'
+import { catchUpMs } from './catch-up.ts'
 
 const quick = process.argv.includes('--quick')
 const MESSAGES = quick ? 2_000 : 10_000
@@ -100,3 +102,7 @@ for (const size of SIZES) {
   console.log(`  Double Ratchet, ping-pong (DH step)   ${String(size).padStart(6)}${fmt(pp)}${fmt(pp / seal, 2)}`)
 }
 console.log(`PQXDH session start (initiate + accept + first message): ${sessionStartMs().toFixed(2)} ms`)
+const QUEUED = quick ? 200 : 1_000
+console.log(
+  `catch-up of ${QUEUED} queued DMs from a mailbox (fetch, open with session writes, delete): ${(await catchUpMs(QUEUED)).toFixed(0)} ms`
+)

@@ -9,6 +9,7 @@ export type Command =
   | { type: 'broadcast'; text: string }
   | { type: 'users' }
   | { type: 'msg'; to: string; text: string }
+  | { type: 'outbox' }
   | { type: 'admin'; command: string; args: string[] }
   | { type: 'help' }
   | { type: 'quit' }
@@ -21,7 +22,8 @@ export type Command =
 export const HELP: ReadonlyArray<[string, string]> = [
   ['<text>', 'send <text> to everyone'],
   ['/users', 'list who is online'],
-  ['/msg <name|peerId> <text>', 'send a direct message that only that user receives'],
+  ['/msg <name|peerId> <text>', 'send an end-to-end encrypted DM; to someone away, it waits until they are back'],
+  ['/outbox', 'list your DMs still waiting for their recipients'],
   ...TRANSFER_HELP,
   ['/admin <command>', 'run a command on your relay, if you are one of its admins (/admin help)'],
   ...ADMIN_HELP,
@@ -58,6 +60,8 @@ export function parseCommand(line: string): Command {
       }
       return { type: 'msg', to: args[1], text: args[2] }
     }
+    case 'outbox':
+      return { type: 'outbox' }
     case 'admin': {
       const admin = parseAdminLine(rest)
       return admin.ok

@@ -66,6 +66,9 @@ export class ChatController {
     on('delivered', ({ detail: d }) => {
       this.emit({ type: 'delivered', id: d.id, to: ref(d.to) })
     })
+    on('queued', ({ detail: q }) => {
+      this.emit({ type: 'queued', id: q.id, to: ref(q.to), via: q.via })
+    })
     on('join', ({ detail: u }) => {
       this.emit({ type: 'join', peerId: u.peerId, name: u.name })
     })
@@ -80,7 +83,7 @@ export class ChatController {
   /** Errors, transfers, relays and their notices, retention purges. */
   private attachStatus(on: OnChatEvent): void {
     on('error', ({ detail: e }) => {
-      this.emit({ type: 'error', code: e.code, message: e.message })
+      this.emit({ type: 'error', code: e.code, message: e.message, ...(e.id == null ? {} : { id: e.id }) })
     })
     on('transfer', ({ detail }) => {
       for (const event of transferStateEvents(detail)) {
@@ -137,6 +140,14 @@ export class ChatController {
         return undefined
       case 'msg':
         this.track(this.node.sendDirect(command.to, command.text))
+        return undefined
+      case 'outbox':
+        this.emit({
+          type: 'outbox',
+          dms: this.node
+            .outbox()
+            .map((d) => ({ id: d.id, to: ref(d.to), via: d.via, ts: d.ts, expiresAt: d.expiresAt }))
+        })
         return undefined
       case 'send':
         this.track(this.node.sendFile(command.to, command.path))

@@ -41,6 +41,7 @@ interface StartOptions {
   maxFileSize?: number
   offerTtl?: number
   maxUploadRate?: number
+  dmTtl?: number
 }
 
 function version(): string {
@@ -77,6 +78,7 @@ async function startNode(
     bootstrap: opts.bootstrap,
     relays: opts.relay,
     mdns: opts.mdns,
+    dmTtlMs: opts.dmTtl,
     transfers: {
       downloadDir: opts.downloadDir,
       maxFileSize: opts.maxFileSize,
@@ -210,6 +212,7 @@ function program(json: boolean): Command {
     .option('--download-dir <dir>', 'where accepted files are saved (default ~/Downloads)')
     .option('--max-file-size <size>', 'largest file you accept, e.g. 2GB (default 100GB)', sizeArg)
     .option('--offer-ttl <duration>', 'how long your offers wait for an answer, e.g. 10m (default 1h)', durationArg)
+    .option('--dm-ttl <duration>', 'how long a DM waits for a recipient who is away, e.g. 2d (default 7d)', durationArg)
     .option(
       '--max-upload-rate <size>',
       'cap each upload at this many bytes per second, e.g. 5MB (default none)',

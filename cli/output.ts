@@ -43,6 +43,8 @@ export type OutputEvent =
       recipients?: number
     }
   | { type: 'delivered'; id: string; to: PeerRef }
+  | { type: 'queued'; id: string; to: PeerRef; via: string[] }
+  | { type: 'outbox'; dms: Array<{ id: string; to: PeerRef; via: string[]; ts: number; expiresAt: number }> }
   | { type: 'users'; users: Array<PeerRef & { displayName: string; self: boolean; via?: 'direct' | 'relay' }> }
   /** how a connected peer is reached changed: `direct` (our own connection) or `relay` (only through a relay) */
   | { type: 'route'; peerId: string; name: string; via: 'direct' | 'relay' }
@@ -50,7 +52,7 @@ export type OutputEvent =
   /** `displayName`: how the peer was shown, since it is no longer online to look up */
   | { type: 'leave'; peerId: string; name: string; displayName?: string; reason: string }
   | { type: 'help'; commands: Array<{ usage: string; description: string }> }
-  | { type: 'error'; code: string; message: string; transfer?: string }
+  | { type: 'error'; code: string; message: string; transfer?: string; id?: string }
   | TransferOutputEvent
   | AdminOutput
   | RelayOutput
@@ -89,6 +91,17 @@ function clock(ts: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
 }
 
+function outboxText(dms: Extract<OutputEvent, { type: 'outbox' }>['dms'], names: DisplayNames): string {
+  if (dms.length === 0) {
+    return '* the outbox is empty: every DM was delivered'
+  }
+  const rows = dms.map(
+    (d) =>
+      `  ${d.id.slice(0, 8)} [${clock(d.ts)}] to ${names(d.to.peerId, d.to.name)} via ${d.via.join(', ')}, expires ${new Date(d.expiresAt).toISOString()}`
+  )
+  return [`* outbox (${dms.length}):`, ...rows].join('\n')
+}
+
 /** A human-readable line (possibly several) for line mode. */
 export function toTextLine(event: OutputEvent, names: DisplayNames): string {
   switch (event.type) {
@@ -112,6 +125,10 @@ export function toTextLine(event: OutputEvent, names: DisplayNames): string {
         : `[${clock(event.ts)}] (you): ${sanitize(event.text)}${event.recipients === 0 ? '\n* nobody else is online yet' : ''}`
     case 'delivered':
       return `  delivered to ${names(event.to.peerId, event.to.name)}`
+    case 'queued':
+      return `  queued for ${names(event.to.peerId, event.to.name)} (${event.via.join(', ')}): delivered when they are back`
+    case 'outbox':
+      return outboxText(event.dms, names)
     case 'users':
       return `* online (${event.users.length}): ${event.users.map((u) => (u.self ? `${u.displayName} (you)` : `${u.displayName}${ROUTE_MARKS[u.via ?? 'none']}`)).join(', ')}`
     case 'route':

@@ -5,12 +5,17 @@ import type { LobbyInit } from '../protocols/lobby/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
 import { parseMultiaddr } from './auto-dialer.ts'
+import { remember } from './chat-node-events.ts'
 import { DIAL_TIMEOUT_MS } from './constants.ts'
+import { assembleDirect, type Direct, openSessions } from './direct/assemble.ts'
+import { DEFAULT_DM_TTL_MS } from './direct/outbox.ts'
+import { prekeySlice } from './direct/relays.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
 import { assembleLibp2p, type ChatLibp2p, type ChatPlatform } from './libp2p.ts'
 import { ChatStore, type MessageStore } from './store.ts'
 import type { TransferManagerInit } from './transfers/manager.ts'
+import { userFor } from './users.ts'
 
 export interface ChatNodeInit {
   /** display name for this session (1-32 characters, no spaces or control characters) */
@@ -39,6 +44,8 @@ export interface ChatNodeInit {
   store?: MessageStore
   /** transports and dial rules of where the peer runs. @default nodePlatform() (a browser page passes its own) */
   platform?: ChatPlatform
+  /** how long a DM waits in the outbox for its recipient. @default DEFAULT_DM_TTL_MS (7 days) */
+  dmTtlMs?: number
 }
 
 /** Everything a ChatNode is built from: validated init, the opened account's archive and controls, libp2p. */
@@ -49,6 +56,8 @@ export interface ChatNodeParts {
   controls: AccountControls
   bootstrap: Multiaddr[]
   transfers: TransferManagerInit
+  /** end-to-end sessions, the outbox and relay mail */
+  direct: Direct
 }
 
 /**
@@ -73,6 +82,8 @@ export async function assembleChatNode<N>(
   const disk = account.dataDir == null ? init.store : await ChatStore.open(account.dataDir)
   // set once libp2p exists: lobby senders we share a group with keep their stored messages longest
   let sharesGroup: (peerId: string) => boolean = () => false
+  const e2e = await openSessions(account)
+  let direct: Direct | undefined
   const archive = new MessageArchive({
     disk,
     settings: () => account.settings.retention,
@@ -101,6 +112,9 @@ export async function assembleChatNode<N>(
       connectionGater: controls.gater(),
       lobby: init.lobby,
       acceptDm: (peer) => !controls.isBlocked(peer.toString()),
+      openSealedDm: async (peer, id, sealed) =>
+        direct == null ? { status: 'undecryptable', reason: 'not ready' } : direct.secure.openDirect(peer, id, sealed),
+      prekeys: { self: () => prekeySlice(e2e.published(), -1, init.relays?.length ?? 0) },
       file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
       groups: {
         name,
@@ -109,7 +123,22 @@ export async function assembleChatNode<N>(
       }
     })
     sharesGroup = (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
+    direct = await assembleDirect({
+      account,
+      e2e,
+      libp2p,
+      archive,
+      name,
+      dmTtlMs: init.dmTtlMs ?? DEFAULT_DM_TTL_MS,
+      self: () => hooks.users()[0],
+      userOf: (peerId, fallback) => userFor(hooks.users(), peerId, fallback),
+      isBlocked: (peerId) => controls.isBlocked(peerId),
+      isOnline: (peerId) => hooks.users().some((u) => u.peerId === peerId),
+      emit: (type, detail) => hooks.emit(type, detail),
+      remember: (msg, conversation) => remember(archive, (type, detail) => hooks.emit(type, detail), msg, conversation)
+    })
     return await build({
+      direct,
       name,
       libp2p,
       archive,

@@ -5,6 +5,7 @@ import type { LobbyService } from '../protocols/lobby/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
 import type { AccountControls } from './account/controls.ts'
 import { ContactWrites } from './contact-writes.ts'
+import { type ContactRelays, relaysFromAddrs } from './direct/contacts.ts'
 import type { DirectUpgrade } from './direct-upgrade.ts'
 import { errorCode } from './errors.ts'
 import type { ChatMessage, EmitChatEvent } from './events.ts'
@@ -25,6 +26,8 @@ export interface ChatNodeEventsComponents {
   transfers: TransferBook
   controls: Pick<AccountControls, 'isBlocked' | 'onDeletionNotice'>
   archive: Pick<MessageArchive, 'save' | 'saveContact'>
+  /** the relays each contact uses, for DMs while it is away */
+  contactRelays: ContactRelays
   /** online users as shown, ourselves first */
   users(): User[]
   /** presence changed: the cached user list is stale */
@@ -103,11 +106,17 @@ function wirePresence(c: ChatNodeEventsComponents): void {
     })
   }
   const contactWrites = new ContactWrites()
+  const saveContact = (peerId: string, name: string, addrs: Uint8Array[]): void => {
+    c.contactRelays.note(peerId, relaysFromAddrs(addrs))
+    const relays = c.contactRelays.peek(peerId) ?? []
+    // a change of relays is a change of the contact, like a new name
+    if (contactWrites.shouldWrite(peerId, `${name} ${relays.join(' ')}`, Date.now())) {
+      void c.archive.saveContact({ peerId, name, lastSeen: Date.now(), relays }).catch(() => {})
+    }
+  }
   c.presence.addEventListener('join', (evt) => {
     const user = userFor(c.users(), evt.detail.peerId, evt.detail.name)
-    if (contactWrites.shouldWrite(user.peerId, user.name, Date.now())) {
-      void c.archive.saveContact({ peerId: user.peerId, name: user.name, lastSeen: Date.now() }).catch(() => {})
-    }
+    saveContact(user.peerId, user.name, evt.detail.addrs)
     if (!c.controls.isBlocked(user.peerId)) {
       c.emit('join', user)
     }
@@ -122,6 +131,8 @@ function wirePresence(c: ChatNodeEventsComponents): void {
     if (c.controls.isBlocked(entry.peerId)) {
       return
     }
+    // the addresses it left with name the relays it reserved on since it joined
+    saveContact(entry.peerId, entry.name, entry.addrs)
     const user = displayUser({ peerId: entry.peerId, name: entry.name }, c.users())
     c.emit('leave', { ...user, reason })
   })

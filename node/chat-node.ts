@@ -1,6 +1,5 @@
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { AdminReply } from '../protocols/admin/index.ts'
 import { validateText } from '../protocols/common/index.ts'
 import type { DeletionService } from '../protocols/deletion/index.ts'
@@ -14,10 +13,14 @@ import { AutoDialer } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
 import { assembleChatNode, type ChatNodeInit, type ChatNodeParts } from './chat-node-create.ts'
 import { remember, wireChatNodeEvents } from './chat-node-events.ts'
+import type { Direct } from './direct/assemble.ts'
+import { resolveContact } from './direct/contacts.ts'
+import type { SendOutcome } from './direct/secure-dms.ts'
+import { wireDirect } from './direct/wire.ts'
 import type { Route } from './direct-upgrade.ts'
 import { ErrorEventLimiter } from './error-limit.ts'
 import { NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
-import type { ChatEvents, ChatMessage, EmitChatEvent, PurgeCounts, RelayStatus, SentInfo } from './events.ts'
+import type { ChatEvents, ChatMessage, EmitChatEvent, PurgeCounts, QueuedDm, RelayStatus, SentInfo } from './events.ts'
 import { Groups } from './groups/groups.ts'
 import type { MessageArchive } from './history.ts'
 import type { ChatLibp2p } from './libp2p.ts'
@@ -44,6 +47,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly dms: DirectMessages
   private readonly relayClient: RelayClient
   private readonly dialer: AutoDialer
+  /** end-to-end sessions, the outbox and relay mail */
+  private readonly direct: Direct
   /** file transfers: offers, downloads, uploads */
   readonly transfers: TransferManager
   private running = false
@@ -56,7 +61,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.safeDispatchEvent(type, { detail })
   }
 
-  private constructor({ name, libp2p, archive, controls, bootstrap, transfers }: ChatNodeParts) {
+  private constructor({ name, libp2p, archive, controls, bootstrap, transfers, direct }: ChatNodeParts) {
     super()
     this.name = name
     this.libp2p = libp2p
@@ -68,6 +73,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.presence = libp2p.services.presence
     this.dms = libp2p.services.dm
     this.relayClient = libp2p.services.relayClient
+    this.direct = direct
     this.dialer = new AutoDialer(libp2p, { bootstrap })
     this.transfers = new TransferManager(transfers, {
       service: libp2p.services.file,
@@ -100,10 +106,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       transfers: this.transfers.book,
       controls,
       archive,
+      contactRelays: direct.contactRelays,
       users: () => this.users(),
       invalidateUsers: () => this.invalidateUsers(),
       emit: this.emit
     })
+    wireDirect(direct, { relayClient: this.relayClient, node: this })
   }
 
   /** Loads (or creates) the account and store and assembles the peer; call start() to go online. */
@@ -151,6 +159,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     await this.libp2p.start()
     this.dialer.start()
     this.running = true
+    this.direct.courier.start()
     await this.transfers.start()
   }
 
@@ -169,6 +178,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.dialer.stop()
     this.transfers.stop()
     this.groups.stop()
+    await this.direct.courier.stop()
     await this.libp2p.stop()
     await this.archive.close()
     this.errorLimiter.flush()
@@ -224,28 +234,35 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   }
 
   /**
-   * Sends a DM over a direct stream to the user meant by `to`, resolving once they acknowledged it.
-   * Emits `sent` when it leaves and `delivered` when it is acknowledged.
+   * Sends a DM, sealed end to end, to the user meant by `to` (online, or a contact who is away). Emits `sent` when
+   * it leaves, then `delivered` once acknowledged, or `queued` when it waits in the outbox for the recipient.
    */
-  async sendDirect(to: string, text: string, options: AbortOptions = {}): Promise<{ id: string; to: User }> {
+  async sendDirect(to: string, text: string, options: AbortOptions = {}): Promise<SendOutcome> {
     this.assertRunning()
     validateText(text)
     let user: User
+    let online = true
     try {
       user = this.resolveRecipient(to)
     } catch (err) {
-      if (err instanceof UnknownUserError) {
-        this.controls.assertNotBlocked(to)
+      if (!(err instanceof UnknownUserError)) {
+        throw err
       }
-      throw err
+      this.controls.assertNotBlocked(to)
+      user = resolveContact(to, await this.knownContacts(), this.peerId.toString())
+      online = false
     }
-    const dm = { id: crypto.randomUUID(), ts: Date.now(), senderName: this.name, text }
-    this.emit('sent', { id: dm.id, scope: 'dm', to: user, text, ts: dm.ts })
-    await this.dms.send(peerIdFromString(user.peerId), dm, options)
-    const msg: ChatMessage = { id: dm.id, scope: 'dm', from: this.me(), to: user, text, ts: dm.ts }
-    await remember(this.archive, this.emit, msg, user.peerId)
-    this.emit('delivered', { id: dm.id, to: user })
-    return { id: dm.id, to: user }
+    return this.direct.secure.send(user, text, online, options)
+  }
+
+  /** DMs waiting in the outbox for their recipients, oldest first. */
+  outbox(): QueuedDm[] {
+    return this.direct.courier.list()
+  }
+
+  /** Contacts we could message while they are away: not blocked. */
+  private async knownContacts(): Promise<Array<{ peerId: string; name: string }>> {
+    return (await this.archive.contacts()).filter((c) => !this.controls.isBlocked(c.peerId))
   }
 
   /** How each relay we use is doing. */

@@ -7,7 +7,10 @@ import {
 } from '../protocols/common/index.ts'
 import { DeliveryFailedError, DeliveryRefusedError } from '../protocols/dm/index.ts'
 import { TRANSFER_ERROR_CODES } from '../protocols/file/index.ts'
+import { MailboxRefusedError } from '../protocols/mailbox/index.ts'
+import { PrekeyRefusedError } from '../protocols/prekeys/index.ts'
 import { ACCOUNT_ERROR_CODES } from './account/errors.ts'
+import { DIRECT_ERROR_CODES } from './direct/errors.ts'
 import { GROUP_ERROR_CODES } from './groups/errors.ts'
 
 /** No online user matches what was typed. */
@@ -75,11 +78,18 @@ const CODES: Record<string, string> = {
   AbortError: 'ABORTED',
   TimeoutError: 'TIMEOUT',
   ...ACCOUNT_ERROR_CODES,
-  ...GROUP_ERROR_CODES
+  ...GROUP_ERROR_CODES,
+  ...DIRECT_ERROR_CODES
 }
 
 /** The JSON error code for any error; a full disk is DISK_FULL wherever it came from; other unknown ones INTERNAL. */
 export function errorCode(err: unknown): string {
+  if (err instanceof MailboxRefusedError) {
+    return err.code === 'MAILBOX_FULL' || err.code === 'RATE_LIMITED' ? err.code : `MAILBOX_${err.code}`
+  }
+  if (err instanceof PrekeyRefusedError) {
+    return `PREKEYS_${err.code}`
+  }
   if (err instanceof AdminRefusedError) {
     // the relay's own code (NOT_ADMIN, REPLAYED, ...) says more than the class
     return err.code

@@ -62,6 +62,18 @@ export interface ChatErrorInfo {
   message: string
   /** the peer that caused it, if any */
   peerId?: string
+  /** the DM it is about (DELIVERY_FAILED, DM_EXPIRED, MAILBOX_FULL), if any */
+  id?: string
+}
+
+/** A DM waiting in the outbox: `via` says where it waits ("outbox", then "relay:<relay PeerId>" per deposit). */
+export interface QueuedDm {
+  id: string
+  to: User
+  via: string[]
+  /** when it was sent and when it expires undelivered, ms since the epoch */
+  ts: number
+  expiresAt: number
 }
 
 /** The events of ChatNode: the contract a front end renders (today the CLI; the relay does not use ChatNode). */
@@ -72,6 +84,8 @@ export interface ChatEvents extends GroupEvents {
   /** also when we block someone (`blocked`) or they destroy their account (`deleted`) */
   leave: CustomEvent<User & { reason: 'left' | 'timeout' | 'unreachable' | 'blocked' | 'deleted' }>
   delivered: CustomEvent<{ id: string; to: User }>
+  /** a DM the recipient could not take now: kept in the outbox and deposited at its relays */
+  queued: CustomEvent<{ id: string; to: User; via: string[] }>
   error: CustomEvent<ChatErrorInfo>
   /** a file transfer appeared or changed state */
   transfer: TransferEvents['transfer']

@@ -15,11 +15,12 @@ import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
-import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
+import { type DirectMessages, type DirectMessagesInit, directMessages } from '../protocols/dm/index.ts'
 import { type FileTransfer, type FileTransferInit, fileTransfer } from '../protocols/file/index.ts'
 import { type GroupService, type GroupServiceInit, groups } from '../protocols/group/index.ts'
 import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
+import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
 import { MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS } from './constants.ts'
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
@@ -39,6 +40,7 @@ export type ChatServices = {
   deletion: DeletionService
   groups: GroupService
   directUpgrade: DirectUpgrade
+  prekeys: PrekeyService
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -74,6 +76,10 @@ export interface AssembleInit {
   connectionGater?: ConnectionGater
   /** refuses blocked peers' DMs on connections that are already open */
   acceptDm?: (peer: PeerId) => boolean
+  /** opens sealed DMs (then DMs in the clear are refused) */
+  openSealedDm?: DirectMessagesInit['openSealed']
+  /** the prekeys we hand out to peers that ask us directly */
+  prekeys?: PrekeyServiceInit
   /** @default keeps nothing between runs, signs with the presence name */
   groups?: GroupServiceInit
   /** the lobby's per-sender allowance. @default LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND */
@@ -114,14 +120,15 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       lobby: lobby(init.lobby),
       // our relays vouch for the identities they forward: they take presence only from their clients' connections
       presence: presence({ trustedForwarder: (peer) => relayIds.has(peer.toString()), ...init.presence }),
-      dm: directMessages({ accept: init.acceptDm }),
+      dm: directMessages({ accept: init.acceptDm, openSealed: init.openSealedDm }),
       file: fileTransfer(init.file),
       notices: notices(),
       relayClient: relayClient({ relays: init.relays }),
       deletion: deletionNotices(),
       groups: groups(init.groups ?? { name: init.presence.name }),
       // without WebRTC there is nothing to upgrade to: no relays, no attempts
-      directUpgrade: directUpgrade({ relays: webRtc.length > 0 ? [...relayIds] : [], ice })
+      directUpgrade: directUpgrade({ relays: webRtc.length > 0 ? [...relayIds] : [], ice }),
+      prekeys: prekeyService(init.prekeys)
     }
   })
 }

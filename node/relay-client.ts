@@ -109,6 +109,11 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
     this.onNotice = this.onNotice.bind(this)
   }
 
+  /** Multiaddrs of our relays, each ending in /p2p/<relay PeerId>, in the order given. */
+  get relayAddrs(): string[] {
+    return this.links.map((l) => l.addr.toString())
+  }
+
   /** PeerIds of our relays, in the order given. */
   get relays(): string[] {
     return this.links.map((l) => l.peer.toString())

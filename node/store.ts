@@ -28,6 +28,8 @@ export interface Contact {
   peerId: string
   name: string
   lastSeen: number
+  /** the relays it was last seen using (multiaddrs ending in /p2p/<relay>), for DMs while it is away */
+  relays?: string[]
 }
 
 type Value = StoredMessage | Contact

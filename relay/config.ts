@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
 import writeFileAtomic from 'write-file-atomic'
 import { MAX_TEXT_BYTES, utf8Length } from '../protocols/common/index.ts'
+import { MAILBOX_DEFAULTS, type MailboxSettings } from '../protocols/mailbox/index.ts'
 import { DEFAULT_STUN_PORT } from '../protocols/stun/index.ts'
 import { ConfigError } from './errors.ts'
 
@@ -39,6 +40,22 @@ export interface RelayConfig {
   kickCooldownSeconds: number
   /** UDP port of the STUN responder that lets clients behind NAT connect directly; 0 runs none. @default 3478 */
   stunPort: number
+  /** seconds mail waits in the mailbox for its recipient before it is deleted. @default 604800 (7 days) */
+  mailTtlSeconds: number
+  /** mails held for one recipient at most. @default 1000 */
+  mailMaxPerRecipient: number
+  /** bytes of mail held for one recipient at most. @default 8388608 */
+  mailMaxBytesPerRecipient: number
+  /** bytes of mail held in all. @default 536870912 */
+  mailMaxTotalBytes: number
+  /** recipients with mail at most. @default 100000 */
+  mailMaxRecipients: number
+  /** deposits one sender PeerId may make in a burst, and then per minute. @default 60, 30 */
+  mailSenderBurst: number
+  mailSenderPerMinute: number
+  /** deposits one IP address may make in a burst, and then per minute. @default 300, 120 */
+  mailIpBurst: number
+  mailIpPerMinute: number
 }
 
 export const CONFIG_FILE = 'relay.json'
@@ -59,7 +76,32 @@ export const DEFAULT_CONFIG: RelayConfig = {
   maxMessageBytes: MAX_TEXT_BYTES,
   motd: '',
   kickCooldownSeconds: 60,
-  stunPort: DEFAULT_STUN_PORT
+  stunPort: DEFAULT_STUN_PORT,
+  mailTtlSeconds: MAILBOX_DEFAULTS.ttlMs / 1000,
+  mailMaxPerRecipient: MAILBOX_DEFAULTS.maxMailsPerRecipient,
+  mailMaxBytesPerRecipient: MAILBOX_DEFAULTS.maxBytesPerRecipient,
+  mailMaxTotalBytes: MAILBOX_DEFAULTS.maxTotalBytes,
+  mailMaxRecipients: MAILBOX_DEFAULTS.maxRecipients,
+  mailSenderBurst: MAILBOX_DEFAULTS.senderBurst,
+  mailSenderPerMinute: MAILBOX_DEFAULTS.senderPerMinute,
+  mailIpBurst: MAILBOX_DEFAULTS.ipBurst,
+  mailIpPerMinute: MAILBOX_DEFAULTS.ipPerMinute
+}
+
+/** The mailbox's settings as the relay config holds them. */
+export function mailboxSettings(config: RelayConfig): MailboxSettings {
+  return {
+    ttlMs: config.mailTtlSeconds * 1000,
+    maxMailsPerRecipient: config.mailMaxPerRecipient,
+    maxBytesPerRecipient: config.mailMaxBytesPerRecipient,
+    maxTotalBytes: config.mailMaxTotalBytes,
+    maxRecipients: config.mailMaxRecipients,
+    senderBurst: config.mailSenderBurst,
+    senderPerMinute: config.mailSenderPerMinute,
+    ipBurst: config.mailIpBurst,
+    ipPerMinute: config.mailIpPerMinute,
+    maxBuckets: MAILBOX_DEFAULTS.maxBuckets
+  }
 }
 
 type Key = keyof RelayConfig
@@ -83,7 +125,16 @@ const RULES: Record<Key, Rule> = {
   maxMessageBytes: { kind: 'int', min: 1, max: MAX_TEXT_BYTES },
   motd: { kind: 'text', maxBytes: MAX_TEXT_BYTES },
   kickCooldownSeconds: { kind: 'int', min: 0, max: 86_400 },
-  stunPort: { kind: 'int', min: 0, max: 65_535 }
+  stunPort: { kind: 'int', min: 0, max: 65_535 },
+  mailTtlSeconds: { kind: 'int', min: 60, max: 90 * 86_400 },
+  mailMaxPerRecipient: { kind: 'int', min: 1, max: 100_000 },
+  mailMaxBytesPerRecipient: { kind: 'int', min: 64 * 1024, max: 2 ** 32 },
+  mailMaxTotalBytes: { kind: 'int', min: 1024 * 1024, max: 2 ** 40 },
+  mailMaxRecipients: { kind: 'int', min: 1, max: 10_000_000 },
+  mailSenderBurst: { kind: 'int', min: 1, max: 100_000 },
+  mailSenderPerMinute: { kind: 'int', min: 1, max: 100_000 },
+  mailIpBurst: { kind: 'int', min: 1, max: 100_000 },
+  mailIpPerMinute: { kind: 'int', min: 1, max: 100_000 }
 }
 
 /** Settings that take effect at once when changed on a running relay; the others at its next start. */
@@ -94,7 +145,16 @@ export const LIVE_SETTINGS: ReadonlySet<Key> = new Set<Key>([
   'motd',
   'kickCooldownSeconds',
   'maxConnectionsPerIp',
-  'maxReservationsPerIp'
+  'maxReservationsPerIp',
+  'mailTtlSeconds',
+  'mailMaxPerRecipient',
+  'mailMaxBytesPerRecipient',
+  'mailMaxTotalBytes',
+  'mailMaxRecipients',
+  'mailSenderBurst',
+  'mailSenderPerMinute',
+  'mailIpBurst',
+  'mailIpPerMinute'
 ])
 
 export const CONFIG_KEYS = Object.keys(RULES) as Key[]

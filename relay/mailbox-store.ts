@@ -1,6 +1,13 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { Level } from 'level'
-import type { MailPersistence, StoredMail } from '../protocols/mailbox/index.ts'
+import type { MailboxServerInit, MailboxSettings, MailPersistence, StoredMail } from '../protocols/mailbox/index.ts'
+import type { PrekeyServiceInit } from '../protocols/prekeys/index.ts'
+
+/** Folder of the relay's data directory that holds the mailbox's LevelDB. */
+export const MAILBOX_DIR = 'mailbox'
+
+/** How often the relay deletes expired mail. */
+export const MAIL_EXPIRY_INTERVAL_MS = 60_000
 
 /** Zero-padded deposit time after the recipient, so that a recipient's keys sort in deposit order. */
 function mailKey(mail: Pick<StoredMail, 'recipient' | 'depositedAt' | 'id'>): string {
@@ -53,7 +60,53 @@ export class MailboxStore implements MailPersistence {
     }
   }
 
+  /** The prekey sets clients published here, with the address each came from. */
+  async loadPrekeys(): Promise<Array<{ owner: string; ip: string; prekeys: Uint8Array }>> {
+    const out: Array<{ owner: string; ip: string; prekeys: Uint8Array }> = []
+    for await (const [key, value] of this.db.iterator({ gt: 'p!', lt: 'p!~' })) {
+      const ipLength = value[0] ?? 0
+      if (value.byteLength > 1 + ipLength) {
+        out.push({
+          owner: key.slice(2),
+          ip: new TextDecoder().decode(value.subarray(1, 1 + ipLength)),
+          prekeys: new Uint8Array(value.subarray(1 + ipLength))
+        })
+      }
+    }
+    return out
+  }
+
+  /** Keeps a client's newest published prekeys (one record per client, replaced by the next). */
+  async putPrekeys(owner: string, ip: string, prekeys: Uint8Array): Promise<void> {
+    const ipBytes = new TextEncoder().encode(ip).subarray(0, 255)
+    const value = new Uint8Array(1 + ipBytes.byteLength + prekeys.byteLength)
+    value[0] = ipBytes.byteLength
+    value.set(ipBytes, 1)
+    value.set(prekeys, 1 + ipBytes.byteLength)
+    await this.db.put(`p!${owner}`, value, { sync: true })
+  }
+
+  /** What the relay's mailbox and prekey services start from and persist to. */
+  async services(settings: MailboxSettings): Promise<{
+    mailbox: MailboxServerInit
+    prekeys: Pick<PrekeyServiceInit, 'stored' | 'persist'>
+  }> {
+    return {
+      mailbox: { settings, stored: await this.load(), persistence: this },
+      prekeys: {
+        stored: await this.loadPrekeys(),
+        persist: (owner, ip, prekeys) => this.putPrekeys(owner, ip, prekeys)
+      }
+    }
+  }
+
   async close(): Promise<void> {
     await this.db.close()
   }
+}
+
+/** Deletes expired mail every MAIL_EXPIRY_INTERVAL_MS; returns what stops it. */
+export function expireMailPeriodically(mailbox: { expire: () => Promise<number> }): () => void {
+  const timer = setInterval(() => void mailbox.expire().catch(() => {}), MAIL_EXPIRY_INTERVAL_MS)
+  return () => clearInterval(timer)
 }

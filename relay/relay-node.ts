@@ -11,7 +11,9 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
+import { MailboxServer, type MailboxServerInit } from '../protocols/mailbox/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
+import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
 import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
@@ -26,6 +28,8 @@ export type RelayServices = {
   admin: AdminServer
   circuitRelay: CircuitRelayService
   stunInfo: StunInfoServer
+  mailbox: MailboxServer
+  prekeys: PrekeyService
 }
 
 export type RelayLibp2p = Libp2p<RelayServices>
@@ -52,6 +56,10 @@ export interface RelayNodeInit {
   web?: WebHandler
   /** serve HTTPS and WSS on the `/tls/ws` listen addresses with this certificate */
   tls?: TlsFiles
+  /** the mailbox's settings, the mail already on disk and where new mail goes */
+  mailbox: MailboxServerInit
+  /** the prekey sets clients published before a restart, and where new ones go */
+  prekeys: Pick<PrekeyServiceInit, 'stored' | 'persist'>
 }
 
 /**
@@ -101,6 +109,10 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       lobby: lobby(),
       notices: notices(),
       admin: adminServer(),
+      mailbox: (components: ConstructorParameters<typeof MailboxServer>[0]) =>
+        new MailboxServer(components, init.mailbox),
+      // the relay hands out its clients' prekeys, so that others can start sessions with them while they are away
+      prekeys: prekeyService({ hold: true, ...init.prekeys }),
       circuitRelay: circuitRelayServer({
         reservations: {
           maxReservations: config.maxReservations,

@@ -10,11 +10,12 @@ import { decodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { NOTICE_PROTOCOL, NOTICE_TOPIC, type RelayNotice } from '../protocols/notice/index.ts'
 import { PRESENCE_TOPIC } from '../protocols/presence/index.ts'
 import { executeAdmin, type RelayOps } from './admin-commands.ts'
-import { CONFIG_FILE, writeConfig } from './config.ts'
+import { CONFIG_FILE, mailboxSettings, writeConfig } from './config.ts'
 import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile } from './files.ts'
 import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
 import { loadRelayState } from './load-state.ts'
+import { expireMailPeriodically, MAILBOX_DIR, MailboxStore } from './mailbox-store.ts'
 import { OnlineUsers } from './online-users.ts'
 import { PeerLimits } from './peer-limits.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
@@ -59,6 +60,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   readonly operator: string
   private readonly dataDir: string
   private readonly store: SnapshotStore
+  private readonly mail: MailboxStore
+  private stopExpiry?: () => void
   private readonly known: KnownUsers
   private readonly online: OnlineUsers
   private readonly groupTopics: GroupTopics
@@ -81,6 +84,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     state: RelayState
     operator: string
     store: SnapshotStore
+    mail: MailboxStore
     libp2p: RelayLibp2p
     warnings: Array<{ code: string; message: string }>
     stun: StunServer
@@ -92,6 +96,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.state = init.state
     this.operator = init.operator
     this.store = init.store
+    this.mail = init.mail
     this.libp2p = init.libp2p
     this.warnings = init.warnings
     this.stun = init.stun
@@ -136,6 +141,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       listen: init.listen ?? state.settings.listen
     })
     const web = await loadWebClient(peerId)
+    const mail = await MailboxStore.open(join(dataDir, MAILBOX_DIR))
     const libp2p = await assembleRelayNode({
       stunPort: () => stun.boundTo,
       privateKey,
@@ -143,13 +149,14 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       config: state.settings,
       listen: init.tls == null ? init.listen : withTls(init.listen ?? state.settings.listen),
       tls: init.tls,
+      ...(await mail.services(mailboxSettings(state.settings))),
       gate: {
         refuse: (peer, what) => server?.refusal(peer, what),
         overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),
         overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
       }
     })
-    server = new RelayServer({ dataDir, state, operator, store, libp2p, warnings, stun, servesWeb: web != null })
+    server = new RelayServer({ dataDir, state, operator, store, mail, libp2p, warnings, stun, servesWeb: web != null })
     return server
   }
 
@@ -190,6 +197,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.libp2p.addEventListener('peer:identify', (evt) => this.welcome(evt.detail))
     this.libp2p.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail))
     this.scheduleSnapshots()
+    this.stopExpiry = expireMailPeriodically(this.libp2p.services.mailbox)
     await claimRunFile(this.dataDir, {
       pid: process.pid,
       peerId: this.peerId.toString(),
@@ -218,6 +226,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private async doStop(reason: string): Promise<void> {
     this.running = false
     clearInterval(this.snapshotTimer)
+    this.stopExpiry?.()
     clearTimeout(this.shutdownTimer)
     for (const timer of this.departures.values()) {
       clearTimeout(timer)
@@ -232,6 +241,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       this.groupTopics.stop()
       await this.stun.stop()
       await this.libp2p.stop()
+      await this.mail.close()
       await releaseRunFile(this.dataDir)
       this.safeDispatchEvent('stopped', { detail: { reason } })
     }
@@ -372,6 +382,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
           this.scheduleSnapshots()
         } else if (key === 'snapshotsKept') {
           this.store.setKeep(this.state.settings.snapshotsKept)
+        } else if (key.startsWith('mail')) {
+          this.libp2p.services.mailbox.configure(mailboxSettings(this.state.settings))
         }
       },
       shutdown: (seconds) => {

@@ -15,6 +15,8 @@ export interface ViewLine {
   /** the message this line shows, so a later `delivered` can tick it */
   messageId?: string
   delivered?: boolean
+  /** the DM waits in the outbox (until a `delivered` ticks it) */
+  queued?: boolean
   /** the file transfer whose progress this line shows, so the next `progress` redraws it instead of adding one */
   progressId?: string
 }

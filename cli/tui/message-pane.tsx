@@ -18,7 +18,7 @@ function Line({ line }: { line: ViewLine }) {
             {s.text}
           </Text>
         ))}
-        {line.delivered ? <Text color="green"> ✓</Text> : null}
+        {line.delivered ? <Text color="green"> ✓</Text> : line.queued ? <Text color="yellow"> … queued</Text> : null}
       </Text>
     </Box>
   )

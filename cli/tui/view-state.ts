@@ -26,13 +26,13 @@ export function addLines(state: ViewState, added: readonly LineContent[]): ViewS
   return { lines, nextKey: state.nextKey + fresh.length, scroll }
 }
 
-/** Applies one controller event: a `delivered` ticks its DM, a `progress` redraws its line; the rest become lines. */
+/** Applies one controller event: a `delivered` ticks its DM (a `queued` marks it waiting), a `progress` redraws its line; the rest become lines. */
 export function applyEvent(state: ViewState, event: OutputEvent, names: DisplayNames): ViewState {
-  if (event.type === 'delivered') {
+  if (event.type === 'delivered' || event.type === 'queued') {
     const index = state.lines.findLastIndex((l) => l.messageId === event.id)
     if (index >= 0) {
       const lines = [...state.lines]
-      lines[index] = { ...lines[index], delivered: true }
+      lines[index] = { ...lines[index], ...(event.type === 'delivered' ? { delivered: true } : { queued: true }) }
       return { ...state, lines }
     }
   }

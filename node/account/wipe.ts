@@ -27,7 +27,9 @@ export const ACCOUNT_ENTRIES: Array<string | RegExp> = [
   // membership logs of our groups (groups/group-store.ts)
   'groups',
   // end-to-end session state and prekeys (sessions/vault.ts)
-  'sessions'
+  'sessions',
+  // the outbox of sealed DMs and the ids of DMs received (direct/dm-store.ts)
+  'dm-state'
 ]
 
 /** Key files are overwritten before they are unlinked, so their bytes do not linger where the filesystem allows. */

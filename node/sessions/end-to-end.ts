@@ -2,6 +2,7 @@ import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   createPrekeyStore,
+  type Dirty,
   decodePrekeyStore,
   decodeSession,
   encodePrekeyStore,
@@ -41,11 +42,18 @@ function decodeSessions(bytes: Uint8Array): Session[] {
 }
 
 /**
- * End-to-end encryption for one account: its sessions and prekeys, kept in a vault. Operations run one at a
- * time, and each persists what it changed before it returns, so a crash never makes a message key serve twice.
+ * End-to-end encryption for one account: its sessions and prekeys, kept in a vault. Operations run in batches,
+ * and what a batch changed is stored before any of them returns, so a crash never makes a message key serve twice.
  */
 export class EndToEnd {
-  private queue: Promise<unknown> = Promise.resolve()
+  private pending: Array<{
+    op: () => { value: unknown; dirty: Dirty }
+    resolve: (v: unknown) => void
+    reject: (e: unknown) => void
+  }> = []
+  private flushing = false
+  /** called after our prekeys changed (a session was accepted and one-time prekeys replenished) */
+  onPrekeysChanged: () => void = () => {}
 
   private constructor(
     private readonly identity: SessionIdentity,
@@ -83,37 +91,74 @@ export class EndToEnd {
 
   /** Seals a message for a peer (starting a session from `bundle` if needed); stored before it is returned. */
   encrypt(remoteIdentity: Uint8Array, plaintext: Uint8Array, bundle?: PrekeyBundle): Promise<Uint8Array> {
-    return this.serially(async () => {
+    return this.batched(() => {
       const { sealed, dirty } = this.book.encrypt(remoteIdentity, new Uint8Array(plaintext), bundle)
-      await this.persist(dirty)
-      return sealed
+      return { value: sealed, dirty }
     })
   }
 
   /** Opens a sealed message: who sent it (Ed25519 identity key) and the plaintext; stored before it is returned. */
   decrypt(sealed: Uint8Array): Promise<{ sender: Uint8Array; plaintext: Uint8Array }> {
-    return this.serially(async () => {
+    return this.batched(() => {
       const { sender, plaintext, dirty } = this.book.decrypt(sealed)
-      await this.persist(dirty)
-      return { sender, plaintext }
+      return { value: { sender, plaintext }, dirty }
     })
   }
 
-  private async persist(dirty: { peer?: string; prekeys: boolean }): Promise<void> {
-    if (dirty.prekeys) {
-      await this.vault.write(PREKEYS, encodePrekeyStore(this.book.prekeys))
-    }
-    if (dirty.peer != null) {
-      const sessions = this.book.sessionsOf(dirty.peer)
-      if (sessions.length === 0) await this.vault.remove(peerRecord(dirty.peer))
-      else await this.vault.write(peerRecord(dirty.peer), encodeSessions(sessions))
-    }
+  /** Forgets every session with a peer (it lost its own: the next message starts a new one). */
+  forget(remoteIdentity: Uint8Array): Promise<void> {
+    return this.batched(() => ({ value: undefined, dirty: this.book.forget(remoteIdentity) }))
   }
 
-  private serially<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(run, run)
-    this.queue = next.catch(() => {})
-    return next
+  /**
+   * Runs `op` on the book and resolves once what it changed is stored. Operations that arrive while a write is
+   * under way run together after it and share one write per record (group commit): concurrent DMs to one peer
+   * cost one fsync, not one each, and still nothing is returned before the state that made it is on disk.
+   */
+  private batched<T>(op: () => { value: T; dirty: Dirty }): Promise<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>()
+    this.pending.push({ op, resolve: (v) => resolve(v as T), reject })
+    if (!this.flushing) void this.flush()
+    return promise
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0)
+      const peers = new Set<string>()
+      let prekeys = false
+      const done: Array<() => void> = []
+      for (const p of batch) {
+        try {
+          const { value, dirty } = p.op()
+          if (dirty.peer != null) peers.add(dirty.peer)
+          prekeys ||= dirty.prekeys
+          done.push(() => p.resolve(value))
+        } catch (err) {
+          p.reject(err)
+        }
+      }
+      try {
+        await this.persist(peers, prekeys)
+        for (const settle of done) settle()
+      } catch (err) {
+        for (const p of batch) p.reject(err)
+      }
+    }
+    this.flushing = false
+  }
+
+  private async persist(peers: Set<string>, prekeys: boolean): Promise<void> {
+    if (prekeys) {
+      await this.vault.write(PREKEYS, encodePrekeyStore(this.book.prekeys))
+      this.onPrekeysChanged()
+    }
+    for (const peer of peers) {
+      const sessions = this.book.sessionsOf(peer)
+      if (sessions.length === 0) await this.vault.remove(peerRecord(peer))
+      else await this.vault.write(peerRecord(peer), encodeSessions(sessions))
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 
 /** Protocol id of direct messages; bump the version for any wire change. */
-export const DM_PROTOCOL = '/p2pchat/dm/1.0.0'
+export const DM_PROTOCOL = '/p2pchat/dm/2.0.0'
 
 /**
  * One DM (opening the stream if needed, sending, the ack) must finish within this, and a new stream must
@@ -29,3 +29,12 @@ export const DM_IDLE_TIMEOUT_MS = 60_000
  * frame of MAX_FRAME_BYTES, so pipelining up to this much never overflows it (about 15 full-size DMs).
  */
 export const MAX_UNACKED_BYTES = MAX_FRAME_BYTES
+
+/**
+ * Largest sealed DM: a DmContent of at most MAX_TEXT_BYTES text plus names and ids, padded, sealed, with PQXDH's
+ * first-message fields (about 1.2 KB): far below a frame, and what a relay mailbox takes too.
+ */
+export const MAX_SEALED_BYTES = 16 * 1024
+
+/** Most DM ids one receipt acknowledges. */
+export const MAX_RECEIPT_IDS = 256

@@ -2,11 +2,13 @@ import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startab
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import type { Bytes } from '../common/bytes.ts'
+import { InvalidMessageError } from '../common/errors.ts'
 import { type FrameStream, frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 import { openStreamReusing } from '../common/streams.ts'
 import { DmChannel } from './channel.ts'
-import { type Dm, decodeDm, encodeAck, encodeDm } from './codec.ts'
+import { type AckStatus, type Dm, type DmFrame, decodeDmFrame, encodeAck, encodeDm, encodeSealedDm } from './codec.ts'
 import {
   DM_IDLE_CLOSE_MS,
   DM_IDLE_TIMEOUT_MS,
@@ -16,7 +18,7 @@ import {
   MAX_OUTBOUND_STREAMS,
   MAX_UNACKED_BYTES
 } from './constants.ts'
-import { DeliveryFailedError, DeliveryRefusedError } from './errors.ts'
+import { DeliveryFailedError, DeliveryRefusedError, UndecryptableError } from './errors.ts'
 
 export interface DirectMessagesComponents {
   registrar: Registrar
@@ -39,6 +41,11 @@ export interface DirectMessagesInit {
   runOnLimitedConnection?: boolean
   /** Decides whether to take a DM from `peer`; refused ones are answered with status `refused` and dropped. */
   accept?: (peer: PeerId) => boolean
+  /**
+   * Opens a sealed DM and says how to answer it (the ack goes out once this resolves, so `ok` means stored).
+   * When set, DMs in the clear are refused: a peer with sessions takes sealed DMs only.
+   */
+  openSealed?: (peer: PeerId, id: string, sealed: Bytes) => Promise<{ status: AckStatus; reason: string }>
 }
 
 export interface DirectMessagesEvents {
@@ -48,7 +55,7 @@ export interface DirectMessagesEvents {
 }
 
 /**
- * `/p2pchat/dm/1.0.0`: length-prefixed DM frames from the dialer, each answered by an ack frame, in order.
+ * `/p2pchat/dm/2.0.0`: length-prefixed DM frames from the dialer, each answered by an ack frame, in order.
  * A sender keeps one stream per peer open while it has DMs to send (see channel.ts); the receiver serves
  * a stream until the sender closes it. A stream carrying a single DM is the same protocol.
  */
@@ -64,6 +71,7 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
   private readonly maxOutboundStreams: number
   private readonly runOnLimitedConnection: boolean
   private readonly accept: (peer: PeerId) => boolean
+  private readonly openSealed: DirectMessagesInit['openSealed']
 
   constructor(components: DirectMessagesComponents, init: DirectMessagesInit = {}) {
     super()
@@ -76,6 +84,7 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
     this.maxOutboundStreams = init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS
     this.runOnLimitedConnection = init.runOnLimitedConnection ?? true
     this.accept = init.accept ?? (() => true)
+    this.openSealed = init.openSealed
     this.handle = this.handle.bind(this)
   }
 
@@ -97,11 +106,25 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
 
   /** Sends `dm` to `peer` and resolves once the peer acknowledged it. */
   async send(peer: PeerId, dm: Dm, options: AbortOptions = {}): Promise<void> {
-    const frame = encodeDm(dm)
+    await this.sendFrame(peer, dm.id, encodeDm(dm), options)
+  }
+
+  /**
+   * Sends a sealed DM (its content encrypted end to end by the caller) and resolves once the peer acknowledged
+   * it; rejects with DeliveryFailedError, DeliveryRefusedError or UndecryptableError.
+   */
+  async sendSealed(peer: PeerId, id: string, sealed: Bytes, options: AbortOptions = {}): Promise<void> {
+    await this.sendFrame(peer, id, encodeSealedDm(id, sealed), options)
+  }
+
+  private async sendFrame(peer: PeerId, id: string, frame: Uint8Array, options: AbortOptions): Promise<void> {
     const timeout = AbortSignal.timeout(this.timeoutMs)
     const signal = AbortSignal.any([timeout, ...(options.signal ? [options.signal] : [])])
     const channel = await this.channelTo(peer, signal)
-    const ack = await channel.exchange(dm.id, frame, signal, timeout)
+    const ack = await channel.exchange(id, frame, signal, timeout)
+    if (ack.status === 'undecryptable') {
+      throw new UndecryptableError(`${peer} could not decrypt the message${ack.reason ? `: ${ack.reason}` : ''}`)
+    }
     if (ack.status !== 'ok') {
       throw new DeliveryRefusedError(`${peer} refused the message${ack.reason ? `: ${ack.reason}` : ''}`)
     }
@@ -175,22 +198,14 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
           break
         }
         const signal = AbortSignal.timeout(this.timeoutMs)
-        let dm: Dm
+        let frame: DmFrame
         try {
-          dm = decodeDm(bytes)
+          frame = decodeDmFrame(bytes)
         } catch (err) {
           await frames.write(encodeAck({ id: '', status: 'invalid', reason: describe(err) }), { signal })
           throw err
         }
-        if (!this.accept(peer)) {
-          // refused since this stream opened (the user blocked the peer): each further DM on it is refused too
-          await frames.write(encodeAck({ id: dm.id, status: 'refused', reason: 'not accepting messages from you' }), {
-            signal
-          })
-          continue
-        }
-        this.safeDispatchEvent('message', { detail: { from: peer, dm } })
-        await frames.write(encodeAck({ id: dm.id, status: 'ok', reason: '' }), { signal })
+        await frames.write(encodeAck(await this.answer(peer, frame)), { signal })
       }
       await stream.close({ signal: AbortSignal.timeout(this.timeoutMs) })
     } catch (err) {
@@ -201,6 +216,28 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
     } finally {
       counter.stop()
     }
+  }
+
+  /** Takes one DM frame (dispatching or opening it) and says what to ack. */
+  private async answer(peer: PeerId, frame: DmFrame): Promise<{ id: string; status: AckStatus; reason: string }> {
+    const id = frame.kind === 'plain' ? frame.dm.id : frame.id
+    if (!this.accept(peer)) {
+      // refused since this stream opened (the user blocked the peer): each further DM on it is refused too
+      return { id, status: 'refused', reason: 'not accepting messages from you' }
+    }
+    if (frame.kind === 'sealed') {
+      if (this.openSealed == null) {
+        return { id, status: 'invalid', reason: 'sealed DMs are not supported here' }
+      }
+      return { id, ...(await this.openSealed(peer, frame.id, frame.sealed)) }
+    }
+    if (this.openSealed != null) {
+      const error = new InvalidMessageError('DMs must be end-to-end encrypted')
+      this.safeDispatchEvent('protocol-error', { detail: { peer, error } })
+      return { id, status: 'invalid', reason: error.message }
+    }
+    this.safeDispatchEvent('message', { detail: { from: peer, dm: frame.dm } })
+    return { id, status: 'ok', reason: '' }
   }
 
   /**

@@ -9,3 +9,9 @@ export class DeliveryFailedError extends Error {
   static override readonly name = 'DeliveryFailedError'
   override readonly name = 'DeliveryFailedError'
 }
+
+/** The recipient could not decrypt the sealed DM (it lost the session, or the prekeys it named were used). */
+export class UndecryptableError extends Error {
+  static override readonly name = 'UndecryptableError'
+  override readonly name = 'UndecryptableError'
+}

@@ -1,5 +1,19 @@
-export { type Ack, type AckStatus, type Dm, decodeAck, decodeDm, encodeAck, encodeDm } from './codec.ts'
-export { DM_PROTOCOL, DM_TIMEOUT_MS, MAX_INBOUND_STREAMS } from './constants.ts'
+export {
+  type Ack,
+  type AckStatus,
+  type Dm,
+  type DmContentValue,
+  type DmFrame,
+  decodeAck,
+  decodeContent,
+  decodeDm,
+  decodeDmFrame,
+  encodeAck,
+  encodeContent,
+  encodeDm,
+  encodeSealedDm
+} from './codec.ts'
+export { DM_PROTOCOL, DM_TIMEOUT_MS, MAX_INBOUND_STREAMS, MAX_RECEIPT_IDS, MAX_SEALED_BYTES } from './constants.ts'
 export {
   DirectMessages,
   type DirectMessagesComponents,
@@ -7,4 +21,4 @@ export {
   type DirectMessagesInit,
   directMessages
 } from './dm.ts'
-export { DeliveryFailedError, DeliveryRefusedError } from './errors.ts'
+export { DeliveryFailedError, DeliveryRefusedError, UndecryptableError } from './errors.ts'

@@ -1,4 +1,13 @@
-export { decodeBundle, decodeEnvelope, decodeSession, encodeBundle, encodeEnvelope, encodeSession } from './codec.ts'
+export {
+  decodeBundle,
+  decodeEnvelope,
+  decodeSession,
+  encodeBundle,
+  encodeEnvelope,
+  encodeSession,
+  MAX_BUNDLE_BYTES,
+  MAX_ENVELOPE_BYTES
+} from './codec.ts'
 export { MAX_SKIP, MAX_SKIPPED_KEYS, ONE_TIME_PREKEYS } from './constants.ts'
 export {
   DuplicateMessageError,
@@ -19,8 +28,10 @@ export {
   publishedPrekeys,
   replenish,
   rotateSignedPrekey,
-  verifyBundle
+  verifyBundle,
+  verifyPublished
 } from './prekeys.ts'
+export { decodePublished, encodePublished, MAX_PUBLISHED_BYTES } from './published.ts'
 export { SEAL_OVERHEAD, seal, unseal } from './sealed.ts'
 export {
   acceptSession,

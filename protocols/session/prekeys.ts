@@ -181,6 +181,26 @@ export function verifyBundle(bundle: PrekeyBundle): void {
   }
 }
 
+/**
+ * Checks every signature and key size of published prekeys (what a relay is asked to hold); throws
+ * InvalidPrekeyError. The one-time X25519 prekeys are unsigned in PQXDH, so only their sizes are checked.
+ */
+export function verifyPublished(published: PublishedPrekeys): void {
+  const { identityKey, signedPrekey, lastResortKemPrekey } = published
+  verifyBundle({ identityKey, signedPrekey, kemPrekey: lastResortKemPrekey })
+  for (const k of published.oneTimePrekeys) {
+    if (k.publicKey.byteLength !== KEY_BYTES) throw new InvalidPrekeyError('one-time prekey of the wrong size')
+  }
+  for (const k of published.oneTimeKemPrekeys) {
+    if (
+      k.publicKey.byteLength !== ml_kem768.lengths.publicKey ||
+      !verifySignature(identityKey, signedBytes('kemPrekey', k.id, k.publicKey), k.signature)
+    ) {
+      throw new InvalidPrekeyError('one-time KEM prekey is of the wrong size or its signature does not verify')
+    }
+  }
+}
+
 /** The private parts a responder needs for an initial message, looked up by the ids it names. */
 export interface ResponderKeys {
   signed: SignedDhPrekey

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Message } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeAck, encodeDm } from '../../protocols/dm/codec.ts'
+import { decodeAck, encodeSealedDm } from '../../protocols/dm/codec.ts'
 import { DM_PROTOCOL, MAX_INBOUND_STREAMS } from '../../protocols/dm/constants.ts'
 import { DirectMessage } from '../../protocols/dm/pb/dm.ts'
 import { encodeLobbyPost } from '../../protocols/lobby/codec.ts'
@@ -13,6 +14,7 @@ import { PRESENCE_TOPIC } from '../../protocols/presence/constants.ts'
 import { Presence } from '../../protocols/presence/pb/presence.ts'
 import { cleanup, type PeerProcess, spawnPeer, until } from './harness.ts'
 import { connectTo, exchange, frame, meshPeers, type RawNode, rawNode, stopRawNodes, varint } from './raw-node.ts'
+import { sealerFor } from './sealed-dm.ts'
 
 /** The victim, and a friend bootstrapped to it, both seeing each other. */
 async function victimAndFriend(): Promise<[PeerProcess, PeerProcess]> {
@@ -47,6 +49,15 @@ function dmBytes(text: string, fields: Partial<{ id: string; senderName: string;
   })
 }
 
+/** A raw node connected to the victim, able to seal DMs for it as a p2pchat peer would. */
+async function sealingMallory(victim: PeerProcess) {
+  const key = await generateKeyPair('Ed25519')
+  const mallory = await rawNode({ privateKey: key })
+  await connectTo(mallory, victim.addrs)
+  const { seal } = await sealerFor(mallory, key, victim)
+  return { mallory, seal }
+}
+
 /** Opens a DM stream from the raw node, sends `chunks` verbatim and returns the victim's answer. */
 async function rawDm(node: RawNode, victim: PeerProcess, chunks: Uint8Array[]): ReturnType<typeof exchange> {
   const stream = await node.dialProtocol(multiaddr(victim.addrs[0]), DM_PROTOCOL, {
@@ -63,13 +74,10 @@ describe('hostile bytes on the DM protocol', () => {
 
   it('garbage and broken frames: an error each, the stream is closed, the peer keeps working', async () => {
     const [victim, friend] = await victimAndFriend()
-    const mallory = await rawNode()
-    await connectTo(mallory, victim.addrs)
+    const { mallory, seal } = await sealingMallory(victim)
 
     // control: the raw node can deliver a well-formed DM, so the refusals below are about the bytes
-    const good = await rawDm(mallory, victim, [
-      frame(encodeDm({ id: randomUUID(), ts: Date.now(), senderName: 'mallory', text: 'hi, I am mallory' }))
-    ])
+    const good = await rawDm(mallory, victim, [seal('hi, I am mallory')])
     expect(good.error).toBeUndefined()
     expect(decodeAck(good.frames[0]).status).toBe('ok')
     await victim.waitFor('message', (m) => m.scope === 'dm' && m.text === 'hi, I am mallory')
@@ -84,6 +92,19 @@ describe('hostile bytes on the DM protocol', () => {
       ],
       ['bad sender name', [frame(dmBytes('marker bad sender', { senderName: 'mal lory\u0007' }))], 'PROTOCOL_ERROR'],
       ['timestamp in the future', [frame(dmBytes('marker future', { ts: Date.now() + 3_600_000 }))], 'PROTOCOL_ERROR'],
+      // peers with sessions take sealed DMs only
+      ['a well-formed DM in the clear', [frame(dmBytes('marker in the clear'))], 'PROTOCOL_ERROR'],
+      [
+        'sealed, bad sender name inside',
+        [seal('marker sealed bad sender', { senderName: 'mal lory\u0007' })],
+        'PROTOCOL_ERROR'
+      ],
+      [
+        'sealed, timestamp in the future inside',
+        [seal('marker sealed future', { ts: Date.now() + 3_600_000 })],
+        'PROTOCOL_ERROR'
+      ],
+      ['sealed garbage', [frame(encodeSealedDm(randomUUID(), new Uint8Array(300).fill(7)))], 'DECRYPT_FAILED'],
       ['frame cut short', [varint(100), new Uint8Array(10).fill(0x41)], 'PROTOCOL_ERROR'],
       // continuation bytes only: a length beyond any limit, refused after a few bytes rather than at the timeout
       ['length prefix that never ends', [new Uint8Array(4096).fill(0xff)], 'MESSAGE_TOO_LARGE']
@@ -131,8 +152,7 @@ describe('hostile bytes on the DM protocol', () => {
 
   it(`more than ${MAX_INBOUND_STREAMS} concurrent DM streams: the extra ones are refused, the rest deliver`, async () => {
     const [victim, friend] = await victimAndFriend()
-    const mallory = await rawNode()
-    await connectTo(mallory, victim.addrs)
+    const { mallory, seal } = await sealingMallory(victim)
     const addr = multiaddr(victim.addrs[0])
     const open = () =>
       mallory.dialProtocol(addr, DM_PROTOCOL, { signal: AbortSignal.timeout(10_000), maxOutboundStreams: 128 })
@@ -143,7 +163,7 @@ describe('hostile bytes on the DM protocol', () => {
     const extraReplies = await Promise.all(
       extra.map((r, i) =>
         r.status === 'fulfilled'
-          ? exchange(r.value, [frame(dmBytes(`extra ${i}`))])
+          ? exchange(r.value, [seal(`extra ${i}`)])
           : Promise.resolve({ frames: [], error: r.reason as Error })
       )
     )
@@ -153,7 +173,7 @@ describe('hostile bytes on the DM protocol', () => {
     }
 
     // the held streams were never the problem: each still delivers
-    const heldReplies = await Promise.all(held.map((s, i) => exchange(s, [frame(dmBytes(`held ${i}`))])))
+    const heldReplies = await Promise.all(held.map((s, i) => exchange(s, [seal(`held ${i}`)])))
     expect(heldReplies.map((r) => (r.frames[0] ? decodeAck(r.frames[0]).status : r.error?.message))).toEqual(
       held.map(() => 'ok')
     )
@@ -167,7 +187,7 @@ describe('hostile bytes on the DM protocol', () => {
     expect(texts.sort()).toEqual(held.map((_, i) => `held ${i}`).sort())
 
     // a limit on concurrency, not a ban: a new stream is welcome once the others are done
-    const later = await rawDm(mallory, victim, [frame(dmBytes('one more'))])
+    const later = await rawDm(mallory, victim, [seal('one more')])
     expect(decodeAck(later.frames[0]).status).toBe('ok')
     await stillWorks(victim, friend, 'stream flood')
   })

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ERROR_BUDGET } from '../../node/error-limit.ts'
 import { DM_PROTOCOL } from '../../protocols/dm/index.ts'
-import { DirectMessage } from '../../protocols/dm/pb/dm.ts'
 import { GROUP_PROTOCOL } from '../../protocols/group/index.ts'
 import { cleanup, type PeerProcess, spawnPeer } from './harness.ts'
 import { connectTo, exchange, frame, type RawNode, rawNode, stopRawNodes, varint } from './raw-node.ts'
+import { sealerFor } from './sealed-dm.ts'
 
 /** The victim, and a friend bootstrapped to it, both seeing each other. */
 async function victimAndFriend(): Promise<[PeerProcess, PeerProcess]> {
@@ -53,11 +53,12 @@ describe('what a hostile peer makes the victim print', () => {
 
   it('a DM text with U+2028 and U+2029 arrives as one JSON line with the text intact', async () => {
     const [victim] = await victimAndFriend()
-    const mallory = await rawNode()
+    const key = await generateKeyPair('Ed25519')
+    const mallory = await rawNode({ privateKey: key })
     await connectTo(mallory, victim.addrs)
     const text = 'first\u2028second\u2029third'
-    const dm = DirectMessage.encode({ id: randomUUID(), timestamp: BigInt(Date.now()), senderName: 'mallory', text })
-    await rawStream(mallory, victim, DM_PROTOCOL, [frame(dm)])
+    const { seal } = await sealerFor(mallory, key, victim)
+    await rawStream(mallory, victim, DM_PROTOCOL, [seal(text)])
     const got = await victim.waitFor('message', (m) => m.scope === 'dm' && m.text.startsWith('first'))
     expect(got.text).toBe(text)
     // the harness reads stdout with readline: a split event would have left non-JSON lines behind

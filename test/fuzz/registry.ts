@@ -1,5 +1,6 @@
 import type { Target } from './target.ts'
 import { codecTargets } from './targets/codecs.ts'
+import { directTargets } from './targets/direct.ts'
 import { groupTargets } from './targets/group.ts'
 import { gossipTargets, handlerTargets } from './targets/handlers.ts'
 import { nodeTargets } from './targets/node.ts'
@@ -14,5 +15,6 @@ export const TARGETS: Target[] = [
   ...gossipTargets,
   ...nodeTargets,
   ...sessionTargets,
-  ...stunTargets
+  ...stunTargets,
+  ...directTargets
 ]

@@ -125,6 +125,21 @@ describe('toTextLine', () => {
     expect(toTextLine(alone, names)).toBe('[09:05] (you): anyone?\n* nobody else is online yet')
   })
 
+  it('queued says where the DM waits, and /outbox lists what waits', () => {
+    const queued: OutputEvent = { type: 'queued', id: 'm9', to: ALICE, via: ['outbox', 'relay:12D3R'] }
+    expect(toTextLine(queued, names)).toBe(
+      '  queued for alice#ce00 (outbox, relay:12D3R): delivered when they are back'
+    )
+    expect(toTextLine({ type: 'outbox', dms: [] }, names)).toBe('* the outbox is empty: every DM was delivered')
+    const listed: OutputEvent = {
+      type: 'outbox',
+      dms: [{ id: 'abcdef0123', to: ALICE, via: ['outbox'], ts: TS, expiresAt: Date.UTC(2030, 0, 2) }]
+    }
+    expect(toTextLine(listed, names)).toBe(
+      '* outbox (1):\n  abcdef01 [09:05] to alice#ce00 via outbox, expires 2030-01-02T00:00:00.000Z'
+    )
+  })
+
   it('delivered, join and leave name the peer', () => {
     expect(toTextLine(events[5], names)).toBe('  delivered to alice#ce00')
     expect(toTextLine(events[7], names)).toBe('* bob joined')

@@ -50,6 +50,17 @@ describe('view state', () => {
     expect(view.lines[1].delivered).toBeUndefined()
   })
 
+  it('marks a DM queued, then ticks it when it is delivered however late', () => {
+    const sent: OutputEvent = { type: 'sent', id: 'dm-2', scope: 'dm', to: bob, text: 'are you there?', ts: 0 }
+    let view = applyEvent(EMPTY_VIEW, sent, names)
+    view = applyEvent(view, { type: 'queued', id: 'dm-2', to: bob, via: ['outbox', 'relay:R'] }, names)
+    expect(view.lines).toHaveLength(1)
+    expect(view.lines[0]).toMatchObject({ queued: true })
+    expect(view.lines[0].delivered).toBeUndefined()
+    view = applyEvent(view, { type: 'delivered', id: 'dm-2', to: bob }, names)
+    expect(view.lines[0]).toMatchObject({ queued: true, delivered: true })
+  })
+
   it('says so in a line when the delivered DM is no longer on screen', () => {
     const view = applyEvent(EMPTY_VIEW, { type: 'delivered', id: 'gone', to: bob }, names)
     expect(shown(view.lines)).toEqual(['  delivered to bob'])

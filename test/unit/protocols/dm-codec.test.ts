@@ -30,7 +30,7 @@ const dmArb: fc.Arbitrary<Dm> = fc.record({ id: idArb, ts: tsArb, senderName: na
 
 const ackArb: fc.Arbitrary<Ack> = fc.record({
   id: fc.oneof(fc.constant(''), idArb),
-  status: fc.constantFrom('ok' as const, 'invalid' as const, 'refused' as const),
+  status: fc.constantFrom('ok' as const, 'invalid' as const, 'refused' as const, 'undecryptable' as const),
   reason: fc.string({ unit: 'binary', maxLength: MAX_REASON_LENGTH })
 })
 
@@ -44,7 +44,7 @@ function expectValidDm(d: Dm): void {
 }
 
 function expectValidAck(a: Ack): void {
-  expect(['ok', 'invalid', 'refused']).toContain(a.status)
+  expect(['ok', 'invalid', 'refused', 'undecryptable']).toContain(a.status)
   expect(a.id.length).toBeLessThanOrEqual(MAX_ID_LENGTH)
   expect(a.reason.length).toBeLessThanOrEqual(MAX_REASON_LENGTH)
 }
@@ -232,10 +232,10 @@ describe('DM codec properties', () => {
           const statusField = Uint8Array.of(0x10, ...varint(status))
           const frame = new Uint8Array([...bytes, ...statusField])
           const a = decodeOrReject(() => decodeAck(frame))
-          const valid = status >= 0 && status <= 2 && id.length <= MAX_ID_LENGTH && reason.length <= MAX_REASON_LENGTH
+          const valid = status >= 0 && status <= 3 && id.length <= MAX_ID_LENGTH && reason.length <= MAX_REASON_LENGTH
           expect(a != null).toBe(valid)
           if (a != null) {
-            expect(a).toEqual({ id, status: ['ok', 'invalid', 'refused'][status], reason })
+            expect(a).toEqual({ id, status: ['ok', 'invalid', 'refused', 'undecryptable'][status], reason })
           }
         }
       ),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CONFIG, parseSetting, validateConfig } from '../../../relay/config.ts'
+import { MAILBOX_DEFAULTS } from '../../../protocols/mailbox/index.ts'
+import { DEFAULT_CONFIG, LIVE_SETTINGS, mailboxSettings, parseSetting, validateConfig } from '../../../relay/config.ts'
 import { ConfigError } from '../../../relay/errors.ts'
 
 function keyOf(fn: () => unknown): string | undefined {
@@ -49,5 +50,17 @@ describe('relay config', () => {
     })
     expect(keyOf(() => parseSetting('maxConnections', 'lots'))).toBe('maxConnections')
     expect(keyOf(() => parseSetting('nope', '1'))).toBe('nope')
+  })
+
+  it('holds the mailbox settings: 7-day mail by default, bounded, live, and mapped onto the mailbox', () => {
+    expect(mailboxSettings(DEFAULT_CONFIG)).toEqual(MAILBOX_DEFAULTS)
+    expect(parseSetting('mailTtlSeconds', '86400')).toEqual({ mailTtlSeconds: 86_400 })
+    expect(keyOf(() => parseSetting('mailTtlSeconds', '10'))).toBe('mailTtlSeconds')
+    expect(keyOf(() => parseSetting('mailMaxPerRecipient', '0'))).toBe('mailMaxPerRecipient')
+    const config = validateConfig({ mailTtlSeconds: 3600, mailMaxPerRecipient: 5 })
+    expect(mailboxSettings(config)).toMatchObject({ ttlMs: 3_600_000, maxMailsPerRecipient: 5 })
+    for (const key of Object.keys(DEFAULT_CONFIG).filter((k) => k.startsWith('mail'))) {
+      expect(LIVE_SETTINGS.has(key as keyof typeof DEFAULT_CONFIG)).toBe(true)
+    }
   })
 })

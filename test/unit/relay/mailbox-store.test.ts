@@ -1,7 +1,17 @@
 import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { defaultLogger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import { MAILBOX_DEFAULTS, MailboxServer } from '../../../protocols/mailbox/index.ts'
+import { PrekeyService } from '../../../protocols/prekeys/index.ts'
+import {
+  createPrekeyStore,
+  encodePublished,
+  identityFromSeed,
+  publishedPrekeys
+} from '../../../protocols/session/index.ts'
 import { MailboxStore } from '../../../relay/mailbox-store.ts'
 import { tempDirs } from '../../support/temp-dirs.ts'
 
@@ -15,6 +25,36 @@ const mail = (recipient: string, n: number, depositedAt: number) => ({
 })
 
 describe('relay mailbox store', () => {
+  it('keeps the newest prekey set of each client across a reopen, and hands it back to the prekey service', async () => {
+    const dir = tempDir()
+    const store = await MailboxStore.open(dir)
+    const bob = identityFromSeed(new Uint8Array(32).fill(9))
+    const published = publishedPrekeys(bob, createPrekeyStore(bob, Date.now()))
+    await store.putPrekeys('0a0b', '10.0.0.1', new Uint8Array([1, 2, 3]))
+    await store.putPrekeys('0a0b', '10.0.0.2', encodePublished(published))
+    await store.putPrekeys('0c0d', '10.0.0.3', new Uint8Array([9]))
+    await store.close()
+    const again = await MailboxStore.open(dir)
+    const stored = await again.loadPrekeys()
+    expect(stored.map((s) => [s.owner, s.ip])).toEqual([
+      ['0a0b', '10.0.0.2'],
+      ['0c0d', '10.0.0.3']
+    ])
+    const service = new PrekeyService(
+      {
+        peerId: peerIdFromPrivateKey(await generateKeyPair('Ed25519')),
+        registrar: { handle: async () => {}, unhandle: async () => {} },
+        connectionManager: { openStream: async () => Promise.reject(new Error('no network')) },
+        logger: defaultLogger()
+      },
+      { hold: true, stored }
+    )
+    // the good set is held again, the garbage one skipped
+    expect(service.holder?.get('0a0b')).toEqual(published)
+    expect(service.holder?.size).toBe(1)
+    await again.close()
+  })
+
   it('loads what was put, each recipient in deposit order, and forgets what was deleted', async () => {
     const dir = tempDir()
     const store = await MailboxStore.open(dir)

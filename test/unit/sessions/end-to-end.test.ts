@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ACCOUNT_ENTRIES } from '../../../node/account/wipe.ts'
+import { DM_STATE_DIR } from '../../../node/direct/dm-store.ts'
 import { EndToEnd } from '../../../node/sessions/end-to-end.ts'
 import { FileSessionVault, MemorySessionVault, SESSIONS_DIR, vaultKey } from '../../../node/sessions/vault.ts'
 import { bundleFrom, identityFromSeed } from '../../../protocols/session/index.ts'
@@ -50,6 +51,7 @@ describe('EndToEnd with the file vault', () => {
     expect(await other.read('prekeys')).toBeUndefined()
     expect(await new FileSessionVault(dir, vaultKey(alice.seed)).read('prekeys')).toBeDefined()
     expect(ACCOUNT_ENTRIES).toContain(SESSIONS_DIR)
+    expect(ACCOUNT_ENTRIES).toContain(DM_STATE_DIR)
   })
 
   it('a replayed message is refused after a restart too', async () => {
