@@ -13,6 +13,7 @@ import type { AccountControls, BlockedInfo } from './account/controls.ts'
 import type { WipeResult } from './account/wipe.ts'
 import { AutoDialer } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
+import { CatchUpNode } from './catchup/catch-up.ts'
 import { assembleChatNode, type ChatNodeInit, type ChatNodeParts } from './chat-node-create.ts'
 import { remember, wireChatNodeEvents } from './chat-node-events.ts'
 import { ErrorEventLimiter } from './error-limit.ts'
@@ -44,6 +45,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   private readonly dms: DirectMessages
   private readonly relayClient: RelayClient
   private readonly dialer: AutoDialer
+  /** asks peers for the lobby and group messages we missed */
+  private readonly catchUp: CatchUpNode
   /** file transfers: offers, downloads, uploads */
   readonly transfers: TransferManager
   private running = false
@@ -89,6 +92,16 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       logger: libp2p.logger
     })
     this.addEventListener('join', (evt) => this.groups.userOnline(evt.detail.peerId))
+    this.catchUp = new CatchUpNode({
+      me: libp2p.peerId.toString(),
+      service: libp2p.services.catchUp,
+      pubsub: libp2p.services.pubsub,
+      lobby: this.lobby,
+      groups: libp2p.services.groups,
+      history: archive,
+      emit: this.emit,
+      logger: libp2p.logger
+    })
     wireChatNodeEvents({
       lobby: this.lobby,
       dms: this.dms,
@@ -147,6 +160,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   async start(): Promise<void> {
     // retention first: what expired while we were away is gone before anything can show it
     await this.archive.start()
+    this.catchUp.start()
     await this.libp2p.start()
     this.dialer.start()
     this.running = true
@@ -166,6 +180,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     }
     this.running = false
     this.dialer.stop()
+    this.catchUp.stop()
     this.transfers.stop()
     this.groups.stop()
     await this.libp2p.stop()

@@ -1,4 +1,5 @@
 import { AdminRefusedError } from '../protocols/admin/index.ts'
+import { CATCH_UP_ERROR_CODES } from '../protocols/catchup/index.ts'
 import {
   EmptyMessageError,
   InvalidMessageError,
@@ -75,7 +76,8 @@ const CODES: Record<string, string> = {
   AbortError: 'ABORTED',
   TimeoutError: 'TIMEOUT',
   ...ACCOUNT_ERROR_CODES,
-  ...GROUP_ERROR_CODES
+  ...GROUP_ERROR_CODES,
+  ...CATCH_UP_ERROR_CODES
 }
 
 /** The JSON error code for any error; unknown ones are INTERNAL. */

@@ -13,6 +13,7 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { type CatchUpInit, type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
@@ -36,6 +37,7 @@ export type ChatServices = {
   relayClient: RelayClient
   deletion: DeletionService
   groups: GroupService
+  catchUp: CatchUpService
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -57,6 +59,8 @@ export interface AssembleInit {
   groups?: GroupServiceInit
   /** the lobby's per-sender allowance. @default LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND */
   lobby?: LobbyInit
+  /** what this peer keeps for others to catch up from, and serves to whom. @default keeps and serves nothing */
+  catchUp?: CatchUpInit
 }
 
 /**
@@ -88,9 +92,16 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       notices: notices(),
       relayClient: relayClient({ relays: init.relays }),
       deletion: deletionNotices(),
-      groups: groups(init.groups ?? { name: init.presence.name })
+      groups: groups(init.groups ?? { name: init.presence.name }),
+      catchUp: catchUp(init.catchUp ?? KEEP_NOTHING)
     }
   })
+}
+
+const KEEP_NOTHING: CatchUpInit = {
+  store: { maxBytes: 0, maxConversations: 0 },
+  keep: () => false,
+  policy: () => ({ refused: 'I keep nothing' })
 }
 
 /** The PeerId at the end of a relay multiaddr (`.../p2p/<id>`), if it has one. */

@@ -11,8 +11,10 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
+import { type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
+import { relayCatchUp } from './catch-up.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 
@@ -24,6 +26,7 @@ export type RelayServices = {
   notices: NoticeService
   admin: AdminServer
   circuitRelay: CircuitRelayService
+  catchUp: CatchUpService
 }
 
 export type RelayLibp2p = Libp2p<RelayServices>
@@ -67,7 +70,8 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
   // Every client peers with the relay only, so the relay must forward each message to all of them: a mesh as large
   // as the connection limit, instead of gossipsub's usual 6-12 peers (the rest would wait for gossip, ~1 s).
   const mesh = config.maxConnections
-  return createLibp2p({
+  let node: RelayLibp2p | undefined
+  node = await createLibp2p({
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? config.listen, announce: config.announce },
@@ -101,7 +105,9 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
           defaultDataLimit: BigInt(config.relayedDataLimitBytes),
           defaultDurationLimit: config.relayedDurationLimitSeconds * 1000
         }
-      })
+      }),
+      catchUp: catchUp(relayCatchUp(() => node?.services.pubsub))
     }
   })
+  return node
 }

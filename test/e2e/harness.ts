@@ -19,7 +19,8 @@ export {
   type NetnsHost,
   netnsUnsupported,
   type Spoke,
-  type Star
+  type Star,
+  setLink
 } from './harness/netns.ts'
 export { type EventOf, PeerProcess, ready, type SpawnInit, spawnPeer, waitForListing } from './harness/peers.ts'
 export {

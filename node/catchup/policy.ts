@@ -1,0 +1,57 @@
+import type { PeerId } from '@libp2p/interface'
+import {
+  CATCH_UP_WINDOW_MS,
+  type CatchUpInit,
+  PEER_STORE_BYTES,
+  PEER_STORE_CONVERSATIONS
+} from '../../protocols/catchup/index.ts'
+import { type GroupRuntime, groupIdOfTopic } from '../../protocols/group/index.ts'
+import { LOBBY_TOPIC } from '../../protocols/lobby/index.ts'
+import type { RetentionPolicy, RetentionSettings } from '../retention.ts'
+
+/** What a peer's catch-up policy looks at: the account's retention, and our groups. */
+export interface PeerCatchUpDeps {
+  retention: () => RetentionSettings
+  group: (groupId: string) => GroupRuntime | undefined
+}
+
+/** How far back a peer serves under a retention policy: what it keeps itself, at most the catch-up window. */
+export function servedWindow(policy: RetentionPolicy): number {
+  switch (policy.kind) {
+    case 'none':
+      return 0
+    case 'duration':
+      return Math.min(policy.ms, CATCH_UP_WINDOW_MS)
+    default:
+      return CATCH_UP_WINDOW_MS
+  }
+}
+
+/**
+ * A peer keeps the lobby and the groups it is in, each only if the account keeps that scope at all (retention
+ * `none` keeps and serves nothing), and serves a group only to its members, the lobby to anyone.
+ */
+export function peerCatchUp(deps: PeerCatchUpDeps): CatchUpInit {
+  const scopeWindow = (topic: string): { window: number; runtime?: GroupRuntime } | undefined => {
+    if (topic === LOBBY_TOPIC) {
+      return { window: servedWindow(deps.retention().lobby) }
+    }
+    const groupId = groupIdOfTopic(topic)
+    const runtime = groupId == null ? undefined : deps.group(groupId)
+    return runtime == null ? undefined : { window: servedWindow(deps.retention().groups), runtime }
+  }
+  return {
+    store: { maxBytes: PEER_STORE_BYTES, maxConversations: PEER_STORE_CONVERSATIONS },
+    keep: (topic) => (scopeWindow(topic)?.window ?? 0) > 0,
+    policy: (peer: PeerId, topic: string) => {
+      const scope = scopeWindow(topic)
+      if (scope == null) {
+        return { refused: 'not a conversation of mine' }
+      }
+      if (scope.runtime != null && !scope.runtime.state.members.has(peer.toString())) {
+        return { refused: 'only members may catch up on a group' }
+      }
+      return scope.window > 0 ? { windowMs: scope.window } : { refused: 'I keep nothing of it' }
+    }
+  }
+}
