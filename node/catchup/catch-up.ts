@@ -2,7 +2,7 @@ import type { GossipSub, SignedMessage, SubscriptionChangeData } from '@libp2p/g
 import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
 import { type CatchUpService, type Fetched, ForgedMessageError } from '../../protocols/catchup/index.ts'
 import { errorMessage } from '../../protocols/common/index.ts'
-import { type GroupRuntime, type GroupService, groupIdOfTopic } from '../../protocols/group/index.ts'
+import { type GroupRuntime, type GroupService, groupIdOfTopic, groupTopic } from '../../protocols/group/index.ts'
 import { decodeLobbyPost, LOBBY_TOPIC, type LobbyService } from '../../protocols/lobby/index.ts'
 import { errorCode } from '../errors.ts'
 import type { EmitChatEvent } from '../events.ts'
@@ -76,6 +76,13 @@ export class CatchUpNode {
       }
     })
     c.groups.addEventListener('published', (evt) => c.service.keepOwn(evt.detail.topic, evt.detail.data))
+    c.groups.addEventListener('change', (evt) => {
+      const topic = groupTopic(evt.detail.group.id)
+      if (evt.detail.change.type === 'joined' && !this.floor.has(topic)) {
+        // a group joined in this run: nothing from before we were in it
+        this.floor.set(topic, Date.now())
+      }
+    })
   }
 
   start(): void {
@@ -132,17 +139,11 @@ export class CatchUpNode {
   }
 
   private wanted(topic: string): boolean {
-    if (topic !== LOBBY_TOPIC) {
-      const groupId = groupIdOfTopic(topic)
-      if (groupId == null || this.c.groups.group(groupId) == null) {
-        return false
-      }
+    if (topic === LOBBY_TOPIC) {
+      return true
     }
-    if (!this.floor.has(topic)) {
-      // a group joined in this run: nothing from before we were in it
-      this.floor.set(topic, Date.now())
-    }
-    return true
+    const groupId = groupIdOfTopic(topic)
+    return groupId != null && this.c.groups.group(groupId) != null
   }
 
   private enqueue(peer: PeerId, topic: string): void {

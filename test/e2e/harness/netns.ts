@@ -146,6 +146,10 @@ export async function setLink(host: NetnsHost, state: 'up' | 'down'): Promise<vo
     throw new Error(`${host.ns} is not a namespace of this test`)
   }
   await ip('-n', host.ns, 'link', 'set', host.iface, state)
+  if (state === 'up') {
+    // taking a link down drops the routes through it; the kernel restores only the subnet's, not mDNS's multicast one
+    await ip('-n', host.ns, 'route', 'replace', '224.0.0.0/4', 'dev', host.iface)
+  }
 }
 
 /** Removes the LAN's namespaces. Kill the processes running in them first (harness cleanup()). */
