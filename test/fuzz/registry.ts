@@ -1,4 +1,5 @@
 import type { Target } from './target.ts'
+import { catchUpTargets } from './targets/catchup.ts'
 import { codecTargets } from './targets/codecs.ts'
 import { groupTargets } from './targets/group.ts'
 import { gossipTargets, handlerTargets } from './targets/handlers.ts'
@@ -8,6 +9,7 @@ import { sessionTargets } from './targets/sessions.ts'
 /** Every fuzz target: the protocol decoders, the node's file and input parsers, and the stream handlers. */
 export const TARGETS: Target[] = [
   ...codecTargets,
+  ...catchUpTargets,
   ...groupTargets,
   ...handlerTargets,
   ...gossipTargets,
