@@ -97,7 +97,10 @@ export async function assembleChatNode<N>(
       relays: init.relays,
       connectionGater: controls.gater(),
       lobby: init.lobby,
-      catchUp: peerCatchUp({ retention: () => account.settings.retention, group: (id) => groupService?.group(id) }),
+      catchUp: peerCatchUp({
+        retention: () => account.settings.retention,
+        members: (id) => groupService?.group(id)?.state.members
+      }),
       acceptDm: (peer) => !controls.isBlocked(peer.toString()),
       file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
       groups: {

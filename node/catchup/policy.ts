@@ -5,14 +5,15 @@ import {
   PEER_STORE_BYTES,
   PEER_STORE_CONVERSATIONS
 } from '../../protocols/catchup/index.ts'
-import { type GroupRuntime, groupIdOfTopic } from '../../protocols/group/index.ts'
+import { groupIdOfTopic } from '../../protocols/group/index.ts'
 import { LOBBY_TOPIC } from '../../protocols/lobby/index.ts'
 import type { RetentionPolicy, RetentionSettings } from '../retention.ts'
 
 /** What a peer's catch-up policy looks at: the account's retention, and our groups. */
 export interface PeerCatchUpDeps {
   retention: () => RetentionSettings
-  group: (groupId: string) => GroupRuntime | undefined
+  /** the members of one of our groups (by PeerId), or undefined when we are not in it */
+  members: (groupId: string) => { has(peerId: string): boolean } | undefined
 }
 
 /** How far back a peer serves under a retention policy: what it keeps itself, at most the catch-up window. */
@@ -32,13 +33,14 @@ export function servedWindow(policy: RetentionPolicy): number {
  * `none` keeps and serves nothing), and serves a group only to its members, the lobby to anyone.
  */
 export function peerCatchUp(deps: PeerCatchUpDeps): CatchUpInit {
-  const scopeWindow = (topic: string): { window: number; runtime?: GroupRuntime } | undefined => {
+  type Scope = { window: number; members?: { has(peerId: string): boolean } }
+  const scopeWindow = (topic: string): Scope | undefined => {
     if (topic === LOBBY_TOPIC) {
       return { window: servedWindow(deps.retention().lobby) }
     }
     const groupId = groupIdOfTopic(topic)
-    const runtime = groupId == null ? undefined : deps.group(groupId)
-    return runtime == null ? undefined : { window: servedWindow(deps.retention().groups), runtime }
+    const members = groupId == null ? undefined : deps.members(groupId)
+    return members == null ? undefined : { window: servedWindow(deps.retention().groups), members }
   }
   return {
     store: { maxBytes: PEER_STORE_BYTES, maxConversations: PEER_STORE_CONVERSATIONS },
@@ -48,7 +50,7 @@ export function peerCatchUp(deps: PeerCatchUpDeps): CatchUpInit {
       if (scope == null) {
         return { refused: 'not a conversation of mine' }
       }
-      if (scope.runtime != null && !scope.runtime.state.members.has(peer.toString())) {
+      if (scope.members != null && !scope.members.has(peer.toString())) {
         return { refused: 'only members may catch up on a group' }
       }
       return scope.window > 0 ? { windowMs: scope.window } : { refused: 'I keep nothing of it' }
