@@ -17,13 +17,27 @@ export interface Fetched {
   truncated: boolean
 }
 
-/** Asks on an open catch-up stream for `request`, reads the whole answer within its bounds, and verifies it. */
+/**
+ * Asks on an open catch-up stream for `request`, reads the whole answer within its bounds, and verifies it. The
+ * stream is closed when done and aborted on any failure, so a refusal never leaves it open.
+ */
 export async function requestOn(
   stream: Stream,
   peer: PeerId,
   request: Request,
   options: AbortOptions
 ): Promise<Fetched> {
+  try {
+    const fetched = await exchange(stream, peer, request, options)
+    await stream.close(options)
+    return fetched
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
+  }
+}
+
+async function exchange(stream: Stream, peer: PeerId, request: Request, options: AbortOptions): Promise<Fetched> {
   const frames = frameStream(stream, MAX_RESPONSE_FRAME_BYTES)
   await frames.write(encodeRequest(request), options)
   const fetched: Fetched = { from: peer, topic: request.topic, messages: [], forged: [], truncated: false }
@@ -62,9 +76,7 @@ export async function requestOn(
       }
     }
     if (frame.last) {
-      break
+      return fetched
     }
   }
-  await stream.close(options).catch(() => undefined)
-  return fetched
 }

@@ -56,6 +56,6 @@ export const RATE_KEYS = 4096
 /** Answers being served at once; more are refused with RATE_LIMITED rather than queued. */
 export const MAX_CONCURRENT_ANSWERS = 8
 
-/** Concurrent catch-up streams per connection, each way. */
-export const MAX_INBOUND_STREAMS = 2
+/** Concurrent catch-up streams per connection, each way: the lobby and a few groups asked at once after a reconnect. */
+export const MAX_INBOUND_STREAMS = 4
 export const MAX_OUTBOUND_STREAMS = 4

@@ -67,6 +67,11 @@ export class CatchUpServer {
       await frames.write(encodeResponseFrame({ status, reason, last: true, truncated: false }), options)
       await stream.close(options)
     }
+    // the request is read before any answer, so that a refusal never races the requester's write
+    const request = await frames.read(options).then(
+      (raw) => ({ raw }),
+      (err: unknown) => ({ err })
+    )
     const limited = this.admit(connection)
     if (limited != null) {
       await refuse('rate-limited', limited)
@@ -74,19 +79,22 @@ export class CatchUpServer {
     }
     this.answering++
     try {
-      let request: Request
+      let decoded: Request
       try {
-        request = decodeRequest(await frames.read(options))
+        if ('err' in request) {
+          throw request.err
+        }
+        decoded = decodeRequest(request.raw)
       } catch (err) {
         await refuse('invalid', errorMessage(err)).catch(() => undefined)
         throw new RequestError(`bad catch-up request: ${errorMessage(err)}`)
       }
-      const verdict = this.init.policy(connection.remotePeer, request.topic)
+      const verdict = this.init.policy(connection.remotePeer, decoded.topic)
       if ('refused' in verdict) {
         await refuse('refused', verdict.refused)
         return
       }
-      await this.answer(frames, request, verdict.windowMs, options)
+      await this.answer(frames, decoded, verdict.windowMs, options)
       await stream.close(options)
     } finally {
       this.answering--

@@ -107,12 +107,7 @@ export class CatchUpService implements Startable {
       signal,
       runOnLimitedConnection: true
     })
-    try {
-      return await requestOn(stream, peer, { topic, since, limit: MAX_MESSAGES_PER_CONVERSATION }, { signal })
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-      throw err
-    }
+    return requestOn(stream, peer, { topic, since, limit: MAX_MESSAGES_PER_CONVERSATION }, { signal })
   }
 
   /** Gossip that passed its topic's validator: kept if its conversation is. */
