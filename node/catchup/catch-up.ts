@@ -28,10 +28,12 @@ const HISTORY_SEED = 1000
 
 export interface CatchUpNodeComponents {
   me: string
-  service: CatchUpService
+  service: Pick<CatchUpService, 'fetch' | 'keepOwn'>
   pubsub: Pick<GossipSub, 'addEventListener' | 'removeEventListener'>
-  lobby: LobbyService
-  groups: GroupService
+  lobby: Pick<LobbyService, 'addEventListener' | 'catchUpAllowance' | 'deliverCaughtUp'>
+  groups: Pick<GroupService, 'addEventListener' | 'group' | 'groups'> & {
+    inbound: Pick<GroupService['inbound'], 'validateFrame'>
+  }
   history: Pick<MessageArchive, 'history'>
   emit: EmitChatEvent
   logger: ComponentLogger
