@@ -1,6 +1,12 @@
 import type { GossipSub, SignedMessage, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
-import { type CatchUpService, type Fetched, ForgedMessageError } from '../../protocols/catchup/index.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
+import {
+  CatchUpRefusedError,
+  type CatchUpService,
+  type Fetched,
+  ForgedMessageError
+} from '../../protocols/catchup/index.ts'
 import { errorMessage } from '../../protocols/common/index.ts'
 import { type GroupRuntime, type GroupService, groupIdOfTopic, groupTopic } from '../../protocols/group/index.ts'
 import { decodeLobbyPost, LOBBY_TOPIC, type LobbyService } from '../../protocols/lobby/index.ts'
@@ -17,6 +23,9 @@ export const CATCH_UP_SLACK_MS = 2 * 60 * 1000
 
 /** The same peer is not asked for the same conversation again within this. */
 export const ASK_COOLDOWN_MS = 10_000
+
+/** How long after a refusal a group is asked for once more (see retryOnce). */
+const REFUSED_RETRY_MS = 2000
 
 /** Requests under way at once, and waiting: more triggers than that in a burst are dropped (the next one asks). */
 const MAX_ACTIVE = 2
@@ -55,6 +64,7 @@ export class CatchUpNode {
   private readonly lastHeard = new Map<string, number>()
   private readonly floor = new Map<string, number>()
   private readonly asked = new Map<string, number>()
+  private readonly retried = new Set<string>()
   private readonly queue: Array<{ peer: PeerId; topic: string }> = []
   private active = 0
   private running = false
@@ -124,9 +134,9 @@ export class CatchUpNode {
       return
     }
     const gap = this.gaps.observe(topic, sender, { epoch: post.epoch, seq: post.seq })
-    if (gap && !catchUp && typeof from !== 'string') {
-      this.log('posts of %p in %s are missing: asking it', from, topic)
-      this.enqueue(from, topic)
+    if (gap && !catchUp) {
+      this.log('posts of %s in %s are missing: asking it', sender, topic)
+      this.enqueue(typeof from === 'string' ? peerIdFromString(from) : from, topic)
     }
   }
 
@@ -195,7 +205,28 @@ export class CatchUpNode {
     } catch (err) {
       // a peer that is not a member, keeps nothing, or is gone again: others may answer
       this.log('catch-up of %s from %p failed - %e', topic, peer, err)
+      if (err instanceof CatchUpRefusedError && topic !== LOBBY_TOPIC) {
+        this.retryOnce(peer, topic)
+      }
     }
+  }
+
+  /**
+   * A relay serves a group only to peers it knows are subscribed, and our subscriptions may reach it just after our
+   * request did: ask once more a little later (once per cooldown, so a peer that keeps refusing is not asked again).
+   */
+  private retryOnce(peer: PeerId, topic: string): void {
+    const key = `${peer.toString()} ${topic}`
+    if (this.retried.has(key) || this.retried.size >= MAX_ASKED_KEYS) {
+      return
+    }
+    this.retried.add(key)
+    const timer = setTimeout(() => {
+      this.asked.delete(key)
+      this.enqueue(peer, topic)
+      setTimeout(() => this.retried.delete(key), ASK_COOLDOWN_MS).unref?.()
+    }, REFUSED_RETRY_MS)
+    timer.unref?.()
   }
 
   /** Shows what an answer brought that we had not shown yet, checked as gossip is, in order. */
