@@ -162,6 +162,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     await this.archive.start()
     this.catchUp.start()
     await this.libp2p.start()
+    this.catchUp.ready()
     this.dialer.start()
     this.running = true
     await this.transfers.start()

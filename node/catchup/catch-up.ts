@@ -69,6 +69,7 @@ export class CatchUpNode {
   private active = 0
   private running = false
   private seeded: Promise<void> = Promise.resolve()
+  private markReady: () => void = () => {}
   private readonly log: Logger
   private readonly startedAt = Date.now()
 
@@ -97,10 +98,18 @@ export class CatchUpNode {
     })
   }
 
+  /** Listens from now on; requests wait for ready(). */
   start(): void {
     this.running = true
     this.c.pubsub.addEventListener('subscription-change', this.onSubscriptions)
-    this.seeded = this.seed().catch((err: unknown) => this.log('could not read history - %e', err))
+    this.seeded = new Promise<void>((resolve) => {
+      this.markReady = resolve
+    }).then(() => this.seed().catch((err: unknown) => this.log('could not read history - %e', err)))
+  }
+
+  /** The services have started (our groups are loaded): read what history says was shown already. */
+  ready(): void {
+    this.markReady()
   }
 
   stop(): void {

@@ -95,6 +95,7 @@ describe('CatchUpNode', () => {
       truncated: false
     }))
     node.start()
+    node.ready()
     const change = { peerId: alice, subscriptions: [{ topic: LOBBY_TOPIC, subscribe: true }] }
     pubsub.safeDispatchEvent('subscription-change', { detail: change })
     await settle()
@@ -136,6 +137,7 @@ describe('CatchUpNode', () => {
       truncated: false
     }))
     node.start()
+    node.ready()
     await settle()
     // live: 1 then 4 (2 and 3 were missed)
     for (const post of [at(1, 'one'), at(4, 'four')]) {
