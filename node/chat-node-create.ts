@@ -1,11 +1,10 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { validateName } from '../protocols/common/index.ts'
-import { type GroupService, memoryPersistence } from '../protocols/group/index.ts'
+import { memoryPersistence } from '../protocols/group/index.ts'
 import type { LobbyInit } from '../protocols/lobby/index.ts'
 import { Account } from './account/account.ts'
 import { AccountControls, type ControlsHost } from './account/controls.ts'
 import { parseMultiaddr } from './auto-dialer.ts'
-import { peerCatchUp } from './catchup/policy.ts'
 import { DIAL_TIMEOUT_MS } from './constants.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
@@ -70,7 +69,6 @@ export async function assembleChatNode<N>(
   const disk = account.dataDir == null ? undefined : await ChatStore.open(account.dataDir)
   // set once libp2p exists: lobby senders we share a group with keep their stored messages longest
   let sharesGroup: (peerId: string) => boolean = () => false
-  let groupService: GroupService | undefined
   const archive = new MessageArchive({
     disk,
     settings: () => account.settings.retention,
@@ -97,10 +95,7 @@ export async function assembleChatNode<N>(
       relays: init.relays,
       connectionGater: controls.gater(),
       lobby: init.lobby,
-      catchUp: peerCatchUp({
-        retention: () => account.settings.retention,
-        members: (id) => groupService?.group(id)?.state.members
-      }),
+      retention: () => account.settings.retention,
       acceptDm: (peer) => !controls.isBlocked(peer.toString()),
       file: { accept: (peer) => !controls.isBlocked(peer.toString()) },
       groups: {
@@ -110,7 +105,6 @@ export async function assembleChatNode<N>(
       }
     })
     sharesGroup = (peerId) => libp2p.services.groups.sharesGroupWith(peerId)
-    groupService = libp2p.services.groups
     return await build({
       name,
       libp2p,

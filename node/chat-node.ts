@@ -41,12 +41,12 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   /** public and private groups */
   readonly groups: Groups
   private readonly lobby: LobbyService
+  /** asks peers for the lobby and group messages we missed */
+  private readonly catchUp: CatchUpNode
   private readonly presence: PresenceService
   private readonly dms: DirectMessages
   private readonly relayClient: RelayClient
   private readonly dialer: AutoDialer
-  /** asks peers for the lobby and group messages we missed */
-  private readonly catchUp: CatchUpNode
   /** file transfers: offers, downloads, uploads */
   readonly transfers: TransferManager
   private running = false

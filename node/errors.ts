@@ -68,6 +68,7 @@ const CODES: Record<string, string> = {
   [EmptyMessageError.name]: 'EMPTY_MESSAGE',
   [InvalidMessageError.name]: 'PROTOCOL_ERROR',
   ...TRANSFER_ERROR_CODES,
+  ...CATCH_UP_ERROR_CODES,
   NoRelayError: 'NO_RELAY',
   ConfigError: 'INVALID_CONFIG',
   NoUsableStateError: 'NO_USABLE_STATE',
@@ -76,8 +77,7 @@ const CODES: Record<string, string> = {
   AbortError: 'ABORTED',
   TimeoutError: 'TIMEOUT',
   ...ACCOUNT_ERROR_CODES,
-  ...GROUP_ERROR_CODES,
-  ...CATCH_UP_ERROR_CODES
+  ...GROUP_ERROR_CODES
 }
 
 /** The JSON error code for any error; unknown ones are INTERNAL. */

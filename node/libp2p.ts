@@ -22,14 +22,17 @@ import { type GroupService, type GroupServiceInit, groups } from '../protocols/g
 import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
+import { peerCatchUp } from './catchup/policy.ts'
 import { MDNS_INTERVAL_MS } from './constants.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
+import type { RetentionSettings } from './retention.ts'
 
 export type ChatServices = {
   identify: Identify
   ping: Ping
   pubsub: GossipSub
   lobby: LobbyService
+  catchUp: CatchUpService
   presence: PresenceService
   dm: DirectMessages
   file: FileTransfer
@@ -37,7 +40,6 @@ export type ChatServices = {
   relayClient: RelayClient
   deletion: DeletionService
   groups: GroupService
-  catchUp: CatchUpService
 }
 
 export type ChatLibp2p = Libp2p<ChatServices>
@@ -59,8 +61,8 @@ export interface AssembleInit {
   groups?: GroupServiceInit
   /** the lobby's per-sender allowance. @default LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND */
   lobby?: LobbyInit
-  /** what this peer keeps for others to catch up from, and serves to whom. @default keeps and serves nothing */
-  catchUp?: CatchUpInit
+  /** the account's retention: what catch-up keeps for others and serves within. @default keeps and serves nothing */
+  retention?: () => RetentionSettings
 }
 
 /**
@@ -69,7 +71,13 @@ export interface AssembleInit {
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
-  return createLibp2p({
+  // the policy asks the group service, which exists only once the node does
+  let node: ChatLibp2p | undefined
+  const catchUpInit =
+    init.retention == null
+      ? KEEP_NOTHING
+      : peerCatchUp({ retention: init.retention, members: (id) => node?.services.groups.group(id)?.state.members })
+  node = await createLibp2p({
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
@@ -85,6 +93,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
       lobby: lobby(init.lobby),
+      catchUp: catchUp(catchUpInit),
       // our relays vouch for the identities they forward: they take presence only from their clients' connections
       presence: presence({ trustedForwarder: (peer) => relayIds.has(peer.toString()), ...init.presence }),
       dm: directMessages({ accept: init.acceptDm }),
@@ -92,10 +101,10 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       notices: notices(),
       relayClient: relayClient({ relays: init.relays }),
       deletion: deletionNotices(),
-      groups: groups(init.groups ?? { name: init.presence.name }),
-      catchUp: catchUp(init.catchUp ?? KEEP_NOTHING)
+      groups: groups(init.groups ?? { name: init.presence.name })
     }
   })
+  return node
 }
 
 const KEEP_NOTHING: CatchUpInit = {

@@ -14,19 +14,19 @@ import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
-import { relayCatchUp } from './catch-up.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
+import { relayCatchUp } from './relay-catch-up.ts'
 
 export type RelayServices = {
   identify: Identify
   ping: Ping
   pubsub: GossipSub
   lobby: LobbyService
+  catchUp: CatchUpService
   notices: NoticeService
   admin: AdminServer
   circuitRelay: CircuitRelayService
-  catchUp: CatchUpService
 }
 
 export type RelayLibp2p = Libp2p<RelayServices>
@@ -95,6 +95,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
         maxTopicBytesPerPeer: RELAY_TOPIC_BYTES_PER_PEER
       }),
       lobby: lobby(),
+      catchUp: catchUp(relayCatchUp(() => node?.services.pubsub)),
       notices: notices(),
       admin: adminServer(),
       circuitRelay: circuitRelayServer({
@@ -105,8 +106,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
           defaultDataLimit: BigInt(config.relayedDataLimitBytes),
           defaultDurationLimit: config.relayedDurationLimitSeconds * 1000
         }
-      }),
-      catchUp: catchUp(relayCatchUp(() => node?.services.pubsub))
+      })
     }
   })
   return node
