@@ -17,6 +17,17 @@ import {
   until
 } from './harness.ts'
 
+/**
+ * Gossipsub replays what a peer missed for its last few heartbeats (IHAVE/IWANT, about 3 s; its cache holds 5 s). Past
+ * that only catch-up brings a missed post: the tests wait that long after the sender left, so that what they check
+ * cannot have come by gossip. No event marks the end of that window.
+ */
+const GOSSIP_REPLAY_MS = 6000
+
+async function pastGossipReplay(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, GOSSIP_REPLAY_MS))
+}
+
 async function relayAndClients(): Promise<{
   relay: RelayProcess
   client: (name: string, dir?: string) => Promise<PeerProcess>
@@ -53,6 +64,7 @@ describe('catch-up from a relay', () => {
     // alice goes too: the relay is the only one left that saw them
     alice.send('/quit')
     expect(await alice.exited).toEqual({ code: 0, signal: null })
+    await pastGossipReplay()
 
     const bob2 = await client('bob', bob.dataDir)
     const last = await bob2.waitFor('message', (m) => m.text === 'missed three')
@@ -65,7 +77,8 @@ describe('catch-up from a relay', () => {
     const shown = bob2.all('message').filter((m) => missed.includes(m.text))
     expect(shown.map((m) => m.text)).toEqual(missed)
     expect(shown.every((m) => m.catchUp === true && m.from.peerId === alice.peerId)).toBe(true)
-    expect(bob2.all('message').find((m) => m.text === 'live again')?.catchUp).toBeUndefined()
+    // it may come by gossip or, as alice2 keeps her own posts, by catch-up from her: once either way
+    expect(bob2.all('message').filter((m) => m.text === 'live again')).toHaveLength(1)
     // what was already shown before bob left is not shown again
     expect(bob2.all('message').some((m) => m.text === 'before bob leaves')).toBe(false)
   })
@@ -89,6 +102,7 @@ describe('catch-up from a relay', () => {
     await alice.waitFor('sent', (s) => s.text === 'the password is swordfish')
     alice.send('/quit')
     expect(await alice.exited).toEqual({ code: 0, signal: null })
+    await pastGossipReplay()
 
     // a stranger that subscribes to the group's topic gets what gossip would give it: sealed frames, no text
     const mallory = await rawNode()
