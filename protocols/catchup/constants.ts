@@ -59,3 +59,9 @@ export const MAX_CONCURRENT_ANSWERS = 8
 /** Concurrent catch-up streams per connection, each way: the lobby and a few groups asked at once after a reconnect. */
 export const MAX_INBOUND_STREAMS = 4
 export const MAX_OUTBOUND_STREAMS = 4
+
+/** What signing adds to one of our own posts (sender, seqno, topic, signature, tags): counted in the store up front. */
+export const ENVELOPE_BYTES = 200
+
+/** Room an answer frame keeps for its header (status, flags, reason) besides the messages. */
+export const FRAME_HEADER_BYTES = 64

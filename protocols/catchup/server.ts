@@ -5,6 +5,7 @@ import { frameStream } from '../common/frames.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import { decodeRequest, encodeResponseFrame, framedSize, type Request, type ResponseStatus } from './codec.ts'
 import {
+  FRAME_HEADER_BYTES,
   MAX_CONCURRENT_ANSWERS,
   MAX_RESPONSE_BYTES,
   MAX_RESPONSE_FRAME_BYTES,
@@ -136,7 +137,7 @@ export class CatchUpServer {
     let batchBytes = 0
     for (const m of found.messages) {
       const bytes = await this.signedBytes(m)
-      if (batch.length > 0 && batchBytes + framedSize(bytes) > MAX_RESPONSE_FRAME_BYTES - 64) {
+      if (batch.length > 0 && batchBytes + framedSize(bytes) > MAX_RESPONSE_FRAME_BYTES - FRAME_HEADER_BYTES) {
         await frames.write(encodeResponseFrame({ ...head, last: false }, batch), options)
         batch = []
         batchBytes = 0

@@ -16,6 +16,7 @@ import { encodeSignedGossip } from './codec.ts'
 import {
   CATCH_UP_PROTOCOL,
   CATCH_UP_TIMEOUT_MS,
+  ENVELOPE_BYTES,
   MAX_INBOUND_STREAMS,
   MAX_MESSAGES_PER_CONVERSATION,
   MAX_OUTBOUND_STREAMS
@@ -92,7 +93,7 @@ export class CatchUpService implements Startable {
   /** Keeps one of our own posts, as published on `topic`, to serve to those who missed it. */
   keepOwn(topic: string, data: Uint8Array): void {
     if (this.init.keep(topic)) {
-      this.store.add({ at: Date.now(), topic, own: data, size: data.byteLength + 200 })
+      this.store.add({ at: Date.now(), topic, own: data, size: data.byteLength + ENVELOPE_BYTES })
     }
   }
 
