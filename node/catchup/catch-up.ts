@@ -7,7 +7,7 @@ import {
   type Fetched,
   ForgedMessageError
 } from '../../protocols/catchup/index.ts'
-import { errorMessage } from '../../protocols/common/index.ts'
+import { errorMessage, MAX_CLOCK_SKEW_MS } from '../../protocols/common/index.ts'
 import { type GroupRuntime, type GroupService, groupIdOfTopic, groupTopic } from '../../protocols/group/index.ts'
 import { decodeLobbyPost, LOBBY_TOPIC, type LobbyService } from '../../protocols/lobby/index.ts'
 import { errorCode } from '../errors.ts'
@@ -267,6 +267,10 @@ export class CatchUpNode {
     for (const msg of fetched.messages) {
       try {
         const post = decodeLobbyPost(msg.data)
+        if (post.ts < fetched.since - MAX_CLOCK_SKEW_MS) {
+          // older than we asked for: a responder may not fill the screen with backdated posts
+          continue
+        }
         items.push({ msg, id: post.id, sender: msg.from.toString(), ts: post.ts, epoch: post.epoch, seq: post.seq })
       } catch (err) {
         this.report(msg.from, err)

@@ -11,6 +11,8 @@ import { CatchUpRateLimitedError, CatchUpRefusedError, ForgedMessageError } from
 export interface Fetched {
   from: PeerId
   topic: string
+  /** the point in time asked from (ms, our clock) */
+  since: number
   messages: SignedMessage[]
   forged: ForgedMessageError[]
   /** the responder held more than one answer carries */
@@ -40,7 +42,14 @@ export async function requestOn(
 async function exchange(stream: Stream, peer: PeerId, request: Request, options: AbortOptions): Promise<Fetched> {
   const frames = frameStream(stream, MAX_RESPONSE_FRAME_BYTES)
   await frames.write(encodeRequest(request), options)
-  const fetched: Fetched = { from: peer, topic: request.topic, messages: [], forged: [], truncated: false }
+  const fetched: Fetched = {
+    from: peer,
+    topic: request.topic,
+    since: request.since,
+    messages: [],
+    forged: [],
+    truncated: false
+  }
   let bytes = 0
   let count = 0
   for (;;) {

@@ -90,6 +90,7 @@ describe('CatchUpNode', () => {
     const { node, pubsub, asked } = rig([stored], async () => ({
       from: alice,
       topic: LOBBY_TOPIC,
+      since: 0,
       messages: [],
       forged: [],
       truncated: false
@@ -132,6 +133,7 @@ describe('CatchUpNode', () => {
     const { node, lobby, asked, shown } = rig([history], async () => ({
       from: alice,
       topic: LOBBY_TOPIC,
+      since: 0,
       messages: [alreadyInHistory, ...missed],
       forged: [],
       truncated: false
@@ -152,6 +154,31 @@ describe('CatchUpNode', () => {
       { text: 'two', catchUp: true },
       { text: 'three', catchUp: true }
     ])
+    node.stop()
+  })
+
+  it('drops posts older than asked for (beyond clock skew), so an answer cannot bring backdated spam', async () => {
+    const now = Date.now()
+    const post = (id: string, ts: number): LobbyPost => ({ id, ts, senderName: 'alice', text: id })
+    const { node, shown } = rig([], async () => ({
+      from: alice,
+      topic: LOBBY_TOPIC,
+      since: 0,
+      messages: [],
+      forged: [],
+      truncated: false
+    }))
+    node.start()
+    node.ready()
+    await node.apply({
+      from: alice,
+      topic: LOBBY_TOPIC,
+      since: now - 60_000,
+      messages: [await signed(post('backdated', now - 3_600_000)), await signed(post('recent', now - 30_000))],
+      forged: [],
+      truncated: false
+    })
+    expect(shown).toEqual([{ text: 'recent', catchUp: true }])
     node.stop()
   })
 })
