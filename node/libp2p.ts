@@ -13,7 +13,7 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { type CatchUpInit, type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
+import type { CatchUpService } from '../protocols/catchup/index.ts'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
@@ -22,7 +22,7 @@ import { type GroupService, type GroupServiceInit, groups } from '../protocols/g
 import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
-import { peerCatchUp } from './catchup/policy.ts'
+import { peerCatchUpService } from './catchup/policy.ts'
 import { MDNS_INTERVAL_MS } from './constants.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
@@ -71,13 +71,7 @@ export interface AssembleInit {
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
-  // the policy asks the group service, which exists only once the node does
-  let node: ChatLibp2p | undefined
-  const catchUpInit =
-    init.retention == null
-      ? KEEP_NOTHING
-      : peerCatchUp({ retention: init.retention, members: (id) => node?.services.groups.group(id)?.state.members })
-  node = await createLibp2p({
+  return createLibp2p({
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
@@ -93,7 +87,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
       lobby: lobby(init.lobby),
-      catchUp: catchUp(catchUpInit),
+      catchUp: peerCatchUpService(init.retention),
       // our relays vouch for the identities they forward: they take presence only from their clients' connections
       presence: presence({ trustedForwarder: (peer) => relayIds.has(peer.toString()), ...init.presence }),
       dm: directMessages({ accept: init.acceptDm }),
@@ -104,13 +98,6 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       groups: groups(init.groups ?? { name: init.presence.name })
     }
   })
-  return node
-}
-
-const KEEP_NOTHING: CatchUpInit = {
-  store: { maxBytes: 0, maxConversations: 0 },
-  keep: () => false,
-  policy: () => ({ refused: 'I keep nothing' })
 }
 
 /** The PeerId at the end of a relay multiaddr (`.../p2p/<id>`), if it has one. */

@@ -1,11 +1,13 @@
 import type { PeerId } from '@libp2p/interface'
 import {
   CATCH_UP_WINDOW_MS,
+  type CatchUpComponents,
   type CatchUpInit,
+  CatchUpService,
   PEER_STORE_BYTES,
   PEER_STORE_CONVERSATIONS
 } from '../../protocols/catchup/index.ts'
-import { groupIdOfTopic } from '../../protocols/group/index.ts'
+import { type GroupService, groupIdOfTopic } from '../../protocols/group/index.ts'
 import { LOBBY_TOPIC } from '../../protocols/lobby/index.ts'
 import type { RetentionPolicy, RetentionSettings } from '../retention.ts'
 
@@ -56,4 +58,27 @@ export function peerCatchUp(deps: PeerCatchUpDeps): CatchUpInit {
       return scope.window > 0 ? { windowMs: scope.window } : { refused: 'I keep nothing of it' }
     }
   }
+}
+
+const KEEP_NOTHING: CatchUpInit = {
+  store: { maxBytes: 0, maxConversations: 0 },
+  keep: () => false,
+  policy: () => ({ refused: 'I keep nothing' })
+}
+
+/**
+ * A peer's catch-up service, for `services: { catchUp: peerCatchUpService(retention) }`. The group service is read
+ * from the node's components when a request comes, so it may be created after this one. Without the account's
+ * retention nothing is kept or served.
+ */
+export function peerCatchUpService(
+  retention?: () => RetentionSettings
+): (components: CatchUpComponents & { groups?: Pick<GroupService, 'group'> }) => CatchUpService {
+  return (components) =>
+    new CatchUpService(
+      components,
+      retention == null
+        ? KEEP_NOTHING
+        : peerCatchUp({ retention, members: (id) => components.groups?.group(id)?.state.members })
+    )
 }
