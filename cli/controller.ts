@@ -48,7 +48,8 @@ export class ChatController {
         ...(m.to ? { to: ref(m.to) } : {}),
         ...(m.group ? { group: m.group } : {}),
         text: m.text,
-        ts: m.ts
+        ts: m.ts,
+        ...(m.catchUp ? { catchUp: m.catchUp } : {})
       })
     })
     on('sent', ({ detail: s }) => {

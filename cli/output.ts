@@ -31,6 +31,8 @@ export type OutputEvent =
       group?: GroupRef
       text: string
       ts: number
+      /** sent while we were away or cut off, caught up now */
+      catchUp?: true
     }
   | {
       type: 'sent'

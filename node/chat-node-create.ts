@@ -111,6 +111,7 @@ export async function assembleChatNode<N>(
       relays: init.relays,
       connectionGater: controls.gater(),
       lobby: init.lobby,
+      retention: () => account.settings.retention,
       acceptDm: (peer) => !controls.isBlocked(peer.toString()),
       openSealedDm: async (peer, id, sealed) =>
         direct == null ? { status: 'undecryptable', reason: 'not ready' } : direct.secure.openDirect(peer, id, sealed),

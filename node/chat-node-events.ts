@@ -62,7 +62,7 @@ export function wireChatNodeEvents(c: ChatNodeEventsComponents): void {
 
 function wireMessages(c: ChatNodeEventsComponents): void {
   c.lobby.addEventListener('post', (evt) => {
-    const { from, post } = evt.detail
+    const { from, post, catchUp } = evt.detail
     if (c.controls.isBlocked(from.toString())) {
       return
     }
@@ -71,7 +71,8 @@ function wireMessages(c: ChatNodeEventsComponents): void {
       scope: 'lobby',
       from: userFor(c.users(), from.toString(), post.senderName),
       text: post.text,
-      ts: post.ts
+      ts: post.ts,
+      ...(catchUp ? { catchUp } : {})
     }
     void remember(c.archive, c.emit, msg, 'lobby')
     c.emit('message', msg)

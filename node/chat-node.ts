@@ -11,6 +11,7 @@ import type { AccountControls, BlockedInfo } from './account/controls.ts'
 import type { WipeResult } from './account/wipe.ts'
 import { AutoDialer } from './auto-dialer.ts'
 import type { BlockedPeer } from './blocklist.ts'
+import { CatchUpNode } from './catchup/catch-up.ts'
 import { assembleChatNode, type ChatNodeInit, type ChatNodeParts } from './chat-node-create.ts'
 import { remember, wireChatNodeEvents } from './chat-node-events.ts'
 import type { Direct } from './direct/assemble.ts'
@@ -43,6 +44,8 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   /** public and private groups */
   readonly groups: Groups
   private readonly lobby: LobbyService
+  /** asks peers for the lobby and group messages we missed */
+  private readonly catchUp: CatchUpNode
   private readonly presence: PresenceService
   private readonly dms: DirectMessages
   private readonly relayClient: RelayClient
@@ -95,6 +98,16 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       logger: libp2p.logger
     })
     this.addEventListener('join', (evt) => this.groups.userOnline(evt.detail.peerId))
+    this.catchUp = new CatchUpNode({
+      me: libp2p.peerId.toString(),
+      service: libp2p.services.catchUp,
+      pubsub: libp2p.services.pubsub,
+      lobby: this.lobby,
+      groups: libp2p.services.groups,
+      history: archive,
+      emit: this.emit,
+      logger: libp2p.logger
+    })
     wireChatNodeEvents({
       lobby: this.lobby,
       dms: this.dms,
@@ -156,7 +169,9 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   async start(): Promise<void> {
     // retention first: what expired while we were away is gone before anything can show it
     await this.archive.start()
+    this.catchUp.start()
     await this.libp2p.start()
+    this.catchUp.ready()
     this.dialer.start()
     this.running = true
     this.direct.courier.start()
@@ -176,6 +191,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     }
     this.running = false
     this.dialer.stop()
+    this.catchUp.stop()
     this.transfers.stop()
     this.groups.stop()
     await this.direct.courier.stop()

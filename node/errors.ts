@@ -1,4 +1,5 @@
 import { AdminRefusedError } from '../protocols/admin/index.ts'
+import { CATCH_UP_ERROR_CODES } from '../protocols/catchup/index.ts'
 import {
   EmptyMessageError,
   InvalidMessageError,
@@ -70,6 +71,7 @@ const CODES: Record<string, string> = {
   [EmptyMessageError.name]: 'EMPTY_MESSAGE',
   [InvalidMessageError.name]: 'PROTOCOL_ERROR',
   ...TRANSFER_ERROR_CODES,
+  ...CATCH_UP_ERROR_CODES,
   NoRelayError: 'NO_RELAY',
   ConfigError: 'INVALID_CONFIG',
   NoUsableStateError: 'NO_USABLE_STATE',

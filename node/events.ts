@@ -43,6 +43,8 @@ export interface ChatMessage {
   text: string
   /** sender's clock, ms since the epoch */
   ts: number
+  /** it came by catch-up: sent while we were away or cut off, shown now (lobby and groups) */
+  catchUp?: true
 }
 
 export interface SentInfo {

@@ -13,6 +13,7 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import type { CatchUpService } from '../protocols/catchup/index.ts'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
 import { type DeletionService, deletionNotices } from '../protocols/deletion/index.ts'
 import { type DirectMessages, type DirectMessagesInit, directMessages } from '../protocols/dm/index.ts'
@@ -22,16 +23,19 @@ import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/ind
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
+import { peerCatchUpService } from './catchup/policy.ts'
 import { MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS } from './constants.ts'
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
 import { IceServers } from './ice-servers.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
+import type { RetentionSettings } from './retention.ts'
 
 export type ChatServices = {
   identify: Identify
   ping: Ping
   pubsub: GossipSub
   lobby: LobbyService
+  catchUp: CatchUpService
   presence: PresenceService
   dm: DirectMessages
   file: FileTransfer
@@ -84,6 +88,8 @@ export interface AssembleInit {
   groups?: GroupServiceInit
   /** the lobby's per-sender allowance. @default LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND */
   lobby?: LobbyInit
+  /** the account's retention: what catch-up keeps for others and serves within. @default keeps and serves nothing */
+  retention?: () => RetentionSettings
 }
 
 /**
@@ -118,6 +124,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
       lobby: lobby(init.lobby),
+      catchUp: peerCatchUpService(init.retention),
       // our relays vouch for the identities they forward: they take presence only from their clients' connections
       presence: presence({ trustedForwarder: (peer) => relayIds.has(peer.toString()), ...init.presence }),
       dm: directMessages({ accept: init.acceptDm, openSealed: init.openSealedDm }),

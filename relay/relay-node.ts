@@ -10,6 +10,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
+import { type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { MailboxServer, type MailboxServerInit } from '../protocols/mailbox/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
@@ -17,6 +18,7 @@ import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../pr
 import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
+import { relayCatchUp } from './relay-catch-up.ts'
 import { type TlsFiles, type WebHandler, webSocketsServing } from './web-client.ts'
 
 export type RelayServices = {
@@ -24,6 +26,7 @@ export type RelayServices = {
   ping: Ping
   pubsub: GossipSub
   lobby: LobbyService
+  catchUp: CatchUpService
   notices: NoticeService
   admin: AdminServer
   circuitRelay: CircuitRelayService
@@ -83,7 +86,8 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
   // Every client peers with the relay only, so the relay must forward each message to all of them: a mesh as large
   // as the connection limit, instead of gossipsub's usual 6-12 peers (the rest would wait for gossip, ~1 s).
   const mesh = config.maxConnections
-  return createLibp2p({
+  let node: RelayLibp2p | undefined
+  node = await createLibp2p({
     start: false,
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? config.listen, announce: config.announce },
@@ -107,6 +111,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
         maxTopicBytesPerPeer: RELAY_TOPIC_BYTES_PER_PEER
       }),
       lobby: lobby(),
+      catchUp: catchUp(relayCatchUp(() => node?.services.pubsub)),
       notices: notices(),
       admin: adminServer(),
       mailbox: (components: ConstructorParameters<typeof MailboxServer>[0]) =>
@@ -125,4 +130,5 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       stunInfo: stunInfoServer({ port: init.stunPort ?? (() => 0) })
     }
   })
+  return node
 }

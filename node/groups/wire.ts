@@ -46,7 +46,7 @@ export function wireGroupEvents(components: GroupEventsComponents): void {
   }
 
   service.addEventListener('post', (evt) => {
-    const { groupId, from, post } = evt.detail
+    const { groupId, from, post, catchUp } = evt.detail
     // a blocked member cannot connect to us, but its posts still arrive through the other members
     if (components.isBlocked(from)) {
       return
@@ -58,7 +58,8 @@ export function wireGroupEvents(components: GroupEventsComponents): void {
       group: { id: groupId, name: runtime?.state.name ?? '' },
       from: user(from, nameIn(groupId, from, post.senderName)),
       text: post.text,
-      ts: post.ts
+      ts: post.ts,
+      ...(catchUp ? { catchUp } : {})
     }
     void components.remember(msg)
     emit('message', msg)

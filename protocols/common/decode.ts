@@ -80,3 +80,48 @@ export function checkChatLine(msg: WireChatLine, now: number): ChatLine {
     text: msg.text
   }
 }
+
+/** Where a post stands in its sender's stream of one conversation: the sender's run, and its count in that run. */
+export interface SenderSeq {
+  /** ms since the epoch when the sender's program started: a new run starts counting again */
+  epoch: number
+  /** 1 for the sender's first post in this conversation in this run, then one more for each */
+  seq: number
+}
+
+/**
+ * Checks a wire (epoch, seq) pair: both 0 is a post of an older version (undefined); one without the other, or a
+ * number past 2^53, is a malformed message.
+ */
+export function checkSenderSeq(epoch: bigint, seq: bigint): SenderSeq | undefined {
+  if (epoch === 0n && seq === 0n) {
+    return undefined
+  }
+  const max = BigInt(Number.MAX_SAFE_INTEGER)
+  if (epoch === 0n || seq === 0n || epoch > max || seq > max) {
+    throw new InvalidMessageError('bad sequence number')
+  }
+  return { epoch: Number(epoch), seq: Number(seq) }
+}
+
+/** The wire fields of an optional SenderSeq (0, 0 when absent). */
+export function wireSenderSeq(s: Partial<SenderSeq>): { epoch: bigint; seq: bigint } {
+  return { epoch: BigInt(s.epoch ?? 0), seq: BigInt(s.seq ?? 0) }
+}
+
+/** Numbers a sender's posts per conversation for one run of the program (the conversations it posts in). */
+export class SenderSeqCounter {
+  readonly epoch: number
+  private readonly counts = new Map<string, number>()
+
+  constructor(epoch: number = Date.now()) {
+    this.epoch = epoch
+  }
+
+  /** The position of our next post in `conversation`. */
+  next(conversation: string): SenderSeq {
+    const seq = (this.counts.get(conversation) ?? 0) + 1
+    this.counts.set(conversation, seq)
+    return { epoch: this.epoch, seq }
+  }
+}

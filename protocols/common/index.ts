@@ -8,6 +8,7 @@ export {
   ReportLimiter,
   type SuppressedReports
 } from './budget.ts'
+export type { SenderSeq } from './decode.ts'
 export { abortableDelay } from './delay.ts'
 export {
   EmptyMessageError,
@@ -16,6 +17,6 @@ export {
   InvalidNameError,
   MessageTooLargeError
 } from './errors.ts'
-export { MAX_FRAME_BYTES, MAX_TEXT_BYTES } from './limits.ts'
+export { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES, MAX_TEXT_BYTES } from './limits.ts'
 export { isValidName, MAX_NAME_LENGTH, nameSkeleton, validateName } from './names.ts'
 export { utf8Length, validateText } from './text.ts'

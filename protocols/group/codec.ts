@@ -1,5 +1,12 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { checkTimestamp, isValidId, safeDecode } from '../common/decode.ts'
+import {
+  checkSenderSeq,
+  checkTimestamp,
+  isValidId,
+  type SenderSeq,
+  safeDecode,
+  wireSenderSeq
+} from '../common/decode.ts'
 import { InvalidMessageError } from '../common/errors.ts'
 import { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES } from '../common/limits.ts'
 import { isValidName } from '../common/names.ts'
@@ -47,7 +54,7 @@ export interface SignedEntryBytes {
   entry: EntryBody
 }
 
-export interface GroupPost {
+export interface GroupPost extends Partial<SenderSeq> {
   groupId: string
   id: string
   ts: number
@@ -249,7 +256,14 @@ export function decodeSignedEntry(bytes: Uint8Array | Uint8ArrayList): SignedEnt
 
 export function encodePost(p: GroupPost): Uint8Array {
   validateText(p.text)
-  return Post.encode({ ...p, timestamp: BigInt(p.ts) })
+  return Post.encode({
+    groupId: p.groupId,
+    id: p.id,
+    timestamp: BigInt(p.ts),
+    senderName: p.senderName,
+    text: p.text,
+    ...wireSenderSeq(p)
+  })
 }
 
 /** Decodes and validates a post body; throws InvalidMessageError or MessageTooLargeError only. */
@@ -262,12 +276,14 @@ export function decodePost(bytes: Uint8Array | Uint8ArrayList, now: number = Dat
     fail('empty post')
   }
   validateText(p.text)
+  const seq = checkSenderSeq(p.epoch, p.seq)
   return {
     groupId: p.groupId,
     id: p.id,
     ts: checkTimestamp(p.timestamp, now, MAX_CLOCK_SKEW_MS),
     senderName: p.senderName,
-    text: p.text
+    text: p.text,
+    ...seq
   }
 }
 

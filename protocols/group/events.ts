@@ -12,7 +12,9 @@ export interface GroupInfo {
 
 export interface GroupServiceEvents {
   /** a post from another member */
-  post: CustomEvent<{ groupId: string; from: string; post: GroupPost }>
+  post: CustomEvent<{ groupId: string; from: string; post: GroupPost; catchUp?: true }>
+  /** one of our posts went out on `topic` as `data` (what catch-up keeps to serve to members who missed it) */
+  published: CustomEvent<{ groupId: string; topic: string; data: Uint8Array }>
   change: CustomEvent<{ change: GroupChange; group: GroupInfo }>
   /** an invitation for us, checked against its log */
   invite: CustomEvent<Invitation>

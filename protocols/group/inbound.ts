@@ -37,22 +37,26 @@ export class Inbound {
     return this.service.me
   }
 
-  /** Gossipsub validator of a group topic: accept (and forward) only what applies; reject what is forged. */
-  async validateFrame(runtime: GroupRuntime, msg: Message): Promise<TopicValidatorResult> {
+  /**
+   * Gossipsub validator of a group topic: accept (and forward) only what applies; reject what is forged. Frames that
+   * came by catch-up (`catchUp`, already checked to be signed by their sender) take the same path.
+   */
+  async validateFrame(runtime: GroupRuntime, msg: Message, catchUp = false): Promise<TopicValidatorResult> {
     if (msg.type !== 'signed') {
       return TopicValidatorResult.Reject
     }
     if (this.service.group(runtime.id) !== runtime) {
       return TopicValidatorResult.Ignore
     }
-    return this.handleFrame(runtime, msg.from, msg.key, msg.data)
+    return this.handleFrame(runtime, msg.from, msg.key, msg.data, catchUp)
   }
 
   private async handleFrame(
     runtime: GroupRuntime,
     sender: PeerId,
     senderKey: PublicKey,
-    data: Uint8Array
+    data: Uint8Array,
+    catchUp = false
   ): Promise<TopicValidatorResult> {
     try {
       checkSenderKey(senderKey)
@@ -68,7 +72,8 @@ export class Inbound {
       }
       const content = decodeGroupFrame(opened.bytes)
       if (content.type === 'post') {
-        return await this.onPost(runtime, sender, senderKey.raw, content.body, content.signature, content.post)
+        const { body, signature, post } = content
+        return await this.onPost(runtime, sender, senderKey.raw, { body, signature, post, catchUp })
       }
       return await this.onEntry(runtime, sender, content.entry)
     } catch (err) {
@@ -94,10 +99,9 @@ export class Inbound {
     runtime: GroupRuntime,
     sender: PeerId,
     senderKey: Uint8Array,
-    body: Uint8Array,
-    signature: Uint8Array,
-    post: GroupPost
+    signed: { body: Uint8Array; signature: Uint8Array; post: GroupPost; catchUp: boolean }
   ): Promise<TopicValidatorResult> {
+    const { body, signature, post } = signed
     await verifyPost(runtime.id, senderKey, body, signature, post)
     const from = sender.toString()
     if (from === this.me) {
@@ -115,7 +119,7 @@ export class Inbound {
     if (!runtime.firstSighting(from, post.id)) {
       return TopicValidatorResult.Ignore
     }
-    this.service.emit('post', { groupId: runtime.id, from, post })
+    this.service.emit('post', { groupId: runtime.id, from, post, ...(signed.catchUp ? { catchUp: true } : {}) })
     return TopicValidatorResult.Accept
   }
 

@@ -1,5 +1,5 @@
 import type { PeerId, PublicKey } from '@libp2p/interface'
-import { decodeTopicFrame, encodeTopicFrame, type GroupPost } from './codec.ts'
+import { decodeGroupFrame, decodeTopicFrame, encodeTopicFrame, type GroupPost } from './codec.ts'
 import {
   GROUP_TOPIC_PREFIX,
   MAX_PENDING_ENTRIES,
@@ -107,6 +107,20 @@ export class GroupRuntime {
       return { type: 'unknown-key', keyId: frame.keyId }
     }
     return { type: 'plaintext', bytes: openFrame(key, this.id, frame.keyId, frame.nonce, frame.ciphertext) }
+  }
+
+  /** The post in a topic frame, if it is one and we can open it (what catch-up orders by); else undefined. */
+  peekPost(data: Uint8Array): GroupPost | undefined {
+    try {
+      const opened = this.unwrap(data)
+      if (opened.type !== 'plaintext') {
+        return undefined
+      }
+      const content = decodeGroupFrame(opened.bytes)
+      return content.type === 'post' ? content.post : undefined
+    } catch {
+      return undefined
+    }
   }
 
   /** True the first time a (sender, post id) pair is seen. */

@@ -13,6 +13,7 @@ import type {
 } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { SenderSeqCounter } from '../common/decode.ts'
 import { validateText } from '../common/text.ts'
 import { Announcer } from './announcer.ts'
 import type { GroupChange } from './changes.ts'
@@ -85,6 +86,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   private readonly reporter: Reporter
   private readonly reactions: Reactions
   private readonly shutdown = new AbortController()
+  private readonly counter = new SenderSeqCounter()
   private running = false
   name: string
 
@@ -272,11 +274,19 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   async send(groupId: string, text: string): Promise<{ post: GroupPost; recipients: number }> {
     validateText(text)
     const runtime = this.mine(groupId)
-    const post: GroupPost = { groupId, id: crypto.randomUUID(), ts: Date.now(), senderName: this.name, text }
+    const post: GroupPost = {
+      groupId,
+      id: crypto.randomUUID(),
+      ts: Date.now(),
+      senderName: this.name,
+      text,
+      ...this.counter.next(groupId)
+    }
     const body = encodePost(post)
     const frame = runtime.wrap(encodePostFrame(body, await signPostBody(this.components.privateKey, body)))
     runtime.firstSighting(this.me, post.id)
     const result = await this.components.pubsub.publish(runtime.topic, frame)
+    this.emit('published', { groupId, topic: runtime.topic, data: frame })
     return { post, recipients: result.recipients.length }
   }
 

@@ -1,6 +1,7 @@
-import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
+import { type GossipSub, type Message, type SignedMessage, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
+import { SenderSeqCounter } from '../common/decode.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import { decodeLobbyPost, encodeLobbyPost, type LobbyPost } from './codec.ts'
@@ -22,7 +23,10 @@ export interface LobbyInit {
 }
 
 export interface LobbyEvents {
-  post: CustomEvent<{ from: PeerId; post: LobbyPost }>
+  /** `catchUp`: it came by catch-up (after we missed it), not by gossip */
+  post: CustomEvent<{ from: PeerId; post: LobbyPost; catchUp?: true }>
+  /** one of our posts went out as `data` (what catch-up keeps to serve to peers who missed it) */
+  published: CustomEvent<{ topic: string; data: Uint8Array }>
 }
 
 /** Broadcast chat: one gossipsub topic, signed messages, malformed ones rejected before they spread. */
@@ -31,15 +35,17 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
   private readonly log: Logger
   private readonly seen = new Set<string>()
   private readonly allowance: PeerBudget
+  private readonly allowanceInit: { capacity: number; refillPerSecond: number }
+  private readonly counter = new SenderSeqCounter()
 
   constructor(components: LobbyComponents, init: LobbyInit = {}) {
     super()
     this.components = components
-    this.allowance = new PeerBudget({
+    this.allowanceInit = {
       capacity: init.burst ?? LOBBY_POST_BURST,
-      refillPerSecond: init.postsPerSecond ?? LOBBY_POSTS_PER_SECOND,
-      maxKeys: LOBBY_RATE_KEYS
-    })
+      refillPerSecond: init.postsPerSecond ?? LOBBY_POSTS_PER_SECOND
+    }
+    this.allowance = new PeerBudget({ ...this.allowanceInit, maxKeys: LOBBY_RATE_KEYS })
     this.log = components.logger.forComponent('p2pchat:lobby')
     this.onMessage = this.onMessage.bind(this)
   }
@@ -81,10 +87,39 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     return verdict
   }
 
-  /** Publishes a post; resolves with how many peers it was handed to directly. */
+  /** Publishes a post (numbered in our sequence unless it already is); resolves with how many peers it reached. */
   async publish(post: LobbyPost): Promise<number> {
-    const result = await this.components.pubsub.publish(LOBBY_TOPIC, encodeLobbyPost(post))
+    const numbered = post.seq == null ? { ...post, ...this.counter.next(LOBBY_TOPIC) } : post
+    const data = encodeLobbyPost(numbered)
+    const result = await this.components.pubsub.publish(LOBBY_TOPIC, data)
+    this.safeDispatchEvent('published', { detail: { topic: LOBBY_TOPIC, data } })
     return result.recipients.length
+  }
+
+  /** A fresh allowance per sender for checking one catch-up answer: the rate rule at the posts' own times. */
+  catchUpAllowance(): PeerBudget {
+    return new PeerBudget({ ...this.allowanceInit, maxKeys: LOBBY_RATE_KEYS })
+  }
+
+  /**
+   * A post that came by catch-up, already checked to be signed by its sender: checked as the topic validator checks
+   * gossip (well-formed, within its sender's allowance, measured on `allowance` at the post's own time), then
+   * delivered as gossip is, marked `catchUp`. False when it was rejected or seen already.
+   */
+  deliverCaughtUp(msg: SignedMessage, allowance: PeerBudget): boolean {
+    if (msg.topic !== LOBBY_TOPIC || validate(msg) !== TopicValidatorResult.Accept) {
+      return false
+    }
+    const post = decodeLobbyPost(msg.data)
+    if (!allowance.take(msg.from.toString(), 1, post.ts)) {
+      this.log('rejecting a caught-up post from %p: over its rate', msg.from)
+      return false
+    }
+    if (!this.firstSighting(`${msg.from.toString()}/${post.id}`)) {
+      return false
+    }
+    this.safeDispatchEvent('post', { detail: { from: msg.from, post, catchUp: true } })
+    return true
   }
 
   private onMessage(evt: CustomEvent<Message>): void {

@@ -30,7 +30,8 @@ export {
   type NetnsHost,
   netnsUnsupported,
   type Spoke,
-  type Star
+  type Star,
+  setLink
 } from './harness/netns.ts'
 export {
   type EventOf,

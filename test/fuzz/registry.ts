@@ -1,4 +1,5 @@
 import type { Target } from './target.ts'
+import { catchUpTargets } from './targets/catchup.ts'
 import { codecTargets } from './targets/codecs.ts'
 import { directTargets } from './targets/direct.ts'
 import { groupTargets } from './targets/group.ts'
@@ -10,6 +11,7 @@ import { stunTargets } from './targets/stun.ts'
 /** Every fuzz target: the protocol decoders, the node's file and input parsers, and the stream handlers. */
 export const TARGETS: Target[] = [
   ...codecTargets,
+  ...catchUpTargets,
   ...groupTargets,
   ...handlerTargets,
   ...gossipTargets,

@@ -888,6 +888,8 @@ export interface Post {
   timestamp: bigint
   senderName: string
   text: string
+  epoch: bigint
+  seq: bigint
 }
 
 export namespace Post {
@@ -925,6 +927,16 @@ export namespace Post {
           w.string(obj.text)
         }
 
+        if ((obj.epoch != null && obj.epoch !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.epoch)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.seq)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -934,7 +946,9 @@ export namespace Post {
           id: '',
           timestamp: 0n,
           senderName: '',
-          text: ''
+          text: '',
+          epoch: 0n,
+          seq: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -961,6 +975,14 @@ export namespace Post {
             }
             case 5: {
               obj.text = reader.string()
+              break
+            }
+            case 6: {
+              obj.epoch = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.seq = reader.uint64()
               break
             }
             default: {
@@ -1013,6 +1035,20 @@ export namespace Post {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1050,6 +1086,16 @@ export namespace Post {
     value: string
   }
 
+  export interface PostEpochFieldEvent {
+    field: '$.epoch'
+    value: bigint
+  }
+
+  export interface PostSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Post>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Post.codec())
   }
@@ -1058,7 +1104,7 @@ export namespace Post {
     return decodeMessage(buf, Post.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostGroupIdFieldEvent | PostIdFieldEvent | PostTimestampFieldEvent | PostSenderNameFieldEvent | PostTextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostGroupIdFieldEvent | PostIdFieldEvent | PostTimestampFieldEvent | PostSenderNameFieldEvent | PostTextFieldEvent | PostEpochFieldEvent | PostSeqFieldEvent> {
     return streamMessage(buf, Post.codec(), opts)
   }
 }

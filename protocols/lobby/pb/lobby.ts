@@ -7,6 +7,8 @@ export interface LobbyMessage {
   timestamp: bigint
   senderName: string
   text: string
+  epoch: bigint
+  seq: bigint
 }
 
 export namespace LobbyMessage {
@@ -39,6 +41,16 @@ export namespace LobbyMessage {
           w.string(obj.text)
         }
 
+        if ((obj.epoch != null && obj.epoch !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.epoch)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.seq)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -47,7 +59,9 @@ export namespace LobbyMessage {
           id: '',
           timestamp: 0n,
           senderName: '',
-          text: ''
+          text: '',
+          epoch: 0n,
+          seq: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -70,6 +84,14 @@ export namespace LobbyMessage {
             }
             case 4: {
               obj.text = reader.string()
+              break
+            }
+            case 5: {
+              obj.epoch = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.seq = reader.uint64()
               break
             }
             default: {
@@ -115,6 +137,20 @@ export namespace LobbyMessage {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -147,6 +183,16 @@ export namespace LobbyMessage {
     value: string
   }
 
+  export interface LobbyMessageEpochFieldEvent {
+    field: '$.epoch'
+    value: bigint
+  }
+
+  export interface LobbyMessageSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
   export function encode (obj: Partial<LobbyMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LobbyMessage.codec())
   }
@@ -155,7 +201,7 @@ export namespace LobbyMessage {
     return decodeMessage(buf, LobbyMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LobbyMessage>): Generator<LobbyMessageIdFieldEvent | LobbyMessageTimestampFieldEvent | LobbyMessageSenderNameFieldEvent | LobbyMessageTextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LobbyMessage>): Generator<LobbyMessageIdFieldEvent | LobbyMessageTimestampFieldEvent | LobbyMessageSenderNameFieldEvent | LobbyMessageTextFieldEvent | LobbyMessageEpochFieldEvent | LobbyMessageSeqFieldEvent> {
     return streamMessage(buf, LobbyMessage.codec(), opts)
   }
 }

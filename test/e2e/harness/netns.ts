@@ -142,6 +142,18 @@ export async function createLan(hostCount: number): Promise<Lan> {
   return lan
 }
 
+/** Takes a LAN host's link down (cut off from the others, as a pulled cable) or brings it up again. */
+export async function setLink(host: NetnsHost, state: 'up' | 'down'): Promise<void> {
+  if (!created.has(host.ns)) {
+    throw new Error(`${host.ns} is not a namespace of this test`)
+  }
+  await ip('-n', host.ns, 'link', 'set', host.iface, state)
+  if (state === 'up') {
+    // taking a link down drops the routes through it; the kernel restores only the subnet's, not mDNS's multicast one
+    await ip('-n', host.ns, 'route', 'replace', '224.0.0.0/4', 'dev', host.iface)
+  }
+}
+
 /** Removes the LAN's namespaces. Kill the processes running in them first (harness cleanup()). */
 export async function destroyLan(lan: Lan): Promise<void> {
   await destroyTopology(lan.id)

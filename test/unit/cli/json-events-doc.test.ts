@@ -14,7 +14,7 @@ type DetailOf<K extends keyof ChatEvents> = ChatEvents[K] extends CustomEvent<in
  */
 const EVENT_FIELDS: { [T in Type]: Record<FieldsOf<T>, true> } = {
   ready: { peerId: true, name: true, addrs: true, ephemeral: true },
-  message: { id: true, scope: true, from: true, to: true, group: true, text: true, ts: true },
+  message: { id: true, scope: true, from: true, to: true, group: true, text: true, ts: true, catchUp: true },
   sent: { id: true, scope: true, to: true, group: true, text: true, ts: true, recipients: true },
   delivered: { id: true, to: true },
   queued: { id: true, to: true, via: true },

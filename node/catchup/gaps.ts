@@ -1,0 +1,110 @@
+import type { SenderSeq } from '../../protocols/common/index.ts'
+
+/** Senders (per conversation) whose position is remembered; the least recently heard is forgotten first. */
+export const GAP_TRACKER_KEYS = 4096
+
+/** Message ids remembered as shown, over every conversation: a day of a busy lobby and groups. */
+export const SEEN_IDS = 50_000
+
+/**
+ * Where each sender stands in each conversation, to notice a post that skips some: the sign of posts we missed
+ * while the sender was still reachable (a partition, a dropped gossip link). Bounded by GAP_TRACKER_KEYS.
+ */
+export class GapTracker {
+  private readonly last = new Map<string, SenderSeq>()
+
+  constructor(private readonly maxKeys = GAP_TRACKER_KEYS) {}
+
+  /**
+   * Records a post at `at` from `sender` in `conversation`; true if posts before it are missing: a later count in the
+   * same run than the next one expected, or a new run that does not start at 1 (both only for senders heard before).
+   */
+  observe(conversation: string, sender: string, at: SenderSeq): boolean {
+    const key = `${conversation} ${sender}`
+    const known = this.last.get(key)
+    this.last.delete(key)
+    let gap = false
+    let next = at
+    if (known != null) {
+      if (at.epoch === known.epoch) {
+        gap = at.seq > known.seq + 1
+        next = at.seq > known.seq ? at : known
+      } else if (at.epoch > known.epoch) {
+        gap = at.seq > 1
+      } else {
+        next = known
+      }
+    }
+    this.last.set(key, next)
+    if (this.last.size > this.maxKeys) {
+      this.last.delete(this.last.keys().next().value as string)
+    }
+    return gap
+  }
+}
+
+/** Ids of messages already shown (by conversation and sender: ids are unique only per sender), bounded. */
+export class SeenIds {
+  private readonly ids = new Set<string>()
+
+  constructor(private readonly max = SEEN_IDS) {}
+
+  /** True the first time; later calls for the same message are false. */
+  add(conversation: string, sender: string, id: string): boolean {
+    const key = `${conversation} ${sender} ${id}`
+    if (this.ids.has(key)) {
+      return false
+    }
+    this.ids.add(key)
+    if (this.ids.size > this.max) {
+      this.ids.delete(this.ids.values().next().value as string)
+    }
+    return true
+  }
+
+  has(conversation: string, sender: string, id: string): boolean {
+    return this.ids.has(`${conversation} ${sender} ${id}`)
+  }
+}
+
+/** A caught-up message as ordering sees it. */
+export interface Placed {
+  sender: string
+  ts: number
+  epoch?: number
+  seq?: number
+}
+
+/**
+ * The order to show caught-up messages in: by their senders' timestamps, except that each sender's own messages
+ * keep their send order (run, then count), whatever its clock said. Stable for equal keys.
+ */
+export function showOrder<T extends Placed>(items: T[]): T[] {
+  const byTime = items.map((item, i) => ({ item, i })).sort((a, b) => a.item.ts - b.item.ts || a.i - b.i)
+  const slots = new Map<string, number[]>()
+  const mine = new Map<string, T[]>()
+  byTime.forEach(({ item }, pos) => {
+    const s = slots.get(item.sender) ?? []
+    const m = mine.get(item.sender) ?? []
+    s.push(pos)
+    m.push(item)
+    slots.set(item.sender, s)
+    mine.set(item.sender, m)
+  })
+  const out: T[] = new Array(items.length)
+  for (const [sender, positions] of slots) {
+    const sent = sendOrder(mine.get(sender) ?? [])
+    positions.forEach((pos, k) => {
+      out[pos] = sent[k]
+    })
+  }
+  return out
+}
+
+/** One sender's messages in send order: numbered ones by (run, count); unnumbered (older versions) keep their place. */
+function sendOrder<T extends Placed>(items: T[]): T[] {
+  const numbered = items.filter((m) => m.epoch != null && m.seq != null)
+  numbered.sort((a, b) => (a.epoch ?? 0) - (b.epoch ?? 0) || (a.seq ?? 0) - (b.seq ?? 0))
+  let k = 0
+  return items.map((m) => (m.epoch != null && m.seq != null ? numbered[k++] : m))
+}

@@ -1,0 +1,184 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { type GossipSub, type GossipSubEvents, TopicValidatorResult } from '@libp2p/gossipsub'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { defaultLogger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { CATCH_UP_SLACK_MS, CatchUpNode } from '../../../node/catchup/catch-up.ts'
+import type { StoredMessage } from '../../../node/store.ts'
+import type { Fetched } from '../../../protocols/catchup/client.ts'
+import { signGossip, verifyGossip } from '../../../protocols/catchup/envelope.ts'
+import type { GroupServiceEvents } from '../../../protocols/group/index.ts'
+import {
+  encodeLobbyPost,
+  LOBBY_TOPIC,
+  type LobbyComponents,
+  type LobbyPost,
+  LobbyService
+} from '../../../protocols/lobby/index.ts'
+
+let aliceKey: PrivateKey
+let alice: PeerId
+
+beforeAll(async () => {
+  aliceKey = await generateKeyPair('Ed25519')
+  alice = peerIdFromPrivateKey(aliceKey)
+})
+
+function fakeLobby(): LobbyService {
+  const pubsub: LobbyComponents['pubsub'] = {
+    topicValidators: new Map() as GossipSub['topicValidators'],
+    addEventListener: () => {},
+    removeEventListener: () => {},
+    subscribe: () => {},
+    unsubscribe: () => {},
+    publish: async () => ({ recipients: [] })
+  }
+  return new LobbyService({ pubsub, logger: defaultLogger() })
+}
+
+/** A CatchUpNode over a real lobby service and fakes for the rest; `answer` says what a fetch brings back. */
+function rig(history: StoredMessage[], answer: () => Promise<Fetched>) {
+  const lobby = fakeLobby()
+  const pubsub = new TypedEventEmitter<GossipSubEvents>()
+  const groups = Object.assign(new TypedEventEmitter<GroupServiceEvents>(), {
+    group: () => undefined,
+    groups: () => [],
+    inbound: { validateFrame: async () => TopicValidatorResult.Ignore }
+  })
+  const asked: Array<{ peer: string; topic: string; since: number }> = []
+  const shown: Array<{ text: string; catchUp?: true }> = []
+  lobby.addEventListener('post', (evt) => shown.push({ text: evt.detail.post.text, catchUp: evt.detail.catchUp }))
+  const node = new CatchUpNode({
+    me: 'me',
+    service: {
+      fetch: async (peer, topic, since) => {
+        asked.push({ peer: peer.toString(), topic, since })
+        return answer()
+      },
+      keepOwn: () => {}
+    },
+    pubsub,
+    lobby,
+    groups,
+    history: { history: async (conversation) => (conversation === 'lobby' ? history : []) },
+    emit: () => {},
+    logger: defaultLogger()
+  })
+  return { node, lobby, pubsub, asked, shown }
+}
+
+async function signed(post: LobbyPost) {
+  return verifyGossip(await signGossip(aliceKey, alice, LOBBY_TOPIC, encodeLobbyPost(post)))
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('CatchUpNode', () => {
+  it('asks a peer that appears on the lobby topic, from shortly before the newest message in history', async () => {
+    const newest = Date.now() - 60_000
+    const stored: StoredMessage = {
+      id: 'old',
+      scope: 'lobby',
+      conversation: 'lobby',
+      fromPeerId: alice.toString(),
+      fromName: 'alice',
+      text: 'seen before',
+      ts: newest
+    }
+    const { node, pubsub, asked } = rig([stored], async () => ({
+      from: alice,
+      topic: LOBBY_TOPIC,
+      since: 0,
+      messages: [],
+      forged: [],
+      truncated: false
+    }))
+    node.start()
+    node.ready()
+    const change = { peerId: alice, subscriptions: [{ topic: LOBBY_TOPIC, subscribe: true }] }
+    pubsub.safeDispatchEvent('subscription-change', { detail: change })
+    await settle()
+    await settle()
+    expect(asked).toEqual([{ peer: alice.toString(), topic: LOBBY_TOPIC, since: newest - CATCH_UP_SLACK_MS }])
+    // again at once: within the cooldown, not asked twice
+    pubsub.safeDispatchEvent('subscription-change', { detail: change })
+    await settle()
+    expect(asked).toHaveLength(1)
+    node.stop()
+  })
+
+  it('asks the sender when its numbering skips, and shows what comes back once, in send order, marked', async () => {
+    const epoch = Date.now() - 10_000
+    const at = (seq: number, text: string): LobbyPost => ({
+      id: `p${seq}`,
+      ts: epoch + seq,
+      senderName: 'alice',
+      text,
+      epoch,
+      seq
+    })
+    const missed = [await signed(at(3, 'three')), await signed(at(2, 'two'))]
+    const alreadyInHistory = await signed(at(1, 'one'))
+    const history: StoredMessage = {
+      id: 'p1',
+      scope: 'lobby',
+      conversation: 'lobby',
+      fromPeerId: alice.toString(),
+      fromName: 'alice',
+      text: 'one',
+      ts: epoch + 1
+    }
+    const { node, lobby, asked, shown } = rig([history], async () => ({
+      from: alice,
+      topic: LOBBY_TOPIC,
+      since: 0,
+      messages: [alreadyInHistory, ...missed],
+      forged: [],
+      truncated: false
+    }))
+    node.start()
+    node.ready()
+    await settle()
+    // live: 1 then 4 (2 and 3 were missed)
+    for (const post of [at(1, 'one'), at(4, 'four')]) {
+      lobby.safeDispatchEvent('post', { detail: { from: alice, post } })
+    }
+    await settle()
+    await settle()
+    expect(asked.map((a) => a.peer)).toEqual([alice.toString()])
+    expect(shown).toEqual([
+      { text: 'one', catchUp: undefined },
+      { text: 'four', catchUp: undefined },
+      { text: 'two', catchUp: true },
+      { text: 'three', catchUp: true }
+    ])
+    node.stop()
+  })
+
+  it('drops posts older than asked for (beyond clock skew), so an answer cannot bring backdated spam', async () => {
+    const now = Date.now()
+    const post = (id: string, ts: number): LobbyPost => ({ id, ts, senderName: 'alice', text: id })
+    const { node, shown } = rig([], async () => ({
+      from: alice,
+      topic: LOBBY_TOPIC,
+      since: 0,
+      messages: [],
+      forged: [],
+      truncated: false
+    }))
+    node.start()
+    node.ready()
+    await node.apply({
+      from: alice,
+      topic: LOBBY_TOPIC,
+      since: now - 60_000,
+      messages: [await signed(post('backdated', now - 3_600_000)), await signed(post('recent', now - 30_000))],
+      forged: [],
+      truncated: false
+    })
+    expect(shown).toEqual([{ text: 'recent', catchUp: true }])
+    node.stop()
+  })
+})

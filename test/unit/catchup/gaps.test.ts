@@ -1,0 +1,93 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { GapTracker, SeenIds, showOrder } from '../../../node/catchup/gaps.ts'
+
+describe('GapTracker', () => {
+  it('notices a skipped post exactly at the first post after it, per sender and conversation', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 1, max: 40 }), (n, skipAt) => {
+        const tracker = new GapTracker()
+        const gaps: number[] = []
+        for (let seq = 1; seq <= n; seq++) {
+          // another sender's numbering never interferes
+          expect(tracker.observe('lobby', 'bob', { epoch: 1, seq })).toBe(false)
+          if (seq !== skipAt && tracker.observe('lobby', 'alice', { epoch: 7, seq })) {
+            gaps.push(seq)
+          }
+        }
+        expect(gaps).toEqual(skipAt > 1 && skipAt < n ? [skipAt + 1] : [])
+      })
+    )
+  })
+
+  it('takes a late post that fills the gap quietly, and a new run starting at 1 as no gap', () => {
+    const t = new GapTracker()
+    expect(t.observe('g', 'a', { epoch: 1, seq: 1 })).toBe(false)
+    expect(t.observe('g', 'a', { epoch: 1, seq: 3 })).toBe(true)
+    expect(t.observe('g', 'a', { epoch: 1, seq: 2 })).toBe(false)
+    expect(t.observe('g', 'a', { epoch: 1, seq: 4 })).toBe(false)
+    expect(t.observe('g', 'a', { epoch: 2, seq: 1 })).toBe(false)
+    expect(t.observe('g', 'a', { epoch: 3, seq: 5 })).toBe(true)
+    // an older run after a newer one says nothing and changes nothing
+    expect(t.observe('g', 'a', { epoch: 2, seq: 9 })).toBe(false)
+    expect(t.observe('g', 'a', { epoch: 3, seq: 6 })).toBe(false)
+  })
+
+  it('remembers a bounded number of senders', () => {
+    const t = new GapTracker(2)
+    t.observe('g', 'a', { epoch: 1, seq: 1 })
+    t.observe('g', 'b', { epoch: 1, seq: 1 })
+    t.observe('g', 'c', { epoch: 1, seq: 1 })
+    // 'a' was forgotten: its next post is a first sighting, not a gap
+    expect(t.observe('g', 'a', { epoch: 1, seq: 5 })).toBe(false)
+  })
+})
+
+describe('SeenIds', () => {
+  it('is true once per (conversation, sender, id) and bounded', () => {
+    const seen = new SeenIds(3)
+    expect(seen.add('lobby', 'a', '1')).toBe(true)
+    expect(seen.add('lobby', 'a', '1')).toBe(false)
+    expect(seen.add('lobby', 'b', '1')).toBe(true)
+    expect(seen.add('g', 'a', '1')).toBe(true)
+    expect(seen.add('g', 'a', '2')).toBe(true)
+    expect(seen.has('lobby', 'a', '1')).toBe(false)
+  })
+})
+
+describe('showOrder', () => {
+  const itemArb = fc.record({
+    sender: fc.constantFrom('a', 'b', 'c'),
+    ts: fc.integer({ min: 0, max: 50 }),
+    seq: fc.integer({ min: 1, max: 1000 })
+  })
+
+  it('is a permutation in timestamp order, except that each sender keeps its send order', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(itemArb, { selector: (i) => `${i.sender}/${i.seq}`, maxLength: 40 }), (raw) => {
+        const items = raw.map((i) => ({ ...i, epoch: 1 }))
+        const out = showOrder(items)
+        expect([...out].sort((x, y) => x.seq - y.seq || x.sender.localeCompare(y.sender))).toEqual(
+          [...items].sort((x, y) => x.seq - y.seq || x.sender.localeCompare(y.sender))
+        )
+        for (const s of ['a', 'b', 'c']) {
+          const seqs = out.filter((i) => i.sender === s).map((i) => i.seq)
+          expect(seqs).toEqual([...seqs].sort((x, y) => x - y))
+        }
+        // the slots of each sender are where its timestamps put them
+        const slotTs = [...items].sort((x, y) => x.ts - y.ts).map((i) => i.sender)
+        expect(out.map((i) => i.sender)).toEqual(slotTs)
+      })
+    )
+  })
+
+  it('orders messages of honest senders (clock and count agree) by time', () => {
+    const items = [
+      { sender: 'b', ts: 20, epoch: 1, seq: 2 },
+      { sender: 'a', ts: 15, epoch: 1, seq: 2 },
+      { sender: 'a', ts: 5, epoch: 1, seq: 1 },
+      { sender: 'b', ts: 10, epoch: 1, seq: 1 }
+    ]
+    expect(showOrder(items).map((i) => i.ts)).toEqual([5, 10, 15, 20])
+  })
+})
