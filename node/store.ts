@@ -32,7 +32,8 @@ export interface Contact {
   relays?: string[]
 }
 
-type Value = StoredMessage | Contact
+/** What the store keeps under its keys. */
+export type StoredValue = StoredMessage | Contact
 
 /** Where message history and contacts are kept: LevelDB in the data directory (ChatStore), or a page's IndexedDB. */
 export interface MessageStore {
@@ -50,26 +51,22 @@ export interface MessageStore {
   close: () => Promise<void>
 }
 
-/** Message history and contacts in a LevelDB under the data directory. */
-export class ChatStore implements MessageStore {
-  private constructor(
-    private readonly dataDir: string,
-    private db: Level<string, Value>
-  ) {}
+/** What the stores need of an abstract-level database: classic-level on disk, browser-level in a page. */
+export interface LevelDatabase {
+  put(key: string, value: StoredValue): Promise<void>
+  del(key: string): Promise<void>
+  batch(operations: Array<{ type: 'del'; key: string }>): Promise<void>
+  values(range: { gt: string; lt: string; reverse?: boolean; limit?: number }): AsyncIterable<StoredValue>
+  iterator(range: { gt: string; lt: string }): AsyncIterable<[string, StoredValue]>
+  close(): Promise<void>
+}
 
-  static async open(dataDir: string): Promise<ChatStore> {
-    let db: Level<string, Value>
-    try {
-      db = await openStore(dataDir, openLevel)
-    } catch (err) {
-      if (isLocked(err)) {
-        throw new DataDirInUseError(`${dataDir} is in use by another p2pchat process; give this one its own --data-dir`)
-      }
-      throw err
-    }
-    await rekeyMessages(db)
-    return new ChatStore(dataDir, db)
-  }
+/**
+ * History and contacts in any abstract-level database, under the same keys wherever it runs. Subclasses open the
+ * database and say how deleted entries are made unrecoverable (compact).
+ */
+export abstract class LevelMessageStore implements MessageStore {
+  protected constructor(protected db: LevelDatabase) {}
 
   async saveMessage(msg: StoredMessage): Promise<void> {
     await this.db.put(messageKey(msg), msg)
@@ -118,18 +115,45 @@ export class ChatStore implements MessageStore {
     await this.db.del(`contact!${peerId}`)
   }
 
+  abstract compact(): Promise<void>
+
+  async close(): Promise<void> {
+    await this.db.close()
+  }
+}
+
+/** Message history and contacts in a LevelDB under the data directory. */
+export class ChatStore extends LevelMessageStore {
+  private constructor(
+    private readonly dataDir: string,
+    private level: Level<string, StoredValue>
+  ) {
+    super(level)
+  }
+
+  static async open(dataDir: string): Promise<ChatStore> {
+    let db: Level<string, StoredValue>
+    try {
+      db = await openStore(dataDir, openLevel)
+    } catch (err) {
+      if (isLocked(err)) {
+        throw new DataDirInUseError(`${dataDir} is in use by another p2pchat process; give this one its own --data-dir`)
+      }
+      throw err
+    }
+    await rekeyMessages(db)
+    return new ChatStore(dataDir, db)
+  }
+
   /**
    * Makes deleted entries unrecoverable from the files: LevelDB keeps them in its log, tables and manifest
    * until they happen to be compacted, so the live entries are copied into a fresh database (store-rewrite.ts).
    * No other operation may run meanwhile (the archive serialises them).
    */
   async compact(): Promise<void> {
-    await rewriteStore(this.dataDir, this.db, openLevel)
-    this.db = await openLevel(join(this.dataDir, DB_DIR))
-  }
-
-  async close(): Promise<void> {
-    await this.db.close()
+    await rewriteStore(this.dataDir, this.level, openLevel)
+    this.level = await openLevel(join(this.dataDir, DB_DIR))
+    this.db = this.level
   }
 }
 
@@ -140,8 +164,8 @@ const REKEY_BATCH = 1000
  * Moves messages stored under an older key format (without the sender) to their current key. Runs at every open;
  * it only reads when nothing is left to move.
  */
-async function rekeyMessages(db: Level<string, Value>): Promise<void> {
-  let batch: Array<{ type: 'del'; key: string } | { type: 'put'; key: string; value: Value }> = []
+async function rekeyMessages(db: Level<string, StoredValue>): Promise<void> {
+  let batch: Array<{ type: 'del'; key: string } | { type: 'put'; key: string; value: StoredValue }> = []
   for await (const [key, value] of db.iterator({ gt: 'msg!', lt: 'msg!~' })) {
     const current = messageKey(value as StoredMessage)
     if (current !== key) {
@@ -158,8 +182,8 @@ async function rekeyMessages(db: Level<string, Value>): Promise<void> {
 }
 
 /** Uncompressed, so that a scan of the files can verify that deleted text is gone (no text hides in a block). */
-async function openLevel(path: string): Promise<Level<string, Value>> {
-  const db = new Level<string, Value>(path, { valueEncoding: 'json', compression: false })
+async function openLevel(path: string): Promise<Level<string, StoredValue>> {
+  const db = new Level<string, StoredValue>(path, { valueEncoding: 'json', compression: false })
   await db.open()
   return db
 }

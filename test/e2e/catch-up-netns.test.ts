@@ -59,7 +59,7 @@ describe('catch-up after a partition, without a relay', () => {
     await destroyAllNetns()
   })
 
-  it('shows a peer cut off for a while every lobby and group message sent meanwhile, once, in send order', async () => {
+  it('shows a peer cut off for a while every DM, lobby and group message sent meanwhile, once, in send order', async () => {
     lan = await createLan(3)
     const hosts = lan.hosts
     const spawn = (name: string, i: number, bootstrap: string[] = []): Promise<PeerProcess> =>
@@ -73,6 +73,10 @@ describe('catch-up after a partition, without a relay', () => {
     await carol.waitFor('message', (m) => m.text === 'before the cut')
 
     await setLink(hosts[2], 'down')
+    // a DM while carol still looks online (the direct try fails, then it waits in the outbox)
+    alice.send('/msg carol dm while she seems online')
+    const early = await alice.waitFor('sent', (s) => s.text === 'dm while she seems online')
+    await alice.waitFor('queued', (q) => q.id === early.id, { timeoutMs: BACK_MS })
     const lobby = { alice: ['a1', 'a2', 'a3'], bob: ['b1', 'b2', 'b3'] }
     const inGroup = { alice: ['ga1', 'ga2'], bob: ['gb1', 'gb2'] }
     for (let i = 0; i < 3; i++) {
@@ -92,6 +96,10 @@ describe('catch-up after a partition, without a relay', () => {
     await Promise.all(
       [alice, bob].map((p) => p.waitFor('leave', (e) => e.peerId === carol.peerId, { timeoutMs: BACK_MS }))
     )
+    // a DM once she is gone: queued at once, for a contact who is away
+    bob.send('/msg carol dm while she is away')
+    const late = await bob.waitFor('sent', (s) => s.text === 'dm while she is away')
+    await bob.waitFor('queued', (q) => q.id === late.id, { timeoutMs: BACK_MS })
     const cutOff = (m: EventOf<'message'>): boolean =>
       [...lobby.alice, ...lobby.bob, ...inGroup.alice, ...inGroup.bob].includes(m.text)
     expect(carol.all('message').filter(cutOff)).toEqual([])
@@ -118,5 +126,14 @@ describe('catch-up after a partition, without a relay', () => {
     )
     expect(caught.filter((m) => m.scope === 'lobby')).toHaveLength(6)
     expect(carol.all('message').filter((m) => m.text === 'before the cut')).toHaveLength(1)
+
+    // the DMs arrive once each, and their senders learn it
+    await alice.waitFor('delivered', (d) => d.id === early.id, { timeoutMs: BACK_MS })
+    await bob.waitFor('delivered', (d) => d.id === late.id, { timeoutMs: BACK_MS })
+    const dms = carol
+      .all('message')
+      .filter((m) => m.scope === 'dm')
+      .map((m) => m.text)
+    expect(dms.toSorted()).toEqual(['dm while she is away', 'dm while she seems online'])
   }, 300_000)
 })
