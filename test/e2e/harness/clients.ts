@@ -87,11 +87,19 @@ export class Client {
     const from = this.mark()
     this.send('/users')
     const line = await this.waitForLine(/^\* online \(\d+\): /, from)
-    return line
-      .replace(/^\* online \(\d+\): /, '')
-      .split(', ')
-      .map((n) => n.replace(/ \(you\)$/, '').replace(/#\w+$/, ''))
-      .sort()
+    return (
+      line
+        .replace(/^\* online \(\d+\): /, '')
+        .split(', ')
+        // each name may carry how it is reached, then `(you)`, then a PeerId suffix: the bare name is what counts
+        .map((n) =>
+          n
+            .replace(/ \((direct|via relay)\)$/, '')
+            .replace(/ \(you\)$/, '')
+            .replace(/#\w+$/, '')
+        )
+        .sort()
+    )
   }
 
   /** Asks /users until `pred` holds (presence converges over gossip). */
