@@ -14,7 +14,7 @@ import {
 } from '../../protocols/dm/index.ts'
 import type { PrekeyService } from '../../protocols/prekeys/index.ts'
 import { DuplicateMessageError } from '../../protocols/session/index.ts'
-import { errorCode } from '../errors.ts'
+import { errorCode, isDiskFull } from '../errors.ts'
 import type { ChatMessage, EmitChatEvent } from '../events.ts'
 import type { EndToEnd } from '../sessions/end-to-end.ts'
 import type { User } from '../users.ts'
@@ -192,10 +192,13 @@ export class SecureDms {
   }
 
   private reportUnopened(err: unknown, peerId?: string): void {
-    const error = new DecryptFailedError(
-      `a sealed DM${peerId ? ` from ${peerId}` : ''} did not decrypt: ${err instanceof Error ? err.message : String(err)}`
-    )
-    this.c.emit('error', { code: errorCode(error), message: error.message, ...(peerId ? { peerId } : {}) })
+    const why = err instanceof Error ? err.message : String(err)
+    const from = peerId ? ` from ${peerId}` : ''
+    // a session we cannot store is a message we cannot take: the sender keeps it for later, and we say why
+    const { code, message } = isDiskFull(err)
+      ? { code: errorCode(err), message: `a sealed DM${from} waits with its sender: the disk is full (${why})` }
+      : { code: errorCode(new DecryptFailedError('')), message: `a sealed DM${from} did not decrypt: ${why}` }
+    this.c.emit('error', { code, message, ...(peerId ? { peerId } : {}) })
   }
 }
 

@@ -53,7 +53,15 @@ describe('chaos: a full disk', () => {
     const filler = join(disk, 'filler')
     fillDisk(filler)
     const mark = bob.events.length
-    await dms(alice, bob, 'disk full', size.rounds)
+    // a DM is taken only once its session state is stored: while bob cannot store it, it waits in alice's outbox
+    const waiting: string[] = []
+    for (let i = 0; i < size.rounds; i++) {
+      const text = `disk full ${i}`
+      const from = alice.events.length
+      const id = await sendAndWait(alice, `/msg ${bob.name} ${text}`, text)
+      await alice.waitFor('queued', (q) => q.id === id, { from })
+      waiting.push(id)
+    }
     const lobby = 'disk full lobby'
     await sendAndWait(alice, lobby, lobby)
     await bob.waitFor('message', (m) => m.text === lobby, { from: mark })
@@ -70,6 +78,16 @@ describe('chaos: a full disk', () => {
     bob.send('/quit')
     await bob.exited
     const bob2 = await spawnPeer({ name: 'bob', dataDir: bobData, bootstrap: [alice.addrs[0]] })
+    // back with room: the DMs that waited arrive, each once
+    for (const id of waiting) {
+      await alice.waitFor('delivered', (d) => d.id === id, { timeoutMs: 60_000 })
+    }
+    for (let i = 0; i < size.rounds; i++) {
+      await bob2.waitFor('message', (m) => m.text === `disk full ${i}`)
+    }
+    expect(bob2.all('message').filter((m) => m.text.startsWith('disk full ') && m.scope === 'dm')).toHaveLength(
+      size.rounds
+    )
     const from = bob2.events.length
     bob2.send(`/history ${alice.peerId} 1000`)
     const history = await bob2.waitFor('history', () => true, { from })

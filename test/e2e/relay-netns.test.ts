@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, destroyAllNetns, killRelays, newIdentity, relayStar, requireTool } from './harness.ts'
+import { cleanup, destroyAllNetns, killRelays, newIdentity, relayStar, requireTool, until, WAIT_MS } from './harness.ts'
 
 const RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
 
@@ -42,8 +42,20 @@ describe('relay across networks (network namespaces)', () => {
       }
       await bob.waitFor('delivered', () => bob.events.slice(from).filter((e) => e.type === 'delivered').length >= batch)
     }
-    const bulk = alice.all('message').filter((m) => m.scope === 'dm' && m.text.endsWith(chunk))
-    expect(new Set(bulk.map((m) => m.text.split(' ')[0])).size).toBe(count)
+    // each was shown before its ack left alice, but her output and bob's reach this test by separate pipes
+    const shown = (): Set<string> =>
+      new Set(
+        alice
+          .all('message')
+          .filter((m) => m.scope === 'dm' && m.text.endsWith(chunk))
+          .map((m) => m.text.split(' ')[0])
+      )
+    await until(
+      `alice to show all ${count} DMs`,
+      () => shown().size === count,
+      WAIT_MS,
+      () => `${shown().size}`
+    )
     expect(bob.all('error')).toEqual([])
 
     // the relay forwards the DMs but only ever sees Noise ciphertext

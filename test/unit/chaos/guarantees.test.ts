@@ -139,6 +139,24 @@ describe('the guarantee checker', () => {
     expect(rules(peers, { peers, audience: { groups } })).toEqual(['per-sender-order'])
   })
 
+  it('holds a message that came late on purpose (by catch-up, or a DM from the outbox) to no order of arrival', () => {
+    const caughtUp = clean()
+    caughtUp[2].events = [
+      shown('l2', 'lobby', 'alice'),
+      shown('l1', 'lobby', 'alice', { catchUp: true }),
+      shown('g1m', 'group', 'alice', { group })
+    ]
+    expect(rules(caughtUp, { peers: caughtUp, audience: { groups } })).toEqual([])
+    const live = clean()
+    live[2].events = [
+      shown('l2', 'lobby', 'alice'),
+      shown('l1', 'lobby', 'alice'),
+      shown('g1m', 'group', 'alice', { group })
+    ]
+    live[0].events.push({ type: 'queued', id: 'l1' } as Ev)
+    expect(rules(live, { peers: live, audience: { groups } })).toEqual([])
+  })
+
   it('finds a process that exited when nobody stopped it', () => {
     const peers = clean()
     peers[1].exits.push({ code: 0, signal: 'SIGKILL', expected: true }, { code: 1, signal: null, expected: false })
