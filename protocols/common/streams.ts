@@ -1,5 +1,7 @@
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
+import { lpStream } from '@libp2p/utils'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 /**
  * Opens a stream to `peer`, reusing any open connection, a relayed (limited) one included. libp2p's own openStream
@@ -20,4 +22,30 @@ export async function openStreamReusing(
     return connection.newStream(protocol, options)
   }
   return connectionManager.openStream(peer, protocol, options)
+}
+
+/**
+ * One request frame, one response frame, on a fresh stream to `peer` that may run over a relayed connection: the
+ * exchange of the mailbox and prekeys protocols. The response is decoded before the stream is closed; on any
+ * failure (a refusal the decoder throws included) the stream is aborted and the error thrown.
+ */
+export async function exchangeFrames<T>(
+  connectionManager: Parameters<typeof openStreamReusing>[0],
+  peer: PeerId,
+  protocol: string,
+  request: Uint8Array,
+  options: { signal: AbortSignal; maxResponseBytes: number; decode: (frame: Uint8ArrayList) => T }
+): Promise<T> {
+  const { signal } = options
+  const stream = await openStreamReusing(connectionManager, peer, protocol, { signal, runOnLimitedConnection: true })
+  try {
+    const lp = lpStream(stream, { maxDataLength: options.maxResponseBytes })
+    await lp.write(request, { signal })
+    const response = options.decode(await lp.read({ signal }))
+    await stream.close({ signal }).catch(() => {})
+    return response
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
+  }
 }

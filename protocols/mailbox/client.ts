@@ -1,7 +1,6 @@
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
-import { lpStream } from '@libp2p/utils'
-import { openStreamReusing } from '../common/streams.ts'
+import { exchangeFrames } from '../common/streams.ts'
 import { decodeResponse, encodeRequest, type FetchedMail, type Request } from './codec.ts'
 import { type Bytes, MAILBOX_PROTOCOL, MAILBOX_TIMEOUT_MS, MAX_BATCH, MAX_RESPONSE_BYTES } from './constants.ts'
 import { MailboxRefusedError } from './errors.ts'
@@ -50,23 +49,20 @@ export class MailboxClient {
     request: Request,
     options: AbortOptions
   ): Promise<{ mail: FetchedMail[]; count: number }> {
-    const signal = options.signal ?? AbortSignal.timeout(MAILBOX_TIMEOUT_MS)
-    const stream = await openStreamReusing(this.components.connectionManager, relay, MAILBOX_PROTOCOL, {
-      signal,
-      runOnLimitedConnection: true
-    })
-    try {
-      const lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
-      await lp.write(encodeRequest(request), { signal })
-      const response = decodeResponse(await lp.read({ signal }))
-      await stream.close({ signal }).catch(() => {})
-      if (!response.ok) {
-        throw new MailboxRefusedError(response.code, response.message)
+    const response = await exchangeFrames(
+      this.components.connectionManager,
+      relay,
+      MAILBOX_PROTOCOL,
+      encodeRequest(request),
+      {
+        signal: options.signal ?? AbortSignal.timeout(MAILBOX_TIMEOUT_MS),
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+        decode: decodeResponse
       }
-      return response
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-      throw err
+    )
+    if (!response.ok) {
+      throw new MailboxRefusedError(response.code, response.message)
     }
+    return response
   }
 }

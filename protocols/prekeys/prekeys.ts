@@ -4,7 +4,7 @@ import { lpStream } from '@libp2p/utils'
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { ipOf } from '../common/addrs.ts'
-import { openStreamReusing } from '../common/streams.ts'
+import { exchangeFrames } from '../common/streams.ts'
 import {
   decodeBundle,
   decodePublished,
@@ -208,21 +208,11 @@ export class PrekeyService implements Startable {
   }
 
   private async request(peer: PeerId, request: Request, options: AbortOptions): Promise<Response> {
-    const signal = options.signal ?? AbortSignal.timeout(PREKEYS_TIMEOUT_MS)
-    const stream = await openStreamReusing(this.components.connectionManager, peer, PREKEYS_PROTOCOL, {
-      signal,
-      runOnLimitedConnection: true
+    return exchangeFrames(this.components.connectionManager, peer, PREKEYS_PROTOCOL, encodeRequest(request), {
+      signal: options.signal ?? AbortSignal.timeout(PREKEYS_TIMEOUT_MS),
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      decode: decodeResponse
     })
-    try {
-      const lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
-      await lp.write(encodeRequest(request), { signal })
-      const response = decodeResponse(await lp.read({ signal }))
-      await stream.close({ signal }).catch(() => {})
-      return response
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-      throw err
-    }
   }
 }
 
