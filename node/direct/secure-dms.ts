@@ -19,7 +19,7 @@ import type { ChatMessage, EmitChatEvent } from '../events.ts'
 import type { EndToEnd } from '../sessions/end-to-end.ts'
 import type { User } from '../users.ts'
 import type { Courier } from './courier.ts'
-import { DecryptFailedError, NoPrekeysError } from './errors.ts'
+import { DecryptFailedError, DIRECT_ERROR_CODES, NoPrekeysError } from './errors.ts'
 import { RELAY_OP_TIMEOUT_MS } from './relays.ts'
 import { identityKey, peerOfIdentity, sealFor } from './sealing.ts'
 
@@ -197,7 +197,7 @@ export class SecureDms {
     // a session we cannot store is a message we cannot take: the sender keeps it for later, and we say why
     const { code, message } = isDiskFull(err)
       ? { code: errorCode(err), message: `a sealed DM${from} waits with its sender: the disk is full (${why})` }
-      : { code: errorCode(new DecryptFailedError('')), message: `a sealed DM${from} did not decrypt: ${why}` }
+      : { code: DIRECT_ERROR_CODES[DecryptFailedError.name], message: `a sealed DM${from} did not decrypt: ${why}` }
     this.c.emit('error', { code, message, ...(peerId ? { peerId } : {}) })
   }
 }
