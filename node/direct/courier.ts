@@ -10,6 +10,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { type DirectMessages, encodeContent, MAX_RECEIPT_IDS } from '../../protocols/dm/index.ts'
 import { MailboxRefusedError } from '../../protocols/mailbox/index.ts'
 import type { PrekeyBundle } from '../../protocols/session/index.ts'
+import { errorCode } from '../errors.ts'
 import type { EmitChatEvent, QueuedDm } from '../events.ts'
 import type { EndToEnd } from '../sessions/end-to-end.ts'
 import type { User } from '../users.ts'
@@ -56,6 +57,8 @@ export class Courier {
   private timers: Array<ReturnType<typeof setInterval>> = []
   private saving: Promise<void> = Promise.resolve()
   private seenDirty = false
+  /** whether the last tick failed: a failure is reported once, not every tick until it clears */
+  private tickFailing = false
   private readonly busy = new Set<string>()
 
   private constructor(
@@ -79,7 +82,10 @@ export class Courier {
 
   async stop(): Promise<void> {
     for (const t of this.timers.splice(0)) clearInterval(t)
-    if (this.seenDirty) await this.saveSeen()
+    if (this.seenDirty) {
+      // a full disk must not stop the peer from stopping: the DMs these ids name are stored or still at their senders
+      await this.saveSeen().catch((err: unknown) => this.c.log('could not store the seen DM ids - %e', err))
+    }
     await this.saving
   }
 
@@ -148,7 +154,11 @@ export class Courier {
   /** A peer came online: its queued DMs go to it directly now. */
   peerOnline(peerId: string): void {
     const waiting = this.outbox.waitingFor(peerId)
-    if (waiting.length > 0) void this.runEach(waiting)
+    if (waiting.length > 0) {
+      void this.runEach(waiting).catch((err: unknown) =>
+        this.c.log('could not send queued DMs to %s - %e', peerId, err)
+      )
+    }
   }
 
   /** One of our relays took us (again): publish our prekeys there and fetch our mail. */
@@ -231,7 +241,21 @@ export class Courier {
     }
   }
 
+  /** Runs from a timer: whatever fails (a full disk, say) is reported, never thrown, and tried again next tick. */
   private async tick(): Promise<void> {
+    try {
+      await this.tickOnce()
+      this.tickFailing = false
+    } catch (err) {
+      this.c.log('outbox tick failed - %e', err)
+      if (!this.tickFailing) {
+        this.c.emit('error', { code: errorCode(err), message: `could not update the DM outbox: ${String(err)}` })
+      }
+      this.tickFailing = true
+    }
+  }
+
+  private async tickOnce(): Promise<void> {
     const now = this.now()
     const expired = this.outbox.expire(now)
     for (const e of expired) {
@@ -322,14 +346,20 @@ export class Courier {
     this.saving = this.saving
       .then(() => this.c.store.saveOutbox(entries))
       .catch((err: unknown) => {
-        this.c.emit('error', { code: 'INTERNAL', message: `could not save the outbox: ${String(err)}` })
+        this.c.emit('error', { code: errorCode(err), message: `could not save the outbox: ${String(err)}` })
       })
     return this.saving
   }
 
   private async saveSeen(): Promise<void> {
     this.seenDirty = false
-    await this.c.store.saveSeen(this.seen.list())
+    try {
+      await this.c.store.saveSeen(this.seen.list())
+    } catch (err) {
+      // still to be stored: the next tick tries again
+      this.seenDirty = true
+      throw err
+    }
   }
 }
 
