@@ -81,7 +81,7 @@ describe('catch-up from a relay', () => {
     expect(bob2.all('message').filter((m) => m.text === 'live again')).toHaveLength(1)
     // what was already shown before bob left is not shown again
     expect(bob2.all('message').some((m) => m.text === 'before bob leaves')).toBe(false)
-  })
+  }, 120_000)
 
   it('keeps a private group ciphertext: a member gets its missed posts from the relay, a subscriber that is no member gets no text', async () => {
     const { relay, client } = await relayAndClients()
@@ -139,5 +139,5 @@ describe('catch-up from a relay', () => {
       group: { id: group.id },
       from: { peerId: alice.peerId }
     })
-  })
+  }, 120_000)
 })

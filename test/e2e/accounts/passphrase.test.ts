@@ -166,5 +166,5 @@ describe.each(MODES)('passphrase (%s mode)', (mode) => {
     const twice = await runCli(['account', 'import', backup, '-d', target, '--passphrase-file', pass, ...flags])
     expect(twice.code).toBe(1)
     expect(twice.stdout + twice.stderr).toMatch(/ACCOUNT_EXISTS|already holds an account/)
-  })
+  }, 120_000)
 })
