@@ -79,9 +79,10 @@ async function join(name: string, { account, groups }: StoredAccount, relay: Mul
     view.refresh()
   }
   const picker = new FilePicker(files, view, (to, path) => controller.run({ type: 'send', to, path }))
-  const showUsers = (): void => view.showUsers(node.users(), me)
+  const showUsers = (): void => view.showUsers(node.users(), me, (peerId) => node.routeTo(peerId))
   node.addEventListener('join', showUsers)
   node.addEventListener('leave', showUsers)
+  node.addEventListener('route', showUsers)
   controller.attach()
   await node.start()
   account.settings.name = name

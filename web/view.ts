@@ -1,4 +1,5 @@
 import { type DisplayNames, type OutputEvent, stripControls, toTextLine } from '../cli/output.ts'
+import type { Route } from '../node/events.ts'
 import type { User } from '../node/users.ts'
 import { type Conversation, Conversations, conversationOf, type Line } from './conversations.ts'
 import { type TransferAction, TransferLines, transferElement } from './transfer-view.ts'
@@ -163,17 +164,25 @@ export class ChatView {
     this.select(c.key)
   }
 
-  showUsers(users: User[], me: string): void {
+  /** The online list; `route` says whether a peer is reached directly or only through the relay. */
+  showUsers(users: User[], me: string, route: (peerId: string) => Route | undefined = () => undefined): void {
     this.ui.online.replaceChildren(
       ...users.map((u) => {
         const item = document.createElement('li')
         if (u.peerId === me) {
           item.append(el('span', `${u.displayName} (you)`))
-        } else {
-          const button = el('button', u.displayName)
-          button.title = `direct message to ${u.displayName}`
-          button.addEventListener('click', () => this.openDm(u))
-          item.append(button)
+          return item
+        }
+        const button = el('button', u.displayName)
+        button.title = `direct message to ${u.displayName}`
+        button.addEventListener('click', () => this.openDm(u))
+        item.append(button)
+        const via = route(u.peerId)
+        if (via != null) {
+          const mark = el('small', via === 'direct' ? 'direct' : 'via relay', 'route')
+          mark.dataset.route = via
+          mark.title = via === 'direct' ? 'reached over a direct connection' : 'reached only through the relay'
+          item.append(' ', mark)
         }
         return item
       })

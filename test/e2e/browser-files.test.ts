@@ -1,17 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliPeer, savedSha256, sendFromPage, webRelay } from './browser-helpers.ts'
+import { cliPeer, payload, savedSha256, sendFromPage, webRelay } from './browser-helpers.ts'
 import { randomFile, sha256File } from './files-helpers.ts'
 import { ChatPage, cleanup, closeBrowsers, launchBrowser, requireTool, tempDir } from './harness.ts'
 
 const MB = 1024 * 1024
 /** A file that spans several chunks and several of the page's Blob parts. */
 const SIZE = 5 * MB + 12_345
-
-function payload(name: string): { name: string; buffer: Buffer; sha256: string } {
-  const buffer = randomBytes(SIZE)
-  return { name, buffer, sha256: createHash('sha256').update(buffer).digest('hex') }
-}
 
 describe('files to and from the web client in Chromium', () => {
   requireTool('chromium')
@@ -53,7 +47,7 @@ describe('files to and from the web client in Chromium', () => {
     await alice.waitForOnline('carol')
     await alice.waitForOnline('bob')
 
-    const toCarol = payload('page-to-page.bin')
+    const toCarol = payload('page-to-page.bin', SIZE)
     await sendFromPage(alice, 'carol', toCarol)
     await carol.page.getByRole('button', { name: /@ alice/ }).waitFor({ timeout: 60_000 })
     await carol.openConversation('@ alice')
@@ -63,7 +57,7 @@ describe('files to and from the web client in Chromium', () => {
     await alice.openConversation('@ carol')
     await alice.waitForLog(/page-to-page\.bin .*delivered, SHA-256 verified by them/, 60_000)
 
-    const toBob = payload('page-to-terminal.bin')
+    const toBob = payload('page-to-terminal.bin', SIZE)
     await sendFromPage(alice, 'bob', toBob)
     const offer = await bob.waitFor('offer', (o) => o.name === 'page-to-terminal.bin', { timeoutMs: 60_000 })
     expect(offer.size).toBe(SIZE)

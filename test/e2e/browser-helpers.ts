@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { expect } from 'vitest'
 import {
@@ -46,4 +46,10 @@ export async function sendFromPage(page: ChatPage, to: string, file: { name: str
   const chooser = page.page.waitForEvent('filechooser', { timeout: 30_000 })
   await page.send(`/send ${to}`)
   await (await chooser).setFiles({ name: file.name, mimeType: 'application/octet-stream', buffer: file.buffer })
+}
+
+/** `size` random bytes to pick in a page, with their SHA-256. */
+export function payload(name: string, size: number): { name: string; buffer: Buffer; sha256: string } {
+  const buffer = randomBytes(size)
+  return { name, buffer, sha256: createHash('sha256').update(buffer).digest('hex') }
 }
