@@ -37,7 +37,7 @@ async function relayInfo(): Promise<RelayInfo | undefined> {
 }
 
 /** Runs one session: the node, the controller, the view; resolves once the node is online. */
-async function join(name: string, { account, groups }: StoredAccount, relay: Multiaddr): Promise<void> {
+async function join(name: string, { account, groups, direct }: StoredAccount, relay: Multiaddr): Promise<void> {
   const store = await BrowserMessageStore.open()
   const files = new BrowserTransferFiles()
   const node = await ChatNode.create({
@@ -50,6 +50,7 @@ async function join(name: string, { account, groups }: StoredAccount, relay: Mul
     relays: [relay.toString()],
     transfers: { downloadDir: DOWNLOADS, maxFileSize: MAX_PAGE_FILE_BYTES, files },
     store,
+    direct,
     platform: browserPlatform(relay)
   })
   const me = node.peerId.toString()
