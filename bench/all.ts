@@ -12,6 +12,7 @@ import { benchFiles } from './files.ts'
 import { runBench } from './peers.ts'
 import { type Figure, figure, formatFigures, RESULTS_PATH, writeResults } from './results.ts'
 import { benchStartup, type StartupInit } from './startup.ts'
+import { benchWeb, WEB_FULL, WEB_QUICK, type WebBenchInit } from './web.ts'
 
 const MB = 1024 * 1024
 
@@ -20,20 +21,23 @@ interface Plan {
   broadcast: { peers: number; saturateMs: number; window: number }
   files: { size: number; rounds: number }
   startup: StartupInit
+  web: WebBenchInit
 }
 
 const FULL: Plan = {
   dm: { rttTextBytes: 256, rttSamples: 2000, rttWarmup: 200, rounds: 4, throughputMs: 2000, concurrency: 16 },
   broadcast: { peers: 10, saturateMs: 5000, window: 20 },
   files: { size: 1024 * MB, rounds: 3 },
-  startup: { runs: 5, idleMs: 3000 }
+  startup: { runs: 5, idleMs: 3000 },
+  web: WEB_FULL
 }
 
 const QUICK: Plan = {
   dm: { rttTextBytes: 256, rttSamples: 400, rttWarmup: 50, rounds: 2, throughputMs: 1500, concurrency: 16 },
   broadcast: { peers: 10, saturateMs: 2000, window: 20 },
   files: { size: 64 * MB, rounds: 1 },
-  startup: { runs: 1, idleMs: 1000 }
+  startup: { runs: 1, idleMs: 1000 },
+  web: WEB_QUICK
 }
 
 async function figures(plan: Plan): Promise<Figure[]> {
@@ -70,6 +74,8 @@ async function figures(plan: Plan): Promise<Figure[]> {
   )
   process.stderr.write('peer start-up and idle memory...\n')
   out.push(...(await benchStartup(plan.startup)))
+  process.stderr.write('web client in Chromium...\n')
+  out.push(...(await benchWeb(plan.web)))
   return out
 }
 

@@ -7,7 +7,7 @@ import { AccountControls, type ControlsHost } from './account/controls.ts'
 import { parseMultiaddr } from './auto-dialer.ts'
 import { remember } from './chat-node-events.ts'
 import { DIAL_TIMEOUT_MS } from './constants.ts'
-import { assembleDirect, type Direct, openSessions } from './direct/assemble.ts'
+import { assembleDirect, type Direct, type DirectState, openSessions } from './direct/assemble.ts'
 import { DEFAULT_DM_TTL_MS } from './direct/outbox.ts'
 import { prekeySlice } from './direct/relays.ts'
 import { GroupFileStore } from './groups/group-store.ts'
@@ -46,6 +46,8 @@ export interface ChatNodeInit {
   platform?: ChatPlatform
   /** how long a DM waits in the outbox for its recipient. @default DEFAULT_DM_TTL_MS (7 days) */
   dmTtlMs?: number
+  /** where end-to-end sessions and the outbox go for an account without a data directory (a page); else memory */
+  direct?: DirectState
 }
 
 /** Everything a ChatNode is built from: validated init, the opened account's archive and controls, libp2p. */
@@ -82,7 +84,7 @@ export async function assembleChatNode<N>(
   const disk = account.dataDir == null ? init.store : await ChatStore.open(account.dataDir)
   // set once libp2p exists: lobby senders we share a group with keep their stored messages longest
   let sharesGroup: (peerId: string) => boolean = () => false
-  const e2e = await openSessions(account)
+  const e2e = await openSessions(account, init.direct)
   let direct: Direct | undefined
   const archive = new MessageArchive({
     disk,
@@ -136,7 +138,8 @@ export async function assembleChatNode<N>(
       isBlocked: (peerId) => controls.isBlocked(peerId),
       isOnline: (peerId) => hooks.users().some((u) => u.peerId === peerId),
       emit: (type, detail) => hooks.emit(type, detail),
-      remember: (msg, conversation) => remember(archive, (type, detail) => hooks.emit(type, detail), msg, conversation)
+      remember: (msg, conversation) => remember(archive, (type, detail) => hooks.emit(type, detail), msg, conversation),
+      dms: init.direct?.dms
     })
     return await build({
       direct,

@@ -55,7 +55,7 @@ export interface ChatPlatform {
   transports: NonNullable<Libp2pOptions['transports']>
   /** whether an address may be dialed at all (libp2p in a browser refuses private addresses unless told) */
   denyDialMultiaddr?: ConnectionGater['denyDialMultiaddr']
-  /** upgrade relayed connections to direct WebRTC ones through NAT (Node peers with relays; the page not yet) */
+  /** upgrade relayed connections to direct WebRTC ones through NAT (for peers with relays: Node and the page) */
   webRtc?: boolean
 }
 

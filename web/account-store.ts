@@ -8,7 +8,10 @@ import { Account, type AccountKeeper } from '../node/account/account.ts'
 import { PassphraseRequiredError } from '../node/account/errors.ts'
 import { decodeSealed, encodeSealed, looksSealed, seal, unseal } from '../node/account/sealed.ts'
 import { decodeSettings, defaultSettings, encodeSettings } from '../node/account/settings.ts'
+import type { DirectState } from '../node/direct/assemble.ts'
+import { type DmStore, isOutboxEntry, MAX_SEEN_IDS } from '../node/direct/dm-store.ts'
 import { formatStoredLog, parseStoredLog } from '../node/groups/group-store.ts'
+import type { RecordStore } from '../node/sessions/vault.ts'
 import type { GroupPersistence } from '../protocols/group/index.ts'
 import { HISTORY_DB } from './message-store.ts'
 
@@ -20,12 +23,19 @@ const IDB_PREFIX = 'level-js-'
 const KEY = 'identity'
 const SETTINGS = 'account'
 const GROUP_PREFIX = 'group!'
+/** end-to-end session records (sealed under a key derived from the identity key), as in `<dataDir>/sessions/` */
+const SESSION_PREFIX = 'session!'
+/** the outbox and the ids of DMs received, as in `<dataDir>/dm-state/` */
+const OUTBOX = 'dm!outbox'
+const SEEN = 'dm!seen'
 
 /** What the page remembers between visits: the account, the name it last joined with, its groups. */
 export interface StoredAccount {
   account: Account
   /** the signed logs of our groups (their keys are sealed inside), so that a reload keeps our memberships */
   groups: GroupPersistence
+  /** end-to-end sessions and the outbox, so that a reload keeps both */
+  direct: DirectState
 }
 
 /** The page's account before it is opened: what can be shown without the passphrase. */
@@ -56,7 +66,7 @@ export async function openBrowserAccount(): Promise<LockedAccount> {
     const key = await loadOrCreateKey(db, storedKey, passphrase)
     const settings = saved ?? defaultSettings(peerIdFromPrivateKey(key).toString(), true)
     const account = Account.kept(key, settings, keeper(db))
-    return { account, groups: groupStore(db) }
+    return { account, groups: groupStore(db), direct: directState(db) }
   }
   return { name: saved?.name, encrypted, unlock }
 }
@@ -114,6 +124,46 @@ function groupStore(db: BrowserLevel<string, string>): GroupPersistence {
     },
     save: async (groupId, entries) => db.put(GROUP_PREFIX + groupId, formatStoredLog(groupId, entries)),
     remove: async (groupId) => db.del(GROUP_PREFIX + groupId)
+  }
+}
+
+/** Sessions and DM state in the account's database (what the terminal keeps in `sessions/` and `dm-state/`). */
+function directState(db: BrowserLevel<string, string>): DirectState {
+  const sessions: RecordStore = {
+    get: async (name) => {
+      const value = await db.get(SESSION_PREFIX + name)
+      return value == null ? undefined : uint8ArrayFromString(value, 'base64')
+    },
+    put: async (name, bytes) => db.put(SESSION_PREFIX + name, uint8ArrayToString(bytes, 'base64')),
+    list: async () => {
+      const names: string[] = []
+      for await (const key of db.keys({ gt: SESSION_PREFIX, lt: `${SESSION_PREFIX}~` })) {
+        names.push(key.slice(SESSION_PREFIX.length))
+      }
+      return names
+    },
+    del: async (name) => db.del(SESSION_PREFIX + name)
+  }
+  const dms: DmStore = {
+    load: async () => ({
+      outbox: jsonArray(await db.get(OUTBOX)).filter(isOutboxEntry),
+      seen: jsonArray(await db.get(SEEN))
+        .filter((id): id is string => typeof id === 'string')
+        .slice(-MAX_SEEN_IDS)
+    }),
+    saveOutbox: async (entries) => db.put(OUTBOX, JSON.stringify(entries)),
+    saveSeen: async (ids) => db.put(SEEN, JSON.stringify(ids))
+  }
+  return { sessions, dms }
+}
+
+/** A stored JSON array, or an empty one for anything else (missing, damaged). */
+function jsonArray(text: string | undefined): unknown[] {
+  try {
+    const value: unknown = text == null ? undefined : JSON.parse(text)
+    return Array.isArray(value) ? value : []
+  } catch {
+    return []
   }
 }
 

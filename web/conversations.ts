@@ -5,10 +5,27 @@ export const MAX_LINES_PER_CONVERSATION = 500
 /** Conversations kept besides the lobby: a flood of new PeerIds writing to us replaces the oldest idle ones. */
 export const MAX_CONVERSATIONS = 100
 
+/** What a transfer's line shows; updated in place as its events come. */
+export interface TransferLine {
+  id: string
+  shortId: string
+  direction: 'in' | 'out'
+  peer: string
+  name: string
+  size: number
+  bytes: number
+  state: string
+  /** an object URL to save a received file */
+  url?: string
+  error?: string
+}
+
 /** One line of a conversation. `text` is shown as text, never parsed as markup. */
 export interface Line {
-  kind: 'message' | 'sent' | 'system'
+  kind: 'message' | 'sent' | 'system' | 'transfer'
   text: string
+  /** a file offered, being sent or received: its line changes as it goes */
+  transfer?: TransferLine
   from?: string
   id?: string
   delivered?: boolean

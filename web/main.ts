@@ -5,16 +5,18 @@ import type { OutputEvent } from '../cli/output.ts'
 import { ChatNode } from '../node/chat-node.ts'
 import { openBrowserAccount, type StoredAccount } from './account-store.ts'
 import type { Conversation } from './conversations.ts'
+import { FilePicker } from './file-picker.ts'
 import { BrowserMessageStore } from './message-store.ts'
 import { browserPlatform } from './platform.ts'
 import { type RelayInfo, relayAddress } from './relay-address.ts'
+import { BrowserTransferFiles, MAX_PAGE_FILE_BYTES } from './transfer-files.ts'
 import { byId, ChatView } from './view.ts'
 
 /** The Web Lock one tab holds while it runs the account. */
 const ACCOUNT_LOCK = 'p2pchat-account'
 
-/** Where received files would go: the page has no folders, so accepting a file is refused (not built yet). */
-const NO_DOWNLOADS = 'browser'
+/** What received files are recorded under: the page has no folders, it keeps them for the user to save. */
+const DOWNLOADS = 'browser'
 
 const joinForm = byId('join', HTMLFormElement)
 const nameInput = byId('name', HTMLInputElement)
@@ -35,8 +37,9 @@ async function relayInfo(): Promise<RelayInfo | undefined> {
 }
 
 /** Runs one session: the node, the controller, the view; resolves once the node is online. */
-async function join(name: string, { account, groups }: StoredAccount, relay: Multiaddr): Promise<void> {
+async function join(name: string, { account, groups, direct }: StoredAccount, relay: Multiaddr): Promise<void> {
   const store = await BrowserMessageStore.open()
+  const files = new BrowserTransferFiles()
   const node = await ChatNode.create({
     name,
     account,
@@ -45,8 +48,9 @@ async function join(name: string, { account, groups }: StoredAccount, relay: Mul
     mdns: false,
     bootstrap: [relay.toString()],
     relays: [relay.toString()],
-    transfers: { downloadDir: NO_DOWNLOADS },
+    transfers: { downloadDir: DOWNLOADS, maxFileSize: MAX_PAGE_FILE_BYTES, files },
     store,
+    direct,
     platform: browserPlatform(relay)
   })
   const me = node.peerId.toString()
@@ -70,9 +74,16 @@ async function join(name: string, { account, groups }: StoredAccount, relay: Mul
   view.onSelect = (c: Conversation) => {
     controller.run({ type: 'room', group: c.kind === 'group' ? c.target : 'lobby' })
   }
-  const showUsers = (): void => view.showUsers(node.users(), me)
+  view.onTransfer = (action, id) => controller.run({ type: action, id })
+  files.onReceived = (file) => {
+    view.transfers.saved(file.id, file.url)
+    view.refresh()
+  }
+  const picker = new FilePicker(files, view, (to, path) => controller.run({ type: 'send', to, path }))
+  const showUsers = (): void => view.showUsers(node.users(), me, (peerId) => node.routeTo(peerId))
   node.addEventListener('join', showUsers)
   node.addEventListener('leave', showUsers)
+  node.addEventListener('route', showUsers)
   controller.attach()
   await node.start()
   account.settings.name = name
@@ -86,7 +97,9 @@ async function join(name: string, { account, groups }: StoredAccount, relay: Mul
     e.preventDefault()
     const line = messageInput.value
     messageInput.value = ''
-    send(controller, view, line)
+    if (!picker.command(line)) {
+      send(controller, view, line)
+    }
   })
   // closing the tab is a clean leave: presence says goodbye before the page goes
   window.addEventListener('pagehide', () => void node.stop())
@@ -153,10 +166,6 @@ function send(controller: ChatController, view: ChatView, line: string): void {
   }
   if (command.type === 'msg') {
     view.followNextDm = true
-  }
-  if (command.type === 'send') {
-    view.system('! sending files from the browser is not available yet')
-    return
   }
   // a confirmed /destroy ends the session too, and the page then says so (see destroyed())
   if (controller.run(command) === 'quit' && command.type === 'quit') {

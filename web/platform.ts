@@ -13,6 +13,7 @@ export function browserPlatform(relay: Multiaddr): ChatPlatform {
   const relayHost = hostOf(relay)
   return {
     transports: [webSockets(), circuitRelayTransport()],
+    webRtc: true,
     denyDialMultiaddr: (ma) => isPrivate(ma) && hostOf(ma) !== relayHost
   }
 }

@@ -1,6 +1,8 @@
 import { type DisplayNames, type OutputEvent, stripControls, toTextLine } from '../cli/output.ts'
+import type { Route } from '../node/events.ts'
 import type { User } from '../node/users.ts'
 import { type Conversation, Conversations, conversationOf, type Line } from './conversations.ts'
+import { type TransferAction, TransferLines, transferElement } from './transfer-view.ts'
 
 /** The page's elements, found once by id. */
 export interface Elements {
@@ -45,11 +47,17 @@ export class ChatView {
   followNextDm = false
   /** called when the user picks a conversation, so the controller's room follows */
   onSelect: (c: Conversation) => void = () => undefined
+  /** called when the user accepts or declines a file */
+  onTransfer: TransferAction = () => undefined
+  /** one line per file transfer, updated as it goes */
+  readonly transfers: TransferLines
 
   constructor(
     private readonly ui: Elements,
     private readonly names: DisplayNames
-  ) {}
+  ) {
+    this.transfers = new TransferLines(this.conversations, (peerId, fallback) => names(peerId, fallback))
+  }
 
   /** Renders stored messages (history after a reload): in their conversations, never counted unread. */
   restore(events: OutputEvent[]): void {
@@ -66,6 +74,10 @@ export class ChatView {
   private restoring = false
 
   render(event: OutputEvent): void {
+    if (this.transfers.handle(event)) {
+      this.refresh()
+      return
+    }
     const where = conversationOf(event)
     if (where == null) {
       this.follow(event)
@@ -152,17 +164,25 @@ export class ChatView {
     this.select(c.key)
   }
 
-  showUsers(users: User[], me: string): void {
+  /** The online list; `route` says whether a peer is reached directly or only through the relay. */
+  showUsers(users: User[], me: string, route: (peerId: string) => Route | undefined = () => undefined): void {
     this.ui.online.replaceChildren(
       ...users.map((u) => {
         const item = document.createElement('li')
         if (u.peerId === me) {
           item.append(el('span', `${u.displayName} (you)`))
-        } else {
-          const button = el('button', u.displayName)
-          button.title = `direct message to ${u.displayName}`
-          button.addEventListener('click', () => this.openDm(u))
-          item.append(button)
+          return item
+        }
+        const button = el('button', u.displayName)
+        button.title = `direct message to ${u.displayName}`
+        button.addEventListener('click', () => this.openDm(u))
+        item.append(button)
+        const via = route(u.peerId)
+        if (via != null) {
+          const mark = el('small', via === 'direct' ? 'direct' : 'via relay', 'route')
+          mark.dataset.route = via
+          mark.title = via === 'direct' ? 'reached over a direct connection' : 'reached only through the relay'
+          item.append(' ', mark)
         }
         return item
       })
@@ -174,7 +194,11 @@ export class ChatView {
     const active = this.conversations.active
     this.ui.title.textContent = active.kind === 'dm' ? `Direct messages with ${active.title}` : active.title
     this.ui.conversations.replaceChildren(...this.conversations.list().map((c) => this.conversationItem(c)))
-    this.ui.log.replaceChildren(...active.lines.map((line) => lineElement(line)))
+    this.ui.log.replaceChildren(
+      ...active.lines.map((line) =>
+        line.transfer != null ? transferElement(line.transfer, (a, id) => this.onTransfer(a, id)) : lineElement(line)
+      )
+    )
     this.ui.log.scrollTop = this.ui.log.scrollHeight
   }
 

@@ -9,11 +9,17 @@ import type { ChatMessage, EmitChatEvent } from '../events.ts'
 import type { MessageArchive } from '../history.ts'
 import type { ChatLibp2p } from '../libp2p.ts'
 import { EndToEnd } from '../sessions/end-to-end.ts'
-import { FileSessionVault, MemorySessionVault, vaultKey } from '../sessions/vault.ts'
+import {
+  FileSessionVault,
+  MemorySessionVault,
+  type RecordStore,
+  SealedSessionVault,
+  vaultKey
+} from '../sessions/vault.ts'
 import type { User } from '../users.ts'
 import { ContactRelays } from './contacts.ts'
 import { Courier } from './courier.ts'
-import { fileDmStore, memoryDmStore } from './dm-store.ts'
+import { type DmStore, fileDmStore, memoryDmStore } from './dm-store.ts'
 import { RelayMail } from './relays.ts'
 import { SecureDms } from './secure-dms.ts'
 
@@ -29,13 +35,23 @@ export interface Direct {
 }
 
 /** The account's sessions: in the data directory, sealed under a key from the identity key; memory when ephemeral. */
-export async function openSessions(account: Account): Promise<EndToEnd> {
+/** Where an account without a data directory keeps its sessions and DM state (a page: IndexedDB); else memory. */
+export interface DirectState {
+  sessions: RecordStore
+  dms: DmStore
+}
+
+export async function openSessions(account: Account, state?: DirectState): Promise<EndToEnd> {
   if (account.privateKey.type !== 'Ed25519') {
     throw new TypeError('end-to-end sessions need an Ed25519 identity')
   }
   const seed = new Uint8Array(account.privateKey.raw.subarray(0, 32))
   const vault =
-    account.dataDir == null ? new MemorySessionVault() : new FileSessionVault(account.dataDir, vaultKey(seed))
+    account.dataDir != null
+      ? new FileSessionVault(account.dataDir, vaultKey(seed))
+      : state != null
+        ? new SealedSessionVault(state.sessions, vaultKey(seed))
+        : new MemorySessionVault()
   return EndToEnd.open(identityFromSeed(seed), vault)
 }
 
@@ -52,6 +68,8 @@ export interface DirectInit {
   isOnline: (peerId: string) => boolean
   emit: EmitChatEvent
   remember: (msg: ChatMessage, conversation: string) => Promise<void>
+  /** the outbox and seen ids of an account without a data directory. @default memory */
+  dms?: DmStore
 }
 
 /** Wires the sessions to the DM service, the prekey service, the mailbox and the outbox. */
@@ -82,7 +100,7 @@ export async function assembleDirect(init: DirectInit): Promise<Direct> {
     log
   })
   const contactRelays = new ContactRelays(() => init.archive.contacts())
-  const store = init.account.dataDir == null ? memoryDmStore() : fileDmStore(init.account.dataDir)
+  const store = init.account.dataDir == null ? (init.dms ?? memoryDmStore()) : fileDmStore(init.account.dataDir)
   const courier = await Courier.open({
     relayMail,
     dms: libp2p.services.dm,

@@ -58,22 +58,13 @@ export class FileSessionVault implements SessionVault {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw err
     }
-    if (sealed.byteLength > MAX_RECORD_BYTES || sealed.byteLength < NONCE_BYTES + 16) {
-      return undefined
-    }
-    try {
-      const nonce = sealed.subarray(0, NONCE_BYTES)
-      return xchacha20poly1305(this.key, nonce, utf8ToBytes(name)).decrypt(sealed.subarray(NONCE_BYTES))
-    } catch {
-      return undefined // a record we cannot open is as good as none: the session starts over
-    }
+    return openRecord(this.key, name, sealed)
   }
 
   async write(name: string, bytes: Uint8Array): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 })
-    const nonce = randomBytes(NONCE_BYTES)
-    const body = xchacha20poly1305(this.key, nonce, utf8ToBytes(checkName(name))).encrypt(bytes)
-    await writeFileAtomic(join(this.dir, `${name}.bin`), Buffer.concat([nonce, body]), { mode: 0o600, fsync: true })
+    const sealed = sealRecord(this.key, checkName(name), bytes)
+    await writeFileAtomic(join(this.dir, `${name}.bin`), Buffer.from(sealed), { mode: 0o600, fsync: true })
   }
 
   async list(): Promise<string[]> {
@@ -90,6 +81,63 @@ export class FileSessionVault implements SessionVault {
 
   async remove(name: string): Promise<void> {
     await rm(join(this.dir, `${checkName(name)}.bin`), { force: true })
+  }
+}
+
+/** A record sealed under the vault key with its name as AAD: nonce, then ciphertext and tag. */
+function sealRecord(key: Uint8Array, name: string, bytes: Uint8Array): Uint8Array {
+  const nonce = randomBytes(NONCE_BYTES)
+  const body = xchacha20poly1305(key, nonce, utf8ToBytes(name)).encrypt(bytes)
+  const out = new Uint8Array(NONCE_BYTES + body.byteLength)
+  out.set(nonce)
+  out.set(body, NONCE_BYTES)
+  return out
+}
+
+/** Opens a sealed record; undefined for one too large, too short, or not sealed under `key` as `name`. */
+function openRecord(key: Uint8Array, name: string, sealed: Uint8Array): Uint8Array | undefined {
+  if (sealed.byteLength > MAX_RECORD_BYTES || sealed.byteLength < NONCE_BYTES + 16) {
+    return undefined
+  }
+  try {
+    const nonce = sealed.subarray(0, NONCE_BYTES)
+    return xchacha20poly1305(key, nonce, utf8ToBytes(name)).decrypt(sealed.subarray(NONCE_BYTES))
+  } catch {
+    return undefined // a record we cannot open is as good as none: the session starts over
+  }
+}
+
+/** Named byte records kept somewhere else than files: what a page keeps in IndexedDB. */
+export interface RecordStore {
+  get: (name: string) => Promise<Uint8Array | undefined>
+  /** resolves once the record is stored */
+  put: (name: string, bytes: Uint8Array) => Promise<void>
+  list: () => Promise<string[]>
+  del: (name: string) => Promise<void>
+}
+
+/** Session records in a RecordStore, sealed as the files of FileSessionVault are. */
+export class SealedSessionVault implements SessionVault {
+  constructor(
+    private readonly store: RecordStore,
+    private readonly key: Uint8Array
+  ) {}
+
+  async read(name: string): Promise<Uint8Array | undefined> {
+    const sealed = await this.store.get(checkName(name))
+    return sealed == null ? undefined : openRecord(this.key, name, sealed)
+  }
+
+  async write(name: string, bytes: Uint8Array): Promise<void> {
+    await this.store.put(checkName(name), sealRecord(this.key, name, bytes))
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.store.list()).filter((n) => NAME.test(n))
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.store.del(checkName(name))
   }
 }
 

@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto'
-import { mkdir, rm, rmdir, statfs } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidMessageError } from '../../protocols/common/index.ts'
 import type { FileTransfer, Reply } from '../../protocols/file/index.ts'
 import {
   checkChunkHashes,
-  DiskFullError,
   FileChangedError,
   HashMismatchError,
   type Offer,
@@ -20,18 +16,10 @@ import {
 import { backoffDelay } from '../backoff.ts'
 import { admitOffer, DEFAULT_OFFER_LIMITS, isStale, type OfferLimits, offerLifetime } from './admission.ts'
 import { describeError, type TransferBook } from './book.ts'
-import {
-  finishedFileMode,
-  isOurPartialDir,
-  moveIntoPlace,
-  openPartial,
-  PARTIAL_DIR,
-  preparePartialDir
-} from './disk-files.ts'
-import { scanPartial } from './hashing.ts'
+import type { TransferFiles } from './files.ts'
 import { sanitizeFileName } from './names.ts'
 import { asDiskError, writeIncoming } from './receiver.ts'
-import { isFinal, resumeOffset } from './state.ts'
+import { isFinal } from './state.ts'
 import type { TransferRecord } from './store.ts'
 
 /** How often a receiver tries to tell the sender that the file arrived intact. */
@@ -48,6 +36,8 @@ export interface DownloadsInit {
   known?: (peerId: string) => boolean
   /** @default DEFAULT_OFFER_LIMITS */
   offerLimits?: OfferLimits
+  /** where downloads are written */
+  files: TransferFiles
 }
 
 /** Incoming transfers: offers, then fetching with resume, verification and moving the file into place. */
@@ -138,12 +128,7 @@ export class Downloads {
 
   /** The user takes the offer (or retries a failed download): check the folder, then start fetching. */
   async accept(rec: TransferRecord, dir: string): Promise<void> {
-    const target = resolve(dir)
-    await mkdir(target, { recursive: true })
-    const free = await freeBytes(target)
-    if (free != null && free < rec.size) {
-      throw new DiskFullError(`not enough space in ${target}: ${rec.name} needs ${rec.size} bytes, ${free} are free`)
-    }
+    const target = await this.init.files.prepare(dir, rec.size)
     const applied =
       rec.state === 'failed'
         ? await this.book.apply(rec, 'retry', { dir: target, error: undefined, bytes: 0 })
@@ -214,17 +199,11 @@ export class Downloads {
 
   /** One fetch: verify what is on disk, ask for the rest, write and check it, then move it into place. */
   private async fetchOnce(rec: TransferRecord, signal: AbortSignal): Promise<void> {
-    const part = this.partPath(rec)
-    await preparePartialDir(dirname(part))
     let hashes = await this.book.store.loadHashes(rec.id)
-    const file = await openPartial(part)
+    const file = await this.init.files.openPartial(rec.dir ?? '.', rec.id)
     let savedAs: string
     try {
-      const length = (await file.stat()).size
-      const scan = hashes != null ? await scanPartial(part, length, hashes, rec.size, rec.chunkSize, signal) : undefined
-      const offset = resumeOffset(scan?.verifiedChunks ?? 0, rec.size, rec.chunkSize)
-      const hash = scan?.hash ?? createHash('sha256')
-      await file.truncate(offset)
+      const { offset, hash } = await file.resume(hashes, rec.size, rec.chunkSize, signal)
       rec.bytes = offset
       const download = await this.service.fetch(
         peerIdFromString(rec.peerId),
@@ -253,19 +232,15 @@ export class Downloads {
         download.abort(err instanceof Error ? err : new Error(String(err)))
         throw err
       }
-      const digest = hash.digest('hex')
+      const digest = Buffer.from(hash.digest()).toString('hex')
       if (digest !== rec.sha256) {
         throw new HashMismatchError(`${rec.name} does not match the SHA-256 it was offered with; it was deleted`)
       }
-      // no fsync of 100s of MB here (browsers do not either): the data reaches the disk in the background
-      savedAs = await moveIntoPlace(part, rec.dir ?? '.', rec.name)
-      // in place and verified, now an ordinary file of the user's; through our descriptor, never a path someone swapped
-      await file.chmod(finishedFileMode())
+      savedAs = await file.finish(rec.name)
     } finally {
-      await file.close().catch(() => {})
+      await file.close()
     }
     await this.book.store.removeHashes(rec.id)
-    await removeIfEmpty(dirname(part))
     await this.book.apply(rec, 'complete', { savedAs, bytes: rec.size })
     void this.confirm(rec)
   }
@@ -297,17 +272,8 @@ export class Downloads {
     if (rec.dir == null) {
       return
     }
-    const part = this.partPath(rec)
-    // through a planted symlink the partial folder could be anyone's: delete only in our own
-    if (await isOurPartialDir(dirname(part))) {
-      await rm(part, { force: true }).catch(() => {})
-    }
+    await this.init.files.removePartial(rec.dir, rec.id)
     await this.book.store.removeHashes(rec.id).catch(() => {})
-    await removeIfEmpty(dirname(part))
-  }
-
-  private partPath(rec: TransferRecord): string {
-    return join(rec.dir ?? '.', PARTIAL_DIR, `${rec.id}.part`)
   }
 
   private pause(rec: TransferRecord, ms: number, signal: AbortSignal): Promise<void> {
@@ -341,20 +307,6 @@ function responseError(res: Response, rec: TransferRecord): Error {
       return new InvalidMessageError(`the sender rejected our request${why}`)
     default:
       return new TransferRefusedError(`the sender refused${why}`)
-  }
-}
-
-async function removeIfEmpty(dir: string): Promise<void> {
-  await rmdir(dir).catch(() => {})
-}
-
-/** Free bytes for us on the disk holding `dir`, or undefined where the platform cannot tell. */
-async function freeBytes(dir: string): Promise<number | undefined> {
-  try {
-    const s = await statfs(dir)
-    return s.bavail * s.bsize
-  } catch {
-    return undefined
   }
 }
 

@@ -12,6 +12,8 @@ import {
   TransferInterruptedError
 } from '../../protocols/file/index.ts'
 import { type PeerLookup, TransferBook, type TransferInfo } from './book.ts'
+import { diskTransferFiles } from './disk-transfer-files.ts'
+import type { TransferFiles } from './files.ts'
 import { resolveId } from './ids.ts'
 import { Downloads } from './incoming.ts'
 import { sanitizeFileName } from './names.ts'
@@ -45,6 +47,8 @@ export interface TransferManagerInit {
   retryBaseMs?: number
   /** cap on each upload, bytes per second. @default no cap */
   maxUploadRate?: number
+  /** where files are read and written. @default diskTransferFiles */
+  files?: TransferFiles
 }
 
 export interface TransferManagerDeps {
@@ -78,7 +82,9 @@ export class TransferManager {
     this.downloadDir = init.downloadDir ?? defaultDownloadDir()
     // receivers give an offer at least MIN_OFFER_TTL_MS: asking for less would only make our two clocks disagree
     this.offerTtlMs = Math.min(Math.max(init.offerTtlMs ?? DEFAULT_OFFER_TTL_MS, MIN_OFFER_TTL_MS), MAX_OFFER_TTL_MS)
+    const files = init.files ?? diskTransferFiles
     this.downloads = new Downloads(this.book, this.service, this.shutdown.signal, {
+      files,
       maxFileSize: init.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       retryBaseMs: init.retryBaseMs,
       known: (peerId) => deps.peers.isKnown?.(peerId) ?? false
@@ -86,7 +92,8 @@ export class TransferManager {
     this.uploads = new Uploads(this.book, this.service, this.shutdown.signal, {
       offerTtlMs: this.offerTtlMs,
       selfName: init.selfName,
-      maxUploadRate: init.maxUploadRate
+      maxUploadRate: init.maxUploadRate,
+      files
     })
     this.onConnect = this.onConnect.bind(this)
     this.onDisconnect = this.onDisconnect.bind(this)

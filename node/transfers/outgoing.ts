@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto'
-import { stat } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
 import type { AbortOptions } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { abortableDelay } from '../../protocols/common/index.ts'
@@ -8,14 +5,12 @@ import type { FetchReply, FileTransfer, Reply, Response } from '../../protocols/
 import {
   chooseChunkSize,
   FileChangedError,
-  FileNotReadableError,
   TransferInterruptedError,
   TransferRefusedError
 } from '../../protocols/file/index.ts'
 import type { TransferBook } from './book.ts'
-import { hashFile } from './hashing.ts'
+import type { SendableFile, TransferFiles } from './files.ts'
 import { pacingDelay } from './rate.ts'
-import { readForSending } from './sender.ts'
 import { isExpired, isValidOffset } from './state.ts'
 import type { TransferRecord } from './store.ts'
 
@@ -26,6 +21,8 @@ export interface UploadsInit {
   selfName: string
   /** upload cap per transfer in bytes per second; 0 or undefined for none */
   maxUploadRate?: number
+  /** where files are read */
+  files: TransferFiles
 }
 
 /** Outgoing transfers: hashing and offering a file, then serving its bytes to every fetch until it is confirmed. */
@@ -42,27 +39,15 @@ export class Uploads {
   ) {}
 
   /** Checks that `path` can be sent; throws FileNotReadableError before anything is recorded. */
-  async check(path: string): Promise<{ path: string; size: number; mtimeMs: number }> {
-    const absolute = resolve(path)
-    try {
-      const s = await stat(absolute)
-      if (!s.isFile()) {
-        throw new FileNotReadableError(`${path} is not a regular file`)
-      }
-      return { path: absolute, size: s.size, mtimeMs: s.mtimeMs }
-    } catch (err) {
-      if (err instanceof FileNotReadableError) {
-        throw err
-      }
-      throw new FileNotReadableError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
-    }
+  check(path: string): Promise<SendableFile> {
+    return this.init.files.inspect(path)
   }
 
   /** Hashes the file and offers it; the record reports how it went (failures become its state, not a throw). */
   async offer(
     peerId: string,
     peerName: string,
-    file: { path: string; size: number; mtimeMs: number },
+    file: SendableFile,
     options: AbortOptions = {}
   ): Promise<TransferRecord> {
     const rec = outgoingRecord(peerId, peerName, file, this.init.offerTtlMs, Date.now())
@@ -98,7 +83,7 @@ export class Uploads {
 
   /** Hashes the file into `rec` and its chunk hashes, sends the offer, and records it once the peer has it. */
   private async hashAndOffer(rec: TransferRecord, path: string, signal: AbortSignal): Promise<void> {
-    const digest = await hashFile(path, rec.size, rec.chunkSize, {
+    const digest = await this.init.files.hash(path, rec.size, rec.chunkSize, {
       signal,
       onProgress: (bytes) => this.book.progress(rec, bytes, 'hashing')
     })
@@ -180,7 +165,7 @@ export class Uploads {
     const startedAt = Date.now()
     try {
       this.book.progress(rec, position, 'sending')
-      const blocks = readForSending({
+      const blocks = this.init.files.read({
         path,
         offset,
         size: rec.size,
@@ -269,16 +254,16 @@ function refused(res: Response): Error {
 function outgoingRecord(
   peerId: string,
   peerName: string,
-  file: { path: string; size: number; mtimeMs: number },
+  file: SendableFile,
   offerTtlMs: number,
   now: number
 ): TransferRecord {
   return {
-    id: randomBytes(16).toString('hex'),
+    id: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'),
     direction: 'out',
     peerId,
     peerName,
-    name: basename(file.path),
+    name: file.name,
     size: file.size,
     sha256: '',
     chunkSize: chooseChunkSize(file.size),

@@ -1,16 +1,15 @@
-import type { Hash } from 'node:crypto'
-import type { FileHandle } from 'node:fs/promises'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { DiskFullError, SizeMismatchError, TransferInterruptedError } from '../../protocols/file/index.ts'
+import type { PartialFile, RunningHash } from './files.ts'
 
 export interface IncomingWrite {
-  /** the partial file, open for writing */
-  file: FileHandle
+  /** the partial file */
+  file: Pick<PartialFile, 'write'>
   /** where the bytes start: a chunk boundary */
   offset: number
   size: number
   /** the whole-file hash, fed with everything before `offset` */
-  hash: Hash
+  hash: RunningHash
   data: AsyncIterable<Uint8Array | Uint8ArrayList>
   /** after each written byte batch: bytes on disk so far */
   onBytes?: (bytes: number) => void
@@ -31,7 +30,7 @@ export async function writeIncoming(w: IncomingWrite): Promise<void> {
     if (position + piece.byteLength > w.size) {
       throw new SizeMismatchError(`the sender sent more than the ${w.size} bytes it announced`)
     }
-    await writeAll(w.file, bufs, position)
+    await w.file.write(bufs, position)
     for (const buf of bufs) {
       w.hash.update(buf)
     }
@@ -41,34 +40,6 @@ export async function writeIncoming(w: IncomingWrite): Promise<void> {
   if (position < w.size) {
     throw new TransferInterruptedError(`the sender stopped after ${position} of ${w.size} bytes`)
   }
-}
-
-async function writeAll(file: FileHandle, bufs: Uint8Array[], position: number): Promise<void> {
-  let pending = bufs
-  let at = position
-  try {
-    while (pending.length > 0) {
-      const { bytesWritten } = await file.writev(pending, at)
-      at += bytesWritten
-      pending = dropBytes(pending, bytesWritten)
-    }
-  } catch (err) {
-    throw asDiskError(err)
-  }
-}
-
-function dropBytes(bufs: Uint8Array[], count: number): Uint8Array[] {
-  const out: Uint8Array[] = []
-  let skip = count
-  for (const buf of bufs) {
-    if (skip >= buf.byteLength) {
-      skip -= buf.byteLength
-      continue
-    }
-    out.push(skip > 0 ? buf.subarray(skip) : buf)
-    skip = 0
-  }
-  return out
 }
 
 /** Disk full (or over quota) becomes DiskFullError with a message a user understands; others pass through. */

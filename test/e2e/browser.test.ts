@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DM_PROTOCOL } from '../../protocols/dm/index.ts'
+import { cliPeer, webRelay } from './browser-helpers.ts'
 import {
   ChatPage,
   cleanup,
@@ -12,26 +13,12 @@ import {
   launchBrowser,
   newIdentity,
   onlyEvent,
-  type RelayProcess,
   requireTool,
   runCli,
-  spawnPeer,
-  startRelay,
   tempDir,
   waitForListing
 } from './harness.ts'
 import { exchange, frame, rawNode, stopRawNodes, varint } from './raw-node.ts'
-
-/** A relay on loopback with TCP for terminal clients and WebSockets for pages (and the page itself). */
-async function webRelay(extraArgs: string[] = []): Promise<{ relay: RelayProcess; webUrl: string }> {
-  const listen = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
-  const { dataDir } = await initRelay({ admins: [(await newIdentity()).peerId], listen })
-  const relay = await startRelay({ dataDir, extraArgs })
-  const ready = relay.events.find((e) => e.type === 'ready')
-  const webUrl = String(ready?.webUrl)
-  expect(webUrl).toMatch(/^https?:\/\/127\.0\.0\.1:\d+\/$/)
-  return { relay, webUrl }
-}
 
 /** A self-signed certificate for 127.0.0.1, made with openssl. */
 function selfSignedCert(): { cert: string; key: string } {
@@ -71,13 +58,6 @@ async function screenshotForReadme(page: ChatPage): Promise<void> {
     await page.page.setViewportSize({ width: 1000, height: 560 })
     await page.page.screenshot({ path })
   }
-}
-
-/** A terminal client that reaches others only through the relay. */
-async function cliPeer(name: string, relay: RelayProcess) {
-  const peer = await spawnPeer({ name, extraArgs: ['--relay', relay.addrOn()] })
-  await peer.waitFor('relay', (e) => e.state === 'reserved')
-  return peer
 }
 
 describe('the web client in Chromium', () => {

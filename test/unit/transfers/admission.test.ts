@@ -10,6 +10,7 @@ import {
   offerLifetime
 } from '../../../node/transfers/admission.ts'
 import { TransferBook } from '../../../node/transfers/book.ts'
+import { diskTransferFiles } from '../../../node/transfers/disk-transfer-files.ts'
 import { Downloads } from '../../../node/transfers/incoming.ts'
 import type { TransferState } from '../../../node/transfers/state.ts'
 import { MemoryTransferStore } from '../../../node/transfers/store.ts'
@@ -151,7 +152,10 @@ describe('Downloads.onOffer under a flood', () => {
       defaultLogger().forComponent('t')
     )
     // onOffer talks to nobody: the service is never called
-    const d = new Downloads(book, {} as FileTransfer, new AbortController().signal, { maxFileSize: 1e9 })
+    const d = new Downloads(book, {} as FileTransfer, new AbortController().signal, {
+      maxFileSize: 1e9,
+      files: diskTransferFiles
+    })
     return { d, book }
   }
 

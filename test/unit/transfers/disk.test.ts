@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { type FileHandle, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { moveIntoPlace } from '../../../node/transfers/disk-files.ts'
+import type { PartialFile } from '../../../node/transfers/files.ts'
 import { hashFile, scanPartial } from '../../../node/transfers/hashing.ts'
 import { asDiskError, writeIncoming } from '../../../node/transfers/receiver.ts'
 import { readForSending } from '../../../node/transfers/sender.ts'
@@ -72,7 +73,7 @@ describe('writeIncoming', () => {
     await file.write(data.subarray(0, CHUNK), 0, CHUNK, 0)
     const seen: number[] = []
     await writeIncoming({
-      file,
+      file: writer(file),
       offset: CHUNK,
       size: data.length,
       hash,
@@ -87,7 +88,7 @@ describe('writeIncoming', () => {
 
   it('refuses more bytes than announced, and notices data that stops early', async () => {
     const file = await open(join(dir, 'part'), 'w+')
-    const w = { file, offset: 0, size: 10, hash: createHash('sha256') }
+    const w = { file: writer(file), offset: 0, size: 10, hash: createHash('sha256') }
     await expect(writeIncoming({ ...w, data: pieces(randomBytes(11), 4) })).rejects.toThrow(SizeMismatchError)
     await expect(writeIncoming({ ...w, data: pieces(randomBytes(6), 4) })).rejects.toThrow(TransferInterruptedError)
     await file.close()
@@ -171,3 +172,12 @@ describe('TransferStore', () => {
     expect(await store.loadAll()).toEqual([])
   })
 })
+
+/** The partial file's write of a plain file handle. */
+function writer(file: FileHandle): Pick<PartialFile, 'write'> {
+  return {
+    write: async (bufs, position) => {
+      await file.writev(bufs, position)
+    }
+  }
+}

@@ -5,6 +5,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import { TransferBook } from '../../../node/transfers/book.ts'
+import { diskTransferFiles } from '../../../node/transfers/disk-transfer-files.ts'
 import { Uploads } from '../../../node/transfers/outgoing.ts'
 import { MemoryTransferStore, type TransferRecord } from '../../../node/transfers/store.ts'
 import type { FileTransfer, Response } from '../../../protocols/file/index.ts'
@@ -50,7 +51,8 @@ async function uploading(): Promise<{
   await book.store.saveHashes(rec.id, new Uint8Array(4 * 32))
   const uploads = new Uploads(book, {} as FileTransfer, new AbortController().signal, {
     offerTtlMs: 3_600_000,
-    selfName: 'alice'
+    selfName: 'alice',
+    files: diskTransferFiles
   })
   const reply = await uploads.onFetch('bob', { id: rec.id, offset: 0, wantHashes: false })
   if (reply.status !== 'ok') throw new Error(`fetch refused: ${reply.status}`)
@@ -120,7 +122,8 @@ function offering(store: MemoryTransferStore): {
     new AbortController().signal,
     {
       offerTtlMs: 3_600_000,
-      selfName: 'alice'
+      selfName: 'alice',
+      files: diskTransferFiles
     }
   )
   return { uploads, book, path, asked: asked.promise, answer: () => answered.resolve() }
