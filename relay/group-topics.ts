@@ -58,7 +58,12 @@ export class GroupTopics {
     private readonly pubsub: GossipSub,
     private readonly gate: Gate,
     /** the IP address `peer` is connected from, which shares one budget among its peers */
-    private readonly ipOf: (peer: PeerId) => string | undefined
+    private readonly ipOf: (peer: PeerId) => string | undefined,
+    /**
+     * whether `peer` is a configured peer relay: its subscriptions never count, or two relays would follow a topic
+     * because the other does, for ever after the last member left
+     */
+    private readonly peerRelay: (peer: PeerId) => boolean = () => false
   ) {
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
   }
@@ -91,6 +96,9 @@ export class GroupTopics {
 
   private onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
     const peer = evt.detail.peerId
+    if (this.peerRelay(peer)) {
+      return
+    }
     const id = peer.toString()
     for (const { topic, subscribe } of evt.detail.subscriptions) {
       if (groupIdOfTopic(topic) == null) {

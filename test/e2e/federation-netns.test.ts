@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { randomFile } from './files-helpers.ts'
+import {
+  cleanup,
+  createFederationWorld,
+  destroyAllNetns,
+  killRelays,
+  type PeerProcess,
+  type RelayProcess,
+  requireTool,
+  spawnFederatedClient,
+  startFederation,
+  tempDir,
+  waitForListing
+} from './harness.ts'
+
+/** Resolves once `relay` reports a link to each of `peers`. */
+async function linked(relay: RelayProcess, peers: RelayProcess[]): Promise<void> {
+  const wanted = peers.filter((p) => p !== relay).map((p) => p.peerId)
+  await relay.waitFor('peer-relay', () => {
+    const up = new Set(relay.all('peer-relay').flatMap((e) => (e.state === 'linked' ? [String(e.peerId)] : [])))
+    return wanted.every((id) => up.has(id))
+  })
+}
+
+/** `from` DMs `to` by name and waits until `to` shows it and `from` hears it was delivered. */
+async function dm(from: PeerProcess, to: PeerProcess, text: string): Promise<void> {
+  const before = from.events.length
+  from.send(`/msg ${to.name} ${text}`)
+  const got = await to.waitFor('message', (m) => m.text === text)
+  expect(got).toMatchObject({ scope: 'dm', from: { peerId: from.peerId } })
+  const sent = await from.waitFor('sent', (s) => s.text === text, { from: before })
+  await from.waitFor('delivered', (d) => d.id === sent.id, { from: before })
+}
+
+/** `from` posts in the lobby and every one of `to` shows it from them. */
+async function lobby(from: PeerProcess, to: PeerProcess[], text: string): Promise<void> {
+  from.send(text)
+  await Promise.all(to.map((p) => p.waitFor('message', (m) => m.text === text && m.from.peerId === from.peerId)))
+}
+
+describe('several relays, one network (network namespaces)', () => {
+  requireTool('netns')
+  afterEach(async () => {
+    await cleanup()
+    await killRelays()
+    await destroyAllNetns()
+  })
+
+  it('clients on three peered relays chat, DM, share a group and a file; one relay killed, the rest go on', async () => {
+    // four client networks that reach the relays and never each other; each client uses one relay
+    const world = await createFederationWorld(3, 4)
+    const relays = await startFederation(world)
+    await Promise.all(relays.map((r) => linked(r, relays)))
+    const downloads = tempDir('p2pchat-dl-')
+    const [alice, bob, carol, dave] = await Promise.all([
+      spawnFederatedClient('alice', world, relays, 0, [0]),
+      spawnFederatedClient('bob', world, relays, 1, [1]),
+      spawnFederatedClient('carol', world, relays, 2, [2], ['--download-dir', downloads]),
+      spawnFederatedClient('dave', world, relays, 3, [1])
+    ])
+    const everyone = [alice, bob, carol, dave]
+    await Promise.all(everyone.map((p) => p.waitForUsers((users) => users.length === everyone.length)))
+
+    // the lobby both ways between relays
+    await lobby(alice, [bob, carol, dave], 'hello from relay 0')
+    await lobby(carol, [alice, bob, dave], 'hello from relay 2')
+
+    // DMs across relays, each acknowledged
+    await dm(alice, carol, 'alice to carol, relay 0 to relay 2')
+    await dm(carol, bob, 'carol to bob, relay 2 to relay 1')
+    await dm(dave, alice, 'dave to alice, relay 1 to relay 0')
+
+    // a public group whose members sit on three relays
+    alice.send('/group create "Three Relays" --description "spans the federation"')
+    const created = await alice.waitFor('group-joined', (e) => e.group.name === 'Three Relays')
+    for (const member of [bob, carol]) {
+      await waitForListing(member, (g) => g.id === created.group.id)
+      member.send('/join "Three Relays"')
+      await member.waitFor('group-joined', (e) => e.group.id === created.group.id && e.role === 'member')
+      await alice.waitFor('member-added', (e) => e.member.peerId === member.peerId)
+    }
+    carol.send('/g "Three Relays" from relay 2')
+    await Promise.all(
+      [alice, bob].map((p) => p.waitFor('message', (m) => m.scope === 'group' && m.text === 'from relay 2'))
+    )
+
+    // a file from relay 1 to relay 2
+    const file = await randomFile(256 * 1024)
+    const offered = carol.events.length
+    bob.send(`/send carol ${file.path}`)
+    const offer = await carol.waitFor('offer', () => true, { from: offered })
+    carol.send(`/accept ${offer.shortId}`)
+    const done = await carol.waitFor('done', (d) => d.id === offer.id, { timeoutMs: 60_000 })
+    expect(done.sha256).toBe(file.sha256)
+
+    // relay 2 dies: carol is cut off, relays 0 and 1 and their clients carry on
+    relays[2].kill('SIGKILL')
+    await Promise.all([relays[0], relays[1]].map((r) => r.waitFor('peer-relay', (e) => e.state === 'lost')))
+    await lobby(bob, [alice, dave], 'still here after relay 2 went')
+    await lobby(alice, [bob, dave], 'relay 0 still hears relay 1')
+    await dm(alice, dave, 'alice to dave after the loss')
+    expect([alice, bob, dave].flatMap((p) => p.all('error'))).toEqual([])
+  })
+})
