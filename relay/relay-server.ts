@@ -15,10 +15,11 @@ import { loadRelayState } from './load-state.ts'
 import { expireMailPeriodically, MAILBOX_DIR, MailboxStore } from './mailbox-store.ts'
 import { OnlineUsers } from './online-users.ts'
 import { PeerLimits } from './peer-limits.ts'
+import { Refusals } from './refusals.ts'
 import { banNotice, bannedAuthor, guardRelayTopics, welcomeNotices } from './relay-guards.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
 import type { SnapshotStore } from './snapshot-store.ts'
-import { isAdmin, isBanned, type RelayState } from './state.ts'
+import { isAdmin, type RelayState } from './state.ts'
 import { StunServer } from './stun-server.ts'
 import { loadWebClient, serveWebClient, type TlsFiles, webUrlOf, withTls } from './web-client.ts'
 
@@ -52,8 +53,6 @@ export interface RelayServerEvents {
 
 /** How long a peer that dropped may take to come back before the relay tells everyone it left. */
 const DEPARTURE_GRACE_MS = 1000
-/** One refusal log line per peer and kind this often: a banned client retrying must not flood the log. */
-const REFUSAL_LOG_INTERVAL_MS = 10_000
 
 /** A relay: the libp2p node plus its durable state (admins, bans, settings, known users) and admin commands. */
 export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
@@ -71,8 +70,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly warnings: Array<{ code: string; message: string }>
   private readonly stun: StunServer
   readonly federation: Federation
-  private readonly cooldowns = new Map<string, number>()
-  private readonly refusalsLogged = new Map<string, number>()
+  private readonly refusals: Refusals
   private readonly departures = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly unguards: Array<() => void> = []
   private readonly servesWeb: boolean
@@ -105,6 +103,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.warnings = init.warnings
     this.stun = init.stun
     this.federation = init.federation
+    this.refusals = new Refusals(this.state, (detail) => this.safeDispatchEvent('refused', { detail }))
     this.known = new KnownUsers(init.state.users)
     this.online = new OnlineUsers(
       this.libp2p.services.pubsub,
@@ -157,7 +156,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       federation: peers,
       ...(await mail.services(mailboxSettings(state.settings))),
       gate: {
-        refuse: (peer, what) => server?.refusal(peer, what),
+        refuse: (peer, what) => server?.refusals.reason(peer, what),
         // a configured peer relay is one link, however many clients share its IP address
         overLimit: (remote, peer) =>
           peer != null && server?.federation.has(peer) === true
@@ -269,26 +268,6 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     }
   }
 
-  /** Asked by the connection gater: why `peer` is turned away, if it is. */
-  private refusal(peer: PeerId, what: string): string | undefined {
-    const id = peer.toString()
-    let reason: string | undefined
-    if (isBanned(this.state, id)) {
-      reason = 'banned'
-    } else if ((this.cooldowns.get(id) ?? 0) > Date.now()) {
-      reason = 'kicked a moment ago'
-    }
-    if (reason != null) {
-      const key = `${id}/${what}/${reason}`
-      const now = Date.now()
-      if ((this.refusalsLogged.get(key) ?? 0) < now - REFUSAL_LOG_INTERVAL_MS) {
-        this.refusalsLogged.set(key, now)
-        this.safeDispatchEvent('refused', { detail: { peerId: id, what, reason } })
-      }
-    }
-    return reason
-  }
-
   /** A newly identified client gets the ban list and the message of the day. */
   private welcome(result: IdentifyResult): void {
     if (!this.running || !result.protocols.includes(NOTICE_PROTOCOL) || this.federation.has(result.peerId)) {
@@ -351,11 +330,12 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       running: this.running,
       operator: this.operator,
       online: () => this.online.list(),
+      here: (peer) => this.libp2p.getConnections(peerIdFromString(peer)).length > 0,
       disconnect: async (peer, how, reason) => {
         const peerId = peerIdFromString(peer)
         const cooldown = this.state.settings.kickCooldownSeconds
         if (how === 'kicked' && cooldown > 0) {
-          this.cooldowns.set(peer, Date.now() + cooldown * 1000)
+          this.refusals.coolDown(peer, Date.now() + cooldown * 1000)
         }
         const notice: RelayNotice = { kind: how, ts: Date.now(), peer, text: reason }
         if (this.libp2p.getConnections(peerId).length > 0) {

@@ -56,7 +56,7 @@ describe('several relays, one network (network namespaces)', () => {
     const [alice, bob, carol, dave] = await Promise.all([
       spawnFederatedClient('alice', world, relays, 0, [0]),
       spawnFederatedClient('bob', world, relays, 1, [1]),
-      spawnFederatedClient('carol', world, relays, 2, [2], ['--download-dir', downloads]),
+      spawnFederatedClient('carol', world, relays, 2, [2], { args: ['--download-dir', downloads] }),
       spawnFederatedClient('dave', world, relays, 3, [1])
     ])
     const everyone = [alice, bob, carol, dave]
@@ -101,5 +101,37 @@ describe('several relays, one network (network namespaces)', () => {
     await lobby(alice, [bob, dave], 'relay 0 still hears relay 1')
     await dm(alice, dave, 'alice to dave after the loss')
     expect([alice, bob, dave].flatMap((p) => p.all('error'))).toEqual([])
+  })
+
+  it('a client on two relays stays reachable when one goes, and mail waits for it at both', async () => {
+    const world = await createFederationWorld(2, 3)
+    const relays = await startFederation(world)
+    await Promise.all(relays.map((r) => linked(r, relays)))
+    const erinDir = tempDir()
+    const [alice, erin, bob] = await Promise.all([
+      spawnFederatedClient('alice', world, relays, 0, [0]),
+      spawnFederatedClient('erin', world, relays, 1, [0, 1], { dataDir: erinDir }),
+      spawnFederatedClient('bob', world, relays, 2, [1])
+    ])
+    await Promise.all([alice, erin, bob].map((p) => p.waitForUsers((users) => users.length === 3)))
+    await dm(alice, erin, 'alice to erin while she is on both relays')
+
+    // erin goes away: alice's DM is deposited at both of erin's relays
+    erin.send('/quit')
+    await erin.exited
+    await alice.waitFor('leave', (e) => e.peerId === erin.peerId)
+    const from = alice.events.length
+    alice.send('/msg erin waiting at both relays')
+    const queued = await alice.waitFor('queued', () => true, { from })
+    expect([...queued.via].sort()).toEqual(['outbox', ...relays.map((r) => `relay:${r.peerId}`)].sort())
+
+    // relay 0 dies with its copy; erin comes back, reaches relay 1 only, and gets the DM from there
+    relays[0].kill('SIGKILL')
+    await relays[1].waitFor('peer-relay', (e) => e.state === 'lost')
+    const back = await spawnFederatedClient('erin', world, relays, 1, [0, 1], { dataDir: erinDir, waitFor: [1] })
+    await back.waitFor('message', (m) => m.scope === 'dm' && m.text === 'waiting at both relays')
+    await dm(bob, back, 'bob to erin through the relay that is left')
+    await dm(back, bob, 'erin to bob through the relay that is left')
+    expect([back, bob].flatMap((p) => p.all('error'))).toEqual([])
   })
 })

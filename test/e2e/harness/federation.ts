@@ -125,23 +125,32 @@ export function relayAddrFor(world: FederationWorld, relays: RelayProcess[], r: 
   return `/ip4/${world.relays[r].clientIp}/tcp/${RELAY_PORT}/p2p/${relays[r].peerId}`
 }
 
-/** A client in namespace `c` using the relays `homes` (indexes); resolves once every one of them reserved a slot. */
+/** How to start a federated client: more arguments, a data directory to reuse, which relays to wait for. */
+export interface FederatedClientInit {
+  args?: string[]
+  dataDir?: string
+  /** relay indexes whose slot to wait for (default: all of `homes`; fewer when some are down) */
+  waitFor?: number[]
+}
+
+/** A client in namespace `c` using the relays `homes` (indexes); resolves once those of `waitFor` reserved a slot. */
 export async function spawnFederatedClient(
   name: string,
   world: FederationWorld,
   relays: RelayProcess[],
   c: number,
   homes: number[],
-  extraArgs: string[] = []
+  init: FederatedClientInit = {}
 ): Promise<PeerProcess> {
   const relayArgs = homes.flatMap((r) => ['--relay', relayAddrFor(world, relays, r)])
   const peer = await spawnPeer({
     name,
     netns: world.clients[c].ns,
+    dataDir: init.dataDir,
     network: ['--no-mdns', '--listen', '/ip4/0.0.0.0/tcp/0'],
-    extraArgs: [...relayArgs, ...extraArgs]
+    extraArgs: [...relayArgs, ...(init.args ?? [])]
   })
-  const wanted = new Set(homes.map((r) => relays[r].peerId))
+  const wanted = new Set((init.waitFor ?? homes).map((r) => relays[r].peerId))
   await peer.waitFor('relay', () => {
     const reserved = new Set(peer.all('relay').flatMap((e) => (e.state === 'reserved' ? [e.relay] : [])))
     return [...wanted].every((id) => reserved.has(id))
