@@ -5,6 +5,7 @@ import {
   createFederationWorld,
   destroyAllNetns,
   killRelays,
+  newIdentity,
   type PeerProcess,
   type RelayProcess,
   requireTool,
@@ -105,9 +106,10 @@ describe('several relays, one network (network namespaces)', () => {
 
   it('a client on two relays stays reachable when one goes, and mail waits for it at both', async () => {
     const world = await createFederationWorld(2, 3)
-    const relays = await startFederation(world)
+    // erin administers both relays
+    const { dataDir: erinDir, peerId: erinId } = await newIdentity()
+    const relays = await startFederation(world, [erinId])
     await Promise.all(relays.map((r) => linked(r, relays)))
-    const erinDir = tempDir()
     const [alice, erin, bob] = await Promise.all([
       spawnFederatedClient('alice', world, relays, 0, [0]),
       spawnFederatedClient('erin', world, relays, 1, [0, 1], { dataDir: erinDir }),
@@ -115,6 +117,13 @@ describe('several relays, one network (network namespaces)', () => {
     ])
     await Promise.all([alice, erin, bob].map((p) => p.waitForUsers((users) => users.length === 3)))
     await dm(alice, erin, 'alice to erin while she is on both relays')
+
+    // admin commands go to the relay named with @ (here by its name), which lists only its own clients
+    const asked = erin.events.length
+    erin.send('/admin @relay-1 users')
+    const users = await erin.waitFor('admin', (e) => e.command === 'users', { from: asked })
+    expect(users.relay).toBe(relays[1].peerId)
+    expect(users.users?.map((u) => u.peerId).sort()).toEqual([erin.peerId, bob.peerId].sort())
 
     // erin goes away: alice's DM is deposited at both of erin's relays
     erin.send('/quit')
