@@ -36,6 +36,15 @@ export const MIN_GROUP_SUBSCRIBERS = 1
  */
 export const RELAY_TOPIC_BYTES_PER_PEER = (MAX_GROUP_TOPICS_PER_PEER + 16) * (1024 + 128)
 
+/** What GroupTopics needs of gossipsub: following topics and hearing peers' subscriptions. */
+export interface TopicFollower {
+  readonly topicValidators: GossipSub['topicValidators']
+  subscribe(topic: string): void
+  unsubscribe(topic: string): void
+  addEventListener(type: 'subscription-change', listener: (evt: CustomEvent<SubscriptionChangeData>) => void): void
+  removeEventListener(type: 'subscription-change', listener: (evt: CustomEvent<SubscriptionChangeData>) => void): void
+}
+
 /** Says Ignore for a message the relay must not pass on (a banned author), undefined to go on checking. */
 export type Gate = (msg: Message) => TopicValidatorResult | undefined
 
@@ -55,7 +64,7 @@ export class GroupTopics {
   })
 
   constructor(
-    private readonly pubsub: GossipSub,
+    private readonly pubsub: TopicFollower,
     private readonly gate: Gate,
     /** the IP address `peer` is connected from, which shares one budget among its peers */
     private readonly ipOf: (peer: PeerId) => string | undefined,

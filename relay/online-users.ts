@@ -16,7 +16,7 @@ import type { KnownUsers } from './known-users.ts'
  * connection made up (keys are free): one identity per connection, and the per-IP connection limit bounds the rest.
  * Copies from a configured peer relay pass too: that relay applied the same rule to its own clients.
  */
-function directOnly(
+export function directOnly(
   propagator: PeerId,
   msg: Message,
   connected: (peer: PeerId) => boolean,
