@@ -51,11 +51,13 @@ describe('several relays, one network (network namespaces)', () => {
   it('clients on three peered relays chat, DM, share a group and a file; one relay killed, the rest go on', async () => {
     // four client networks that reach the relays and never each other; each client uses one relay
     const world = await createFederationWorld(3, 4)
-    const relays = await startFederation(world)
+    // alice administers the relays (each keeps its own admins and bans)
+    const admin = await newIdentity()
+    const relays = await startFederation(world, [admin.peerId])
     await Promise.all(relays.map((r) => linked(r, relays)))
     const downloads = tempDir('p2pchat-dl-')
     const [alice, bob, carol, dave] = await Promise.all([
-      spawnFederatedClient('alice', world, relays, 0, [0]),
+      spawnFederatedClient('alice', world, relays, 0, [0], { dataDir: admin.dataDir }),
       spawnFederatedClient('bob', world, relays, 1, [1]),
       spawnFederatedClient('carol', world, relays, 2, [2], { args: ['--download-dir', downloads] }),
       spawnFederatedClient('dave', world, relays, 3, [1])
@@ -102,6 +104,15 @@ describe('several relays, one network (network namespaces)', () => {
     await lobby(alice, [bob, dave], 'relay 0 still hears relay 1')
     await dm(alice, dave, 'alice to dave after the loss')
     expect([alice, bob, dave].flatMap((p) => p.all('error'))).toEqual([])
+
+    // a ban on relay 0 hides bob from relay 0's clients only: relay 1's own clients still hear him
+    alice.send('/admin ban bob spam')
+    await alice.waitFor('admin', (e) => e.command === 'ban')
+    bob.send('posted while banned on relay 0')
+    await dave.waitFor('message', (m) => m.text === 'posted while banned on relay 0')
+    dave.send('barrier after the ban')
+    await alice.waitFor('message', (m) => m.text === 'barrier after the ban')
+    expect(alice.all('message').some((m) => m.text === 'posted while banned on relay 0')).toBe(false)
   })
 
   it('a client on two relays stays reachable when one goes, and mail waits for it at both', async () => {
