@@ -16,7 +16,7 @@ import {
   waitForListing
 } from './harness.ts'
 
-/** Four clients for `npm test`; six, as the issue's scenario has it, with `P2PCHAT_CHAOS=long` (`npm run chaos`). */
+/** Four clients for `npm test`; six, as the issue's scenario has it, with `P2PCHAT_CHAOS=long` in the environment. */
 const CLIENTS = chaosSize({ peers: 4, rounds: 1 }, { peers: 6, rounds: 1 }).peers
 /** The relays of the clients past the first four: erin on relay 2 (cut off with it), frank on relay 0. */
 const EXTRA = [
