@@ -3,7 +3,7 @@ import { ADMIN_COMMANDS, type AdminCommandSpec, type AdminReply, isAdminCommandN
 import { sanitize } from './sanitize.ts'
 
 /** An admin command typed by a user, split into the relay's arguments. */
-export type AdminInput = { ok: true; command: string; args: string[] } | { ok: false; message: string }
+export type AdminInput = { ok: true; command: string; args: string[]; relay?: string } | { ok: false; message: string }
 
 /** Help lines for `/admin ...`. */
 export const ADMIN_HELP: ReadonlyArray<[string, string]> = Object.values(ADMIN_COMMANDS).map((spec) => [
@@ -35,20 +35,32 @@ export function splitAdminWords(words: string[]): AdminInput {
   return { ok: true, command, args }
 }
 
-/** Parses what follows `/admin` on an input line. */
+/**
+ * Parses what follows `/admin` on an input line: `[@<relay>] <command> [args]`, where `@<relay>` picks one of our
+ * relays by PeerId (or its start or end) or by name; without it the command goes to the first relay.
+ */
 export function parseAdminLine(rest: string): AdminInput {
-  return splitAdminWords(
-    rest
-      .trim()
-      .split(/\s+/)
-      .filter((w) => w.length > 0)
-  )
+  const words = rest
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+  if (!words[0]?.startsWith('@')) {
+    return splitAdminWords(words)
+  }
+  const relay = words[0].slice(1)
+  if (relay.length === 0) {
+    return { ok: false, message: 'usage: /admin [@<relay PeerId or name>] <command> [args]' }
+  }
+  const input = splitAdminWords(words.slice(1))
+  return input.ok ? { ...input, relay } : input
 }
 
 /** The JSON form of an admin answer. */
 export interface AdminOutput {
   type: 'admin'
   command: string
+  /** the relay that answered (its PeerId) */
+  relay?: string
   message: string
   users?: Array<{ peerId: string; name: string; lastSeen: number }>
   bans?: Array<{ peerId: string; name: string; reason: string; by: string; at: number }>
@@ -56,8 +68,12 @@ export interface AdminOutput {
   admins?: Array<{ peerId: string; addedBy: string; addedAt: number }>
 }
 
-export function adminOutput(command: string, reply: AdminReply): AdminOutput {
+/** The JSON form of an admin answer; `relay` says which relay answered, when the user picked one. */
+export function adminOutput(command: string, reply: AdminReply, relay?: string): AdminOutput {
   const out: AdminOutput = { type: 'admin', command, message: reply.message }
+  if (relay != null) {
+    out.relay = relay
+  }
   if (command === 'users') {
     out.users = reply.users.map((u) => ({ peerId: u.peerId, name: u.name, lastSeen: Number(u.lastSeen) }))
   }

@@ -10,7 +10,7 @@ export type Command =
   | { type: 'users' }
   | { type: 'msg'; to: string; text: string }
   | { type: 'outbox' }
-  | { type: 'admin'; command: string; args: string[] }
+  | { type: 'admin'; command: string; args: string[]; relay?: string }
   | { type: 'help' }
   | { type: 'quit' }
   | { type: 'none' }
@@ -25,7 +25,7 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ['/msg <name|peerId> <text>', 'send an end-to-end encrypted DM; to someone away, it waits until they are back'],
   ['/outbox', 'list your DMs still waiting for their recipients'],
   ...TRANSFER_HELP,
-  ['/admin <command>', 'run a command on your relay, if you are one of its admins (/admin help)'],
+  ['/admin [@<relay>] <command>', 'run a command on your (first, or the named) relay, if you are one of its admins'],
   ...ADMIN_HELP,
   ...ACCOUNT_HELP,
   ...GROUP_HELP,
@@ -65,7 +65,7 @@ export function parseCommand(line: string): Command {
     case 'admin': {
       const admin = parseAdminLine(rest)
       return admin.ok
-        ? { type: 'admin', command: admin.command, args: admin.args }
+        ? { type: 'admin', command: admin.command, args: admin.args, relay: admin.relay }
         : { type: 'invalid', code: 'USAGE', message: admin.message }
     }
     case 'help':

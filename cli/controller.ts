@@ -165,7 +165,11 @@ export class ChatController {
         return undefined
       case 'admin':
         this.track(
-          this.node.admin(command.command, command.args).then((reply) => this.emit(adminOutput(command.command, reply)))
+          this.node
+            .admin(command.command, command.args, { relay: command.relay })
+            .then((reply) =>
+              this.emit(adminOutput(command.command, reply, command.relay == null ? undefined : reply.relay))
+            )
         )
         return undefined
       case 'history':

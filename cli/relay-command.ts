@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { describeSuppressed } from '../protocols/common/index.ts'
+import { peerOfAddr } from '../relay/config.ts'
 import { initRelay } from '../relay/init.ts'
 import { runLocalAdmin } from '../relay/local-admin.ts'
 import { RelayServer } from '../relay/relay-server.ts'
@@ -74,9 +75,18 @@ async function init(opts: InitOptions): Promise<void> {
 interface StartOptions {
   dataDir?: string
   listen?: string[]
+  peer?: string[]
   json?: boolean
   tlsCert?: string
   tlsKey?: string
+}
+
+/** A `--peer` address, which must name the peer relay: `<multiaddr>/p2p/<PeerId>`. */
+function peerRelayAddr(addr: string): string {
+  if (peerOfAddr(addr) == null) {
+    throw new InvalidArgumentError(`--peer ${addr}: give the relay's address ending in /p2p/<its PeerId>`)
+  }
+  return addr
 }
 
 /** The PEM files of --tls-cert and --tls-key, which come together or not at all. */
@@ -95,7 +105,8 @@ async function start(opts: StartOptions): Promise<void> {
   let server: RelayServer
   try {
     const tls = await tlsFiles(opts)
-    server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls })
+    const peers = (opts.peer ?? []).map(peerRelayAddr)
+    server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls, peers })
   } catch (err) {
     if (err instanceof InvalidArgumentError) {
       fail(json, err, 'USAGE', EXIT_USAGE)
@@ -146,6 +157,9 @@ function printServerState(server: RelayServer, json: boolean): void {
       out(json, { type: 'snapshot', ...detail }, '')
     }
   })
+  server.addEventListener('peer-relay', ({ detail }) =>
+    out(json, { type: 'peer-relay', ...detail }, `peer relay ${detail.peerId}: ${detail.state}`)
+  )
   server.addEventListener('shutdown', ({ detail }) =>
     out(json, { type: 'shutdown', ...detail }, `shutting down in ${detail.seconds} s (admin request)`)
   )
@@ -210,6 +224,11 @@ export function registerRelayCommands(cli: Command): void {
     .option(
       '-l, --listen <multiaddr>',
       'address to listen on instead of those in relay.json, repeatable',
+      collectMultiaddr
+    )
+    .option(
+      '--peer <multiaddr>',
+      'another relay to federate with (ending in /p2p/<its PeerId>), repeatable, besides relay.json peers',
       collectMultiaddr
     )
     .option('--tls-cert <file>', 'certificate (PEM): serve the web client over HTTPS and WebSockets over TLS (WSS)')

@@ -287,7 +287,11 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
   }
 
   /** Runs an admin command on our first relay (or the one named); refusals throw AdminRefusedError with the relay's code. */
-  async admin(command: string, args: string[], options: AbortOptions & { relay?: string } = {}): Promise<AdminReply> {
+  async admin(
+    command: string,
+    args: string[],
+    options: AbortOptions & { relay?: string } = {}
+  ): Promise<AdminReply & { relay: string }> {
     this.assertRunning()
     return this.relayClient.admin(command, args, options)
   }

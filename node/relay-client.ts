@@ -24,6 +24,7 @@ import { backoffDelay } from './backoff.ts'
 import { RELAY_CONNECT_TIMEOUT_MS } from './constants.ts'
 import type { RelayNoticeEvent, RelayStatus } from './events.ts'
 import { authorOf, guardTopic } from './gossip-guard.ts'
+import { pickRelay, settingText } from './relay-target.ts'
 
 export type { RelayNoticeEvent, RelayStatus } from './events.ts'
 
@@ -164,19 +165,37 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
   }
 
   /** Runs an admin command on our first relay, or on the one whose PeerId is `relay`. */
-  async admin(command: string, args: string[], options: AbortOptions & { relay?: string } = {}): Promise<AdminReply> {
-    const link = options.relay == null ? this.links[0] : this.links.find((l) => l.peer.toString() === options.relay)
-    if (link == null) {
-      throw new NoRelayError(
-        this.links.length === 0
-          ? 'no relay configured: start with --relay <multiaddr> to use admin commands'
-          : `${options.relay} is not one of your relays`
-      )
+  async admin(
+    command: string,
+    args: string[],
+    options: AbortOptions & { relay?: string } = {}
+  ): Promise<AdminReply & { relay: string }> {
+    if (this.links.length === 0) {
+      throw new NoRelayError('no relay configured: start with --relay <multiaddr> to use admin commands')
     }
+    const relay = options.relay == null ? this.links[0].peer : await this.relayNamed(options.relay, options)
     const { connectionManager, privateKey } = this.components
     const openStream: Parameters<typeof sendAdminCommand>[0]['openStream'] = (peer, protocol, opts) =>
       connectionManager.openStream(peer, protocol, opts)
-    return sendAdminCommand({ privateKey, openStream }, link.peer, command, args, options)
+    const reply = await sendAdminCommand({ privateKey, openStream }, relay, command, args, options)
+    return { ...reply, relay: relay.toString() }
+  }
+
+  /** The relay of ours that `selector` (a PeerId, its start or end, or the relay's name) names. */
+  private async relayNamed(selector: string, options: AbortOptions): Promise<PeerId> {
+    const ids = this.links.map((l) => l.peer.toString())
+    const pick = await pickRelay(selector, ids, async (id) => {
+      const reply = await this.admin('get', ['name'], { ...options, relay: id })
+      return settingText(reply.settings.find((s) => s.key === 'name')?.value)
+    })
+    if (pick.kind === 'one') {
+      return peerIdFromString(pick.id)
+    }
+    throw new NoRelayError(
+      pick.kind === 'many'
+        ? `'@${selector}' names several of your relays (${pick.ids.join(', ')}): give more of the PeerId`
+        : `'@${selector}' is none of your relays (${ids.join(', ')})`
+    )
   }
 
   /** Connects to the relay and reserves a slot on it, unless that is done or under way; retries with backoff. */

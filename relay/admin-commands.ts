@@ -34,6 +34,8 @@ export interface RelayOps {
   /** the relay host operator's PeerId: an admin that is not in the list and cannot be removed */
   readonly operator: string
   online(): DirectoryEntry[]
+  /** whether `peer` is connected to this relay (peer relays' users are online, but not here) */
+  here(peer: string): boolean
   /** disconnects `peer` after telling them and everyone why */
   disconnect(peer: string, how: 'kicked' | 'banned', reason: string): Promise<void>
   announce(text: string): Promise<number>
@@ -77,12 +79,15 @@ export async function executeAdmin(ops: RelayOps, cmd: VerifiedCommand, now = Da
 
 /** `users`: who is online now, and how many the relay has ever seen. */
 async function listUsers(ops: RelayOps): Promise<AdminResult> {
-  const users: UserRow[] = ops.online().map((e) => ({
-    peerId: e.peerId,
-    name: e.name,
-    online: true,
-    lastSeen: BigInt(e.lastSeen)
-  }))
+  const users: UserRow[] = ops
+    .online()
+    .filter((e) => ops.here(e.peerId))
+    .map((e) => ({
+      peerId: e.peerId,
+      name: e.name,
+      online: true,
+      lastSeen: BigInt(e.lastSeen)
+    }))
   return { message: `${users.length} user${users.length === 1 ? '' : 's'} online (${ops.known.size} known)`, users }
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import writeFileAtomic from 'write-file-atomic'
 import { MAX_TEXT_BYTES, utf8Length } from '../protocols/common/index.ts'
@@ -12,6 +13,8 @@ export interface RelayConfig {
   listen: string[]
   /** public addresses to advertise instead of the listening ones (behind NAT or a port forward). @default [] */
   announce: string[]
+  /** other relays to federate with, each `<multiaddr>/p2p/<relay PeerId>`: one network across them. @default [] */
+  peers: string[]
   /** seconds between periodic snapshots (written only when something changed). @default 60 */
   snapshotIntervalSeconds: number
   /** how many snapshots to keep. @default 5 */
@@ -60,9 +63,13 @@ export interface RelayConfig {
 
 export const CONFIG_FILE = 'relay.json'
 
+/** Relays one relay federates with at most: each is a kept connection and a direct gossipsub peer. */
+export const MAX_FEDERATION_PEERS = 32
+
 export const DEFAULT_CONFIG: RelayConfig = {
   listen: ['/ip4/0.0.0.0/tcp/4100', '/ip4/0.0.0.0/tcp/4101/ws'],
   announce: [],
+  peers: [],
   snapshotIntervalSeconds: 60,
   snapshotsKept: 5,
   maxConnections: 2000,
@@ -106,12 +113,17 @@ export function mailboxSettings(config: RelayConfig): MailboxSettings {
 
 type Key = keyof RelayConfig
 
-type Rule = { kind: 'int'; min: number; max: number } | { kind: 'text'; maxBytes: number } | { kind: 'addrs' }
+type Rule =
+  | { kind: 'int'; min: number; max: number }
+  | { kind: 'text'; maxBytes: number }
+  | { kind: 'addrs' }
+  | { kind: 'peers' }
 
 /** How each key is checked. Bounds say what makes sense, not what is merely possible. */
 const RULES: Record<Key, Rule> = {
   listen: { kind: 'addrs' },
   announce: { kind: 'addrs' },
+  peers: { kind: 'peers' },
   snapshotIntervalSeconds: { kind: 'int', min: 1, max: 86_400 },
   snapshotsKept: { kind: 'int', min: 1, max: 100 },
   maxConnections: { kind: 'int', min: 1, max: 100_000 },
@@ -217,6 +229,41 @@ function checkValue(key: Key, value: unknown, source: string): unknown {
       }
       return value
     }
+    case 'peers':
+      return checkPeers(key, value, source)
+  }
+}
+
+/** Federation peers: at most MAX_FEDERATION_PEERS multiaddrs, each ending in the peer relay's `/p2p/<PeerId>`. */
+function checkPeers(key: Key, value: unknown, source: string): string[] {
+  if (!Array.isArray(value) || value.length > MAX_FEDERATION_PEERS || !value.every((v) => typeof v === 'string')) {
+    throw new ConfigError(
+      `${source}: '${key}' must be a list of at most ${MAX_FEDERATION_PEERS} multiaddr strings (got ${JSON.stringify(value) ?? String(value)})`,
+      key
+    )
+  }
+  for (const addr of value) {
+    if (peerOfAddr(addr) == null) {
+      throw new ConfigError(
+        `${source}: '${key}' has '${addr}', which is not a multiaddr ending in /p2p/<relay PeerId>`,
+        key
+      )
+    }
+  }
+  return value
+}
+
+/** The PeerId a federation address ends in (`.../p2p/<id>`), or undefined if it is not such an address. */
+export function peerOfAddr(addr: string): string | undefined {
+  try {
+    const components = multiaddr(addr).getComponents()
+    const last = components.at(-1)
+    if (last?.name !== 'p2p' || last.value == null || components.some((c) => c.name === 'p2p-circuit')) {
+      return undefined
+    }
+    return peerIdFromString(last.value).toString()
+  } catch {
+    return undefined
   }
 }
 
@@ -232,7 +279,7 @@ export function parseSetting(key: string, text: string): Partial<RelayConfig> {
   let value: unknown = text
   if (rule.kind === 'int') {
     value = /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text
-  } else if (rule.kind === 'addrs') {
+  } else if (rule.kind === 'addrs' || rule.kind === 'peers') {
     const trimmed = text.trim()
     value = trimmed.startsWith('[') ? safeJson(trimmed) : trimmed.split(/[\s,]+/).filter((a) => a.length > 0)
   }

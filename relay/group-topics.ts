@@ -36,6 +36,15 @@ export const MIN_GROUP_SUBSCRIBERS = 1
  */
 export const RELAY_TOPIC_BYTES_PER_PEER = (MAX_GROUP_TOPICS_PER_PEER + 16) * (1024 + 128)
 
+/** What GroupTopics needs of gossipsub: following topics and hearing peers' subscriptions. */
+export interface TopicFollower {
+  readonly topicValidators: GossipSub['topicValidators']
+  subscribe(topic: string): void
+  unsubscribe(topic: string): void
+  addEventListener(type: 'subscription-change', listener: (evt: CustomEvent<SubscriptionChangeData>) => void): void
+  removeEventListener(type: 'subscription-change', listener: (evt: CustomEvent<SubscriptionChangeData>) => void): void
+}
+
 /** Says Ignore for a message the relay must not pass on (a banned author), undefined to go on checking. */
 export type Gate = (msg: Message) => TopicValidatorResult | undefined
 
@@ -55,10 +64,15 @@ export class GroupTopics {
   })
 
   constructor(
-    private readonly pubsub: GossipSub,
+    private readonly pubsub: TopicFollower,
     private readonly gate: Gate,
     /** the IP address `peer` is connected from, which shares one budget among its peers */
-    private readonly ipOf: (peer: PeerId) => string | undefined
+    private readonly ipOf: (peer: PeerId) => string | undefined,
+    /**
+     * whether `peer` is a configured peer relay: its subscriptions never count, or two relays would follow a topic
+     * because the other does, for ever after the last member left
+     */
+    private readonly peerRelay: (peer: PeerId) => boolean = () => false
   ) {
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
   }
@@ -91,6 +105,9 @@ export class GroupTopics {
 
   private onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
     const peer = evt.detail.peerId
+    if (this.peerRelay(peer)) {
+      return
+    }
     const id = peer.toString()
     for (const { topic, subscribe } of evt.detail.subscriptions) {
       if (groupIdOfTopic(topic) == null) {

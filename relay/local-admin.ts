@@ -50,6 +50,7 @@ export async function runLocalAdmin(init: LocalAdminInit): Promise<AdminReply> {
       running: false,
       operator,
       online: () => [],
+      here: () => false,
       disconnect: async () => notRunning(),
       announce: async () => notRunning(),
       message: async () => notRunning(),

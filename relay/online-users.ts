@@ -14,13 +14,22 @@ import type { KnownUsers } from './known-users.ts'
  * own copy; a copy forwarded by another client may arrive first, and gossipsub would drop the later one as a
  * duplicate). Its clients trust it to vouch for everyone it forwards, so it must not forward identities one
  * connection made up (keys are free): one identity per connection, and the per-IP connection limit bounds the rest.
+ * Copies from a configured peer relay pass too: that relay applied the same rule to its own clients.
  */
-function directOnly(propagator: PeerId, msg: Message, connected: (peer: PeerId) => boolean): TopicValidatorResult {
+export function directOnly(
+  propagator: PeerId,
+  msg: Message,
+  connected: (peer: PeerId) => boolean,
+  peerRelay: (peer: PeerId) => boolean
+): TopicValidatorResult {
   const verdict = validatePresence(msg)
   if (verdict !== TopicValidatorResult.Accept || msg.type !== 'signed') {
     return verdict
   }
-  return msg.from.equals(propagator) || connected(msg.from) ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
+  // a configured peer relay vouches for its own clients the same way, so its copies pass on
+  return msg.from.equals(propagator) || connected(msg.from) || peerRelay(propagator)
+    ? TopicValidatorResult.Accept
+    : TopicValidatorResult.Ignore
 }
 
 /**
@@ -37,13 +46,17 @@ export class OnlineUsers {
     /** told when something worth saving changed (a new user, a rename) */
     private readonly onChange: () => void,
     /** whether the relay holds a connection with `peer` */
-    private readonly connected: (peer: PeerId) => boolean
+    private readonly connected: (peer: PeerId) => boolean,
+    /** whether `peer` is a configured peer relay */
+    private readonly peerRelay: (peer: PeerId) => boolean = () => false
   ) {
     this.onMessage = this.onMessage.bind(this)
   }
 
   start(expireEveryMs = 10_000): void {
-    this.pubsub.topicValidators.set(PRESENCE_TOPIC, (propagator, msg) => directOnly(propagator, msg, this.connected))
+    this.pubsub.topicValidators.set(PRESENCE_TOPIC, (propagator, msg) =>
+      directOnly(propagator, msg, this.connected, this.peerRelay)
+    )
     this.pubsub.addEventListener('message', this.onMessage)
     this.pubsub.subscribe(PRESENCE_TOPIC)
     this.timer = setInterval(() => this.directory.expire(Date.now()), expireEveryMs)
@@ -76,7 +89,12 @@ export class OnlineUsers {
       this.directory.apply(peerId, announcement, Date.now())
       // the relay announces departures itself when connections close; an eviction needs no notice
       this.directory.takeEvicted()
-      if (announcement.kind !== 'leave' && this.known.seen(peerId, announcement.name, Date.now())) {
+      // the durable directory keeps this relay's own users; peer relays keep theirs
+      if (
+        announcement.kind !== 'leave' &&
+        this.connected(msg.from) &&
+        this.known.seen(peerId, announcement.name, Date.now())
+      ) {
         this.onChange()
       }
     } catch {

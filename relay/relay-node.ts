@@ -17,6 +17,7 @@ import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
 import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
+import type { FederationPeer } from './federation.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 import { relayCatchUp } from './relay-catch-up.ts'
 import { type TlsFiles, type WebHandler, webSocketsServing } from './web-client.ts'
@@ -61,6 +62,8 @@ export interface RelayNodeInit {
   tls?: TlsFiles
   /** the mailbox's settings, the mail already on disk and where new mail goes */
   mailbox: MailboxServerInit
+  /** the relays this one federates with: direct gossipsub peers, so every topic they share reaches them */
+  federation?: FederationPeer[]
   /** the prekey sets clients published before a restart, and where new ones go */
   prekeys: Pick<PrekeyServiceInit, 'stored' | 'persist'>
 }
@@ -108,7 +111,8 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
         Dlo: mesh,
         Dhi: mesh,
         Dscore: mesh,
-        maxTopicBytesPerPeer: RELAY_TOPIC_BYTES_PER_PEER
+        maxTopicBytesPerPeer: RELAY_TOPIC_BYTES_PER_PEER,
+        directPeers: init.federation ?? []
       }),
       lobby: lobby(),
       catchUp: catchUp(relayCatchUp(() => node?.services.pubsub)),

@@ -1,16 +1,13 @@
 import { join } from 'node:path'
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
-import { authorOf, guardTopic } from '../node/gossip-guard.ts'
 import type { AdminRequestLog } from '../protocols/admin/index.ts'
-import { type SuppressedReports, utf8Length } from '../protocols/common/index.ts'
-import { decodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
-import { NOTICE_PROTOCOL, NOTICE_TOPIC, type RelayNotice } from '../protocols/notice/index.ts'
-import { PRESENCE_TOPIC } from '../protocols/presence/index.ts'
+import type { SuppressedReports } from '../protocols/common/index.ts'
+import { NOTICE_PROTOCOL, type RelayNotice } from '../protocols/notice/index.ts'
 import { executeAdmin, type RelayOps } from './admin-commands.ts'
 import { CONFIG_FILE, mailboxSettings, writeConfig } from './config.ts'
+import { Federation, federationPeers } from './federation.ts'
 import { claimRunFile, identityPath, OPERATOR_KEY_FILE, readKey, releaseRunFile } from './files.ts'
 import { GroupTopics } from './group-topics.ts'
 import { KnownUsers } from './known-users.ts'
@@ -18,9 +15,11 @@ import { loadRelayState } from './load-state.ts'
 import { expireMailPeriodically, MAILBOX_DIR, MailboxStore } from './mailbox-store.ts'
 import { OnlineUsers } from './online-users.ts'
 import { PeerLimits } from './peer-limits.ts'
+import { Refusals } from './refusals.ts'
+import { banNotice, bannedAuthor, guardRelayTopics, welcomeNotices } from './relay-guards.ts'
 import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
 import type { SnapshotStore } from './snapshot-store.ts'
-import { isAdmin, isBanned, type RelayState } from './state.ts'
+import { isAdmin, type RelayState } from './state.ts'
 import { StunServer } from './stun-server.ts'
 import { loadWebClient, serveWebClient, type TlsFiles, webUrlOf, withTls } from './web-client.ts'
 
@@ -30,6 +29,8 @@ export interface RelayServerInit {
   listen?: string[]
   /** a certificate: the WebSocket listen addresses serve WSS, and the page HTTPS */
   tls?: TlsFiles
+  /** more peer relays for this run (`--peer`), besides the config's `peers` */
+  peers?: string[]
 }
 
 export interface RelayServerEvents {
@@ -43,6 +44,8 @@ export interface RelayServerEvents {
   'admin-suppressed': CustomEvent<SuppressedReports>
   /** a banned or cooling-off peer was turned away */
   refused: CustomEvent<{ peerId: string; what: string; reason: string }>
+  /** the link to a configured peer relay came up or went down (it is redialed with backoff) */
+  'peer-relay': CustomEvent<{ peerId: string; state: 'linked' | 'lost' }>
   snapshot: CustomEvent<{ file: string }>
   shutdown: CustomEvent<{ seconds: number }>
   stopped: CustomEvent<{ reason: string }>
@@ -50,8 +53,6 @@ export interface RelayServerEvents {
 
 /** How long a peer that dropped may take to come back before the relay tells everyone it left. */
 const DEPARTURE_GRACE_MS = 1000
-/** One refusal log line per peer and kind this often: a banned client retrying must not flood the log. */
-const REFUSAL_LOG_INTERVAL_MS = 10_000
 
 /** A relay: the libp2p node plus its durable state (admins, bans, settings, known users) and admin commands. */
 export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
@@ -68,8 +69,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
   private readonly limits: PeerLimits
   private readonly warnings: Array<{ code: string; message: string }>
   private readonly stun: StunServer
-  private readonly cooldowns = new Map<string, number>()
-  private readonly refusalsLogged = new Map<string, number>()
+  readonly federation: Federation
+  private readonly refusals: Refusals
   private readonly departures = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly unguards: Array<() => void> = []
   private readonly servesWeb: boolean
@@ -89,6 +90,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     warnings: Array<{ code: string; message: string }>
     stun: StunServer
     servesWeb: boolean
+    federation: Federation
   }) {
     super()
     this.servesWeb = init.servesWeb
@@ -100,6 +102,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.libp2p = init.libp2p
     this.warnings = init.warnings
     this.stun = init.stun
+    this.federation = init.federation
+    this.refusals = new Refusals(this.state, (detail) => this.safeDispatchEvent('refused', { detail }))
     this.known = new KnownUsers(init.state.users)
     this.online = new OnlineUsers(
       this.libp2p.services.pubsub,
@@ -107,7 +111,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       () => {
         this.dirty = true
       },
-      (peer) => this.libp2p.getConnections(peer).length > 0
+      (peer) => this.libp2p.getConnections(peer).length > 0,
+      (peer) => this.federation.has(peer)
     )
     this.limits = new PeerLimits({
       connections: () => this.libp2p.getConnections(),
@@ -117,11 +122,9 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     })
     this.groupTopics = new GroupTopics(
       this.libp2p.services.pubsub,
-      (msg) => {
-        const author = authorOf(msg)
-        return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
-      },
-      (peer) => this.limits.ipOfPeer(peer)
+      bannedAuthor(this.state),
+      (peer) => this.limits.ipOfPeer(peer),
+      (peer) => this.federation.has(peer)
     )
   }
 
@@ -140,6 +143,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       port: state.settings.stunPort,
       listen: init.listen ?? state.settings.listen
     })
+    const peers = federationPeers([...state.settings.peers, ...(init.peers ?? [])], peerIdFromPrivateKey(privateKey))
     const web = await loadWebClient(peerId)
     const mail = await MailboxStore.open(join(dataDir, MAILBOX_DIR))
     const libp2p = await assembleRelayNode({
@@ -149,14 +153,36 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       config: state.settings,
       listen: init.tls == null ? init.listen : withTls(init.listen ?? state.settings.listen),
       tls: init.tls,
+      federation: peers,
       ...(await mail.services(mailboxSettings(state.settings))),
       gate: {
-        refuse: (peer, what) => server?.refusal(peer, what),
-        overLimit: (remote, peer) => server?.limits.refuseConnection(remote, peer),
+        refuse: (peer, what) => server?.refusals.reason(peer, what),
+        // a configured peer relay is one link, however many clients share its IP address
+        overLimit: (remote, peer) =>
+          peer != null && server?.federation.has(peer) === true
+            ? undefined
+            : server?.limits.refuseConnection(remote, peer),
         overReservationLimit: (peer) => server?.limits.refuseReservation(peer)
       }
     })
-    server = new RelayServer({ dataDir, state, operator, store, mail, libp2p, warnings, stun, servesWeb: web != null })
+    const federation = new Federation(
+      {
+        peerStore: libp2p.peerStore,
+        events: libp2p,
+        dial: (peer, options) => libp2p.dial(peer, options),
+        connected: (peer) => libp2p.getConnections(peer).length > 0,
+        logger: libp2p.logger,
+        changed: (peer, linked) =>
+          server?.safeDispatchEvent('peer-relay', {
+            detail: { peerId: peer.toString(), state: linked ? 'linked' : 'lost' }
+          })
+      },
+      peers
+    )
+    server = new RelayServer({
+      ...{ dataDir, state, operator, store, mail, libp2p, warnings, stun, federation },
+      servesWeb: web != null
+    })
     return server
   }
 
@@ -179,14 +205,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.running = true
     this.online.start()
     const { pubsub, admin } = this.libp2p.services
-    const banned: Parameters<typeof guardTopic>[2] = (msg) => {
-      const author = authorOf(msg)
-      return author != null && isBanned(this.state, author) ? TopicValidatorResult.Ignore : undefined
-    }
-    for (const topic of [PRESENCE_TOPIC, NOTICE_TOPIC]) {
-      this.unguards.push(guardTopic(pubsub, topic, banned))
-    }
-    this.unguards.push(guardTopic(pubsub, LOBBY_TOPIC, (msg, from) => banned(msg, from) ?? this.checkSize(msg.data)))
+    this.unguards.push(...guardRelayTopics(pubsub, this.state))
     this.groupTopics.start()
     admin.setHandler({
       isAdmin: (peer) => peer === this.operator || isAdmin(this.state, peer),
@@ -197,6 +216,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     this.libp2p.addEventListener('peer:identify', (evt) => this.welcome(evt.detail))
     this.libp2p.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail))
     this.scheduleSnapshots()
+    await this.federation.start()
     this.stopExpiry = expireMailPeriodically(this.libp2p.services.mailbox)
     await claimRunFile(this.dataDir, {
       pid: process.pid,
@@ -237,6 +257,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       for (const unguard of this.unguards.splice(0)) {
         unguard()
       }
+      this.federation.stop()
       this.online.stop()
       this.groupTopics.stop()
       await this.stun.stop()
@@ -247,49 +268,13 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     }
   }
 
-  /** Asked by the connection gater: why `peer` is turned away, if it is. */
-  private refusal(peer: PeerId, what: string): string | undefined {
-    const id = peer.toString()
-    let reason: string | undefined
-    if (isBanned(this.state, id)) {
-      reason = 'banned'
-    } else if ((this.cooldowns.get(id) ?? 0) > Date.now()) {
-      reason = 'kicked a moment ago'
-    }
-    if (reason != null) {
-      const key = `${id}/${what}/${reason}`
-      const now = Date.now()
-      if ((this.refusalsLogged.get(key) ?? 0) < now - REFUSAL_LOG_INTERVAL_MS) {
-        this.refusalsLogged.set(key, now)
-        this.safeDispatchEvent('refused', { detail: { peerId: id, what, reason } })
-      }
-    }
-    return reason
-  }
-
-  /** Lobby posts over the relay's size limit are not forwarded (they are valid, so nobody is penalised). */
-  private checkSize(data: Uint8Array): TopicValidatorResult | undefined {
-    try {
-      const post = decodeLobbyPost(data)
-      return utf8Length(post.text) > this.state.settings.maxMessageBytes ? TopicValidatorResult.Ignore : undefined
-    } catch {
-      return undefined
-    }
-  }
-
   /** A newly identified client gets the ban list and the message of the day. */
   private welcome(result: IdentifyResult): void {
-    if (!this.running || !result.protocols.includes(NOTICE_PROTOCOL)) {
+    if (!this.running || !result.protocols.includes(NOTICE_PROTOCOL) || this.federation.has(result.peerId)) {
       return
     }
     const { notices } = this.libp2p.services
-    const sends: RelayNotice[] = []
-    if (this.state.bans.length > 0) {
-      sends.push(this.banNotice())
-    }
-    if (this.state.settings.motd.trim().length > 0) {
-      sends.push({ kind: 'motd', ts: Date.now(), text: this.state.settings.motd })
-    }
+    const sends = welcomeNotices(this.state)
     void (async () => {
       for (const notice of sends) {
         await notices.send(result.peerId, notice).catch(() => {})
@@ -303,7 +288,9 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     if (this.running) {
       this.groupTopics.removePeer(peer)
     }
-    if (!this.running || !this.online.directory.has(id) || this.departures.has(id)) {
+    // only our own clients (who reserved a slot) depart from here; a peer relay's users merely passing through do not
+    const ours = this.libp2p.services.circuitRelay.reservations.has(peer)
+    if (!this.running || !ours || !this.online.directory.has(id) || this.departures.has(id)) {
       return
     }
     const timer = setTimeout(() => {
@@ -315,14 +302,6 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       }
     }, DEPARTURE_GRACE_MS)
     this.departures.set(id, timer)
-  }
-
-  private banNotice(): RelayNotice {
-    return {
-      kind: 'bans',
-      ts: Date.now(),
-      bans: { version: this.state.banListVersion, peers: this.state.bans.map((b) => b.peerId) }
-    }
   }
 
   private scheduleSnapshots(): void {
@@ -351,11 +330,12 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       running: this.running,
       operator: this.operator,
       online: () => this.online.list(),
+      here: (peer) => this.libp2p.getConnections(peerIdFromString(peer)).length > 0,
       disconnect: async (peer, how, reason) => {
         const peerId = peerIdFromString(peer)
         const cooldown = this.state.settings.kickCooldownSeconds
         if (how === 'kicked' && cooldown > 0) {
-          this.cooldowns.set(peer, Date.now() + cooldown * 1000)
+          this.refusals.coolDown(peer, Date.now() + cooldown * 1000)
         }
         const notice: RelayNotice = { kind: how, ts: Date.now(), peer, text: reason }
         if (this.libp2p.getConnections(peerId).length > 0) {
@@ -369,7 +349,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       announce: (text) => notices.publish({ kind: 'announcement', ts: Date.now(), text }),
       message: (peer, text) => notices.send(peerIdFromString(peer), { kind: 'message', ts: Date.now(), text }),
       publishBans: async () => {
-        await notices.publish(this.banNotice()).catch(() => 0)
+        await notices.publish(banNotice(this.state)).catch(() => 0)
       },
       persist: async (settingsChanged) => {
         if (settingsChanged) {

@@ -18,7 +18,9 @@ export function isValidPeerIdText(text: string): boolean {
 
 /**
  * The relays in a peer's addresses: each `<relay addr>/p2p/<relay>/p2p-circuit/...` gives `<relay addr>/p2p/<relay>`.
- * Addresses that do not parse are skipped; at most MAX_RELAYS_PER_CONTACT, one per relay PeerId.
+ * Addresses that do not parse are skipped; at most MAX_RELAYS_PER_CONTACT, one per relay PeerId. A relay's loopback
+ * address (a relay on 0.0.0.0 lists it among its own) is kept only when it has no other: from another host it leads
+ * nowhere, and the contact's mail would never reach that relay.
  */
 export function relaysFromAddrs(addrs: Array<Uint8Array | string>): string[] {
   const byRelay = new Map<string, string>()
@@ -33,10 +35,17 @@ export function relaysFromAddrs(addrs: Array<Uint8Array | string>): string[] {
     if (at <= 0) continue
     const relayAddr = text.slice(0, at)
     const id = relayPeerIdOf(relayAddr)
-    if (id != null && !byRelay.has(id)) byRelay.set(id, relayAddr)
-    if (byRelay.size >= MAX_RELAYS_PER_CONTACT) break
+    if (id == null) continue
+    const held = byRelay.get(id)
+    if (held == null ? byRelay.size < MAX_RELAYS_PER_CONTACT : isLoopback(held) && !isLoopback(relayAddr)) {
+      byRelay.set(id, relayAddr)
+    }
   }
   return [...byRelay.values()]
+}
+
+function isLoopback(addr: string): boolean {
+  return addr.startsWith('/ip4/127.') || addr.startsWith('/ip6/::1/')
 }
 
 /** The PeerId a relay multiaddr ends in, if it ends in one. */

@@ -161,3 +161,22 @@ export class Directory {
     }
   }
 }
+
+/**
+ * Whether an announcement the directory just took (`held` is then the very array it carried, `announced`) moved a
+ * known peer to other addresses than `before`; false for an announcement it passed over (stale) and a new peer.
+ */
+export function addrsChanged(
+  before: readonly Uint8Array[] | undefined,
+  held: readonly Uint8Array[] | undefined,
+  announced: readonly Uint8Array[]
+): boolean {
+  if (before == null || held !== announced) {
+    return false
+  }
+  return before.length !== announced.length || before.some((a, i) => !equalBytes(a, announced[i]))
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i])
+}

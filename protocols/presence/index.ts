@@ -1,6 +1,6 @@
 export { type Announcement, decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 export { HEARTBEAT_INTERVAL_MS, PRESENCE_TOPIC, PRESENCE_TTL_MS } from './constants.ts'
-export { Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
+export { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 export {
   type PresenceComponents,
   type PresenceEvents,

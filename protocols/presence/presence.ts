@@ -17,7 +17,7 @@ import { decodingValidator } from '../common/gossip-validator.ts'
 import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_JITTER_MS } from './constants.ts'
-import { Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
+import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 
 export interface PresenceComponents {
   peerId: PeerId
@@ -249,6 +249,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       return
     }
     const known = this.directory.has(peerId)
+    const addrsBefore = this.directory.get(peerId)?.addrs
     const change = this.directory.apply(peerId, announcement, Date.now())
     this.applyAll(this.directory.takeEvicted())
     if (!this.directory.has(peerId)) {
@@ -262,6 +263,10 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
         this.rememberAddrs(msg.from, announcement.addrs)
       }
       this.applyAll([change])
+    } else if (addrsChanged(addrsBefore, this.directory.get(peerId)?.addrs, announcement.addrs)) {
+      // new addresses of a peer we knew (it reserved a relay slot after its first announcement reached us): without
+      // them we could not dial it where it is now reachable, only where it was
+      this.rememberAddrs(msg.from, announcement.addrs)
     }
   }
 

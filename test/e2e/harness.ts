@@ -14,6 +14,13 @@ export {
   untilOlderThan,
   untilOnDisk
 } from './harness/clients.ts'
+export {
+  createFederationWorld,
+  type FederationWorld,
+  relayAddrFor,
+  spawnFederatedClient,
+  startFederation
+} from './harness/federation.ts'
 export { Feed, until, WAIT_MS, type WaitInit } from './harness/feed.ts'
 export { createNatWorld, dropUdp, interfaceBytes, type NatHome, type NatWorld } from './harness/nat.ts'
 export {

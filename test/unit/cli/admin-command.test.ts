@@ -43,4 +43,15 @@ describe('admin command parsing', () => {
       message: 'usage: /admin kick <user>'
     })
   })
+
+  it('takes an optional @<relay> before the command', () => {
+    expect(parseAdminLine('@north ban bob flooding')).toEqual({
+      ok: true,
+      command: 'ban',
+      args: ['bob', 'flooding'],
+      relay: 'north'
+    })
+    expect(parseAdminLine('@ users')).toMatchObject({ ok: false })
+    expect(parseAdminLine('@north nonsense')).toMatchObject({ ok: false })
+  })
 })

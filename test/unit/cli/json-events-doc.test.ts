@@ -61,7 +61,7 @@ const EVENT_FIELDS: { [T in Type]: Record<FieldsOf<T>, true> } = {
   },
   done: { id: true, shortId: true, direction: true, peer: true, name: true, size: true, sha256: true, path: true },
   transfers: { transfers: true },
-  admin: { command: true, message: true, users: true, bans: true, settings: true, admins: true },
+  admin: { command: true, relay: true, message: true, users: true, bans: true, settings: true, admins: true },
   relay: { relay: true, state: true, addrs: true, message: true },
   notice: { relay: true, kind: true, text: true, peerId: true, seconds: true, self: true },
   history: { conversation: true, with: true, retention: true, messages: true },

@@ -20,6 +20,17 @@ describe('contacts for DMs while away', () => {
     expect(relays).toEqual([`/ip4/10.0.0.1/tcp/4100/p2p/${relay}`, `/dns4/relay.example/tcp/4100/p2p/${other}`])
   })
 
+  it('prefers a relay address other hosts can reach to its loopback one, whatever their order', async () => {
+    const [relay, lonely, peer] = await Promise.all([newId(), newId(), newId()])
+    const relays = relaysFromAddrs([
+      `/ip4/127.0.0.1/tcp/4100/p2p/${relay}/p2p-circuit/p2p/${peer}`,
+      `/ip4/127.0.0.1/tcp/4100/p2p/${lonely}/p2p-circuit/p2p/${peer}`,
+      `/ip4/198.51.100.1/tcp/4100/p2p/${relay}/p2p-circuit/p2p/${peer}`,
+      `/ip4/198.51.100.2/tcp/4100/p2p/${relay}/p2p-circuit/p2p/${peer}`
+    ])
+    expect(relays).toEqual([`/ip4/198.51.100.1/tcp/4100/p2p/${relay}`, `/ip4/127.0.0.1/tcp/4100/p2p/${lonely}`])
+  })
+
   it('resolves offline contacts with the rules for online users: PeerId, name#suffix, unambiguous name, nobody else', async () => {
     const [me, alice, bob1, bob2, stranger] = await Promise.all([newId(), newId(), newId(), newId(), newId()])
     const contacts = [

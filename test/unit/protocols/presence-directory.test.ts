@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Announcement, PresenceKind } from '../../../protocols/presence/codec.ts'
 import { PRESENCE_TTL_MS } from '../../../protocols/presence/constants.ts'
-import { Directory, STALE_AFTER_MS } from '../../../protocols/presence/directory.ts'
+import { addrsChanged, Directory, STALE_AFTER_MS } from '../../../protocols/presence/directory.ts'
 
 const T0 = 1_700_000_000_000
 const ADDR = Uint8Array.of(0x04, 127, 0, 0, 1)
@@ -171,5 +171,26 @@ describe('Directory', () => {
     // both left are fresh: the next newcomer waits
     expect(dir.apply('peerD', ann('join', 'dave', later + 1), later + 1)).toBeUndefined()
     expect(dir.has('peerA') && dir.has('peerC')).toBe(true)
+  })
+
+  it('tells when a known peer announced new addresses, and not for stale or unchanged announcements', () => {
+    const dir = new Directory()
+    const relayed = Uint8Array.of(0x04, 198, 51, 100, 1)
+    dir.apply('peerA', ann('join', 'alice', T0), T0)
+    const before = dir.get('peerA')?.addrs
+    const moved: Announcement = { kind: 'alive', name: 'alice', ts: T0 + 1, addrs: [ADDR, relayed] }
+    expect(dir.apply('peerA', moved, T0 + 1)).toBeUndefined()
+    expect(addrsChanged(before, dir.get('peerA')?.addrs, moved.addrs)).toBe(true)
+    // the same addresses again, in a new array
+    const same: Announcement = { kind: 'alive', name: 'alice', ts: T0 + 2, addrs: [ADDR, Uint8Array.from(relayed)] }
+    const held = dir.get('peerA')?.addrs
+    dir.apply('peerA', same, T0 + 2)
+    expect(addrsChanged(held, dir.get('peerA')?.addrs, same.addrs)).toBe(false)
+    // a stale announcement is passed over, whatever it says
+    const stale: Announcement = { kind: 'alive', name: 'alice', ts: T0, addrs: [] }
+    const current = dir.get('peerA')?.addrs
+    dir.apply('peerA', stale, T0 + 3)
+    expect(addrsChanged(current, dir.get('peerA')?.addrs, stale.addrs)).toBe(false)
+    expect(addrsChanged(undefined, [ADDR], [ADDR])).toBe(false)
   })
 })
