@@ -4,9 +4,7 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { describeSuppressed } from '../protocols/common/index.ts'
-import { initRelay } from '../relay/init.ts'
-import { runLocalAdmin } from '../relay/local-admin.ts'
-import { RelayServer } from '../relay/relay-server.ts'
+import type { RelayServer } from '../relay/relay-server.ts'
 import type { TlsFiles } from '../relay/web-client.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
@@ -54,6 +52,8 @@ interface InitOptions {
 async function init(opts: InitOptions): Promise<void> {
   const json = opts.json === true
   try {
+    // the relay's code loads only for relay commands: a chat peer's start never pays for it
+    const { initRelay } = await import('../relay/init.ts')
     const { peerId, dataDir } = await initRelay({
       dataDir: opts.dataDir ?? defaultRelayDir(),
       name: opts.name,
@@ -95,6 +95,7 @@ async function start(opts: StartOptions): Promise<void> {
   let server: RelayServer
   try {
     const tls = await tlsFiles(opts)
+    const { RelayServer } = await import('../relay/relay-server.ts')
     server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls })
   } catch (err) {
     if (err instanceof InvalidArgumentError) {
@@ -181,6 +182,7 @@ async function admin(words: string[], opts: { dataDir?: string; json?: boolean }
     return
   }
   try {
+    const { runLocalAdmin } = await import('../relay/local-admin.ts')
     const reply = await runLocalAdmin({ dataDir: opts.dataDir ?? defaultRelayDir(), ...input })
     const event = adminOutput(input.command, reply)
     out(json, { ...event }, adminText(event))

@@ -18,6 +18,14 @@ export function identityFromSeed(seed: Bytes): SessionIdentity {
   return { publicKey: ed25519.getPublicKey(seed), seed }
 }
 
+/**
+ * The identity of a key pair whose public half is already known (a libp2p Ed25519 key holds both): no curve
+ * arithmetic, where deriving the public key would build noble's base-point table, 100 ms of start-up.
+ */
+export function identityFromKeyPair(seed: Bytes, publicKey: Bytes): SessionIdentity {
+  return { publicKey, seed }
+}
+
 /** The identity's X25519 key pair. */
 export function identityDh(identity: SessionIdentity): DhKeyPair {
   const secretKey = ed25519.utils.toMontgomerySecret(identity.seed)

@@ -92,6 +92,18 @@ export function ratchetEncrypt(
   return { state: { ...state, cks: chainKey, ns: state.ns + 1 }, message: { header, ciphertext } }
 }
 
+/** The sending chain `count` keys further on, the keys in between derived and dropped (never used for a message). */
+export function advanceSending(state: RatchetState, count: number): RatchetState {
+  if (state.cks == null) {
+    return state
+  }
+  let chainKey = state.cks
+  for (let i = 0; i < count; i++) {
+    chainKey = kdfCk(chainKey).chainKey
+  }
+  return { ...state, cks: chainKey, ns: state.ns + count }
+}
+
 /** RatchetDecrypt; throws SessionDecryptError, DuplicateMessageError or TooManySkippedError, state untouched. */
 export function ratchetDecrypt(
   state: RatchetState,
