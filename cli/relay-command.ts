@@ -10,6 +10,7 @@ import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
 import { jsonLine } from './json-line.ts'
 import { sanitize } from './sanitize.ts'
+import { releaseYoungGeneration } from './young-generation.ts'
 
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
@@ -115,6 +116,7 @@ async function start(opts: StartOptions): Promise<void> {
   process.once('SIGTERM', onSignal)
   try {
     await server.start()
+    releaseYoungGeneration()
   } catch (err) {
     fail(json, err)
     await server.stop('failed to start').catch(() => {})
