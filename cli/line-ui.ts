@@ -4,9 +4,17 @@ import type { ChatController } from './controller.ts'
 import { type OutputEvent, toJsonLine, toTextLine } from './output.ts'
 import { ProgressThrottle, TransferBars } from './transfer-progress.ts'
 
-/** Writes events to stdout: JSON objects or human lines, one per event; transfer progress as bars in a terminal. */
-export function lineWriter(json: boolean, names: () => ChatController | undefined): (event: OutputEvent) => void {
-  const bars = !json && process.stdout.isTTY === true ? new TransferBars(process.stdout) : undefined
+/** Bars for transfer progress in line mode in a terminal; none in JSON mode or when output is piped. */
+export async function lineBars(json: boolean): Promise<TransferBars | undefined> {
+  return !json && process.stdout.isTTY === true ? TransferBars.open(process.stdout) : undefined
+}
+
+/** Writes events to stdout: JSON objects or human lines, one per event; transfer progress as `bars` if given. */
+export function lineWriter(
+  json: boolean,
+  names: () => ChatController | undefined,
+  bars?: TransferBars
+): (event: OutputEvent) => void {
   const throttle = new ProgressThrottle()
   return (event) => {
     if (bars?.take(event) === true || (!json && event.type === 'progress' && !throttle.allow(event))) {

@@ -15,10 +15,11 @@ import {
 import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
 import { jsonLine } from './json-line.ts'
-import { holdOutput, lineWriter, runLineMode } from './line-ui.ts'
+import { holdOutput, lineBars, lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
 import { registerRelayCommands } from './relay-command.ts'
 import { durationArg, sizeArg } from './transfer-args.ts'
+import { releaseYoungGeneration } from './young-generation.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
 const EXIT_FAILURE = 1
@@ -88,6 +89,7 @@ async function startNode(
   })
   beforeStart(node)
   await node.start()
+  releaseYoungGeneration()
   return node
 }
 
@@ -143,7 +145,7 @@ async function runLines(
   signal: AbortSignal
 ): Promise<void> {
   let controller: ChatController | undefined
-  const write = lineWriter(json, () => controller)
+  const write = lineWriter(json, () => controller, await lineBars(json))
   // events of the start itself (a DM, a resumed transfer) are held and shown right after `ready`
   const held = holdOutput(write)
   const node = await startNode(name, account, opts, (created) => {

@@ -4,15 +4,13 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { defaultDataDir } from '../node/data-dir.ts'
 import { errorCode } from '../node/errors.ts'
 import { describeSuppressed } from '../protocols/common/index.ts'
-import { peerOfAddr } from '../relay/config.ts'
-import { initRelay } from '../relay/init.ts'
-import { runLocalAdmin } from '../relay/local-admin.ts'
-import { RelayServer } from '../relay/relay-server.ts'
+import type { RelayServer } from '../relay/relay-server.ts'
 import type { TlsFiles } from '../relay/web-client.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
 import { jsonLine } from './json-line.ts'
 import { sanitize } from './sanitize.ts'
+import { releaseYoungGeneration } from './young-generation.ts'
 
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
@@ -55,6 +53,8 @@ interface InitOptions {
 async function init(opts: InitOptions): Promise<void> {
   const json = opts.json === true
   try {
+    // the relay's code loads only for relay commands: a chat peer's start never pays for it
+    const { initRelay } = await import('../relay/init.ts')
     const { peerId, dataDir } = await initRelay({
       dataDir: opts.dataDir ?? defaultRelayDir(),
       name: opts.name,
@@ -81,12 +81,16 @@ interface StartOptions {
   tlsKey?: string
 }
 
-/** A `--peer` address, which must name the peer relay: `<multiaddr>/p2p/<PeerId>`. */
-function peerRelayAddr(addr: string): string {
-  if (peerOfAddr(addr) == null) {
-    throw new InvalidArgumentError(`--peer ${addr}: give the relay's address ending in /p2p/<its PeerId>`)
+/** `--peer` addresses, which must name the peer relay: `<multiaddr>/p2p/<PeerId>`. */
+async function peerRelayAddrs(addrs: string[]): Promise<string[]> {
+  // loaded here, not at start: a chat peer never loads the relay's modules
+  const { peerOfAddr } = await import('../relay/config.ts')
+  for (const addr of addrs) {
+    if (peerOfAddr(addr) == null) {
+      throw new InvalidArgumentError(`--peer ${addr}: give the relay's address ending in /p2p/<its PeerId>`)
+    }
   }
-  return addr
+  return addrs
 }
 
 /** The PEM files of --tls-cert and --tls-key, which come together or not at all. */
@@ -105,7 +109,8 @@ async function start(opts: StartOptions): Promise<void> {
   let server: RelayServer
   try {
     const tls = await tlsFiles(opts)
-    const peers = (opts.peer ?? []).map(peerRelayAddr)
+    const peers = await peerRelayAddrs(opts.peer ?? [])
+    const { RelayServer } = await import('../relay/relay-server.ts')
     server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls, peers })
   } catch (err) {
     if (err instanceof InvalidArgumentError) {
@@ -125,6 +130,7 @@ async function start(opts: StartOptions): Promise<void> {
   process.once('SIGTERM', onSignal)
   try {
     await server.start()
+    releaseYoungGeneration()
   } catch (err) {
     fail(json, err)
     await server.stop('failed to start').catch(() => {})
@@ -195,6 +201,7 @@ async function admin(words: string[], opts: { dataDir?: string; json?: boolean }
     return
   }
   try {
+    const { runLocalAdmin } = await import('../relay/local-admin.ts')
     const reply = await runLocalAdmin({ dataDir: opts.dataDir ?? defaultRelayDir(), ...input })
     const event = adminOutput(input.command, reply)
     out(json, { ...event }, adminText(event))

@@ -1,4 +1,4 @@
-import { MultiBar, Presets, type SingleBar } from 'cli-progress'
+import type { MultiBar, SingleBar } from 'cli-progress'
 import type { OutputEvent } from './output.ts'
 import { formatBytes, formatEta, formatRate, percent } from './transfer-format.ts'
 
@@ -12,7 +12,15 @@ export class TransferBars {
   private readonly multibar: MultiBar
   private readonly bars = new Map<string, SingleBar>()
 
-  constructor(private readonly stream: NodeJS.WriteStream) {
+  /** Loads cli-progress, which only a terminal with moving transfers needs, and opens the bars on `stream`. */
+  static async open(stream: NodeJS.WriteStream): Promise<TransferBars> {
+    return new TransferBars(stream, await import('cli-progress'))
+  }
+
+  private constructor(
+    private readonly stream: NodeJS.WriteStream,
+    { MultiBar, Presets }: typeof import('cli-progress')
+  ) {
     this.multibar = new MultiBar(
       {
         stream,

@@ -5,7 +5,6 @@ import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
-import { mdns } from '@libp2p/mdns'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
@@ -112,7 +111,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     transports: [...platform.transports, ...webRtc],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES } })],
-    peerDiscovery: init.mdns ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
+    peerDiscovery: init.mdns ? [await mdnsDiscovery()] : [],
     connectionGater: refuseUnconnectedWebRtc(
       platform.denyDialMultiaddr == null
         ? init.connectionGater
@@ -154,6 +153,12 @@ async function webRtcTransports(
   }
   const { webRTC } = await import('@libp2p/webrtc')
   return [webRTC({ rtcConfiguration: () => ice.configuration() })]
+}
+
+/** mDNS, loaded only when it is on: a peer started with --no-mdns (every test, every relay client) never needs it. */
+async function mdnsDiscovery(): Promise<ReturnType<typeof import('@libp2p/mdns').mdns>> {
+  const { mdns } = await import('@libp2p/mdns')
+  return mdns({ interval: MDNS_INTERVAL_MS })
 }
 
 /** The PeerId at the end of a relay multiaddr (`.../p2p/<id>`), if it has one. */

@@ -3,7 +3,7 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { MailboxClient } from '../../protocols/mailbox/index.ts'
-import { identityFromSeed } from '../../protocols/session/index.ts'
+import { identityFromKeyPair } from '../../protocols/session/index.ts'
 import type { Account } from '../account/account.ts'
 import type { ChatMessage, EmitChatEvent } from '../events.ts'
 import type { MessageArchive } from '../history.ts'
@@ -45,14 +45,16 @@ export async function openSessions(account: Account, state?: DirectState): Promi
   if (account.privateKey.type !== 'Ed25519') {
     throw new TypeError('end-to-end sessions need an Ed25519 identity')
   }
+  // libp2p's Ed25519 private key is the seed followed by the public key
   const seed = new Uint8Array(account.privateKey.raw.subarray(0, 32))
+  const publicKey = new Uint8Array(account.privateKey.publicKey.raw)
   const vault =
     account.dataDir != null
       ? new FileSessionVault(account.dataDir, vaultKey(seed))
       : state != null
         ? new SealedSessionVault(state.sessions, vaultKey(seed))
         : new MemorySessionVault()
-  return EndToEnd.open(identityFromSeed(seed), vault)
+  return EndToEnd.open(identityFromKeyPair(seed, publicKey), vault)
 }
 
 export interface DirectInit {

@@ -25,8 +25,9 @@ export const DM_IDLE_CLOSE_MS = 30_000
 export const DM_IDLE_TIMEOUT_MS = 60_000
 
 /**
- * Most bytes of DM frames a sender may have unacknowledged on one stream. The receiver buffers at most one
- * frame of MAX_FRAME_BYTES, so pipelining up to this much never overflows it (about 15 full-size DMs).
+ * Most bytes of DM frames a sender may have unacknowledged on one stream (about 15 full-size DMs). The receiver
+ * answers that much at once (its session writes shared) and reads no further until acks go out, so it holds at
+ * most this plus one frame of MAX_FRAME_BYTES per stream.
  */
 export const MAX_UNACKED_BYTES = MAX_FRAME_BYTES
 

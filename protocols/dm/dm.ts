@@ -7,6 +7,7 @@ import { InvalidMessageError } from '../common/errors.ts'
 import { type FrameStream, frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 import { openStreamReusing } from '../common/streams.ts'
+import { AckQueue } from './ack-queue.ts'
 import { DmChannel } from './channel.ts'
 import { type AckStatus, type Dm, type DmFrame, decodeDmFrame, encodeAck, encodeDm, encodeSealedDm } from './codec.ts'
 import {
@@ -191,22 +192,31 @@ export class DirectMessages extends TypedEventEmitter<DirectMessagesEvents> impl
         await stream.close({ signal })
         return
       }
+      // an honest sender has at most MAX_UNACKED_BYTES unacknowledged: holding that much costs it no waiting
+      const acks = new AckQueue(
+        (ack) => frames.write(ack, { signal: AbortSignal.timeout(this.timeoutMs) }),
+        MAX_UNACKED_BYTES
+      )
       for (let served = 0; ; served++) {
         // the first frame must come soon after the stream opens; later ones whenever the sender has more
         const bytes = await this.nextFrame(frames, counter, served === 0 ? this.timeoutMs : this.idleTimeoutMs)
         if (bytes == null) {
           break
         }
-        const signal = AbortSignal.timeout(this.timeoutMs)
         let frame: DmFrame
         try {
           frame = decodeDmFrame(bytes)
         } catch (err) {
-          await frames.write(encodeAck({ id: '', status: 'invalid', reason: describe(err) }), { signal })
+          await acks.drain()
+          await frames.write(encodeAck({ id: '', status: 'invalid', reason: describe(err) }), {
+            signal: AbortSignal.timeout(this.timeoutMs)
+          })
           throw err
         }
-        await frames.write(encodeAck(await this.answer(peer, frame)), { signal })
+        // answered at once, acked in turn: the next DM is read while this one is stored
+        await acks.push(this.answer(peer, frame).then(encodeAck), bytes.byteLength)
       }
+      await acks.drain()
       await stream.close({ signal: AbortSignal.timeout(this.timeoutMs) })
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err))

@@ -39,7 +39,7 @@ export interface EngineHooks {
  */
 export class GroupEngine {
   readonly me: string
-  readonly identity: UnwrapIdentity
+  private unwrap?: UnwrapIdentity
   readonly runtimes = new Map<string, GroupRuntime>()
   private readonly saving = new Map<string, Promise<void>>()
 
@@ -49,8 +49,13 @@ export class GroupEngine {
     private readonly hooks: EngineHooks,
     private readonly log: Logger
   ) {
-    this.identity = unwrapIdentity(privateKey)
     this.me = peerIdOfKey(privateKey.publicKey.raw)
+  }
+
+  /** Our X25519 key pair for group keys, derived at the first group: 100 ms of curve arithmetic a start skips. */
+  get identity(): UnwrapIdentity {
+    this.unwrap ??= unwrapIdentity(this.privateKey)
+    return this.unwrap
   }
 
   /** Loads stored groups; a stored log that no longer verifies is reported and skipped. */

@@ -12,7 +12,7 @@ import {
 import type { PrekeyHeader } from './pqxdh.ts'
 import type { PrekeyBundle, SignedPublic } from './prekeys.ts'
 import type { RatchetState } from './ratchet.ts'
-import type { Envelope, Session } from './session.ts'
+import { type Envelope, type Session, storedForm } from './session.ts'
 
 /** Largest envelope: the largest ciphertext plus PQXDH's initial-message fields and protobuf overhead. */
 export const MAX_ENVELOPE_BYTES = MAX_CIPHERTEXT_BYTES + 2_048
@@ -150,7 +150,9 @@ function ratchetFromRecord(r: RatchetStateRecord): RatchetState {
   }
 }
 
-export function encodeSession(session: Session): Bytes {
+/** The stored record of a session: its sending chain as far as its reserve goes (see storedForm). */
+export function encodeSession(live: Session): Bytes {
+  const session = storedForm(live)
   return SessionRecord.encode({
     remoteIdentity: session.remoteIdentity,
     associatedData: session.associatedData,

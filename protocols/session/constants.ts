@@ -10,6 +10,14 @@
 export const MAX_SKIP = 25_000
 
 /**
+ * Sending keys reserved by one write of a session record: the record holds the sending chain this many keys ahead
+ * of the last one used, so the next sends need no write before they leave (one fsync per this many DMs to a peer,
+ * not one each). A crash skips the unused rest of the reserve instead of ever reusing a key; the receiver derives
+ * and keeps the skipped keys, which MAX_SKIP and MAX_SKIPPED_KEYS allow with room to spare.
+ */
+export const SEND_KEY_RESERVE = 64
+
+/**
  * Most skipped message keys kept for messages that may still arrive out of order; the oldest go first.
  * Signal keeps 2,000 too: enough for a long burst lost on one path, bounded so state stays small.
  */

@@ -1,6 +1,7 @@
-import { ed25519, x25519 } from '@noble/curves/ed25519.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import type { Bytes } from './constants.ts'
 import type { DhKeyPair } from './ratchet.ts'
+import { publicKeyOf } from './x25519.ts'
 
 /**
  * An account's identity as sessions use it: the Ed25519 key of its libp2p PeerId signs prekeys, and the same key
@@ -18,10 +19,18 @@ export function identityFromSeed(seed: Bytes): SessionIdentity {
   return { publicKey: ed25519.getPublicKey(seed), seed }
 }
 
+/**
+ * The identity of a key pair whose public half is already known (a libp2p Ed25519 key holds both): no curve
+ * arithmetic, where deriving the public key would build noble's base-point table, 100 ms of start-up.
+ */
+export function identityFromKeyPair(seed: Bytes, publicKey: Bytes): SessionIdentity {
+  return { publicKey, seed }
+}
+
 /** The identity's X25519 key pair. */
 export function identityDh(identity: SessionIdentity): DhKeyPair {
   const secretKey = ed25519.utils.toMontgomerySecret(identity.seed)
-  return { secretKey, publicKey: x25519.getPublicKey(secretKey) }
+  return { secretKey, publicKey: publicKeyOf(secretKey) }
 }
 
 /** The X25519 form of someone's Ed25519 identity key; throws on bytes that are not a valid point. */

@@ -16,7 +16,7 @@ export {
   SessionDecryptError,
   TooManySkippedError
 } from './errors.ts'
-export { identityFromSeed, type SessionIdentity } from './identity.ts'
+export { identityFromKeyPair, identityFromSeed, type SessionIdentity } from './identity.ts'
 export type { PrekeyHeader } from './pqxdh.ts'
 export { decodePrekeyStore, encodePrekeyStore } from './prekey-codec.ts'
 export {

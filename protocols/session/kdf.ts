@@ -13,6 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { type Bytes, INFO, KEY_BYTES, MAC_BYTES, MAX_CIPHERTEXT_BYTES } from './constants.ts'
 import { SessionDecryptError } from './errors.ts'
+import { nodeCrypto } from './native.ts'
 
 const ROOT_INFO = utf8ToBytes(INFO.rootRatchet)
 const MESSAGE_INFO = utf8ToBytes(INFO.messageKeys)
@@ -51,9 +52,33 @@ function expandMessageKey(messageKey: Bytes): MessageKeys {
 /** ENCRYPT(mk, plaintext, associated_data): AES-256-CBC ciphertext followed by its HMAC-SHA256 tag. */
 export function encrypt(messageKey: Bytes, plaintext: Bytes, associatedData: Bytes): Bytes {
   const { encKey, authKey, iv } = expandMessageKey(messageKey)
-  const ciphertext = cbc(encKey, iv).encrypt(plaintext)
-  const tag = hmac(sha256, authKey, concatBytes(associatedData, ciphertext))
-  return concatBytes(ciphertext, tag)
+  const ciphertext = cbcEncrypt(encKey, iv, plaintext)
+  return concatBytes(ciphertext, tagOf(authKey, associatedData, ciphertext))
+}
+
+/** AES-256-CBC with PKCS#7 padding: Node's OpenSSL where there is one, noble's otherwise (the same bytes). */
+function cbcEncrypt(key: Bytes, iv: Bytes, plaintext: Bytes): Bytes {
+  if (nodeCrypto == null) {
+    return cbc(key, iv).encrypt(plaintext)
+  }
+  const cipher = nodeCrypto.createCipheriv('aes-256-cbc', key, iv)
+  return new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]))
+}
+
+function cbcDecrypt(key: Bytes, iv: Bytes, ciphertext: Bytes): Bytes {
+  if (nodeCrypto == null) {
+    return cbc(key, iv).decrypt(ciphertext)
+  }
+  const decipher = nodeCrypto.createDecipheriv('aes-256-cbc', key, iv)
+  return new Uint8Array(Buffer.concat([decipher.update(ciphertext), decipher.final()]))
+}
+
+/** HMAC-SHA256(authKey, associatedData || ciphertext). */
+function tagOf(authKey: Bytes, associatedData: Bytes, ciphertext: Bytes): Bytes {
+  if (nodeCrypto == null) {
+    return hmac(sha256, authKey, concatBytes(associatedData, ciphertext))
+  }
+  return new Uint8Array(nodeCrypto.createHmac('sha256', authKey).update(associatedData).update(ciphertext).digest())
 }
 
 /** DECRYPT(mk, ciphertext, associated_data): checks the tag before decrypting; throws SessionDecryptError. */
@@ -64,12 +89,11 @@ export function decrypt(messageKey: Bytes, sealed: Bytes, associatedData: Bytes)
   }
   const { encKey, authKey, iv } = expandMessageKey(messageKey)
   const ciphertext = sealed.subarray(0, bodyBytes)
-  const tag = hmac(sha256, authKey, concatBytes(associatedData, ciphertext))
-  if (!equalBytes(tag, sealed.subarray(bodyBytes))) {
+  if (!equalBytes(tagOf(authKey, associatedData, ciphertext), sealed.subarray(bodyBytes))) {
     throw new SessionDecryptError('message did not authenticate')
   }
   try {
-    return cbc(encKey, iv).decrypt(ciphertext)
+    return cbcDecrypt(encKey, iv, ciphertext)
   } catch {
     // Unreachable for an authentic message: its padding was made by ENCRYPT.
     throw new SessionDecryptError('bad padding')

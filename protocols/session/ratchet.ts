@@ -7,11 +7,11 @@
  */
 
 import { bytesToHex, equalBytes } from '@noble/ciphers/utils.js'
-import { x25519 } from '@noble/curves/ed25519.js'
 import { type Bytes, MAX_PLAINTEXT_BYTES, MAX_SKIP, MAX_SKIPPED_KEYS } from './constants.ts'
 import { DuplicateMessageError, SessionDecryptError, TooManySkippedError } from './errors.ts'
 import { concatAd, decodeHeader, encodeHeader, type Header } from './header.ts'
 import { decrypt, encrypt, kdfCk, kdfRk } from './kdf.ts'
+import { publicKeyOf, randomSecretKey, sharedSecret } from './x25519.ts'
 
 /** An X25519 key pair. */
 export interface DhKeyPair {
@@ -45,15 +45,15 @@ export interface RatchetMessage {
 type Draft = { -readonly [K in keyof RatchetState]: RatchetState[K] } & { skipped: Map<string, Bytes> }
 
 export function generateDh(): DhKeyPair {
-  const secretKey = x25519.utils.randomSecretKey()
-  return { secretKey, publicKey: x25519.getPublicKey(secretKey) }
+  const secretKey = randomSecretKey()
+  return { secretKey, publicKey: publicKeyOf(secretKey) }
 }
 
 /** DH(dh_pair, dh_pub); refuses an all-zero output, which only a low-order (malicious) public key gives. */
 export function dh(pair: DhKeyPair, publicKey: Bytes): Bytes {
   let shared: Bytes
   try {
-    shared = x25519.getSharedSecret(pair.secretKey, publicKey)
+    shared = sharedSecret(pair.secretKey, publicKey)
   } catch {
     throw new SessionDecryptError('invalid ratchet public key')
   }
@@ -90,6 +90,18 @@ export function ratchetEncrypt(
   const header = encodeHeader({ dh: state.dhs.publicKey, pn: state.pn, n: state.ns })
   const ciphertext = encrypt(messageKey, plaintext, concatAd(associatedData, header))
   return { state: { ...state, cks: chainKey, ns: state.ns + 1 }, message: { header, ciphertext } }
+}
+
+/** The sending chain `count` keys further on, the keys in between derived and dropped (never used for a message). */
+export function advanceSending(state: RatchetState, count: number): RatchetState {
+  if (state.cks == null) {
+    return state
+  }
+  let chainKey = state.cks
+  for (let i = 0; i < count; i++) {
+    chainKey = kdfCk(chainKey).chainKey
+  }
+  return { ...state, cks: chainKey, ns: state.ns + count }
 }
 
 /** RatchetDecrypt; throws SessionDecryptError, DuplicateMessageError or TooManySkippedError, state untouched. */

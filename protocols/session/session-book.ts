@@ -1,7 +1,8 @@
 /**
  * Every session of one account, and its prekeys. Pure bookkeeping over the functions in session.ts: the caller
  * persists what `dirty` names after each call (before acting on a decrypted message, so nothing is decrypted twice
- * after a crash, and before sending, so no message key is reused).
+ * after a crash, and before sending, so no message key is reused). Sending within a stored reserve of keys
+ * (SEND_KEY_RESERVE) dirties nothing: the stored record already resumes past those keys.
  */
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { type Bytes, MAX_SESSION_PEERS, MAX_SESSIONS_PER_PEER } from './constants.ts'
@@ -9,13 +10,32 @@ import { InvalidPrekeyError } from './errors.ts'
 import type { SessionIdentity } from './identity.ts'
 import { type PrekeyBundle, type PrekeyStore, replenish } from './prekeys.ts'
 import { seal, unseal } from './sealed.ts'
-import { acceptSession, decryptMessage, encryptMessage, isSameSession, type Session, startSession } from './session.ts'
+import {
+  acceptSession,
+  decryptMessage,
+  encryptMessage,
+  isSameSession,
+  reserveSending,
+  type Session,
+  sendsWithinReserve,
+  startSession
+} from './session.ts'
 
 /** What a call changed, for the caller to persist. */
 export interface Dirty {
   /** hex identity key of the peer whose sessions changed */
   peer?: string
   prekeys: boolean
+}
+
+const NOTHING: Dirty = { prekeys: false }
+
+/**
+ * A received message is stored before it is acted on anyway: that write also reserves sending keys, so the reply
+ * after a DH ratchet step (a new sending chain) needs no write of its own.
+ */
+function withReserve(session: Session): Session {
+  return sendsWithinReserve(session) ? session : reserveSending(session)
 }
 
 export class SessionBook {
@@ -55,9 +75,12 @@ export class SessionBook {
       }
       current = startSession(this.me, bundle)
     }
+    // a key within the stored reserve serves at once; past it, the next reserve is stored before this one leaves
+    const within = sendsWithinReserve(current)
     const out = encryptMessage(current, plaintext)
-    this.remember(peer, [out.session, ...sessions.slice(current === sessions[0] ? 1 : 0)])
-    return { sealed: seal(this.me, remoteIdentity, out.envelope), dirty: { peer, prekeys: false } }
+    const session = within ? out.session : reserveSending(out.session)
+    this.remember(peer, [session, ...sessions.slice(current === sessions[0] ? 1 : 0)])
+    return { sealed: seal(this.me, remoteIdentity, out.envelope), dirty: within ? NOTHING : { peer, prekeys: false } }
   }
 
   /** Opens a sealed message: its sender's identity key and the plaintext. Throws, changing nothing, when it does not open. */
@@ -70,7 +93,7 @@ export class SessionBook {
     for (const session of candidates) {
       try {
         const opened = decryptMessage(session, envelope)
-        this.remember(peer, [opened.session, ...sessions.filter((s) => s !== session)])
+        this.remember(peer, [withReserve(opened.session), ...sessions.filter((s) => s !== session)])
         return { sender, plaintext: opened.plaintext as Bytes, dirty: { peer, prekeys: false } }
       } catch (err) {
         lastError = err
@@ -81,7 +104,7 @@ export class SessionBook {
     }
     const accepted = acceptSession(this.me, this.store, envelope)
     this.store = replenish(this.me, accepted.store)
-    this.remember(peer, [accepted.session, ...sessions])
+    this.remember(peer, [withReserve(accepted.session), ...sessions])
     return { sender, plaintext: accepted.plaintext as Bytes, dirty: { peer, prekeys: true } }
   }
 

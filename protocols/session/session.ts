@@ -4,12 +4,13 @@
  * session at the other end, whichever arrives first); the responder recognises later ones by their base key.
  */
 import { equalBytes } from '@noble/ciphers/utils.js'
-import type { Bytes } from './constants.ts'
+import { type Bytes, SEND_KEY_RESERVE } from './constants.ts'
 import { InvalidPrekeyError } from './errors.ts'
 import type { SessionIdentity } from './identity.ts'
 import { initiate, type PrekeyHeader, respond } from './pqxdh.ts'
 import { consumePrekeys, findResponderKeys, type PrekeyBundle, type PrekeyStore } from './prekeys.ts'
 import {
+  advanceSending,
   initAlice,
   initBob,
   type RatchetMessage,
@@ -28,6 +29,18 @@ export interface Session {
   /** Set on the initiator until the responder's first message decrypts. */
   pendingPrekey?: PrekeyHeader
   ratchet: RatchetState
+  /**
+   * In memory only: the sending chain as the stored record holds it, ahead of `ratchet`'s (see SEND_KEY_RESERVE).
+   * Keys before `ns` may serve without a write; a restart resumes at `ns`, past every key that may have served.
+   */
+  sendReserve?: SendReserve
+}
+
+/** A reserved stretch of one sending chain, named by our ratchet public key of that chain. */
+export interface SendReserve {
+  dhs: Bytes
+  ns: number
+  cks: Bytes
 }
 
 /** One end-to-end encrypted message as it travels. */
@@ -52,6 +65,37 @@ export function encryptMessage(session: Session, plaintext: Bytes): { session: S
   const { state, message } = ratchetEncrypt(session.ratchet, plaintext, session.associatedData)
   const envelope: Envelope = session.pendingPrekey != null ? { prekey: session.pendingPrekey, message } : { message }
   return { session: { ...session, ratchet: state }, envelope }
+}
+
+/** True when the next message's key lies within the stored reserve: it may serve before anything is written. */
+export function sendsWithinReserve(session: Session): boolean {
+  const reserve = session.sendReserve
+  return reserve != null && equalBytes(reserve.dhs, session.ratchet.dhs.publicKey) && session.ratchet.ns < reserve.ns
+}
+
+/**
+ * Reserves the next `count` keys of the sending chain: the session to store before any of them serves. A session
+ * with no sending chain yet (a responder before its first message in) is returned as it is.
+ */
+export function reserveSending(session: Session, count = SEND_KEY_RESERVE): Session {
+  const ahead = advanceSending(session.ratchet, count)
+  if (ahead.cks == null || ahead === session.ratchet) {
+    return session
+  }
+  return { ...session, sendReserve: { dhs: session.ratchet.dhs.publicKey, ns: ahead.ns, cks: ahead.cks } }
+}
+
+/**
+ * The session as its record stores it: the sending chain at the end of its reserve. Without a reserve for the
+ * current chain (a DH ratchet step replaced it) the state itself is stored, which is as safe: every key it used
+ * lies before its `ns`. A used-up reserve (never stored: sending past it stores a new one first) is ignored alike.
+ */
+export function storedForm(session: Session): Session {
+  const { sendReserve: reserve, ...rest } = session
+  if (reserve == null || !equalBytes(reserve.dhs, session.ratchet.dhs.publicKey) || reserve.ns < session.ratchet.ns) {
+    return rest
+  }
+  return { ...rest, ratchet: { ...session.ratchet, cks: reserve.cks, ns: reserve.ns } }
 }
 
 /** Decrypts within an existing session; the session given is unchanged when this throws. */

@@ -32,7 +32,7 @@ function progress(bytes: number): Extract<OutputEvent, { type: 'progress' }> {
 describe('TransferBars', () => {
   it('draws a bar with percent, rate and ETA, prints other lines above it, and ends it with the outcome', async () => {
     const term = new FakeTerminal()
-    const bars = new TransferBars(term as unknown as NodeJS.WriteStream)
+    const bars = await TransferBars.open(term as unknown as NodeJS.WriteStream)
     expect(bars.take(progress(40 * 1024 * 1024))).toBe(true)
     bars.print('* hello')
     // the bar redraws on its own timer: wait for that draw, not for a fixed time

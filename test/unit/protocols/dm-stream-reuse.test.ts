@@ -2,7 +2,7 @@ import type { Connection, PeerId, Stream, StreamHandler } from '@libp2p/interfac
 import { defaultLogger } from '@libp2p/logger'
 import { LengthPrefixedDecoder, lpStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { InvalidMessageError } from '../../../protocols/common/errors.ts'
 import { MAX_TEXT_BYTES } from '../../../protocols/common/limits.ts'
 import { type Dm, decodeAck, encodeAck, encodeDm } from '../../../protocols/dm/codec.ts'
@@ -221,5 +221,25 @@ describe('DM receiver on a long-lived stream', () => {
     expect(bob.messages).toHaveLength(1)
     expect(bob.protocolErrors).toEqual([])
     expect(inbound.writeStatus).toBe('closed')
+  })
+})
+
+describe('DM receiver answering a burst', () => {
+  it('opens the DMs of a burst together, so their session writes are shared, and acks each', async () => {
+    const opening: Array<() => void> = []
+    const { alice } = await connected(
+      {},
+      {
+        openSealed: () =>
+          new Promise((resolve) => {
+            opening.push(() => resolve({ status: 'ok', reason: '' }))
+          })
+      }
+    )
+    const sends = Array.from({ length: 4 }, (_, i) => alice.dm.sendSealed(bobPeer, `s${i}`, new Uint8Array(100)))
+    // one at a time, the second would not be opened before the first is answered
+    await vi.waitFor(() => expect(opening).toHaveLength(4), { timeout: 10_000 })
+    for (const open of opening.reverse()) open()
+    await Promise.all(sends)
   })
 })

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { moveIntoPlace } from '../../../node/transfers/disk-files.ts'
 import type { PartialFile } from '../../../node/transfers/files.ts'
 import { hashFile, scanPartial } from '../../../node/transfers/hashing.ts'
-import { asDiskError, writeIncoming } from '../../../node/transfers/receiver.ts'
+import { asDiskError, WRITE_BATCH_BYTES, writeIncoming } from '../../../node/transfers/receiver.ts'
 import { readForSending } from '../../../node/transfers/sender.ts'
 import { type TransferRecord, TransferStore } from '../../../node/transfers/store.ts'
 import {
@@ -84,6 +84,24 @@ describe('writeIncoming', () => {
     expect(await readFile(join(dir, 'part'))).toEqual(data)
     expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'))
     expect(seen.at(-1)).toBe(data.length)
+  })
+
+  it('gathers the small pieces of a stream into writes of WRITE_BATCH_BYTES', async () => {
+    const data = randomBytes(4 * WRITE_BATCH_BYTES + 1000)
+    const file = await open(join(dir, 'part'), 'w+')
+    const writes: number[] = []
+    await writeIncoming({
+      file: writer(file),
+      offset: 0,
+      size: data.length,
+      hash: createHash('sha256'),
+      data: pieces(data, 64 * 1024),
+      onBytes: (b) => writes.push(b)
+    })
+    await file.close()
+    expect(await readFile(join(dir, 'part'))).toEqual(data)
+    // one write per MiB and one for the rest, not one per 64 KiB piece
+    expect(writes).toEqual([1, 2, 3, 4].map((n) => n * WRITE_BATCH_BYTES).concat(data.length))
   })
 
   it('refuses more bytes than announced, and notices data that stops early', async () => {
