@@ -1,5 +1,5 @@
 import type { ChatNode } from '../node/chat-node.ts'
-import { errorCode } from '../node/errors.ts'
+import { endedDm, errorCode } from '../node/errors.ts'
 import type { OnChatEvent } from '../node/events.ts'
 import { AccountCommands } from './account-controller.ts'
 import { adminOutput, noticeOutput, relayOutput } from './admin-command.ts'
@@ -228,7 +228,13 @@ export class ChatController {
     const p = op.then(
       () => undefined,
       (err: unknown) => {
-        this.emit({ type: 'error', code: errorCode(err), message: err instanceof Error ? err.message : String(err) })
+        const id = endedDm(err)
+        this.emit({
+          type: 'error',
+          code: errorCode(err),
+          message: err instanceof Error ? err.message : String(err),
+          ...(id == null ? {} : { id })
+        })
       }
     )
     this.pending.add(p)

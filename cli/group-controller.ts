@@ -129,10 +129,12 @@ export class GroupCommands {
   }
 
   private async listMembers(query: string): Promise<void> {
-    const { group, members } = this.node.groups.members(query)
+    const { group, members, epoch, keyId } = this.node.groups.members(query)
     this.emit({
       type: 'members',
       group,
+      epoch,
+      keyId,
       members: members.map((m) => ({
         ...ref(m),
         displayName: m.displayName,

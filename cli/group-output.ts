@@ -37,6 +37,9 @@ export type GroupOutputEvent =
   | {
       type: 'members'
       group: GroupRef
+      /** keys introduced so far, and the current key's id (hex; empty in public groups) */
+      epoch: number
+      keyId: string
       members: Array<PeerRef & { displayName: string; role: string; online: boolean; self: boolean }>
     }
   /** the room plain text goes to; null is the lobby */

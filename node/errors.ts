@@ -14,6 +14,24 @@ import { ACCOUNT_ERROR_CODES } from './account/errors.ts'
 import { DIRECT_ERROR_CODES } from './direct/errors.ts'
 import { GROUP_ERROR_CODES } from './groups/errors.ts'
 
+const endedDms = new WeakMap<Error, string>()
+
+/**
+ * Marks `err` as the end of DM `id`, which `sent` had announced (its prekeys never came, the recipient refused it):
+ * the error event then names the DM, so the sender knows which one will never be delivered. Returns `err`.
+ */
+export function endsDm(err: unknown, id: string): unknown {
+  if (err instanceof Error) {
+    endedDms.set(err, id)
+  }
+  return err
+}
+
+/** The DM that `err` ended, if endsDm marked it. */
+export function endedDm(err: unknown): string | undefined {
+  return err instanceof Error ? endedDms.get(err) : undefined
+}
+
 /** No online user matches what was typed. */
 export class UnknownUserError extends Error {
   static override readonly name = 'UnknownUserError'

@@ -64,7 +64,10 @@ export interface ChatErrorInfo {
   message: string
   /** the peer that caused it, if any */
   peerId?: string
-  /** the DM it is about (DELIVERY_FAILED, DM_EXPIRED, MAILBOX_FULL), if any */
+  /**
+   * the DM it is about (DELIVERY_FAILED, DM_EXPIRED, MAILBOX_FULL, and an error that ended a DM after its `sent`:
+   * NO_PREKEYS, DELIVERY_REFUSED), if any
+   */
   id?: string
 }
 

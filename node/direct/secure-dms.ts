@@ -14,7 +14,7 @@ import {
 } from '../../protocols/dm/index.ts'
 import type { PrekeyService } from '../../protocols/prekeys/index.ts'
 import { DuplicateMessageError } from '../../protocols/session/index.ts'
-import { errorCode, isDiskFull } from '../errors.ts'
+import { endsDm, errorCode, isDiskFull } from '../errors.ts'
 import type { ChatMessage, EmitChatEvent } from '../events.ts'
 import type { EndToEnd } from '../sessions/end-to-end.ts'
 import type { User } from '../users.ts'
@@ -67,8 +67,14 @@ export class SecureDms {
         this.c.emit('delivered', { id: dm.id, to })
         return { id: dm.id, to, delivered: true }
       } catch (err) {
-        if (!(err instanceof SendFailed)) throw err
-        sealed = err.sealed
+        // after `sent`, an error that ends the DM names it (NO_PREKEYS, DELIVERY_REFUSED)
+        if (!(err instanceof SendFailed)) throw endsDm(err, dm.id)
+        // the first DM to a peer whose prekeys did not come in time (a busy peer): sealed now, so that it can wait
+        sealed =
+          err.sealed ??
+          (await this.sealForOutbox(peer, content).catch((e: unknown) => {
+            throw endsDm(e, dm.id)
+          }))
         // said at once, so nobody waits on a peer that refuses us; the DM itself is not lost
         const reason = err.cause instanceof Error ? err.cause.message : String(err.cause)
         this.c.emit('error', {
@@ -89,6 +95,25 @@ export class SecureDms {
     await this.c.courier.queue({ id: dm.id, to, sealed, createdAt: dm.ts })
     await this.c.remember(msg, to.peerId)
     return { id: dm.id, to, delivered: false }
+  }
+
+  /**
+   * Seals a DM for the outbox after a direct try that got no prekeys: from the recipient's relays, else from the
+   * recipient once more (it was online a moment ago; a busy peer may answer the second time). Throws NoPrekeysError.
+   */
+  private sealForOutbox(peer: PeerId, content: Uint8Array): Promise<Uint8Array> {
+    return sealFor(this.c.e2e, peer, content, async () => {
+      const viaRelays = await this.c.courier.bundleOf(peer)
+      return (
+        viaRelays ??
+        (await this.c.prekeys
+          .fetchBundle(peer, peer, { signal: AbortSignal.timeout(RELAY_OP_TIMEOUT_MS) })
+          .catch((err: unknown) => {
+            this.c.log('prekeys of %p did not come on a second try: %e', peer, err)
+            return undefined
+          }))
+      )
+    })
   }
 
   /**

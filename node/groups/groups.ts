@@ -1,5 +1,6 @@
 import type { AbortOptions, ComponentLogger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { toString as bytesToString } from 'uint8arrays/to-string'
 import { isValidName } from '../../protocols/common/index.ts'
 import {
   type GroupRuntime,
@@ -165,8 +166,12 @@ export class Groups {
     return ref
   }
 
-  /** Members and pending invitees of one of our groups: owner first, then admins, members, invitees. */
-  members(query: string): { group: GroupRef; members: GroupMember[] } {
+  /**
+   * Members and pending invitees of one of our groups: owner first, then admins, members, invitees; with the key
+   * generation (`epoch`, keys introduced so far) and the current key's id (hex; empty in public groups), so that
+   * members can tell whether they agree on the group's state.
+   */
+  members(query: string): { group: GroupRef; members: GroupMember[]; epoch: number; keyId: string } {
     const runtime = this.resolve(query)
     const online = new Map(this.users().map((u) => [u.peerId, u.name]))
     const me = this.me
@@ -184,7 +189,7 @@ export class Groups {
     const members = all
       .map((m, i) => ({ ...named[i], role: m.role, online: online.has(m.peerId), self: m.peerId === me }))
       .sort((a, b) => order[a.role] - order[b.role] || a.displayName.localeCompare(b.displayName))
-    return { group: this.ref(runtime), members }
+    return { group: this.ref(runtime), members, epoch: s.epoch, keyId: bytesToString(s.keyId, 'base16') }
   }
 
   /** Posts `text` to a group. Emits `sent`. */

@@ -111,15 +111,22 @@ export class GroupEngine {
       const state = runtime.state
       const entry = await authorEntry(this.privateKey, runtime.log.position(), op, runtime.keyring.get(state.keyId))
       const frame = runtime.wrap(encodeEntryFrame(entry.bytes), state)
-      const result = this.applyLocked(runtime, [entry])
+      const announcements: Array<() => void> = []
+      const result = this.applyLocked(runtime, [entry], announcements)
       if (result.type !== 'appended') {
         throw new EntryRejectedError(`our own ${op.kind} did not apply (${result.type})`)
+      }
+      // stored before anyone is told it was made: a change we acknowledged survives a crash right after
+      await this.stored(runtime.id)
+      for (const announce of announcements) {
+        announce()
       }
       return { entry, frame }
     })
   }
 
-  private applyLocked(runtime: GroupRuntime, chain: VerifiedEntry[]): OfferResult {
+  /** `announcements`, if given, collects the change events instead of emitting them, for the caller to emit. */
+  private applyLocked(runtime: GroupRuntime, chain: VerifiedEntry[], announcements?: Array<() => void>): OfferResult {
     if (!this.runtimes.has(runtime.id)) {
       return { type: 'rejected', error: new EntryRejectedError('no longer a member of this group') }
     }
@@ -134,7 +141,7 @@ export class GroupEngine {
       for (const e of result.held) {
         runtime.holdEntry(e)
       }
-      this.settle(runtime, changes)
+      this.settle(runtime, changes, announcements)
     } else if (result.type === 'gap') {
       for (const e of result.held) {
         runtime.holdEntry(e)
@@ -143,18 +150,19 @@ export class GroupEngine {
     return result
   }
 
-  private settle(runtime: GroupRuntime, changes: GroupChange[]): void {
+  private settle(runtime: GroupRuntime, changes: GroupChange[], announcements?: Array<() => void>): void {
     this.save(runtime)
+    const announce = (): void => this.hooks.changed(runtime, changes)
     // still invited: our JOIN is on its way (the group is ours from accepting the invitation)
     if (!runtime.state.members.has(this.me) && !runtime.state.invited.has(this.me)) {
       this.drop(runtime)
-      this.hooks.changed(runtime, changes)
+      announcements == null ? announce() : announcements.push(announce)
       return
     }
-    this.hooks.changed(runtime, changes)
+    announcements == null ? announce() : announcements.push(announce)
     const ready = runtime.takeReadyEntries()
     if (ready.length > 0) {
-      this.applyLocked(runtime, ready)
+      this.applyLocked(runtime, ready, announcements)
     }
   }
 
@@ -196,6 +204,11 @@ export class GroupEngine {
       }
     })
     return next
+  }
+
+  /** Resolves once what was queued for storage of group `groupId` so far is written (or failed, and was reported). */
+  async stored(groupId: string): Promise<void> {
+    await this.saving.get(groupId)
   }
 
   /** Waits for pending writes (before stopping). */

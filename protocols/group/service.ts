@@ -200,6 +200,8 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
       memberName: this.name
     })
     const runtime = this.engine.adopt(GroupLog.create(genesis))
+    // stored before it is reported created, like every change we make
+    await this.engine.stored(runtime.id)
     this.emitChange({ type: 'joined', groupId: runtime.id }, runtime)
     return runtime
   }

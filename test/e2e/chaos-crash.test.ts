@@ -77,7 +77,10 @@ describe('chaos: a peer killed (-9) mid-DM and mid-transfer', () => {
       stop.done = true
       await dms
       await dmOutcomes(alice)
-      const result = fleet.check({ audience: { lobby: [] } })
+      // the DMs that crossed the kill wait in alice's outbox and reach the restarted bob
+      const init = { offlineDelivery: true, audience: { lobby: [] } }
+      await fleet.settle(init, 60_000)
+      const result = fleet.check(init)
       if (round === size.rounds - 1) {
         recordRow('peer kill -9 mid-DM and mid-transfer', result, healMs, 'restart until the transfer moved again')
       }

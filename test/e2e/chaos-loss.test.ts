@@ -35,6 +35,7 @@ describe('chaos: packet loss', () => {
     }
     expect(dropped).toBeGreaterThan(0)
     const init = {
+      offlineDelivery: true,
       audience: { groups: { [groupId]: peers.map((p) => p.name) } },
       limits: { maxRssBytes: 400 * MB, maxFdGrowth: 50, maxRssGrowthBytes: 200 * MB }
     }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { names, trafficRound } from './chaos-helpers.ts'
-import { chaosSize, dmOutcomes, Fleet, lobbyHealed, recordRow, sendAndWait } from './harness/chaos.ts'
+import { chaosSize, dmOutcomes, Fleet, lobbyHealed, recordRow, sendAndWait, sendDm } from './harness/chaos.ts'
 import { clearFaults, freeze, thaw } from './harness/faults.ts'
 import {
   cleanup,
@@ -42,12 +42,16 @@ async function healed(clients: PeerProcess[], from: Map<PeerProcess, number>): P
   )
 }
 
-/** Lobby lines from every client while the relay is away; their ids are not owed today (nobody could hear them). */
-async function talkDuringFault(clients: PeerProcess[], tag: string, into: Set<string>): Promise<void> {
+/**
+ * Lobby lines from every client and a DM while the relay is away: nobody hears them now; catch-up owes the lines
+ * after, and the DM waits in its sender's outbox.
+ */
+async function talkDuringFault(clients: PeerProcess[], tag: string): Promise<void> {
   for (const c of clients) {
     const text = `${tag} during ${c.name}`
-    into.add(await sendAndWait(c, text, text))
+    await sendAndWait(c, text, text)
   }
+  await sendDm(clients[0], clients[1].peerId, `${tag} dm ${clients[0].name}`)
 }
 
 describe('chaos: relay faults', () => {
@@ -71,9 +75,8 @@ describe('chaos: relay faults', () => {
     const load = trafficRound(clients, 99, 'load').catch(() => {})
     await fleet.kill('relay')
     await load
-    const during = new Set<string>()
     await Promise.all(clients.map((c) => c.waitFor('relay', (e) => e.state !== 'reserved', { from: marks.get(c) })))
-    await talkDuringFault(clients, 'cut', during)
+    await talkDuringFault(clients, 'cut')
     for (const c of clients) {
       marks.set(c, c.events.length)
     }
@@ -85,18 +88,13 @@ describe('chaos: relay faults', () => {
     })
     fleet.track('relay', again, again.peerId)
     await healed(clients, marks)
-    await lobbyHealed(clients, during)
+    await lobbyHealed(clients)
     const healMs = Date.now() - restartedAt
     for (let round = 0; round < size.rounds; round++) {
       await trafficRound(clients, round, 'after')
     }
-    // messages of the load round that crossed the kill: nobody owes them either
-    for (const c of clients) {
-      for (const e of c.all('sent')) {
-        if (e.text.startsWith('load ')) during.add(e.id)
-      }
-    }
-    const init = { sentDuringFault: during, limits: LIMITS, audience: { lobby: clients.map((c) => c.name) } }
+    // the load round that crossed the kill, the lines said while the relay was down and the probes are all owed
+    const init = { offlineDelivery: true, limits: LIMITS, audience: { lobby: clients.map((c) => c.name) } }
     await Promise.all(clients.map((c) => dmOutcomes(c)))
     await fleet.settle(init, 60_000)
     const result = fleet.check(init)
@@ -116,8 +114,7 @@ describe('chaos: relay faults', () => {
     const marks = new Map(clients.map((c) => [c, c.events.length]))
     freeze(relay.child)
     const frozenAt = Date.now()
-    const during = new Set<string>()
-    await talkDuringFault(clients, 'frozen', during)
+    await talkDuringFault(clients, 'frozen')
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, FREEZE_MS - (Date.now() - frozenAt))))
     thaw(relay.child)
     const thawedAt = Date.now()
@@ -131,12 +128,12 @@ describe('chaos: relay faults', () => {
         await c.waitForUsers((users) => users.length === clients.length, 60_000)
       })
     )
-    await lobbyHealed(clients, during)
+    await lobbyHealed(clients)
     const healMs = Date.now() - thawedAt
     for (let round = 1; round <= size.rounds; round++) {
       await trafficRound(clients, round, 'after')
     }
-    const init = { sentDuringFault: during, limits: LIMITS, audience: { lobby: clients.map((c) => c.name) } }
+    const init = { offlineDelivery: true, limits: LIMITS, audience: { lobby: clients.map((c) => c.name) } }
     await Promise.all(clients.map((c) => dmOutcomes(c)))
     await fleet.settle(init, 60_000)
     const result = fleet.check(init)

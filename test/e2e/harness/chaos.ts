@@ -186,10 +186,10 @@ export async function sendDm(
 
 /**
  * Waits until the lobby works again between every two of `clients`: each sends probe lines (a few seconds apart)
- * until every other one showed one of them. The probes' ids go to `into`: nobody owes them. Resolves with how long
- * that took.
+ * until every other one showed one of them. The probes' ids go to `into`, if given (a scenario that owes nothing
+ * sent during the fault). Resolves with how long that took.
  */
-export async function lobbyHealed(clients: PeerProcess[], into: Set<string>, timeoutMs = 120_000): Promise<number> {
+export async function lobbyHealed(clients: PeerProcess[], into?: Set<string>, timeoutMs = 120_000): Promise<number> {
   const start = Date.now()
   await Promise.all(
     clients.map(async (c) => {
@@ -200,10 +200,36 @@ export async function lobbyHealed(clients: PeerProcess[], into: Set<string>, tim
         if (Date.now() - start > timeoutMs) {
           throw new Error(`${c.name}'s lobby lines did not reach everyone within ${timeoutMs} ms`)
         }
-        into.add(await sendAndWait(c, `${prefix}${k}`, `${prefix}${k}`))
+        const id = await sendAndWait(c, `${prefix}${k}`, `${prefix}${k}`)
+        into?.add(id)
         await until(`${c.name}'s probe to be heard`, heard, PROBE_INTERVAL_MS).catch(() => {})
       }
     })
+  )
+  return Date.now() - start
+}
+
+/**
+ * Asks every one of `members` for the state of group `groupId` (`/members`) until all agree (the checker's
+ * `group-converged` rule holds), for at most `timeoutMs`; resolves with how long that took.
+ */
+export async function groupConverged(
+  fleet: Fleet,
+  members: PeerProcess[],
+  groupId: string,
+  timeoutMs = 90_000
+): Promise<number> {
+  const start = Date.now()
+  const init = { converged: { [groupId]: members.map((m) => m.name) } }
+  const disagreements = () => fleet.check(init).violations.filter((v) => v.rule === 'group-converged')
+  await until(
+    `the members of group ${groupId} to agree on its state`,
+    async () => {
+      await Promise.all(members.map((m) => m.members(groupId)))
+      return disagreements().length === 0
+    },
+    timeoutMs,
+    () => JSON.stringify(disagreements())
   )
   return Date.now() - start
 }
@@ -212,7 +238,7 @@ export async function lobbyHealed(clients: PeerProcess[], into: Set<string>, tim
 const PROBE_INTERVAL_MS = 3000
 
 /** Error codes that end a DM without an acknowledgement. */
-const DM_FAILURES = new Set(['DELIVERY_FAILED', 'DELIVERY_REFUSED', 'UNKNOWN_USER', 'TIMEOUT', 'ABORTED'])
+const DM_FAILURES = new Set(['DELIVERY_FAILED', 'DELIVERY_REFUSED', 'UNKNOWN_USER', 'NO_PREKEYS', 'TIMEOUT', 'ABORTED'])
 
 /**
  * Waits until every DM `peer` sent has an outcome: `delivered`, or an error that ends it. DM errors carry no

@@ -70,6 +70,40 @@ export async function heal(ns: string, iface: string): Promise<void> {
   await exec('ip', ['-n', ns, 'link', 'set', iface, 'up'])
 }
 
+/** The nftables table of a split; like the loss table, it lives only in the test's own namespaces. */
+const SPLIT_TABLE = 'p2pchat_split'
+
+/**
+ * Splits a LAN in two: every host of `side` drops what comes from or goes to the addresses in `others` (nftables),
+ * silently, as a broken link would; hosts on the same side still reach each other. Call it for both sides; `mend`
+ * undoes it.
+ */
+export async function split(side: { ns: string }[], others: { ip: string }[]): Promise<void> {
+  const set = `{ ${others.map((h) => h.ip).join(', ')} }`
+  const rules = [
+    `table inet ${SPLIT_TABLE} {`,
+    '  chain input {',
+    '    type filter hook input priority 0; policy accept;',
+    `    ip saddr ${set} drop`,
+    '  }',
+    '  chain output {',
+    '    type filter hook output priority 0; policy accept;',
+    `    ip daddr ${set} drop`,
+    '  }',
+    '}'
+  ].join('\n')
+  for (const host of side) {
+    await exec('ip', ['netns', 'exec', host.ns, 'nft', '-f', '-'], rules)
+  }
+}
+
+/** Lifts a split from every host of `hosts`. */
+export async function mend(hosts: { ns: string }[]): Promise<void> {
+  for (const host of hosts) {
+    await exec('ip', ['netns', 'exec', host.ns, 'nft', 'delete', 'table', 'inet', SPLIT_TABLE]).catch(() => {})
+  }
+}
+
 /**
  * Limits what leaves `iface` in `ns` to `rate` (tc syntax: `1mbit`) with a token bucket filter; packets queue
  * up to `latencyMs` and are dropped past it, as on a slow uplink. `clearBandwidth` lifts it.

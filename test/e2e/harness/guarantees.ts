@@ -60,16 +60,22 @@ export interface CheckInit {
   audience?: Audience
   limits?: ResourceLimits
   /**
-   * Offline delivery: a DM that was neither acknowledged nor refused must still reach its recipient once the
-   * network heals. Off until p2pchat queues DMs for unreachable peers; today a DM either gets `delivered` or an
-   * error, and the checker counts the others as reported failures, not as lost.
+   * Offline delivery: every DM must reach its recipient once the network heals, but one that an error naming it
+   * (`id`) ended, such as NO_PREKEYS; DELIVERY_FAILED and MAILBOX_FULL say it waits in the outbox. Lobby and group
+   * messages are owed even when their sender was told nobody heard them (`recipients: 0`), or sent during a fault:
+   * catch-up brings them. Off, a DM is owed only once `delivered`, and neither of those broadcasts is.
    */
   offlineDelivery?: boolean
   /**
-   * Lobby and group messages sent while the network was cut (a relay down, a partition): today nobody owes them,
-   * since the audience was unreachable when they were sent; with offline delivery they are owed after catch-up.
+   * Lobby and group messages sent while the network was cut (a relay down, a partition), for a check without
+   * offline delivery: then nobody owes them, since the audience was unreachable when they were sent.
    */
   sentDuringFault?: ReadonlySet<string>
+  /**
+   * Group id -> names of members that must agree on the group's state: each one's last `members` answer for the
+   * group lists the same members and invitees with the same roles, the same `epoch` and the same `keyId`.
+   */
+  converged?: Record<string, string[]>
 }
 
 export type Rule =
@@ -80,6 +86,7 @@ export type Rule =
   | 'no-crash'
   | 'bounded-rss'
   | 'flat-resources'
+  | 'group-converged'
 
 export interface Violation {
   rule: Rule
@@ -211,9 +218,13 @@ export function checkGuarantees(init: CheckInit): CheckResult {
   }
   violations.push(...orderViolations(init.peers, sent))
   violations.push(...processViolations(init.peers, init.limits))
+  violations.push(...convergenceViolations(init.peers, init.converged ?? {}))
   tally.peakRssBytes = Math.max(0, ...init.peers.flatMap((p) => p.samples.map((s) => s.rssBytes)))
   return { violations, tally }
 }
+
+/** Error codes about a DM that say it still waits for its recipient (in the outbox): they end nothing. */
+const DM_WAITS = new Set(['DELIVERY_FAILED', 'MAILBOX_FULL'])
 
 /** Who must show message `m` exactly once. */
 function recipientsOwed(
@@ -228,7 +239,11 @@ function recipientsOwed(
       return []
     }
     const acknowledged = m.sender.events.some((e) => e.type === 'delivered' && str(field(e, 'id')) === m.id)
-    return acknowledged || init.offlineDelivery === true ? [r] : []
+    // with offline delivery, every DM is owed but one that an error naming it ended (the sender was told)
+    const ended = m.sender.events.some(
+      (e) => e.type === 'error' && str(field(e, 'id')) === m.id && !DM_WAITS.has(str(field(e, 'code')))
+    )
+    return acknowledged || (init.offlineDelivery === true && !ended) ? [r] : []
   }
   // the sender was told that nobody heard it (no peer on the topic): like a DM that failed, it is not owed
   if (m.recipients === 0 && init.offlineDelivery !== true) {
@@ -269,6 +284,43 @@ function orderViolations(peers: PeerLog[], sent: Sent[]): Violation[] {
       }
       if (before == null || m.index > before.index) {
         last.set(key, m)
+      }
+    }
+  }
+  return out
+}
+
+/** One peer's view of a group, from its last `members` answer: members with roles, epoch and key id. */
+function groupView(peer: PeerLog, groupId: string): string | undefined {
+  const answer = peer.events.findLast((e) => e.type === 'members' && groupOf(field(e, 'group')) === groupId)
+  if (answer == null) {
+    return undefined
+  }
+  const list = field(answer, 'members')
+  const members = (Array.isArray(list) ? list : [])
+    .map((m: unknown) => `${peerOf(m)}=${m != null && typeof m === 'object' && 'role' in m ? str(m.role) : ''}`)
+    .sort()
+  return `members ${members.join(' ')}; epoch ${String(field(answer, 'epoch'))}; key ${str(field(answer, 'keyId'))}`
+}
+
+/** Every named member's last view of each group is the same. */
+function convergenceViolations(peers: PeerLog[], converged: Record<string, string[]>): Violation[] {
+  const out: Violation[] = []
+  for (const [groupId, names] of Object.entries(converged)) {
+    let first: { name: string; view: string } | undefined
+    for (const name of names) {
+      const peer = peers.find((p) => p.name === name)
+      const view = peer == null ? undefined : groupView(peer, groupId)
+      if (view == null) {
+        out.push({ rule: 'group-converged', peer: name, detail: `no members answer for group ${groupId}` })
+      } else if (first == null) {
+        first = { name, view }
+      } else if (view !== first.view) {
+        out.push({
+          rule: 'group-converged',
+          peer: name,
+          detail: `group ${groupId}: ${view}; but ${first.name} has ${first.view}`
+        })
       }
     }
   }

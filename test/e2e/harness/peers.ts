@@ -28,6 +28,13 @@ export class PeerProcess extends JsonProcess<OutputEvent> {
     return (await this.waitFor('users', () => true, { from })).users
   }
 
+  /** Sends /members for `group` (a name or id) and returns the answer: members, roles, epoch and key id. */
+  async members(group: string): Promise<EventOf<'members'>> {
+    const from = this.events.length
+    this.send(`/members ${group}`)
+    return this.waitFor('members', () => true, { from })
+  }
+
   /** Asks /users until `pred` holds (presence converges over gossip; no single event says it has). */
   async waitForUsers(pred: (users: Users) => boolean, timeoutMs = 20_000): Promise<Users> {
     let last: Users = []

@@ -77,7 +77,7 @@ describe('the guarantee checker', () => {
     expect(rules(peers, { peers, audience: { groups } })).toEqual(['dm-exactly-once'])
   })
 
-  it('counts an unacknowledged, unshown DM as a reported failure today, and as lost with offline delivery', () => {
+  it('counts an unacknowledged, unshown DM as a reported failure without offline delivery, and as lost with it', () => {
     const peers = clean()
     peers[0].events = peers[0].events.filter((e) => e.type !== 'delivered')
     peers[1].events = peers[1].events.filter((e) => Reflect.get(e, 'id') !== 'd1')
@@ -85,6 +85,75 @@ describe('the guarantee checker', () => {
     expect(today.violations).toEqual([])
     expect(today.tally.reportedFailed).toBe(1)
     expect(rules(peers, { peers, audience: { groups }, offlineDelivery: true })).toEqual(['dm-exactly-once'])
+  })
+
+  it('with offline delivery, owes no DM that an error naming it ended, but one that waits in the outbox', () => {
+    const ended = clean()
+    ended[0].events = ended[0].events.filter((e) => e.type !== 'delivered')
+    ended[1].events = ended[1].events.filter((e) => Reflect.get(e, 'id') !== 'd1')
+    const waiting = structuredClone(ended)
+    ended[0].events.push({ type: 'error', code: 'NO_PREKEYS', message: 'no prekeys', id: 'd1' } as Ev)
+    expect(rules(ended, { peers: ended, audience: { groups }, offlineDelivery: true })).toEqual([])
+    waiting[0].events.push({ type: 'error', code: 'DELIVERY_FAILED', message: 'waits', id: 'd1' } as Ev)
+    expect(rules(waiting, { peers: waiting, audience: { groups }, offlineDelivery: true })).toEqual(['dm-exactly-once'])
+  })
+
+  it('finds members that disagree on a group, or one that never said', () => {
+    const view = (members: Array<[string, string]>, epoch: number, keyId: string): Ev => ({
+      type: 'members',
+      group,
+      members: members.map(([name, role]) => ({ ...ref(name), displayName: name, role, online: true, self: false })),
+      epoch,
+      keyId
+    })
+    const same = (): Ev =>
+      view(
+        [
+          ['alice', 'owner'],
+          ['bob', 'admin']
+        ],
+        2,
+        'k2'
+      )
+    const converged = { g1: ['alice', 'bob', 'carol'] }
+    const agree = [
+      peer('alice', [same()]),
+      peer('bob', [view([['bob', 'member']], 1, 'k1'), same()]),
+      peer('carol', [same()])
+    ]
+    expect(rules(agree, { peers: agree, converged })).toEqual([])
+    for (const other of [
+      view(
+        [
+          ['alice', 'owner'],
+          ['bob', 'member']
+        ],
+        2,
+        'k2'
+      ),
+      view(
+        [
+          ['alice', 'owner'],
+          ['bob', 'admin']
+        ],
+        3,
+        'k2'
+      ),
+      view(
+        [
+          ['alice', 'owner'],
+          ['bob', 'admin']
+        ],
+        2,
+        'k3'
+      ),
+      view([['alice', 'owner']], 2, 'k2')
+    ]) {
+      const apart = [peer('alice', [same()]), peer('bob', [same()]), peer('carol', [other])]
+      expect(rules(apart, { peers: apart, converged })).toEqual(['group-converged'])
+    }
+    const silent = [peer('alice', [same()]), peer('bob', [same()]), peer('carol')]
+    expect(rules(silent, { peers: silent, converged })).toEqual(['group-converged'])
   })
 
   it('finds a lobby or group message a member online throughout never showed', () => {

@@ -90,7 +90,7 @@ const EVENT_FIELDS: { [T in Type]: Record<FieldsOf<T>, true> } = {
   'group-updated': { group: true, description: true, by: true },
   'group-rekeyed': { group: true, epoch: true, by: true },
   invite: { id: true, group: true, from: true, ts: true },
-  members: { group: true, members: true },
+  members: { group: true, members: true, epoch: true, keyId: true },
   invites: { invites: true },
   'invite-sent': { group: true, to: true, delivered: true },
   'invite-declined': { id: true, group: true, notified: true },

@@ -5,6 +5,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import { SeenIds } from '../../../node/direct/dm-store.ts'
 import { SecureDms } from '../../../node/direct/secure-dms.ts'
+import { endedDm, errorCode } from '../../../node/errors.ts'
 import type { ChatErrorInfo, ChatMessage } from '../../../node/events.ts'
 import { EndToEnd } from '../../../node/sessions/end-to-end.ts'
 import { MemorySessionVault, type SessionVault } from '../../../node/sessions/vault.ts'
@@ -13,7 +14,18 @@ import { encodeContent } from '../../../protocols/dm/index.ts'
 import type { PrekeyService as Prekeys } from '../../../protocols/prekeys/index.ts'
 import { bundleFrom, identityFromSeed } from '../../../protocols/session/index.ts'
 
-async function person(name: string, vault: SessionVault = new MemorySessionVault(), blocked = new Set<string>()) {
+interface Parts {
+  dms?: DirectMessages
+  prekeys?: Prekeys
+  queued?: Uint8Array[]
+}
+
+async function person(
+  name: string,
+  vault: SessionVault = new MemorySessionVault(),
+  blocked = new Set<string>(),
+  parts: Parts = {}
+) {
   const key = await generateKeyPair('Ed25519')
   const peer: PeerId = peerIdFromPrivateKey(key)
   const e2e = await EndToEnd.open(identityFromSeed(new Uint8Array(key.raw.subarray(0, 32))), vault)
@@ -24,10 +36,12 @@ async function person(name: string, vault: SessionVault = new MemorySessionVault
   const user = { peerId: peer.toString(), name, displayName: name }
   const dms = new SecureDms({
     e2e,
-    dms: {} as DirectMessages,
-    prekeys: {} as Prekeys,
+    dms: parts.dms ?? ({} as DirectMessages),
+    prekeys: parts.prekeys ?? ({} as Prekeys),
     courier: {
-      queue: async () => {},
+      queue: async (entry) => {
+        parts.queued?.push(entry.sealed)
+      },
       bundleOf: async () => undefined,
       receipt: async (_from, ids) => {
         receipts.push(ids)
@@ -97,6 +111,54 @@ describe('SecureDms receiving', () => {
     expect(alice.receipts).toEqual([['dm7']])
     expect(await bob.dms.openMail(crypto.getRandomValues(new Uint8Array(300)))).toBeUndefined()
     expect(await bob.dms.openMail(new Uint8Array(0))).toBeUndefined()
+  })
+})
+
+describe('SecureDms sending', () => {
+  it('a first DM whose prekeys did not come in time is sealed on a second try and waits in the outbox', async () => {
+    const bob = await person('bob')
+    let fetches = 0
+    const prekeys = Object.assign({} as Prekeys, {
+      fetchBundle: async () => {
+        if (fetches++ === 0) throw new DOMException('The operation was aborted due to timeout', 'TimeoutError')
+        return bundleFrom(bob.e2e.published())
+      }
+    })
+    const dms = Object.assign({} as DirectMessages, {
+      sendSealed: async () => {
+        throw new Error('unreachable')
+      }
+    })
+    const queued: Uint8Array[] = []
+    const alice = await person('alice', new MemorySessionVault(), new Set(), {
+      prekeys,
+      dms,
+      queued
+    })
+    const bobUser = { peerId: bob.peer.toString(), name: 'bob', displayName: 'bob' }
+    const outcome = await alice.dms.send(bobUser, 'hello', true)
+    expect(outcome.delivered).toBe(false)
+    expect(fetches).toBe(2)
+    expect(queued).toHaveLength(1)
+    expect(alice.errors.map((e) => [e.code, e.id])).toEqual([['DELIVERY_FAILED', outcome.id]])
+    expect(await bob.dms.openMail(queued[0])).toEqual({ sender: alice.peer.toString(), ack: [outcome.id] })
+  })
+
+  it('a DM whose prekeys never come fails with NO_PREKEYS naming it, after its `sent`, and is not queued', async () => {
+    const bob = await person('bob')
+    const prekeys = Object.assign({} as Prekeys, {
+      fetchBundle: async () => {
+        throw new DOMException('The operation was aborted due to timeout', 'TimeoutError')
+      }
+    })
+    const queued: Uint8Array[] = []
+    const alice = await person('alice', new MemorySessionVault(), new Set(), { prekeys, queued })
+    const bobUser = { peerId: bob.peer.toString(), name: 'bob', displayName: 'bob' }
+    const err = await alice.dms.send(bobUser, 'hello', true).catch((e: unknown) => e)
+    expect(errorCode(err)).toBe('NO_PREKEYS')
+    expect(endedDm(err)).toMatch(/^[0-9a-f-]{36}$/)
+    expect(queued).toEqual([])
+    expect(alice.errors).toEqual([])
   })
 })
 

@@ -129,3 +129,48 @@ describe('group engine', () => {
     ).toEqual(expect.arrayContaining([bob.id, carol.id]))
   })
 })
+
+describe('group engine and storage', () => {
+  it('tells of a change we made only once its log is stored', async () => {
+    const [alice, bob] = await people('alice', 'bob')
+    const a = recorder()
+    const stored: number[] = []
+    let release: () => void = () => {}
+    let started: () => void = () => {}
+    const saveStarted = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    const persistence = {
+      ...memoryPersistence,
+      save: async (_groupId: string, entries: Uint8Array[]) => {
+        // the second write (after the genesis) waits until the test lets it finish
+        if (entries.length > 1) {
+          started()
+          await new Promise<void>((resolve) => {
+            release = resolve
+          })
+        }
+        stored.push(entries.length)
+      }
+    }
+    const engine = new GroupEngine(alice.key, persistence, a.hooks, log)
+    const genesis = await createGroupEntry(alice.key, {
+      name: 'team',
+      description: '',
+      private: true,
+      memberName: 'alice'
+    })
+    const rt = engine.adopt(GroupLog.create(genesis))
+    let done = false
+    const authored = engine.author(rt, { kind: 'invite', subject: bob.raw, memberName: 'bob' }).then(() => {
+      done = true
+    })
+    await saveStarted
+    expect(a.changes).toEqual([])
+    expect(done).toBe(false)
+    release()
+    await authored
+    expect(stored).toEqual([1, 2])
+    expect(a.changes).toContainEqual(expect.objectContaining({ type: 'member-invited', member: bob.id }))
+  })
+})
