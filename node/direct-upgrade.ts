@@ -80,6 +80,8 @@ export function webrtcAddrVia(circuit: Multiaddr, peer: PeerId): Multiaddr | und
  * over WebRTC, signalled through that relay, with our relays' STUN responders as ICE servers (UDP hole punching).
  * Bounded: one attempt per peer at a time, backoff after failures, MAX_CONCURRENT_UPGRADES at once. Only the side that
  * dialed the relayed connection tries, so two peers never race each other. Also reports each peer's route.
+ * An attempt is a dial to the peer in libp2p's queue, and any other dial to that peer joins it until ICE is done:
+ * protocols that run over relays open their streams with openStreamReusing (protocols/common/streams.ts), never wait.
  */
 export class DirectUpgrade extends TypedEventEmitter<DirectUpgradeEvents> implements Startable {
   private readonly log: Logger

@@ -2,6 +2,7 @@ import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startab
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { openStreamReusing } from '../common/streams.ts'
 import {
   decodeRequest,
   decodeResponse,
@@ -183,7 +184,9 @@ export class FileTransfer extends TypedEventEmitter<FileTransferEvents> implemen
 
   private async open(peer: PeerId, signal: AbortSignal): Promise<Stream> {
     try {
-      return await this.components.connectionManager.openStream(peer, FILE_PROTOCOL, {
+      // an open relayed (limited) connection is used at once: libp2p's openStream would dial instead, and that dial
+      // joins any dial to the peer already queued, such as a WebRTC upgrade that waits for ICE while UDP is blocked
+      return await openStreamReusing(this.components.connectionManager, peer, FILE_PROTOCOL, {
         signal,
         runOnLimitedConnection: this.runOnLimitedConnection
       })
