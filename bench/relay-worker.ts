@@ -7,7 +7,7 @@ import { type BenchClient, benchClient } from './relay-clients.ts'
 async function main(): Promise<void> {
   const [relay, countText, batchText] = process.argv.slice(2)
   const count = Number(countText)
-  const batch = Number(batchText ?? 25)
+  const batch = Number(batchText ?? 10)
   const nodes: BenchClient[] = []
   let failed = 0
   // a busy relay turns away connections beyond its pending-handshake limit; those clients try again, as real ones do

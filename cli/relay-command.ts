@@ -6,6 +6,7 @@ import { errorCode } from '../node/errors.ts'
 import { describeSuppressed } from '../protocols/common/index.ts'
 import { initRelay } from '../relay/init.ts'
 import { runLocalAdmin } from '../relay/local-admin.ts'
+import { tuneRelayHeap } from '../relay/process-limits.ts'
 import { RelayServer } from '../relay/relay-server.ts'
 import type { TlsFiles } from '../relay/web-client.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
@@ -95,6 +96,8 @@ async function start(opts: StartOptions): Promise<void> {
   let server: RelayServer
   try {
     const tls = await tlsFiles(opts)
+    // this process is the relay: size V8's heap for many connections before any of them arrives
+    tuneRelayHeap()
     server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls })
   } catch (err) {
     if (err instanceof InvalidArgumentError) {

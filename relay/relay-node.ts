@@ -18,6 +18,7 @@ import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../pr
 import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
+import { quietLogger } from './quiet-logger.ts'
 import { relayCatchUp } from './relay-catch-up.ts'
 import { type TlsFiles, type WebHandler, webSocketsServing } from './web-client.ts'
 
@@ -93,8 +94,12 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     addresses: { listen: init.listen ?? config.listen, announce: config.announce },
     transports: [tcp(), webSocketsServing(init.web, init.tls == null ? undefined : { https: init.tls })],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // libp2p's connection monitor already pings every connection; yamux's own keep-alive would add a second timer
+    // task per client for nothing (see docs/relay.md, Memory per client)
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     connectionGater: gater,
+    // every connection and stream makes its loggers: with debug logging off they are one shared no-op
+    logger: quietLogger(process.env.DEBUG),
     connectionManager: {
       maxConnections: config.maxConnections,
       inboundConnectionThreshold: config.maxConnectionsPerHostPerSecond,
