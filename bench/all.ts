@@ -10,6 +10,7 @@ import { benchProcessBroadcast } from './broadcast-procs.ts'
 import { benchDm, type DmBenchInit } from './dm.ts'
 import { benchFiles } from './files.ts'
 import { runBench } from './peers.ts'
+import { benchPresence, presenceFigures } from './presence.ts'
 import { type Figure, figure, formatFigures, RESULTS_PATH, writeResults } from './results.ts'
 import { benchStartup, type StartupInit } from './startup.ts'
 
@@ -20,20 +21,24 @@ interface Plan {
   broadcast: { peers: number; saturateMs: number; window: number }
   files: { size: number; rounds: number }
   startup: StartupInit
+  /** peer counts for presence convergence and idle CPU, and the idle window */
+  presence: { sizes: number[]; idleMs: number }
 }
 
 const FULL: Plan = {
   dm: { rttTextBytes: 256, rttSamples: 2000, rttWarmup: 200, rounds: 4, throughputMs: 2000, concurrency: 16 },
   broadcast: { peers: 10, saturateMs: 5000, window: 20 },
   files: { size: 1024 * MB, rounds: 3 },
-  startup: { runs: 5, idleMs: 3000 }
+  startup: { runs: 5, idleMs: 3000 },
+  presence: { sizes: [10, 50], idleMs: 20_000 }
 }
 
 const QUICK: Plan = {
   dm: { rttTextBytes: 256, rttSamples: 400, rttWarmup: 50, rounds: 2, throughputMs: 1500, concurrency: 16 },
   broadcast: { peers: 10, saturateMs: 2000, window: 20 },
   files: { size: 64 * MB, rounds: 1 },
-  startup: { runs: 1, idleMs: 1000 }
+  startup: { runs: 1, idleMs: 1000 },
+  presence: { sizes: [10], idleMs: 5000 }
 }
 
 async function figures(plan: Plan): Promise<Figure[]> {
@@ -70,6 +75,10 @@ async function figures(plan: Plan): Promise<Figure[]> {
   )
   process.stderr.write('peer start-up and idle memory...\n')
   out.push(...(await benchStartup(plan.startup)))
+  for (const peers of plan.presence.sizes) {
+    process.stderr.write(`presence among ${peers} peers...\n`)
+    out.push(...presenceFigures(await benchPresence(peers, plan.presence.idleMs)))
+  }
   return out
 }
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs'
 
 /**
  * Preloaded into the benchmark's relay process (`--expose-gc --import relay-probe.js`): on SIGUSR2 it collects
@@ -17,4 +17,17 @@ if (file != null && collect != null) {
       JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external })
     )
   })
+}
+
+/** Open sockets of this process: its connections (plus listeners), counted whatever the clients believe. */
+function sockets(): number {
+  let count = 0
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      count += readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:') ? 1 : 0
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return count
 }

@@ -47,6 +47,8 @@ export function rssKiB(pid: number): Promise<number> {
 export interface RelayMemory {
   rss: number
   heapUsed: number
+  /** open sockets: connections held, plus the relay's listeners */
+  sockets: number
 }
 
 /** Asks the relay's probe for its memory after collecting garbage. */
@@ -56,8 +58,8 @@ export async function probeMemory(relay: BenchRelay, signal: AbortSignal): Promi
   for (;;) {
     signal.throwIfAborted()
     try {
-      const m = JSON.parse(await readFile(relay.probeFile, 'utf8')) as { rss: number; heapUsed: number }
-      return { rss: m.rss / 1024, heapUsed: m.heapUsed / 1024 }
+      const m = JSON.parse(await readFile(relay.probeFile, 'utf8')) as RelayMemory
+      return { rss: m.rss / 1024, heapUsed: m.heapUsed / 1024, sockets: m.sockets }
     } catch {
       await new Promise((r) => setTimeout(r, 100))
     }

@@ -14,6 +14,7 @@ import {
   type RelayMemory,
   startBenchRelay
 } from './relay-scale.ts'
+import { figure, mergeResults } from './results.ts'
 
 /**
  * Relay benchmark (`npm run bench:relay`): relay memory per idle client at growing sizes, then with all of them still
@@ -121,6 +122,8 @@ async function dmThroughput(
 interface SizeFigures {
   size: number
   held: number
+  /** connections the relay holds (its sockets beyond those at start): what the per-client figures divide by */
+  connected: number
   failed: number
   seconds: number
   /** RSS and live heap after a full collection, and both per client above the relay's own at start */
@@ -140,6 +143,7 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
     held += crowd.held
     await new Promise((r) => setTimeout(r, SETTLE_MS))
     const m = await probeMemory(relay, AbortSignal.timeout(60_000))
+    const connected = m.sockets - before.sockets
     if (HEAP_SNAPSHOT_DIR != null) {
       relay.child.kill('SIGUSR2')
       await new Promise((r) => setTimeout(r, 2000 + held * 5))
@@ -147,12 +151,13 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
     out.push({
       size,
       held,
+      connected,
       failed: crowd.failed,
       seconds: crowd.seconds,
       rssMiB: m.rss / 1024,
       heapMiB: m.heapUsed / 1024,
-      perClientKiB: (m.rss - before.rss) / Math.max(1, held),
-      heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, held)
+      perClientKiB: (m.rss - before.rss) / Math.max(1, connected),
+      heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, connected)
     })
     process.stderr.write(
       `  ${held} idle clients: relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB\n`
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
       `  relay with no clients    RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB (after a full GC, as below)`,
       ...sizes.map(
         (s) =>
-          `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client)`
+          `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, ${s.connected} connected, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client)`
       ),
       `  join to user list        ${f(join.ms, 0)} ms (${BROADCAST_CLIENTS} active users, ${held} idle clients connected)`,
       `  lobby latency            p50 ${f(broadcast.p50)} ms, p99 ${f(broadcast.p99)} ms (${BROADCAST_CLIENTS} active, ${held} idle connected, ${broadcast.delivered}/${broadcast.expected} deliveries)`,
@@ -208,6 +213,14 @@ async function main(): Promise<void> {
       `  circuit / direct         ${f((dm.circuit.perSecond / dm.direct.perSecond) * 100, 0)} %`
     ]
     process.stdout.write(`${report.join('\n')}\n`)
+    mergeResults([
+      ...sizes.flatMap((s) => [
+        figure(`relay.idle.${s.size}.rss_per_client`, s.perClientKiB, 'KiB'),
+        figure(`relay.idle.${s.size}.heap_per_client`, s.heapPerClientKiB, 'KiB')
+      ]),
+      figure(`relay.join_to_user_list.${held}`, join.ms, 'ms'),
+      figure(`relay.lobby.p99.${held}`, broadcast.p99, 'ms')
+    ])
     process.stdout.write(
       `${JSON.stringify({ before, sizes, joinMs: join.ms, broadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
     )
