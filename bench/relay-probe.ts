@@ -14,7 +14,13 @@ if (file != null && collect != null) {
     const m = process.memoryUsage()
     writeFileSync(
       file,
-      JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external })
+      JSON.stringify({
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        sockets: sockets()
+      })
     )
   })
 }
