@@ -30,7 +30,7 @@ const FULL: Plan = {
   broadcast: { peers: 10, saturateMs: 5000, window: 20 },
   files: { size: 1024 * MB, rounds: 3 },
   startup: { runs: 5, idleMs: 3000 },
-  presence: { sizes: [10, 50], idleMs: 20_000 }
+  presence: { sizes: [10, 30], idleMs: 20_000 }
 }
 
 const QUICK: Plan = {

@@ -42,6 +42,9 @@ export async function benchClient(init: BenchClientInit = {}): Promise<BenchClie
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: 50 },
+    // hundreds of clients share a worker process on a busy machine: a late ping would have them drop their relay
+    // connection, and a benchmark client does not reconnect (a real one does)
+    connectionMonitor: { enabled: false },
     services: {
       identify: identify(),
       pubsub: chatGossipsub(),

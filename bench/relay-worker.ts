@@ -10,8 +10,9 @@ async function main(): Promise<void> {
   const batch = Number(batchText ?? 10)
   const nodes: BenchClient[] = []
   let failed = 0
-  // a busy relay turns away connections beyond its pending-handshake limit; those clients try again, as real ones do
-  for (let round = 0; nodes.length < count && round < count / batch + 20; round++) {
+  // a busy relay turns away connections beyond its pending-handshake limit, and on a loaded machine reservations
+  // time out; those clients try again, as real ones do
+  for (let round = 0; nodes.length < count && round < (3 * count) / batch + 20; round++) {
     const started = await Promise.allSettled(
       Array.from({ length: Math.min(batch, count - nodes.length) }, () => benchClient({ relay }))
     )

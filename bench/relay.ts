@@ -160,7 +160,7 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
       heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, connected)
     })
     process.stderr.write(
-      `  ${held} idle clients: relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB\n`
+      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB\n`
     )
   }
   return out
@@ -180,10 +180,12 @@ async function main(): Promise<void> {
   })
   const crowds: IdleClients[] = []
   const active: BenchClient[] = []
+  const f = (n: number, d = 1): string => n.toFixed(d)
   try {
     process.stderr.write(`relay ${relay.peerId} at ${relay.addrs.join(' ')}\n`)
     await new Promise((r) => setTimeout(r, 2000))
     const before = await probeMemory(relay, AbortSignal.timeout(60_000))
+    process.stderr.write(`  no clients: relay RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB\n`)
     if (HEAP_SNAPSHOT_DIR != null) {
       relay.child.kill('SIGUSR2')
       await new Promise((r) => setTimeout(r, 3000))
@@ -198,7 +200,6 @@ async function main(): Promise<void> {
     active.push(...join.clients)
     const broadcast = await broadcastLatency(active)
     const dm = await dmThroughput(relay)
-    const f = (n: number, d = 1): string => n.toFixed(d)
     const report = [
       'relay benchmark (loopback, this machine)',
       `  relay with no clients    RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB (after a full GC, as below)`,
