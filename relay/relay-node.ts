@@ -138,5 +138,25 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       stunInfo: stunInfoServer({ port: init.stunPort ?? (() => 0) })
     }
   })
+  const relayed = node
+  relayed.addEventListener('peer:disconnect', (evt) =>
+    releaseSlot(relayed.services.circuitRelay.reservations, evt.detail)
+  )
   return node
+}
+
+/** What releaseSlot needs of the circuit relay's reservations (a PeerMap of them). */
+export interface RelaySlots {
+  get: (peer: PeerId) => { signal: { clear: () => void } } | undefined
+  delete: (peer: PeerId) => unknown
+}
+
+/**
+ * Frees the relay slot of a client whose last connection closed. libp2p keeps a slot until its TTL (an hour) after
+ * the client is gone: clients that dropped, or gave up waiting for the answer to their request, held slots nobody
+ * could use, and once they filled maxReservations new clients were refused. A client that comes back reserves again.
+ */
+export function releaseSlot(reservations: RelaySlots, peer: PeerId): void {
+  reservations.get(peer)?.signal.clear()
+  reservations.delete(peer)
 }
