@@ -10,6 +10,7 @@ import { benchProcessBroadcast } from './broadcast-procs.ts'
 import { benchDm, type DmBenchInit } from './dm.ts'
 import { benchFiles } from './files.ts'
 import { runBench } from './peers.ts'
+import { benchPresence, presenceFigures } from './presence.ts'
 import { type Figure, figure, formatFigures, RESULTS_PATH, writeResults } from './results.ts'
 import { benchStartup, type StartupInit } from './startup.ts'
 import { benchWeb, WEB_FULL, WEB_QUICK, type WebBenchInit } from './web.ts'
@@ -22,6 +23,8 @@ interface Plan {
   files: { size: number; rounds: number }
   startup: StartupInit
   web: WebBenchInit
+  /** peer counts for presence convergence and idle CPU, and the idle window */
+  presence: { sizes: number[]; idleMs: number }
 }
 
 const FULL: Plan = {
@@ -29,7 +32,8 @@ const FULL: Plan = {
   broadcast: { peers: 10, saturateMs: 5000, window: 20 },
   files: { size: 1024 * MB, rounds: 3 },
   startup: { runs: 5, idleMs: 3000 },
-  web: WEB_FULL
+  web: WEB_FULL,
+  presence: { sizes: [10, 30], idleMs: 20_000 }
 }
 
 const QUICK: Plan = {
@@ -37,7 +41,9 @@ const QUICK: Plan = {
   broadcast: { peers: 10, saturateMs: 2000, window: 20 },
   files: { size: 64 * MB, rounds: 1 },
   startup: { runs: 1, idleMs: 1000 },
-  web: WEB_QUICK
+  web: WEB_QUICK,
+  // presence needs ~25 s even at 10 peers (starting chat nodes), which --quick cannot spare: `npm run bench:presence`
+  presence: { sizes: [], idleMs: 5000 }
 }
 
 async function figures(plan: Plan): Promise<Figure[]> {
@@ -76,6 +82,10 @@ async function figures(plan: Plan): Promise<Figure[]> {
   out.push(...(await benchStartup(plan.startup)))
   process.stderr.write('web client in Chromium...\n')
   out.push(...(await benchWeb(plan.web)))
+  for (const peers of plan.presence.sizes) {
+    process.stderr.write(`presence among ${peers} peers...\n`)
+    out.push(...presenceFigures(await benchPresence(peers, plan.presence.idleMs)))
+  }
   return out
 }
 

@@ -9,8 +9,17 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
+import { PRESENCE_TOPIC, type PresenceService, presence } from '../protocols/presence/index.ts'
 
 export type BenchClient = Libp2p<{ identify: unknown; pubsub: GossipSub; dm: DirectMessages }>
+
+/** A bench client that also runs presence, as a p2pchat client does: it announces itself and lists the others. */
+export type PresenceClient = Libp2p<{
+  identify: unknown
+  pubsub: GossipSub
+  dm: DirectMessages
+  presence: PresenceService
+}>
 
 export interface BenchClientInit {
   /** the relay's multiaddr (ending in /p2p/<PeerId>): the client takes a slot on it while starting */
@@ -33,10 +42,36 @@ export async function benchClient(init: BenchClientInit = {}): Promise<BenchClie
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: 50 },
+    // hundreds of clients share a worker process on a busy machine: a late ping would have them drop their relay
+    // connection, and a benchmark client does not reconnect (a real one does)
+    connectionMonitor: { enabled: false },
     services: {
       identify: identify(),
       pubsub: chatGossipsub(),
       dm: directMessages()
+    }
+  })
+  // what every p2pchat client subscribes to at start: the relay holds gossip state for both topics per client
+  node.services.pubsub.subscribe(LOBBY_TOPIC)
+  node.services.pubsub.subscribe(PRESENCE_TOPIC)
+  return node
+}
+
+/** A bench client with presence under `name`, trusting the relay it uses to forward everyone's announcements. */
+export async function presenceClient(relay: string, name: string): Promise<PresenceClient> {
+  const relayId = relay.split('/p2p/').at(-1) ?? ''
+  const node = await createLibp2p({
+    privateKey: await generateKeyPair('Ed25519'),
+    addresses: { listen: [`${relay}/p2p-circuit`] },
+    transports: [tcp(), circuitRelayTransport({ reservationCompletionTimeout: 60_000 })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections: 50 },
+    services: {
+      identify: identify(),
+      pubsub: chatGossipsub(),
+      dm: directMessages(),
+      presence: presence({ name, trustedForwarder: (peer) => peer.toString() === relayId })
     }
   })
   node.services.pubsub.subscribe(LOBBY_TOPIC)

@@ -7,11 +7,12 @@ import { type BenchClient, benchClient } from './relay-clients.ts'
 async function main(): Promise<void> {
   const [relay, countText, batchText] = process.argv.slice(2)
   const count = Number(countText)
-  const batch = Number(batchText ?? 25)
+  const batch = Number(batchText ?? 10)
   const nodes: BenchClient[] = []
   let failed = 0
-  // a busy relay turns away connections beyond its pending-handshake limit; those clients try again, as real ones do
-  for (let round = 0; nodes.length < count && round < count / batch + 20; round++) {
+  // a busy relay turns away connections beyond its pending-handshake limit, and on a loaded machine reservations
+  // time out; those clients try again, as real ones do
+  for (let round = 0; nodes.length < count && round < (3 * count) / batch + 20; round++) {
     const started = await Promise.allSettled(
       Array.from({ length: Math.min(batch, count - nodes.length) }, () => benchClient({ relay }))
     )

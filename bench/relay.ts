@@ -1,144 +1,43 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeLobbyPost, encodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
-import { initRelay } from '../relay/init.ts'
 import { type BenchClient, benchClient, percentile } from './relay-clients.ts'
+import {
+  type BenchRelay,
+  holdIdleClients,
+  type IdleClients,
+  joinToUserList,
+  probeMemory,
+  type RelayMemory,
+  startBenchRelay
+} from './relay-scale.ts'
+import { figure, mergeResults } from './results.ts'
 
 /**
- * Relay benchmark (`npm run bench:relay`): idle clients held and memory per connection, broadcast latency through the
- * relay with 50 clients, and DM throughput through the relay's circuit against a direct connection, in one run.
- * Everything runs on loopback. Sizes can be changed with BENCH_IDLE, BENCH_WORKERS, BENCH_BROADCAST_CLIENTS.
+ * Relay benchmark (`npm run bench:relay`): relay memory per idle client at growing sizes, then with all of them still
+ * connected a newcomer's join-to-user-list time and lobby latency to 50 active clients, and DM throughput through the
+ * relay's circuit against a direct connection, in one run. Everything runs on loopback. BENCH_IDLE is a comma list
+ * of sizes (default 1000; e.g. 1000,5000,10000), BENCH_WORKERS the client processes, BENCH_BROADCAST_CLIENTS the
+ * active clients; BENCH_HEAP_SNAPSHOT=<dir> writes a relay heap snapshot there at each size.
  */
-const IDLE = Number(process.env.BENCH_IDLE ?? 1000)
+const SIZES = (process.env.BENCH_IDLE ?? '1000').split(',').map(Number)
+const IDLE = Math.max(...SIZES)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4)
 const BROADCAST_CLIENTS = Number(process.env.BENCH_BROADCAST_CLIENTS ?? 50)
+const HEAP_SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT
 const BROADCAST_MESSAGES = 200
 const DM_COUNT = 400
 const DM_TEXT = 'x'.repeat(4000)
 const DM_CONCURRENCY = 16
-
-const BIN = new URL('../../bin/p2pchat.js', import.meta.url).pathname
-
-interface Relay {
-  child: ChildProcess
-  addr: string
-  peerId: string
-}
-
-function rssKiB(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? Number.NaN))
-}
-
-function lines(child: ChildProcess, onLine: (obj: Record<string, unknown>) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! })
-    rl.on('line', (line) => {
-      try {
-        if (onLine(JSON.parse(line) as Record<string, unknown>)) {
-          rl.removeAllListeners('line')
-          resolve()
-        }
-      } catch {
-        // not JSON: ignore
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`process exited with ${code}`)))
-  })
-}
-
-async function startRelay(dataDir: string): Promise<Relay> {
-  await initRelay({
-    dataDir,
-    name: 'bench relay',
-    admins: [peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()],
-    listen: ['/ip4/127.0.0.1/tcp/0']
-  })
-  const path = join(dataDir, 'relay.json')
-  const config = JSON.parse(await readFile(path, 'utf8'))
-  // every benchmark client comes from 127.0.0.1: lift the per-host limits and size the relay for the run
-  const capacity = Math.max(IDLE, BROADCAST_CLIENTS) + 100
-  Object.assign(config, {
-    maxConnections: capacity,
-    maxReservations: capacity,
-    maxConnectionsPerHostPerSecond: 100_000,
-    maxConnectionsPerIp: capacity,
-    maxReservationsPerIp: capacity
-  })
-  await writeFile(path, JSON.stringify(config, null, 2))
-  const child = spawn(process.execPath, [BIN, 'relay', 'start', '--json', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  let addr = ''
-  let peerId = ''
-  await lines(child, (e) => {
-    if (e.type === 'ready') {
-      addr = (e.addrs as string[])[0]
-      peerId = String(e.peerId)
-      return true
-    }
-    return false
-  })
-  return { child, addr, peerId }
-}
-
-async function idleClients(
-  relay: Relay
-): Promise<{ held: number; rssBefore: number; rssAfter: number; seconds: number }> {
-  const pid = relay.child.pid!
-  await new Promise((r) => setTimeout(r, 2000))
-  const rssBefore = await rssKiB(pid)
-  const started = Date.now()
-  const workers = Array.from({ length: WORKERS }, (_, i) => {
-    const count = Math.floor(IDLE / WORKERS) + (i < IDLE % WORKERS ? 1 : 0)
-    const worker = new URL('./relay-worker.js', import.meta.url).pathname
-    return spawn(process.execPath, [worker, relay.addr, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] })
-  })
-  const held: number[] = workers.map(() => 0)
-  await Promise.all(
-    workers.map((w, i) =>
-      lines(w, (e) => {
-        if (typeof e.held === 'number') {
-          held[i] = e.held
-          process.stderr.write(`\r  idle clients held: ${held.reduce((a, b) => a + b, 0)} `)
-        }
-        if (typeof e.done === 'number') {
-          held[i] = e.done
-          return true
-        }
-        return false
-      })
-    )
-  )
-  const seconds = (Date.now() - started) / 1000
-  process.stderr.write('\n')
-  // let the relay settle (identify, gossip subscriptions) before reading its memory
-  await new Promise((r) => setTimeout(r, 5000))
-  const rssAfter = await rssKiB(pid)
-  for (const w of workers) {
-    w.stdin!.end()
-  }
-  await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))))
-  return { held: held.reduce((a, b) => a + b, 0), rssBefore, rssAfter, seconds }
-}
+/** Time for the relay to settle (identify, subscriptions, GC) after clients connect, before reading its memory. */
+const SETTLE_MS = 5000
 
 async function broadcastLatency(
-  relay: Relay
+  clients: BenchClient[]
 ): Promise<{ p50: number; p99: number; delivered: number; expected: number }> {
-  const clients: BenchClient[] = []
-  for (let i = 0; i < BROADCAST_CLIENTS; i += 10) {
-    clients.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(10, BROADCAST_CLIENTS - i) }, () => benchClient({ relay: relay.addr }))
-      ))
-    )
-  }
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
   const warm = new Set<string>()
@@ -180,7 +79,6 @@ async function broadcastLatency(
   while (latencies.length < expected && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100))
   }
-  await Promise.allSettled(clients.map((c) => c.stop()))
   const sorted = [...latencies].sort((a, b) => a - b)
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), delivered: latencies.length, expected }
 }
@@ -201,11 +99,11 @@ async function dmRun(a: BenchClient, b: BenchClient): Promise<{ perSecond: numbe
 }
 
 async function dmThroughput(
-  relay: Relay
+  relay: BenchRelay
 ): Promise<{ circuit: Awaited<ReturnType<typeof dmRun>>; direct: Awaited<ReturnType<typeof dmRun>> }> {
   const [a, b] = await Promise.all([
-    benchClient({ relay: relay.addr, listen: ['/ip4/127.0.0.1/tcp/0'] }),
-    benchClient({ relay: relay.addr, listen: ['/ip4/127.0.0.1/tcp/0'] })
+    benchClient({ relay: relay.addrs[0], listen: ['/ip4/127.0.0.1/tcp/0'] }),
+    benchClient({ relay: relay.addrs[0], listen: ['/ip4/127.0.0.1/tcp/0'] })
   ])
   try {
     const circuitAddr = b.getMultiaddrs().find((ma) => ma.toString().includes('/p2p-circuit'))!
@@ -221,31 +119,115 @@ async function dmThroughput(
   }
 }
 
+interface SizeFigures {
+  size: number
+  held: number
+  /** connections the relay holds (its sockets beyond those at start): what the per-client figures divide by */
+  connected: number
+  failed: number
+  seconds: number
+  /** RSS and live heap after a full collection, and both per client above the relay's own at start */
+  rssMiB: number
+  heapMiB: number
+  perClientKiB: number
+  heapPerClientKiB: number
+}
+
+/** Grows the idle crowd size by size, reading the relay's memory at each; the clients stay held. */
+async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleClients[]): Promise<SizeFigures[]> {
+  const out: SizeFigures[] = []
+  let held = 0
+  for (const size of SIZES) {
+    const crowd = await holdIdleClients(relay, size - held, WORKERS)
+    crowds.push(crowd)
+    held += crowd.held
+    await new Promise((r) => setTimeout(r, SETTLE_MS))
+    const m = await probeMemory(relay, AbortSignal.timeout(60_000))
+    const connected = m.sockets - before.sockets
+    if (HEAP_SNAPSHOT_DIR != null) {
+      relay.child.kill('SIGUSR2')
+      await new Promise((r) => setTimeout(r, 2000 + held * 5))
+    }
+    out.push({
+      size,
+      held,
+      connected,
+      failed: crowd.failed,
+      seconds: crowd.seconds,
+      rssMiB: m.rss / 1024,
+      heapMiB: m.heapUsed / 1024,
+      perClientKiB: (m.rss - before.rss) / Math.max(1, connected),
+      heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, connected)
+    })
+    process.stderr.write(
+      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB\n`
+    )
+  }
+  return out
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-relay-'))
-  const relay = await startRelay(dataDir)
+  const relay = await startBenchRelay({
+    dataDir,
+    capacity: IDLE + BROADCAST_CLIENTS + 100,
+    hosts: Math.min(WORKERS, 8),
+    nodeFlags: [
+      ...(process.env.BENCH_RELAY_FLAGS ?? '').split(' ').filter((f) => f !== ''),
+      ...(HEAP_SNAPSHOT_DIR == null ? [] : ['--heapsnapshot-signal=SIGUSR2'])
+    ],
+    cwd: HEAP_SNAPSHOT_DIR
+  })
+  const crowds: IdleClients[] = []
+  const active: BenchClient[] = []
+  const f = (n: number, d = 1): string => n.toFixed(d)
   try {
-    process.stderr.write(`relay ${relay.peerId} at ${relay.addr}\n`)
-    const idle = await idleClients(relay)
-    const perConnKiB = (idle.rssAfter - idle.rssBefore) / Math.max(1, idle.held)
-    const broadcast = await broadcastLatency(relay)
+    process.stderr.write(`relay ${relay.peerId} at ${relay.addrs.join(' ')}\n`)
+    await new Promise((r) => setTimeout(r, 2000))
+    const before = await probeMemory(relay, AbortSignal.timeout(60_000))
+    process.stderr.write(`  no clients: relay RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB\n`)
+    if (HEAP_SNAPSHOT_DIR != null) {
+      relay.child.kill('SIGUSR2')
+      await new Promise((r) => setTimeout(r, 3000))
+    }
+    const sizes = await idleSizes(relay, before, crowds)
+    if (process.env.BENCH_IDLE_ONLY != null) {
+      process.stdout.write(`${JSON.stringify({ before, sizes })}\n`)
+      return
+    }
+    const held = sizes.at(-1)?.held ?? 0
+    const join = await joinToUserList(relay, BROADCAST_CLIENTS, AbortSignal.timeout(120_000))
+    active.push(...join.clients)
+    const broadcast = await broadcastLatency(active)
     const dm = await dmThroughput(relay)
-    const f = (n: number, d = 1): string => n.toFixed(d)
     const report = [
       'relay benchmark (loopback, this machine)',
-      `  idle clients held        ${idle.held} of ${IDLE} (connected in ${f(idle.seconds)} s)`,
-      `  relay RSS                ${f(idle.rssBefore / 1024)} MiB idle -> ${f(idle.rssAfter / 1024)} MiB with ${idle.held} clients`,
-      `  RSS per connection       ${f(perConnKiB)} KiB`,
-      `  broadcast latency        p50 ${f(broadcast.p50)} ms, p99 ${f(broadcast.p99)} ms (${BROADCAST_CLIENTS} clients, ${broadcast.delivered}/${broadcast.expected} deliveries)`,
+      `  relay with no clients    RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB (after a full GC, as below)`,
+      ...sizes.map(
+        (s) =>
+          `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, ${s.connected} connected, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client)`
+      ),
+      `  join to user list        ${f(join.ms, 0)} ms (${BROADCAST_CLIENTS} active users, ${held} idle clients connected)`,
+      `  lobby latency            p50 ${f(broadcast.p50)} ms, p99 ${f(broadcast.p99)} ms (${BROADCAST_CLIENTS} active, ${held} idle connected, ${broadcast.delivered}/${broadcast.expected} deliveries)`,
       `  DM throughput, circuit   ${f(dm.circuit.perSecond, 0)} msg/s, ${f(dm.circuit.kibPerSecond / 1024, 2)} MiB/s`,
       `  DM throughput, direct    ${f(dm.direct.perSecond, 0)} msg/s, ${f(dm.direct.kibPerSecond / 1024, 2)} MiB/s (baseline)`,
       `  circuit / direct         ${f((dm.circuit.perSecond / dm.direct.perSecond) * 100, 0)} %`
     ]
     process.stdout.write(`${report.join('\n')}\n`)
+    mergeResults([
+      ...sizes.flatMap((s) => [
+        figure(`relay.idle.${s.size}.rss_per_client`, s.perClientKiB, 'KiB'),
+        figure(`relay.idle.${s.size}.heap_per_client`, s.heapPerClientKiB, 'KiB')
+      ]),
+      figure(`relay.join_to_user_list.${held}`, join.ms, 'ms'),
+      figure(`relay.lobby.p99.${held}`, broadcast.p99, 'ms')
+    ])
     process.stdout.write(
-      `${JSON.stringify({ idle: { ...idle, perConnKiB }, broadcast, dm, config: { IDLE, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
+      `${JSON.stringify({ before, sizes, joinMs: join.ms, broadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
     )
   } finally {
+    await Promise.allSettled(active.map((c) => c.stop()))
+    await Promise.allSettled(crowds.map((c) => c.release()))
     relay.child.kill('SIGTERM')
     await new Promise((r) => relay.child.once('exit', r))
     await rm(dataDir, { recursive: true, force: true })

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { round } from './stats.ts'
 
@@ -49,4 +49,16 @@ export function formatFigures(figures: Figure[]): string {
 /** Writes `{ figures }` to bench-results.json at the repository root. */
 export function writeResults(figures: Figure[], path: string = RESULTS_PATH): void {
   writeFileSync(path, `${JSON.stringify({ figures }, null, 2)}\n`)
+}
+
+/** Adds `figures` to bench-results.json, replacing figures of the same name (programs run after the main table). */
+export function mergeResults(figures: Figure[], path: string = RESULTS_PATH): void {
+  let existing: Figure[] = []
+  try {
+    existing = (JSON.parse(readFileSync(path, 'utf8')) as { figures: Figure[] }).figures
+  } catch {
+    // no results yet
+  }
+  const names = new Set(figures.map((f) => f.name))
+  writeResults([...existing.filter((f) => !names.has(f.name)), ...figures], path)
 }

@@ -110,6 +110,9 @@ async function start(opts: StartOptions): Promise<void> {
   try {
     const tls = await tlsFiles(opts)
     const peers = await peerRelayAddrs(opts.peer ?? [])
+    // this process is the relay: size V8's heap for many connections before any of them arrives
+    const { tuneRelayHeap } = await import('../relay/process-limits.ts')
+    tuneRelayHeap()
     const { RelayServer } = await import('../relay/relay-server.ts')
     server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls, peers })
   } catch (err) {

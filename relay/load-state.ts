@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { CONFIG_FILE, readConfig, writeConfig } from './config.ts'
 import { NoUsableStateError } from './errors.ts'
+import { fdLimitWarning, fdSoftLimit } from './process-limits.ts'
 import { SnapshotStore } from './snapshot-store.ts'
 import type { RelayState } from './state.ts'
 
@@ -12,8 +13,9 @@ export interface LoadWarning {
 
 /**
  * The relay's state in `dataDir`: the newest valid snapshot (passing over corrupt newer ones with a warning) with
- * the settings of its config file (or, when that is missing, the snapshot's, written back). Throws ConfigError for a
- * bad config and NoUsableStateError when there is no state of relay `peerId` to start from.
+ * the settings of its config file (or, when that is missing, the snapshot's, written back), and a warning when
+ * the open file limit cannot hold maxConnections. Throws ConfigError for a bad config and NoUsableStateError when
+ * there is no state of relay `peerId` to start from.
  */
 export async function loadRelayState(
   dataDir: string,
@@ -42,5 +44,9 @@ export async function loadRelayState(
     state.settings = config
   }
   store.setKeep(state.settings.snapshotsKept)
+  const fdWarning = fdLimitWarning(state.settings.maxConnections, await fdSoftLimit())
+  if (fdWarning != null) {
+    warnings.push({ code: 'FD_LIMIT_LOW', message: fdWarning })
+  }
   return { state, store, warnings }
 }

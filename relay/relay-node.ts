@@ -19,6 +19,7 @@ import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import type { FederationPeer } from './federation.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
+import { quietLogger } from './quiet-logger.ts'
 import { relayCatchUp } from './relay-catch-up.ts'
 import { type TlsFiles, type WebHandler, webSocketsServing } from './web-client.ts'
 
@@ -98,6 +99,13 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gater,
+    // libp2p's connection monitor pings every connection at once every 10 s, each on a new stream, and closes those
+    // whose ping is late: with thousands of clients that burst made a busy relay drop healthy clients (bench: a
+    // third of 1,000). Yamux's keep-alive, on each connection's own timer and without a stream, keeps them alive
+    // instead, and a dead peer's connection ends with its TCP socket.
+    connectionMonitor: { enabled: false },
+    // every connection and stream makes its loggers: with debug logging off they are one shared no-op
+    logger: quietLogger(process.env.DEBUG),
     connectionManager: {
       maxConnections: config.maxConnections,
       inboundConnectionThreshold: config.maxConnectionsPerHostPerSecond,
@@ -134,5 +142,25 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       stunInfo: stunInfoServer({ port: init.stunPort ?? (() => 0) })
     }
   })
+  const relayed = node
+  relayed.addEventListener('peer:disconnect', (evt) =>
+    releaseSlot(relayed.services.circuitRelay.reservations, evt.detail)
+  )
   return node
+}
+
+/** What releaseSlot needs of the circuit relay's reservations (a PeerMap of them). */
+export interface RelaySlots {
+  get: (peer: PeerId) => { signal: { clear: () => void } } | undefined
+  delete: (peer: PeerId) => unknown
+}
+
+/**
+ * Frees the relay slot of a client whose last connection closed. libp2p keeps a slot until its TTL (an hour) after
+ * the client is gone: clients that dropped, or gave up waiting for the answer to their request, held slots nobody
+ * could use, and once they filled maxReservations new clients were refused. A client that comes back reserves again.
+ */
+export function releaseSlot(reservations: RelaySlots, peer: PeerId): void {
+  reservations.get(peer)?.signal.clear()
+  reservations.delete(peer)
 }

@@ -16,6 +16,14 @@ export const MAX_ADDR_BYTES = 256
 /** Upper bound on remembered peers, so a flood of fake identities cannot exhaust memory. */
 export const MAX_DIRECTORY_SIZE = 10_000
 
+/**
+ * Peers expected to answer a newcomer. With up to this many in our directory we always answer; with more, each
+ * answers with probability REPLY_FANOUT / known, so a join costs the network about this many announcements whatever
+ * its size (everyone answering cost every peer one message per peer per join). The newcomer hears the rest at
+ * their next heartbeat, within HEARTBEAT_INTERVAL_MS.
+ */
+export const REPLY_FANOUT = 8
+
 /** Delay window for answering someone's JOIN, so that many peers answering at once spread out. */
 export const REPLY_JITTER_MS = 300
 

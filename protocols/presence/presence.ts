@@ -16,7 +16,7 @@ import { ipOf } from '../common/addrs.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
-import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_JITTER_MS } from './constants.ts'
+import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_FANOUT, REPLY_JITTER_MS } from './constants.ts'
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 
 export interface PresenceComponents {
@@ -44,6 +44,8 @@ export interface PresenceInit {
    * @default nobody
    */
   trustedForwarder?: (peer: PeerId) => boolean
+  /** decides who answers a newcomer in a crowd (tests pin it). @default Math.random */
+  random?: () => number
 }
 
 export interface PresenceEvents {
@@ -66,6 +68,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private replyTimer?: ReturnType<typeof setTimeout>
   private readonly disconnectChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly shutdown = new AbortController()
+  private readonly random: () => number
   /** the addresses in our last announcement, to notice when they change */
   private announcedAddrs = ''
   private addrTimer?: ReturnType<typeof setTimeout>
@@ -79,6 +82,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.disconnectCheckDelayMs = init.disconnectCheckDelayMs ?? 1000
     this.directory = new Directory({ ttlMs: init.ttlMs })
     this.trustedForwarder = init.trustedForwarder ?? (() => false)
+    this.random = init.random ?? Math.random
     this.onMessage = this.onMessage.bind(this)
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
@@ -218,9 +222,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }, ADDR_CHANGE_DELAY_MS)
   }
 
-  /** Answer after a random delay, and only once for a burst of newcomers. */
+  /** Answer after a random delay, only once for a burst of newcomers, and in a crowd only as one of a few. */
   private scheduleReply(): void {
-    if (this.replyTimer != null || this.shutdown.signal.aborted) {
+    if (this.replyTimer != null || this.shutdown.signal.aborted || !answersNewcomer(this.directory.size, this.random)) {
       return
     }
     this.replyTimer = setTimeout(
@@ -347,6 +351,14 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
 /** Address updates often come in bursts (one per relay address); announce once they settle. */
 const ADDR_CHANGE_DELAY_MS = 100
+
+/**
+ * Whether to answer a newcomer when `known` peers are in our directory: always in a small crowd, else with
+ * probability REPLY_FANOUT / known, so that about REPLY_FANOUT peers answer each join.
+ */
+export function answersNewcomer(known: number, random: () => number): boolean {
+  return known <= REPLY_FANOUT || random() * known < REPLY_FANOUT
+}
 
 function addrKey(addrs: Uint8Array[]): string {
   return addrs

@@ -153,4 +153,15 @@ describe('relay under floods from hostile nodes', () => {
     // the slot holder is still served
     expect(alice.all('relay').filter((e) => e.state === 'lost')).toEqual([])
   }, 60_000)
+
+  it('a client that is gone frees its relay slot for the next one at once, not after the slot TTL', async () => {
+    const {
+      relay,
+      clients: [alice]
+    } = await relayWithClients(['alice'], { maxReservations: 1 })
+    alice.kill('SIGKILL')
+    await alice.exited
+    const bob = await spawnPeer({ name: 'bob', extraArgs: ['--relay', relay.addrOn()] })
+    await bob.waitFor('relay', (e) => e.state === 'reserved', { timeoutMs: 30_000 })
+  }, 60_000)
 })
