@@ -145,3 +145,12 @@ export const MAX_RESPONSE_BYTES = 1024
 
 /** What signing adds to an entry's body: the Ed25519 signature (64 bytes) and protobuf framing, with room to spare. */
 export const SIGNED_ENTRY_OVERHEAD_BYTES = 128
+
+/**
+ * Our own posts that went out to nobody (no member was on the group's topic for us yet), kept to be published once
+ * more when a member appears there: at most this many in all, the oldest dropped first...
+ */
+export const MAX_UNHEARD_POSTS = 64
+
+/** ...and for at most this long; later, only catch-up brings them. */
+export const UNHEARD_TTL_MS = 10 * 60 * 1000

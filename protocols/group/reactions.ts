@@ -11,6 +11,7 @@ import { rekeyDelay } from './rekey.ts'
 import type { GroupRuntime } from './runtime.ts'
 import { roleOf } from './state.ts'
 import type { Sync } from './sync.ts'
+import type { UnheardPosts } from './unheard.ts'
 
 /** What Reactions need of the group service: our groups, its helpers, signing our operations, its lifetime. */
 export interface ReactionsComponents {
@@ -20,6 +21,7 @@ export interface ReactionsComponents {
   readonly inbound: Pick<Inbound, 'releaseHeld' | 'validateFrame'>
   readonly sync: Pick<Sync, 'requestSync' | 'deliverInvite'>
   readonly announcer: Pick<Announcer, 'now' | 'replySoon'>
+  readonly unheard: Pick<UnheardPosts, 'note' | 'take'>
   group(groupId: string): GroupRuntime | undefined
   groups(): GroupRuntime[]
   /** authors, applies and publishes one of our operations */
@@ -37,7 +39,10 @@ export interface ReactionsComponents {
 export class Reactions {
   constructor(
     private readonly service: ReactionsComponents,
-    private readonly pubsub: GossipSub,
+    private readonly pubsub: Pick<
+      GossipSub,
+      'topicValidators' | 'subscribe' | 'unsubscribe' | 'getSubscribers' | 'publish'
+    >,
     private readonly adminRekeyDelayMs: number,
     private readonly log: Logger
   ) {
@@ -104,7 +109,10 @@ export class Reactions {
     }, delay)
   }
 
-  /** A member subscribing to a group's topic has (re)connected: fetch what it has; a newcomer on the directory. */
+  /**
+   * A member subscribing to a group's topic has (re)connected: fetch what it has, and give it our posts that reached
+   * nobody; a newcomer on the directory.
+   */
   onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
     const { peerId, subscriptions } = evt.detail
     for (const { topic, subscribe } of subscriptions) {
@@ -117,9 +125,33 @@ export class Reactions {
       }
       const runtime = this.service.groups().find((r) => r.topic === topic)
       const who = peerId.toString()
-      if (runtime != null && (runtime.state.members.has(who) || runtime.state.invited.has(who))) {
+      if (runtime == null) {
+        continue
+      }
+      if (runtime.state.members.has(who) || runtime.state.invited.has(who)) {
         this.service.sync.requestSync(runtime, peerId)
       }
+      if (runtime.state.members.has(who)) {
+        this.publishUnheard(runtime.topic)
+      }
+    }
+  }
+
+  /**
+   * A member appeared on the topic: our posts that reached nobody go out once more, since the catch-up request it
+   * sent when it saw us may have come before we posted them. It drops what it showed already by id.
+   */
+  private publishUnheard(topic: string): void {
+    const { unheard } = this.service
+    for (const frame of unheard.take(topic, Date.now())) {
+      this.pubsub.publish(topic, frame).then(
+        (result) => {
+          if (result.recipients.length === 0) {
+            unheard.note(topic, frame, Date.now())
+          }
+        },
+        (err: unknown) => this.log('could not publish a post again - %e', err)
+      )
     }
   }
 

@@ -43,6 +43,7 @@ import type { GroupRuntime } from './runtime.ts'
 import { StateRejection } from './state.ts'
 import { serveGroupStream } from './streams.ts'
 import { Sync } from './sync.ts'
+import { UnheardPosts } from './unheard.ts'
 
 export interface GroupServiceComponents {
   peerId: PeerId
@@ -80,6 +81,8 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   readonly announcer: Announcer
   readonly inbound: Inbound
   readonly sync: Sync
+  /** our posts that reached nobody, published again when a member appears */
+  readonly unheard = new UnheardPosts()
   private readonly components: GroupServiceComponents
   private readonly log: Logger
   private readonly timeoutMs: number
@@ -289,6 +292,9 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     runtime.firstSighting(this.me, post.id)
     const result = await this.components.pubsub.publish(runtime.topic, frame)
     this.emit('published', { groupId, topic: runtime.topic, data: frame })
+    if (result.recipients.length === 0) {
+      this.unheard.note(runtime.topic, frame, Date.now())
+    }
     return { post, recipients: result.recipients.length }
   }
 
