@@ -133,7 +133,7 @@ describe('several relays, one network (network namespaces)', () => {
     dave.send('barrier after the ban')
     await alice.waitFor('message', (m) => m.text === 'barrier after the ban')
     expect(alice.all('message').some((m) => m.text === 'posted while banned on relay 0')).toBe(false)
-  })
+  }, 180_000)
 
   it('a client on two relays stays reachable when one goes, and mail waits for it at both', async () => {
     const world = await createFederationWorld(2, 3)
@@ -173,5 +173,5 @@ describe('several relays, one network (network namespaces)', () => {
     await dm(bob, back, 'bob to erin through the relay that is left')
     await dm(back, bob, 'erin to bob through the relay that is left')
     expect([back, bob].flatMap((p) => p.all('error'))).toEqual([])
-  })
+  }, 120_000)
 })
