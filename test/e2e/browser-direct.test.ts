@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliPeer, payload, savedSha256, sendFromPage, webRelay } from './browser-helpers.ts'
+import { pageBesideTerminal, payload, savedSha256, sendFromPage, webRelay } from './browser-helpers.ts'
 import { ChatPage, cleanup, closeBrowsers, launchBrowser, type RelayProcess, requireTool } from './harness.ts'
 
 const MB = 1024 * 1024
@@ -51,11 +51,7 @@ describe('direct WebRTC connections of the web client in Chromium', () => {
   })
 
   it('a page and a terminal peer with --relay upgrade to a direct connection', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    const aliceId = await alice.join('alice')
+    const { bob, alice, aliceId } = await pageBesideTerminal()
     await alice.waitForOnline('bob')
     await alice.send('/msg bob hello')
     await bob.waitFor('message', (m) => m.scope === 'dm' && m.text === 'hello')

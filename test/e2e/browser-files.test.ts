@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliPeer, payload, savedSha256, sendFromPage, webRelay } from './browser-helpers.ts'
+import { cliPeer, pageBesideTerminal, payload, savedSha256, sendFromPage, webRelay } from './browser-helpers.ts'
 import { randomFile, sha256File } from './files-helpers.ts'
 import { ChatPage, cleanup, closeBrowsers, launchBrowser, requireTool, tempDir } from './harness.ts'
 
@@ -16,11 +16,7 @@ describe('files to and from the web client in Chromium', () => {
   })
 
   it('takes a file from a terminal peer: offer, accept, progress, saved with its SHA-256 checked', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    const aliceId = await alice.join('alice')
+    const { bob, alice, aliceId } = await pageBesideTerminal()
     await bob.waitForUsers((users) => users.some((u) => u.peerId === aliceId))
 
     const file = await randomFile(SIZE, 'from-terminal.bin')
@@ -70,11 +66,7 @@ describe('files to and from the web client in Chromium', () => {
   })
 
   it('refuses to open a picker without a recipient, and a declined offer shows as declined to the sender', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    const aliceId = await alice.join('alice')
+    const { bob, alice, aliceId } = await pageBesideTerminal()
     await alice.send('/send')
     await alice.waitForLog('/send <name> opens a file picker')
     await bob.waitForUsers((users) => users.some((u) => u.peerId === aliceId))

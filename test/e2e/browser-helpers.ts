@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import type { Browser } from 'playwright-core'
 import { expect } from 'vitest'
 import {
-  type ChatPage,
+  ChatPage,
   initRelay,
+  launchBrowser,
   newIdentity,
   type PeerProcess,
   type RelayProcess,
@@ -27,6 +29,23 @@ export async function cliPeer(name: string, relay: RelayProcess, extraArgs: stri
   const peer = await spawnPeer({ name, extraArgs: ['--relay', relay.addrOn(), ...extraArgs] })
   await peer.waitFor('relay', (e) => e.state === 'reserved')
   return peer
+}
+
+/** A relay, a terminal peer bob using it, and a page in Chromium that joined as alice. */
+export async function pageBesideTerminal(bobArgs: string[] = []): Promise<{
+  relay: RelayProcess
+  webUrl: string
+  bob: PeerProcess
+  browser: Browser
+  alice: ChatPage
+  aliceId: string
+}> {
+  const { relay, webUrl } = await webRelay()
+  const bob = await cliPeer('bob', relay, bobArgs)
+  const browser = await launchBrowser()
+  const alice = await ChatPage.open(browser, webUrl)
+  const aliceId = await alice.join('alice')
+  return { relay, webUrl, bob, browser, alice, aliceId }
 }
 
 /** Saves a received file through its link in the page, as a person would; resolves with its SHA-256 (hex). */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliPeer, webRelay } from './browser-helpers.ts'
-import { ChatPage, cleanup, closeBrowsers, launchBrowser, requireTool } from './harness.ts'
+import { pageBesideTerminal } from './browser-helpers.ts'
+import { type ChatPage, cleanup, closeBrowsers, requireTool } from './harness.ts'
 
 /** Lists the keys of the page's account database (browser-level keeps them as bytes in one object store). */
 const ACCOUNT_KEYS = `new Promise((resolve, reject) => {
@@ -30,11 +30,7 @@ describe('end-to-end DM sessions of the web client across reloads', () => {
   })
 
   it('keeps its sessions in IndexedDB: after a reload DMs go both ways with delivered', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    const aliceId = await alice.join('alice')
+    const { webUrl, bob, alice, aliceId } = await pageBesideTerminal()
     await bob.waitForUsers((users) => users.some((u) => u.peerId === aliceId))
 
     bob.send('/msg alice before the reload')

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DM_PROTOCOL } from '../../protocols/dm/index.ts'
-import { cliPeer, webRelay } from './browser-helpers.ts'
+import { cliPeer, pageBesideTerminal, webRelay } from './browser-helpers.ts'
 import {
   ChatPage,
   cleanup,
@@ -70,11 +70,7 @@ describe('the web client in Chromium', () => {
   })
 
   it('chats with a terminal peer: lobby both ways, /users on both sides, DMs both ways with delivered', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    const aliceId = await alice.join('alice')
+    const { bob, alice, aliceId } = await pageBesideTerminal()
 
     await bob.waitForUsers((users) => users.some((u) => u.peerId === aliceId))
     await alice.waitForOnline('bob')
@@ -99,9 +95,11 @@ describe('the web client in Chromium', () => {
     await alice.openConversation('Lobby')
     await screenshotForReadme(alice)
 
-    // closing the tab: the others see a leave at once, not a timeout
+    // closing the tab: the others see a leave at once, not a timeout. Usually the page's goodbye ('left') arrives;
+    // when the direct WebRTC connection closes first, bob's check of the dropped connection ('unreachable', 1 s) wins
     await alice.page.close({ runBeforeUnload: true })
-    await bob.waitFor('leave', (e) => e.peerId === aliceId && e.reason === 'left')
+    const leave = await bob.waitFor('leave', (e) => e.peerId === aliceId)
+    expect(['left', 'unreachable']).toContain(leave.reason)
   })
 
   it('shows markup in names and messages as text and never runs it', async () => {
@@ -166,11 +164,7 @@ describe('the web client in Chromium', () => {
   })
 
   it('meets a terminal peer in a public group the page created: posts both ways in its own conversation', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    await alice.join('alice')
+    const { bob, alice } = await pageBesideTerminal()
     await alice.waitForOnline('bob')
     await alice.send('/group create team')
     // a group we create opens its conversation, and plain text goes there
@@ -188,11 +182,7 @@ describe('the web client in Chromium', () => {
   })
 
   it('joins a private group by invitation from a terminal peer: encrypted posts both ways', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    const aliceId = await alice.join('alice')
+    const { webUrl, bob, alice, aliceId } = await pageBesideTerminal()
     await bob.waitForUsers((users) => users.some((u) => u.peerId === aliceId))
     bob.send('/group create secret --private')
     const created = await bob.waitFor('group-joined', (e) => e.group.name === 'secret')
@@ -217,11 +207,7 @@ describe('the web client in Chromium', () => {
   })
 
   it('survives malformed and oversized DM frames from a hostile peer: an error line each, then chats on', async () => {
-    const { relay, webUrl } = await webRelay()
-    const bob = await cliPeer('bob', relay)
-    const browser = await launchBrowser()
-    const alice = await ChatPage.open(browser, webUrl)
-    const aliceId = await alice.join('alice')
+    const { relay, bob, alice, aliceId } = await pageBesideTerminal()
     await alice.waitForOnline('bob')
     const mallory = await rawNode({ relayed: true })
     const viaRelay = multiaddr(`${relay.addrOn()}/p2p-circuit/p2p/${aliceId}`)
