@@ -46,7 +46,8 @@ describe('end-to-end DM sessions of the web client across reloads', () => {
 
     await alice.goto(webUrl)
     await alice.join('alice')
-    await bob.waitFor('join', (e) => e.peerId === aliceId, { from: bob.events.length })
+    // bob may never see the reload as a leave and a join (the page is back before his check of the dropped link)
+    await alice.waitForOnline('bob')
     const from = bob.events.length
     bob.send('/msg alice after the reload')
     await bob.waitFor('delivered', (d) => d.to.peerId === aliceId, { from, timeoutMs: 60_000 })

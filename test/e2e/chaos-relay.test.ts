@@ -94,7 +94,12 @@ describe('chaos: relay faults', () => {
       await trafficRound(clients, round, 'after')
     }
     // the load round that crossed the kill, the lines said while the relay was down and the probes are all owed
-    const init = { offlineDelivery: true, limits: LIMITS, audience: { lobby: clients.map((c) => c.name) } }
+    const init = {
+      offlineDelivery: true,
+      unheardLobbyOwed: false,
+      limits: LIMITS,
+      audience: { lobby: clients.map((c) => c.name) }
+    }
     await Promise.all(clients.map((c) => dmOutcomes(c)))
     await fleet.settle(init, 60_000)
     const result = fleet.check(init)
@@ -133,7 +138,12 @@ describe('chaos: relay faults', () => {
     for (let round = 1; round <= size.rounds; round++) {
       await trafficRound(clients, round, 'after')
     }
-    const init = { offlineDelivery: true, limits: LIMITS, audience: { lobby: clients.map((c) => c.name) } }
+    const init = {
+      offlineDelivery: true,
+      unheardLobbyOwed: false,
+      limits: LIMITS,
+      audience: { lobby: clients.map((c) => c.name) }
+    }
     await Promise.all(clients.map((c) => dmOutcomes(c)))
     await fleet.settle(init, 60_000)
     const result = fleet.check(init)
