@@ -1,5 +1,6 @@
 import type { Fleet } from './harness/chaos.ts'
 import { sendAndWait, sendDm } from './harness/chaos.ts'
+import type { CheckInit } from './harness/guarantees.ts'
 import { createLan, type Lan, type PeerProcess, spawnPeer } from './harness.ts'
 
 /** The names of a scenario's peers: alice, bob, carol, ... then peer7, peer8, ... */
@@ -64,5 +65,21 @@ export async function trafficRound(
   if (group != null) {
     const post = `${tag} r${round} group ${group.poster.name}`
     await sendAndWait(group.poster, `/g ${group.name} ${post}`, post)
+  }
+}
+
+const MB = 1024 * 1024
+
+/**
+ * Checker settings of a group scenario: offline delivery on, `members` are the group's audience and must agree on its
+ * state, and each process may grow to what a member that was killed and restarted needs.
+ */
+export function groupScenarioCheck(groupId: string, members: PeerProcess[]): Omit<CheckInit, 'peers'> {
+  const memberNames = members.map((p) => p.name)
+  return {
+    offlineDelivery: true,
+    audience: { lobby: [], groups: { [groupId]: memberNames } },
+    converged: { [groupId]: memberNames },
+    limits: { maxRssBytes: 400 * MB, maxFdGrowth: 50, maxRssGrowthBytes: 200 * MB }
   }
 }

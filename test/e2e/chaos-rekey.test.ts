@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { names, privateGroup } from './chaos-helpers.ts'
+import { groupScenarioCheck, names, privateGroup } from './chaos-helpers.ts'
 import { chaosSize, Fleet, groupConverged, recordRow, sendAndWait } from './harness/chaos.ts'
 import { clearFaults } from './harness/faults.ts'
 import { cleanup, type PeerProcess, spawnPeer, spawnPeers } from './harness.ts'
 
 const size = chaosSize({ peers: 5, rounds: 1 }, { peers: 5, rounds: 5 })
 const GROUP = 'crew'
-const MB = 1024 * 1024
 
 /** Each of `posters` posts `size.rounds` times, one after the other. */
 async function posts(posters: PeerProcess[], tag: string): Promise<void> {
@@ -68,12 +67,7 @@ describe('chaos: a peer killed (-9) mid-rekey', () => {
     await groupConverged(fleet, stay2, groupId, 120_000)
 
     await posts(stay2, 'after')
-    const init = {
-      offlineDelivery: true,
-      audience: { lobby: [], groups: { [groupId]: stay2.map((p) => p.name) } },
-      converged: { [groupId]: stay2.map((p) => p.name) },
-      limits: { maxRssBytes: 400 * MB, maxFdGrowth: 50, maxRssGrowthBytes: 200 * MB }
-    }
+    const init = groupScenarioCheck(groupId, stay2)
     await fleet.settle(init, 90_000)
     const result = fleet.check(init)
     recordRow(

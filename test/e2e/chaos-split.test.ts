@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { lanPeers, privateGroup } from './chaos-helpers.ts'
+import { groupScenarioCheck, lanPeers, privateGroup } from './chaos-helpers.ts'
 import { chaosSize, Fleet, groupConverged, recordRow, sendAndWait } from './harness/chaos.ts'
 import { clearFaults, mend, split } from './harness/faults.ts'
 import { cleanup, destroyAllNetns, type PeerProcess, requireTool } from './harness.ts'
@@ -8,7 +8,6 @@ const size = chaosSize({ peers: 4, rounds: 1 }, { peers: 6, rounds: 3 })
 /** How long the two halves stay apart in the long run; the short run heals as soon as both sides acted. */
 const SPLIT_MS = size.long ? 60_000 : 0
 const GROUP = 'split'
-const MB = 1024 * 1024
 
 /** Each of `posters` posts `rounds` times to the group, one after the other; resolves with the ids. */
 async function posts(posters: PeerProcess[], tag: string): Promise<string[]> {
@@ -108,12 +107,7 @@ describe('chaos: a group split in two', () => {
     expect(state.epoch).toBe(2)
 
     await posts(remaining, 'after')
-    const init = {
-      offlineDelivery: true,
-      audience: { lobby: [], groups: { [groupId]: remaining.map((p) => p.name) } },
-      converged: { [groupId]: remaining.map((p) => p.name) },
-      limits: { maxRssBytes: 400 * MB, maxFdGrowth: 50, maxRssGrowthBytes: 200 * MB }
-    }
+    const init = groupScenarioCheck(groupId, remaining)
     await fleet.settle(init, 90_000)
     const result = fleet.check(init)
     recordRow(
