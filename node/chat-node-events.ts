@@ -42,6 +42,10 @@ export function wireChatNodeEvents(c: ChatNodeEventsComponents): void {
   wireTransfers(c)
   c.relayClient.addEventListener('status', (evt) => {
     c.emit('relay', evt.detail)
+    if (evt.detail.state === 'reserved') {
+      // the relay is back: our lobby posts that reached nobody meanwhile go out to whoever is there now
+      c.lobby.resendUnheard()
+    }
   })
   c.relayClient.addEventListener('notice', (evt) => {
     c.emit('notice', evt.detail)

@@ -152,5 +152,8 @@ export const SIGNED_ENTRY_OVERHEAD_BYTES = 128
  */
 export const MAX_UNHEARD_POSTS = 64
 
+/** ...and at most this many bytes of them in all (64 posts of the longest text with their envelope fit)... */
+export const MAX_UNHEARD_BYTES = 512 * 1024
+
 /** ...and for at most this long; later, only catch-up brings them. */
 export const UNHEARD_TTL_MS = 10 * 60 * 1000

@@ -1,5 +1,6 @@
 import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger, PeerId } from '@libp2p/interface'
+import type { UnheardFrames } from '../common/unheard.ts'
 import type { Announcer } from './announcer.ts'
 import type { GroupChange } from './changes.ts'
 import { DIRECTORY_TOPIC } from './constants.ts'
@@ -11,7 +12,6 @@ import { rekeyDelay } from './rekey.ts'
 import type { GroupRuntime } from './runtime.ts'
 import { roleOf } from './state.ts'
 import type { Sync } from './sync.ts'
-import type { UnheardPosts } from './unheard.ts'
 
 /** What Reactions need of the group service: our groups, its helpers, signing our operations, its lifetime. */
 export interface ReactionsComponents {
@@ -21,7 +21,7 @@ export interface ReactionsComponents {
   readonly inbound: Pick<Inbound, 'releaseHeld' | 'validateFrame'>
   readonly sync: Pick<Sync, 'requestSync' | 'deliverInvite'>
   readonly announcer: Pick<Announcer, 'now' | 'replySoon'>
-  readonly unheard: Pick<UnheardPosts, 'note' | 'take'>
+  readonly unheard: Pick<UnheardFrames, 'note' | 'take'>
   group(groupId: string): GroupRuntime | undefined
   groups(): GroupRuntime[]
   /** authors, applies and publishes one of our operations */
@@ -143,7 +143,7 @@ export class Reactions {
    */
   private publishUnheard(topic: string): void {
     const { unheard } = this.service
-    for (const frame of unheard.take(topic, Date.now())) {
+    for (const { frame } of unheard.take(topic, Date.now())) {
       this.pubsub.publish(topic, frame).then(
         (result) => {
           if (result.recipients.length === 0) {

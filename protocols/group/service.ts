@@ -15,6 +15,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { SenderSeqCounter } from '../common/decode.ts'
 import { validateText } from '../common/text.ts'
+import { UnheardFrames } from '../common/unheard.ts'
 import { Announcer } from './announcer.ts'
 import type { GroupChange } from './changes.ts'
 import { encodePost, encodePostFrame, type GroupPost } from './codec.ts'
@@ -24,7 +25,10 @@ import {
   GROUP_PROTOCOL,
   GROUP_TIMEOUT_MS,
   MAX_INBOUND_STREAMS,
-  MAX_OUTBOUND_STREAMS
+  MAX_OUTBOUND_STREAMS,
+  MAX_UNHEARD_BYTES,
+  MAX_UNHEARD_POSTS,
+  UNHEARD_TTL_MS
 } from './constants.ts'
 import { signPostBody } from './crypto.ts'
 import { GroupDirectory, type ListedGroup } from './directory.ts'
@@ -43,7 +47,6 @@ import type { GroupRuntime } from './runtime.ts'
 import { StateRejection } from './state.ts'
 import { serveGroupStream } from './streams.ts'
 import { Sync } from './sync.ts'
-import { UnheardPosts } from './unheard.ts'
 
 export interface GroupServiceComponents {
   peerId: PeerId
@@ -82,7 +85,11 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   readonly inbound: Inbound
   readonly sync: Sync
   /** our posts that reached nobody, published again when a member appears */
-  readonly unheard = new UnheardPosts()
+  readonly unheard = new UnheardFrames({
+    maxFrames: MAX_UNHEARD_POSTS,
+    maxBytes: MAX_UNHEARD_BYTES,
+    ttlMs: UNHEARD_TTL_MS
+  })
   private readonly components: GroupServiceComponents
   private readonly log: Logger
   private readonly timeoutMs: number

@@ -14,3 +14,18 @@ export const LOBBY_POSTS_PER_SECOND = 1
 
 /** Senders whose allowance is remembered; one forgotten starts with a full burst again. */
 export const LOBBY_RATE_KEYS = 4096
+
+/**
+ * Our own posts that went out to nobody (no lobby subscriber was reachable), kept to be published once more when one
+ * appears: at most this many, the oldest dropped first...
+ */
+export const MAX_UNHEARD_LOBBY_POSTS = 64
+
+/** ...and at most this many bytes of them in all (64 posts of the longest text with their envelope fit)... */
+export const MAX_UNHEARD_LOBBY_BYTES = 320 * 1024
+
+/** ...and for at most this long; later, only catch-up brings them. */
+export const UNHEARD_LOBBY_TTL_MS = 10 * 60 * 1000
+
+/** How soon owed posts are tried again when a subscriber is there but publishing reached nobody (no stream yet). */
+export const UNHEARD_LOBBY_RETRY_MS = 2000

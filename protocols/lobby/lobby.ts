@@ -1,4 +1,10 @@
-import { type GossipSub, type Message, type SignedMessage, TopicValidatorResult } from '@libp2p/gossipsub'
+import {
+  type GossipSub,
+  type Message,
+  type SignedMessage,
+  type SubscriptionChangeData,
+  TopicValidatorResult
+} from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { SenderSeqCounter } from '../common/decode.ts'
@@ -6,11 +12,18 @@ import { decodingValidator } from '../common/gossip-validator.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import { decodeLobbyPost, encodeLobbyPost, type LobbyPost } from './codec.ts'
 import { LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND, LOBBY_RATE_KEYS, LOBBY_TOPIC, SEEN_CACHE_SIZE } from './constants.ts'
+import { UnheardLobby } from './unheard.ts'
 
 export interface LobbyComponents {
   pubsub: Pick<
     GossipSub,
-    'topicValidators' | 'addEventListener' | 'removeEventListener' | 'subscribe' | 'unsubscribe' | 'publish'
+    | 'topicValidators'
+    | 'addEventListener'
+    | 'removeEventListener'
+    | 'subscribe'
+    | 'unsubscribe'
+    | 'publish'
+    | 'getSubscribers'
   >
   logger: ComponentLogger
 }
@@ -37,6 +50,8 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
   private readonly allowance: PeerBudget
   private readonly allowanceInit: { capacity: number; refillPerSecond: number }
   private readonly counter = new SenderSeqCounter()
+  /** our posts that reached nobody, published again when someone appears */
+  private unheard: UnheardLobby
 
   constructor(components: LobbyComponents, init: LobbyInit = {}) {
     super()
@@ -47,13 +62,21 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     }
     this.allowance = new PeerBudget({ ...this.allowanceInit, maxKeys: LOBBY_RATE_KEYS })
     this.log = components.logger.forComponent('p2pchat:lobby')
+    this.unheard = this.newUnheard()
     this.onMessage = this.onMessage.bind(this)
+    this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
+  }
+
+  private newUnheard(): UnheardLobby {
+    return new UnheardLobby({ pubsub: this.components.pubsub, log: this.log, allowance: this.allowanceInit })
   }
 
   start(): void {
     const { pubsub } = this.components
     pubsub.topicValidators.set(LOBBY_TOPIC, (_peer, msg) => this.validate(msg))
     pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
+    this.unheard = this.newUnheard()
   }
 
   /** libp2p starts services together; gossipsub takes subscriptions only once it runs. */
@@ -68,7 +91,9 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
   stop(): void {
     const { pubsub } = this.components
     pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     pubsub.topicValidators.delete(LOBBY_TOPIC)
+    this.unheard.stop()
   }
 
   /**
@@ -87,13 +112,33 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     return verdict
   }
 
-  /** Publishes a post (numbered in our sequence unless it already is); resolves with how many peers it reached. */
+  /**
+   * Publishes a post (numbered in our sequence unless it already is); resolves with how many peers it reached. One
+   * that reached nobody is kept and published again when a lobby subscriber appears (see UnheardLobby).
+   */
   async publish(post: LobbyPost): Promise<number> {
     const numbered = post.seq == null ? { ...post, ...this.counter.next(LOBBY_TOPIC) } : post
     const data = encodeLobbyPost(numbered)
-    const result = await this.components.pubsub.publish(LOBBY_TOPIC, data)
+    const recipients = await this.unheard.publish(data)
     this.safeDispatchEvent('published', { detail: { topic: LOBBY_TOPIC, data } })
-    return result.recipients.length
+    return recipients
+  }
+
+  /** Our relay connection is back: our posts that reached nobody go out again to whoever is there now. */
+  resendUnheard(): void {
+    this.unheard.resend()
+  }
+
+  /** How many of our posts that reached nobody are kept to be published again. */
+  get owedPosts(): number {
+    return this.unheard.owed
+  }
+
+  /** A peer subscribed to the lobby: it may be the first to hear our posts that reached nobody. */
+  private onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
+    if (evt.detail.subscriptions.some((s) => s.subscribe && s.topic === LOBBY_TOPIC)) {
+      this.unheard.resend()
+    }
   }
 
   /** A fresh allowance per sender for checking one catch-up answer: the rate rule at the posts' own times. */

@@ -33,7 +33,8 @@ function fakeLobby(): LobbyService {
     removeEventListener: () => {},
     subscribe: () => {},
     unsubscribe: () => {},
-    publish: async () => ({ recipients: [] })
+    publish: async () => ({ recipients: [] }),
+    getSubscribers: () => []
   }
   return new LobbyService({ pubsub, logger: defaultLogger() })
 }

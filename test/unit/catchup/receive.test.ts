@@ -19,7 +19,8 @@ function lobby(): LobbyService {
     removeEventListener: () => {},
     subscribe: () => {},
     unsubscribe: () => {},
-    publish: async () => ({ recipients: [] })
+    publish: async () => ({ recipients: [] }),
+    getSubscribers: () => []
   }
   return new LobbyService({ pubsub: pubsub as LobbyComponents['pubsub'], logger: defaultLogger() })
 }

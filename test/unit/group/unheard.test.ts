@@ -7,50 +7,15 @@ import {
 import type { PeerId } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
-import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { UnheardFrames } from '../../../protocols/common/unheard.ts'
+import { MAX_UNHEARD_BYTES, MAX_UNHEARD_POSTS, UNHEARD_TTL_MS } from '../../../protocols/group/constants.ts'
 import { unwrapIdentity } from '../../../protocols/group/crypto.ts'
 import { Reactions, type ReactionsComponents } from '../../../protocols/group/reactions.ts'
 import { GroupRuntime } from '../../../protocols/group/runtime.ts'
-import { UnheardPosts } from '../../../protocols/group/unheard.ts'
 import { addMembers, newGroup, people } from './fixtures.ts'
 
 const frame = (n: number): Uint8Array => Uint8Array.of(n)
-
-describe('UnheardPosts', () => {
-  it('gives back the frames of one topic, once, in order', () => {
-    const u = new UnheardPosts()
-    u.note('a', frame(1), 0)
-    u.note('b', frame(2), 0)
-    u.note('a', frame(3), 0)
-    expect(u.take('a', 1)).toEqual([frame(1), frame(3)])
-    expect(u.take('a', 1)).toEqual([])
-    expect(u.take('b', 1)).toEqual([frame(2)])
-  })
-
-  it('forgets frames past their time', () => {
-    const u = new UnheardPosts(10, 1000)
-    u.note('a', frame(1), 0)
-    expect(u.take('a', 1000)).toEqual([])
-    expect(u.size).toBe(0)
-  })
-
-  it('never keeps more than its bound, dropping the oldest', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.nat(255)), { maxLength: 200 }), (notes) => {
-        const u = new UnheardPosts(16, 1000)
-        for (const [topic, n] of notes) {
-          u.note(topic, frame(n), 0)
-          expect(u.size).toBeLessThanOrEqual(16)
-        }
-        const kept = notes.slice(-16)
-        for (const topic of ['a', 'b', 'c']) {
-          expect(u.take(topic, 1)).toEqual(kept.filter(([t]) => t === topic).map(([, n]) => frame(n)))
-        }
-      })
-    )
-  })
-})
 
 /** Reactions over a real group of `owner` and `bob`, with a gossipsub stand-in that records what is published. */
 async function setup() {
@@ -70,7 +35,11 @@ async function setup() {
       return { recipients }
     }
   }
-  const unheard = new UnheardPosts()
+  const unheard = new UnheardFrames({
+    maxFrames: MAX_UNHEARD_POSTS,
+    maxBytes: MAX_UNHEARD_BYTES,
+    ttlMs: UNHEARD_TTL_MS
+  })
   const service: ReactionsComponents = {
     me: owner.id,
     isRunning: true,

@@ -38,7 +38,8 @@ function lobbyValidator(): (msg: Message & { type: 'signed' }) => Promise<TopicV
     removeEventListener: () => {},
     subscribe: () => {},
     unsubscribe: () => {},
-    publish: async () => ({ recipients: [] })
+    publish: async () => ({ recipients: [] }),
+    getSubscribers: () => []
   }
   const service = new LobbyService({ pubsub: pubsub as LobbyComponents['pubsub'], logger: defaultLogger() })
   service.start()

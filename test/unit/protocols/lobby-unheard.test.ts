@@ -1,0 +1,93 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { GossipSubEvents, PublishResult, TopicValidatorFn } from '@libp2p/gossipsub'
+import { type PeerId, TypedEventEmitter } from '@libp2p/interface'
+import { defaultLogger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { decodeLobbyPost, LOBBY_TOPIC, type LobbyPost, LobbyService } from '../../../protocols/lobby/index.ts'
+
+/** A gossipsub stand-in: records what is published; once a subscriber appeared, every publish reaches it. */
+async function setup(init: { burst?: number } = {}) {
+  const peer: PeerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  const published: Uint8Array[] = []
+  const net = { subscribers: [] as PeerId[] }
+  const pubsub = Object.assign(new TypedEventEmitter<GossipSubEvents>(), {
+    topicValidators: new Map<string, TopicValidatorFn>(),
+    subscribe: () => {},
+    unsubscribe: () => {},
+    getSubscribers: () => net.subscribers,
+    publish: async (_topic: string, data?: Uint8Array): Promise<PublishResult> => {
+      published.push(data ?? new Uint8Array())
+      return { recipients: [...net.subscribers] }
+    }
+  })
+  const lobby = new LobbyService({ pubsub, logger: defaultLogger() }, { burst: init.burst })
+  lobby.start()
+  const appears = (): void => {
+    net.subscribers = [peer]
+    pubsub.safeDispatchEvent('subscription-change', {
+      detail: { peerId: peer, subscriptions: [{ topic: LOBBY_TOPIC, subscribe: true }] }
+    })
+  }
+  const texts = (): string[] => published.map((d) => decodeLobbyPost(d).text)
+  return { lobby, published, appears, texts }
+}
+
+const post = (text: string): LobbyPost => ({ id: crypto.randomUUID(), ts: Date.now(), senderName: 'alice', text })
+
+describe('a lobby post that reached nobody', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('is published again, the same bytes, when a lobby subscriber appears', async () => {
+    const { lobby, published, appears } = await setup()
+    expect(await lobby.publish(post('hello'))).toBe(0)
+    expect(lobby.owedPosts).toBe(1)
+    appears()
+    await expect.poll(() => published.length).toBe(2)
+    expect(published[1]).toEqual(published[0])
+    expect(lobby.owedPosts).toBe(0)
+    lobby.stop()
+  })
+
+  it('goes out before a newer post, so the sender order holds', async () => {
+    const { lobby, appears, texts } = await setup()
+    await lobby.publish(post('one'))
+    await lobby.publish(post('two'))
+    appears()
+    expect(await lobby.publish(post('three'))).toBe(1)
+    // with owed posts and nobody there, a newer post is only kept behind them
+    expect(texts()).toEqual(['one', 'one', 'two', 'three'])
+    lobby.stop()
+  })
+
+  it('is sent again only within the sender allowance; a newer post waits behind it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const { lobby, appears, texts } = await setup({ burst: 2 })
+    for (const text of ['a', 'b', 'c']) {
+      await lobby.publish(post(text))
+    }
+    appears()
+    await vi.waitFor(() => expect(texts()).toEqual(['a', 'a', 'b']))
+    expect(await lobby.publish(post('d'))).toBe(0)
+    expect(lobby.owedPosts).toBe(2)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(texts()).toEqual(['a', 'a', 'b', 'c'])
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(texts()).toEqual(['a', 'a', 'b', 'c', 'd'])
+    expect(lobby.owedPosts).toBe(0)
+    lobby.stop()
+  })
+
+  it('is not kept once someone heard it', async () => {
+    const { lobby, appears, published } = await setup()
+    appears()
+    expect(await lobby.publish(post('heard'))).toBe(1)
+    expect(lobby.owedPosts).toBe(0)
+    lobby.resendUnheard()
+    await lobby.publish(post('next'))
+    expect(published).toHaveLength(2)
+    lobby.stop()
+  })
+})
