@@ -64,6 +64,12 @@ export class UnheardFrames {
     this.trim()
   }
 
+  /** The fresh frames of `topic`, oldest first, left in the store. */
+  peek(topic: string, now: number): UnheardFrame[] {
+    this.expire(now)
+    return this.frames.filter((f) => f.topic === topic)
+  }
+
   /** Whether fresh frames of `topic` wait. */
   has(topic: string, now: number): boolean {
     this.expire(now)

@@ -29,3 +29,9 @@ export const UNHEARD_LOBBY_TTL_MS = 10 * 60 * 1000
 
 /** How soon owed posts are tried again when a subscriber is there but publishing reached nobody (no stream yet). */
 export const UNHEARD_LOBBY_RETRY_MS = 2000
+
+/**
+ * A kept post that reached someone at last is sent once more this much later (or earlier, before a newer post): a
+ * relay that just came back may have handed it on before peers reconnecting to it at the same time could take it.
+ */
+export const UNHEARD_LOBBY_ECHO_MS = 5000

@@ -12,7 +12,7 @@ import { decodingValidator } from '../common/gossip-validator.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import { decodeLobbyPost, encodeLobbyPost, type LobbyPost } from './codec.ts'
 import { LOBBY_POST_BURST, LOBBY_POSTS_PER_SECOND, LOBBY_RATE_KEYS, LOBBY_TOPIC, SEEN_CACHE_SIZE } from './constants.ts'
-import { UnheardLobby } from './unheard.ts'
+import { NewestSeq, UnheardLobby } from './unheard.ts'
 
 export interface LobbyComponents {
   pubsub: Pick<
@@ -36,7 +36,7 @@ export interface LobbyInit {
 }
 
 export interface LobbyEvents {
-  /** `catchUp`: it came by catch-up (after we missed it), not by gossip */
+  /** `catchUp`: it came late, by catch-up (after we missed it) or sent again by its sender after newer posts */
   post: CustomEvent<{ from: PeerId; post: LobbyPost; catchUp?: true }>
   /** one of our posts went out as `data` (what catch-up keeps to serve to peers who missed it) */
   published: CustomEvent<{ topic: string; data: Uint8Array }>
@@ -50,6 +50,8 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
   private readonly allowance: PeerBudget
   private readonly allowanceInit: { capacity: number; refillPerSecond: number }
   private readonly counter = new SenderSeqCounter()
+  /** the newest post of each sender we showed, to tell one that comes late */
+  private readonly newest = new NewestSeq(LOBBY_RATE_KEYS)
   /** our posts that reached nobody, published again when someone appears */
   private unheard: UnheardLobby
 
@@ -182,7 +184,9 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     if (!this.firstSighting(`${msg.from.toString()}/${post.id}`)) {
       return
     }
-    this.safeDispatchEvent('post', { detail: { from: msg.from, post } })
+    // a post older in its sender's sequence than one we showed came late (sent again after newer ones)
+    const late = this.newest.isLate(msg.from.toString(), post)
+    this.safeDispatchEvent('post', { detail: { from: msg.from, post, ...(late ? { catchUp: true as const } : {}) } })
   }
 
   /** Gossipsub dedupes by sequence number; a sender re-publishing the same id is dropped here. */

@@ -1,11 +1,13 @@
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
+import type { SenderSeq } from '../common/decode.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
-import { UnheardFrames } from '../common/unheard.ts'
+import { type UnheardFrame, UnheardFrames } from '../common/unheard.ts'
 import {
   LOBBY_TOPIC,
   MAX_UNHEARD_LOBBY_BYTES,
   MAX_UNHEARD_LOBBY_POSTS,
+  UNHEARD_LOBBY_ECHO_MS,
   UNHEARD_LOBBY_RETRY_MS,
   UNHEARD_LOBBY_TTL_MS
 } from './constants.ts'
@@ -38,7 +40,10 @@ export class UnheardLobby {
   private readonly allowance: PeerBudget
   private queue: Promise<unknown> = Promise.resolve()
   private timer: ReturnType<typeof setTimeout> | undefined
+  private timerAt = 0
   private stopped = false
+  /** when a kept post first reached someone: it is sent once more, then forgotten */
+  private readonly heardAt = new WeakMap<UnheardFrame, number>()
 
   constructor(private readonly c: UnheardLobbyComponents) {
     this.allowance = new PeerBudget({ ...c.allowance, maxKeys: 1 })
@@ -47,8 +52,8 @@ export class UnheardLobby {
   /** Publishes a new post after the owed ones; resolves with how many peers it was handed to (0: it is owed too). */
   publish(data: Uint8Array): Promise<number> {
     return this.serially(async () => {
-      await this.sendOwed()
-      if (this.store.has(LOBBY_TOPIC, Date.now())) {
+      await this.sendOwed(true)
+      if (this.owed > 0) {
         this.store.note(LOBBY_TOPIC, data, Date.now())
         return 0
       }
@@ -65,12 +70,14 @@ export class UnheardLobby {
     if (this.stopped) {
       return
     }
-    this.serially(() => this.sendOwed()).catch((err: unknown) => this.c.log('could not publish posts again - %e', err))
+    this.serially(() => this.sendOwed(false)).catch((err: unknown) =>
+      this.c.log('could not publish posts again - %e', err)
+    )
   }
 
-  /** Posts owed (kept to be sent again). */
+  /** Posts owed that nobody heard yet. */
   get owed(): number {
-    return this.store.size
+    return this.store.peek(LOBBY_TOPIC, Date.now()).filter((f) => !this.heardAt.has(f)).length
   }
 
   stop(): void {
@@ -79,31 +86,60 @@ export class UnheardLobby {
     this.timer = undefined
   }
 
-  /** Sends owed posts, oldest first, while a subscriber is there, each hears it, and our allowance lasts. */
-  private async sendOwed(): Promise<void> {
-    while (!this.stopped && this.c.pubsub.getSubscribers(LOBBY_TOPIC).length > 0) {
+  /**
+   * Sends owed posts, oldest first, while a subscriber is there, each reaches someone, and our allowance lasts. A
+   * post heard for the first time is kept for one more send (its echo) UNHEARD_LOBBY_ECHO_MS later (or `before` a
+   * newer post, if sooner): what reached only a relay that just came back may have missed peers that reconnect to it
+   * at the same moment (after their catch-up request, before the relay forwards to them). Echoes take only the upper
+   * half of our allowance, so they never crowd out what we say next; one that comes after newer posts is shown as
+   * late (`catchUp`) by receivers that missed the first send, see LobbyService.
+   */
+  private async sendOwed(before: boolean): Promise<void> {
+    if (this.stopped || this.c.pubsub.getSubscribers(LOBBY_TOPIC).length === 0) {
+      return
+    }
+    const queue = this.store.take(LOBBY_TOPIC, Date.now())
+    const keep: UnheardFrame[] = []
+    let blocked = false
+    for (const entry of queue) {
       const now = Date.now()
-      if (!this.store.has(LOBBY_TOPIC, now)) {
-        return
+      const heard = this.heardAt.get(entry)
+      const need = heard == null ? 1 : this.c.allowance.capacity / 2
+      if (blocked || (heard != null && !before && heard + UNHEARD_LOBBY_ECHO_MS > now)) {
+        keep.push(entry)
+        continue
       }
       const available = this.allowance.available(SELF, now)
-      if (available < 1) {
-        this.retryLater(Math.ceil(((1 - available) / this.c.allowance.refillPerSecond) * 1000))
-        return
+      if (available < need) {
+        keep.push(entry)
+        blocked = heard == null
+        this.retryLater(Math.ceil(((need - available) / this.c.allowance.refillPerSecond) * 1000))
+        continue
       }
-      const [next] = this.store.take(LOBBY_TOPIC, now, 1)
-      let recipients = 0
-      try {
-        recipients = await this.send(next.frame)
-      } catch (err) {
-        this.c.log('could not publish a post again - %e', err)
-      }
-      if (recipients === 0) {
+      if ((await this.sendSafely(entry.frame)) === 0) {
         // a subscriber we cannot reach yet (no stream to it so far): try again soon rather than wait for another
-        this.store.restore([next], Date.now())
+        keep.push(entry)
+        blocked = true
         this.retryLater(UNHEARD_LOBBY_RETRY_MS)
-        return
+        continue
       }
+      if (heard == null) {
+        this.heardAt.set(entry, Date.now())
+        keep.push(entry)
+      }
+    }
+    this.store.restore(keep, Date.now())
+    if (keep.some((f) => this.heardAt.has(f))) {
+      this.retryLater(UNHEARD_LOBBY_ECHO_MS)
+    }
+  }
+
+  private async sendSafely(data: Uint8Array): Promise<number> {
+    try {
+      return await this.send(data)
+    } catch (err) {
+      this.c.log('could not publish a post again - %e', err)
+      return 0
     }
   }
 
@@ -116,11 +152,14 @@ export class UnheardLobby {
     return result.recipients.length
   }
 
-  /** Tries the owed posts again in `delayMs` (once our allowance has a post back, or a subscriber may be reachable). */
+  /** Tries the owed posts again in `delayMs` (or sooner, if already planned so). */
   private retryLater(delayMs: number): void {
-    if (this.timer != null || this.stopped) {
+    const at = Date.now() + delayMs
+    if (this.stopped || (this.timer != null && this.timerAt <= at)) {
       return
     }
+    clearTimeout(this.timer)
+    this.timerAt = at
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.resend()
@@ -131,5 +170,39 @@ export class UnheardLobby {
     const run = this.queue.then(task, task)
     this.queue = run.catch(() => {})
     return run
+  }
+}
+
+/**
+ * The newest (epoch, seq) shown per sender, for `maxKeys` senders (the least recently heard is forgotten): a post
+ * of the same run with a lower count than one shown came late.
+ */
+export class NewestSeq {
+  private readonly last = new Map<string, SenderSeq>()
+
+  constructor(private readonly maxKeys: number) {}
+
+  /** Whether `post` is older in its sender's sequence than one shown already; remembers it otherwise. */
+  isLate(sender: string, post: Partial<SenderSeq>): boolean {
+    if (post.epoch == null || post.seq == null) {
+      return false
+    }
+    const known = this.last.get(sender)
+    if (known != null && post.epoch === known.epoch && post.seq < known.seq) {
+      return true
+    }
+    if (known != null && post.epoch < known.epoch) {
+      return false
+    }
+    this.last.delete(sender)
+    this.last.set(sender, { epoch: post.epoch, seq: post.seq })
+    if (this.last.size > this.maxKeys) {
+      this.last.delete(this.last.keys().next().value as string)
+    }
+    return false
+  }
+
+  get size(): number {
+    return this.last.size
   }
 }

@@ -96,7 +96,6 @@ describe('chaos: relay faults', () => {
     // the load round that crossed the kill, the lines said while the relay was down and the probes are all owed
     const init = {
       offlineDelivery: true,
-      unheardLobbyOwed: false,
       limits: LIMITS,
       audience: { lobby: clients.map((c) => c.name) }
     }
@@ -140,7 +139,6 @@ describe('chaos: relay faults', () => {
     }
     const init = {
       offlineDelivery: true,
-      unheardLobbyOwed: false,
       limits: LIMITS,
       audience: { lobby: clients.map((c) => c.name) }
     }

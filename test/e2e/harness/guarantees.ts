@@ -72,13 +72,6 @@ export interface CheckInit {
    */
   sentDuringFault?: ReadonlySet<string>
   /**
-   * With offline delivery, whether a lobby line its sender was told nobody heard (`recipients: 0`) is owed (default
-   * yes). Off where the relay was down: such a line lives only in its sender's catch-up store, and nothing asks the
-   * sender again once the others' catch-up requests were answered (groups publish such posts again; the lobby does
-   * not yet).
-   */
-  unheardLobbyOwed?: boolean
-  /**
    * Group id -> names of members that must agree on the group's state: each one's last `members` answer for the
    * group lists the same members and invitees with the same roles, the same `epoch` and the same `keyId`.
    */
@@ -253,10 +246,7 @@ function recipientsOwed(
     return acknowledged || (init.offlineDelivery === true && !ended) ? [r] : []
   }
   // the sender was told that nobody heard it (no peer on the topic): like a DM that failed, it is not owed
-  if (
-    m.recipients === 0 &&
-    (init.offlineDelivery !== true || (m.scope === 'lobby' && init.unheardLobbyOwed === false))
-  ) {
+  if (m.recipients === 0 && init.offlineDelivery !== true) {
     return []
   }
   if (init.sentDuringFault?.has(m.id) === true && init.offlineDelivery !== true) {

@@ -3,8 +3,11 @@ import type { GossipSubEvents, PublishResult, TopicValidatorFn } from '@libp2p/g
 import { type PeerId, TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { UNHEARD_LOBBY_ECHO_MS } from '../../../protocols/lobby/constants.ts'
 import { decodeLobbyPost, LOBBY_TOPIC, type LobbyPost, LobbyService } from '../../../protocols/lobby/index.ts'
+import { NewestSeq } from '../../../protocols/lobby/unheard.ts'
 
 /** A gossipsub stand-in: records what is published; once a subscriber appeared, every publish reaches it. */
 async function setup(init: { burst?: number } = {}) {
@@ -57,8 +60,9 @@ describe('a lobby post that reached nobody', () => {
     await lobby.publish(post('two'))
     appears()
     expect(await lobby.publish(post('three'))).toBe(1)
-    // with owed posts and nobody there, a newer post is only kept behind them
-    expect(texts()).toEqual(['one', 'one', 'two', 'three'])
+    // with owed posts and nobody there, a newer post is only kept behind them; before a newer post goes out, those
+    // heard once already get their second send (the echo)
+    expect(texts()).toEqual(['one', 'one', 'two', 'one', 'two', 'three'])
     lobby.stop()
   })
 
@@ -80,6 +84,22 @@ describe('a lobby post that reached nobody', () => {
     lobby.stop()
   })
 
+  it('is sent once more a while after it was first heard, then forgotten', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const { lobby, appears, texts } = await setup()
+    await lobby.publish(post('hello'))
+    appears()
+    await vi.waitFor(() => expect(texts()).toEqual(['hello', 'hello']))
+    await vi.advanceTimersByTimeAsync(UNHEARD_LOBBY_ECHO_MS - 100)
+    expect(texts()).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(texts()).toEqual(['hello', 'hello', 'hello'])
+    lobby.resendUnheard()
+    await vi.advanceTimersByTimeAsync(UNHEARD_LOBBY_ECHO_MS * 3)
+    expect(texts()).toHaveLength(3)
+    lobby.stop()
+  })
+
   it('is not kept once someone heard it', async () => {
     const { lobby, appears, published } = await setup()
     appears()
@@ -89,5 +109,33 @@ describe('a lobby post that reached nobody', () => {
     await lobby.publish(post('next'))
     expect(published).toHaveLength(2)
     lobby.stop()
+  })
+})
+
+describe('NewestSeq', () => {
+  it('tells a post that comes after a newer one of the same sender and run', () => {
+    const newest = new NewestSeq(2)
+    expect(newest.isLate('a', { epoch: 1, seq: 2 })).toBe(false)
+    expect(newest.isLate('a', { epoch: 1, seq: 1 })).toBe(true)
+    expect(newest.isLate('a', { epoch: 1, seq: 3 })).toBe(false)
+    expect(newest.isLate('b', { epoch: 1, seq: 9 })).toBe(false)
+    // an older run, a post without numbers: not judged
+    expect(newest.isLate('a', { epoch: 0, seq: 1 })).toBe(false)
+    expect(newest.isLate('a', {})).toBe(false)
+    // a new run starts over
+    expect(newest.isLate('a', { epoch: 2, seq: 1 })).toBe(false)
+    expect(newest.isLate('a', { epoch: 2, seq: 2 })).toBe(false)
+  })
+
+  it('remembers a bounded number of senders', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(20), fc.nat(5)), { maxLength: 200 }), (posts) => {
+        const newest = new NewestSeq(4)
+        for (const [sender, seq] of posts) {
+          newest.isLate(String(sender), { epoch: 1, seq })
+        }
+        expect(newest.size).toBeLessThanOrEqual(4)
+      })
+    )
   })
 })
