@@ -1,12 +1,18 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { GossipSubEvents, PublishResult, TopicValidatorFn } from '@libp2p/gossipsub'
+import type { GossipSubEvents, Message, PublishResult, TopicValidatorFn } from '@libp2p/gossipsub'
 import { type PeerId, TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { UNHEARD_LOBBY_ECHO_MS } from '../../../protocols/lobby/constants.ts'
-import { decodeLobbyPost, LOBBY_TOPIC, type LobbyPost, LobbyService } from '../../../protocols/lobby/index.ts'
+import {
+  decodeLobbyPost,
+  encodeLobbyPost,
+  LOBBY_TOPIC,
+  type LobbyPost,
+  LobbyService
+} from '../../../protocols/lobby/index.ts'
 import { NewestSeq } from '../../../protocols/lobby/unheard.ts'
 
 /** A gossipsub stand-in: records what is published; once a subscriber appeared, every publish reaches it. */
@@ -33,7 +39,7 @@ async function setup(init: { burst?: number } = {}) {
     })
   }
   const texts = (): string[] => published.map((d) => decodeLobbyPost(d).text)
-  return { lobby, published, appears, texts }
+  return { lobby, pubsub, peer, published, appears, texts }
 }
 
 const post = (text: string): LobbyPost => ({ id: crypto.randomUUID(), ts: Date.now(), senderName: 'alice', text })
@@ -108,6 +114,38 @@ describe('a lobby post that reached nobody', () => {
     lobby.resendUnheard()
     await lobby.publish(post('next'))
     expect(published).toHaveLength(2)
+    lobby.stop()
+  })
+})
+
+describe('a lobby post that comes live after a newer one of its sender', () => {
+  it('is shown as late (catchUp), so what comes live keeps its sender order', async () => {
+    const { lobby, pubsub, peer } = await setup()
+    const shown: Array<{ text: string; catchUp?: true }> = []
+    lobby.addEventListener('post', (evt) => shown.push({ text: evt.detail.post.text, catchUp: evt.detail.catchUp }))
+    const gossip = (text: string, seq: number): void => {
+      const data = encodeLobbyPost({ ...post(text), epoch: 1, seq })
+      const msg: Message = {
+        type: 'signed',
+        from: peer,
+        topic: LOBBY_TOPIC,
+        data,
+        sequenceNumber: BigInt(seq),
+        signature: new Uint8Array(64),
+        key: peer.publicKey!
+      }
+      pubsub.safeDispatchEvent('message', { detail: msg })
+    }
+    gossip('first', 1)
+    gossip('third', 3)
+    gossip('second', 2)
+    gossip('fourth', 4)
+    expect(shown).toEqual([
+      { text: 'first', catchUp: undefined },
+      { text: 'third', catchUp: undefined },
+      { text: 'second', catchUp: true },
+      { text: 'fourth', catchUp: undefined }
+    ])
     lobby.stop()
   })
 })
