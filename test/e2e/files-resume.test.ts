@@ -21,9 +21,9 @@ const CHUNK = chooseChunkSize(RESUME_FILE_BYTES)
  * holds what it read and did not write yet: its read buffer, which pauses the stream at READ_HIGH_WATER_BYTES (a
  * window's worth more arrives before the pause, made in a microtask, bites), and the batch under way: pieces gathered
  * up to WRITE_BATCH_BYTES, the last of which may be a whole read buffer. On restart it keeps only whole chunks that
- * check out against their hashes, so up to a chunk it had written goes too. With 16 MiB windows (before they were
- * capped) this came to 25-41 MB on a loaded machine; with the cap it is under 13 MiB, whatever the load. (Progress
- * events come at most every PROGRESS_INTERVAL_MS, so what the test sees as sent may fall short: that only loosens it.)
+ * check out against their hashes, so up to a chunk it had written goes too: under 13 MiB in all. A re-send beyond
+ * it means bytes were lost somewhere this sum does not know of. (Progress events come at most every
+ * PROGRESS_INTERVAL_MS, so what the test sees as sent may fall short: that only loosens it.)
  */
 const MAX_RESENT_BYTES =
   2 * READ_BLOCK_BYTES +
