@@ -115,11 +115,13 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       (peer) => this.federation.has(peer)
     )
     this.limits = new PeerLimits({
-      connections: () => this.libp2p.getConnections(),
-      reservations: () => this.libp2p.services.circuitRelay.reservations.keys(),
+      holdsSlot: (peer) => this.libp2p.services.circuitRelay.reservations.has(peer),
       maxConnectionsPerIp: () => this.state.settings.maxConnectionsPerIp,
       maxReservationsPerIp: () => this.state.settings.maxReservationsPerIp
     })
+    // created before the node starts, so every connection is counted from its first
+    this.libp2p.addEventListener('connection:open', (evt) => this.limits.opened(evt.detail))
+    this.libp2p.addEventListener('connection:close', (evt) => this.limits.closed(evt.detail))
     this.groupTopics = new GroupTopics(
       this.libp2p.services.pubsub,
       bannedAuthor(this.state),
