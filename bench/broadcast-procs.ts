@@ -4,13 +4,15 @@
  * `message` event (both stamped in the peers, on the machine's shared clock).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ChatNode } from '../node/chat-node.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/constants.ts'
+import { runBench, UNLIMITED_LOBBY } from './peers.ts'
 import { type Summary, summarize } from './stats.ts'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -20,12 +22,22 @@ const CONVERGE_TIMEOUT_MS = 90_000
 const DRAIN_TIMEOUT_MS = 10_000
 /** A typical chat line. */
 const TEXT_BYTES = 256
+/**
+ * The lobby's per-sender allowance in the peers of this benchmark. The product lets one sender post a burst of
+ * LOBBY_POST_BURST and then LOBBY_POSTS_PER_SECOND (1/s): ten saturating senders would reach it within a second,
+ * and the figure would be the allowance, not the engine. The limit is lifted here only.
+ */
+export const BENCH_LOBBY_LIMIT = UNLIMITED_LOBBY
+/** Set in a peer's environment: the directory where it writes a CPU profile of the saturated phase. */
+const PROFILE_ENV = 'P2PCHAT_BENCH_PROFILE_DIR'
 
 export interface ProcessBroadcastInit {
   peers: number
   saturateMs: number
   /** messages on their way at once */
   window: number
+  /** when set, every peer writes a CPU profile of the saturated phase here (`peer<i>.cpuprofile`) */
+  profileDir?: string
 }
 
 export interface ProcessBroadcastResult {
@@ -49,9 +61,15 @@ interface Peer {
   onLine?: (line: PeerLine) => void
 }
 
-function startPeer(dir: string, name: string, bootstrap: string[]): Promise<{ peer: Peer; addr: string }> {
+function startPeer(
+  dir: string,
+  name: string,
+  bootstrap: string[],
+  profileDir?: string
+): Promise<{ peer: Peer; addr: string }> {
   const proc = spawn(process.execPath, [SELF, 'role', name, join(dir, name), ...bootstrap], {
-    stdio: ['pipe', 'pipe', 'inherit']
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: profileDir == null ? process.env : { ...process.env, [PROFILE_ENV]: profileDir }
   })
   const peer: Peer = { proc }
   return new Promise((resolve, reject) => {
@@ -90,11 +108,16 @@ export async function benchProcessBroadcast(init: ProcessBroadcastInit): Promise
   try {
     const addrs: string[] = []
     for (let i = 0; i < init.peers; i++) {
-      const { peer, addr } = await startPeer(dir, `peer${i}`, addrs)
+      const { peer, addr } = await startPeer(dir, `peer${i}`, addrs, init.profileDir)
       peers.push(peer)
       addrs.push(addr)
     }
     await converge(peers)
+    if (init.profileDir != null) {
+      for (const p of peers) {
+        p.proc.stdin!.write('profile\n')
+      }
+    }
     const setupMs = performance.now() - setupStart
     return { ...(await saturate(peers, init)), setupMs }
   } finally {
@@ -169,8 +192,16 @@ async function saturate(peers: Peer[], init: ProcessBroadcastInit): Promise<Omit
 
 /** One peer process: sends `bench#<id>` on each id line, reports sends, arrivals and its view on `status`. */
 async function peerRole(name: string, dataDir: string, bootstrap: string[]): Promise<void> {
-  const node = await ChatNode.create({ name, dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, bootstrap })
+  const node = await ChatNode.create({
+    name,
+    dataDir,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    bootstrap,
+    lobby: BENCH_LOBBY_LIMIT
+  })
   await node.start()
+  const profiler = new PhaseProfiler(name)
   const out = (line: PeerLine): void => {
     process.stdout.write(`${JSON.stringify(line)}\n`)
   }
@@ -188,6 +219,10 @@ async function peerRole(name: string, dataDir: string, bootstrap: string[]): Pro
       out({ type: 'status', users: node.users().length, subs })
       return
     }
+    if (line === 'profile') {
+      void profiler.start()
+      return
+    }
     const id = Number(line)
     out({ type: 'sent', id, at: clock() })
     node.broadcast(`bench#${id} `.padEnd(TEXT_BYTES, 'x')).catch((err: unknown) => {
@@ -195,15 +230,69 @@ async function peerRole(name: string, dataDir: string, bootstrap: string[]): Pro
     })
   })
   rl.on('close', () => {
-    void node.stop().finally(() => process.exit(0))
+    void profiler
+      .stop()
+      .then(() => node.stop())
+      .finally(() => process.exit(0))
   })
   out({ type: 'ready', addr: node.addrs[0] })
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === 'role') {
-  const [name, dataDir, ...bootstrap] = process.argv.slice(3)
-  peerRole(name, dataDir, bootstrap).catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-    process.exit(1)
-  })
+/** A CPU profile of one phase of a peer, written where PROFILE_ENV says (nothing when it is not set). */
+class PhaseProfiler {
+  private session?: Session
+  private readonly dir = process.env[PROFILE_ENV]
+
+  constructor(private readonly name: string) {}
+
+  async start(): Promise<void> {
+    if (this.dir == null || this.session != null) {
+      return
+    }
+    this.session = new Session()
+    this.session.connect()
+    await this.session.post('Profiler.enable')
+    await this.session.post('Profiler.start')
+  }
+
+  async stop(): Promise<void> {
+    if (this.session == null || this.dir == null) {
+      return
+    }
+    const { profile } = await this.session.post('Profiler.stop')
+    writeFileSync(join(this.dir, `${this.name}.cpuprofile`), JSON.stringify(profile))
+    this.session.disconnect()
+    this.session = undefined
+  }
+}
+
+/** `node dist/bench/broadcast-procs.js [--quick] [--cpu-prof <dir>]`: the saturated broadcast alone. */
+async function main(args: string[]): Promise<void> {
+  const at = args.indexOf('--cpu-prof')
+  const init: ProcessBroadcastInit = {
+    peers: 10,
+    saturateMs: args.includes('--quick') ? 2000 : 5000,
+    window: 20,
+    profileDir: at >= 0 ? args[at + 1] : undefined
+  }
+  const load = loadavg()[0].toFixed(2)
+  const r = await benchProcessBroadcast(init)
+  const { p50, p99 } = r.latency
+  process.stdout.write(
+    `broadcast among ${r.peers} peer processes, ${init.saturateMs} ms saturated (load ${load} at start): ` +
+      `${r.msgsPerSec.toFixed(1)} msg/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ` +
+      `${r.delivered}/${r.expected} delivered\n`
+  )
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv[2] === 'role') {
+    const [name, dataDir, ...bootstrap] = process.argv.slice(3)
+    peerRole(name, dataDir, bootstrap).catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+      process.exit(1)
+    })
+  } else {
+    runBench(() => main(process.argv.slice(2)))
+  }
 }
