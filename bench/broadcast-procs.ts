@@ -22,6 +22,8 @@ const CONVERGE_TIMEOUT_MS = 90_000
 const DRAIN_TIMEOUT_MS = 10_000
 /** A typical chat line. */
 const TEXT_BYTES = 256
+/** How long the peers' idle CPU is measured before the saturated phase, to tell it from the messages' CPU. */
+const IDLE_MS = 2000
 /**
  * The lobby's per-sender allowance in the peers of this benchmark. The product lets one sender post a burst of
  * LOBBY_POST_BURST and then LOBBY_POSTS_PER_SECOND (1/s): ten saturating senders would reach it within a second,
@@ -48,16 +50,23 @@ export interface ProcessBroadcastResult {
   msgsPerSec: number
   latency: Summary
   setupMs: number
+  /** CPU time of all peer processes during the saturated phase, per message sent, less their idle CPU */
+  cpuMsPerMessage: number
+  /** CPU time of all peer processes per second while nobody posts */
+  idleCpuMsPerSecond: number
 }
 
 type PeerLine =
   | { type: 'ready'; addr: string }
   | { type: 'status'; users: number; subs: number }
   | { type: 'sent' | 'got'; id: number; at: number }
+  | { type: 'cpu'; ms: number }
 
 interface Peer {
   proc: ChildProcess
   status?: { users: number; subs: number }
+  /** CPU ms since the saturated phase began, once asked */
+  cpuMs?: number
   onLine?: (line: PeerLine) => void
 }
 
@@ -80,6 +89,8 @@ function startPeer(
         resolve({ peer, addr: line.addr })
       } else if (line.type === 'status') {
         peer.status = line
+      } else if (line.type === 'cpu') {
+        peer.cpuMs = line.ms
       }
       peer.onLine?.(line)
     })
@@ -100,6 +111,33 @@ async function converge(peers: Peer[]): Promise<void> {
   }
 }
 
+function startPhase(peers: Peer[], command: 'phase' | 'profile'): void {
+  for (const p of peers) {
+    p.cpuMs = undefined
+    p.proc.stdin!.write(`${command}\n`)
+  }
+}
+
+/** CPU ms per second that all peers spend together while nobody posts (heartbeats, presence). */
+async function idleCpuMsPerSecond(peers: Peer[]): Promise<number> {
+  startPhase(peers, 'phase')
+  const started = performance.now()
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
+  return (await phaseCpuMs(peers)) / ((performance.now() - started) / 1000)
+}
+
+/** CPU ms that all peers spent since their phase began. */
+async function phaseCpuMs(peers: Peer[]): Promise<number> {
+  for (const p of peers) {
+    p.proc.stdin!.write('cpu\n')
+  }
+  const deadline = performance.now() + DRAIN_TIMEOUT_MS
+  while (peers.some((p) => p.cpuMs == null) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return peers.reduce((sum, p) => sum + (p.cpuMs ?? Number.NaN), 0)
+}
+
 /** Saturated lobby broadcast among `init.peers` processes. */
 export async function benchProcessBroadcast(init: ProcessBroadcastInit): Promise<ProcessBroadcastResult> {
   const setupStart = performance.now()
@@ -113,13 +151,13 @@ export async function benchProcessBroadcast(init: ProcessBroadcastInit): Promise
       addrs.push(addr)
     }
     await converge(peers)
-    if (init.profileDir != null) {
-      for (const p of peers) {
-        p.proc.stdin!.write('profile\n')
-      }
-    }
     const setupMs = performance.now() - setupStart
-    return { ...(await saturate(peers, init)), setupMs }
+    const idle = await idleCpuMsPerSecond(peers)
+    startPhase(peers, 'profile')
+    const started = performance.now()
+    const result = await saturate(peers, init)
+    const busyMs = (await phaseCpuMs(peers)) - (idle * (performance.now() - started)) / 1000
+    return { ...result, setupMs, idleCpuMsPerSecond: idle, cpuMsPerMessage: busyMs / Math.max(1, result.messages) }
   } finally {
     for (const p of peers) {
       p.proc.stdin!.end()
@@ -129,7 +167,10 @@ export async function benchProcessBroadcast(init: ProcessBroadcastInit): Promise
   }
 }
 
-async function saturate(peers: Peer[], init: ProcessBroadcastInit): Promise<Omit<ProcessBroadcastResult, 'setupMs'>> {
+async function saturate(
+  peers: Peer[],
+  init: ProcessBroadcastInit
+): Promise<Omit<ProcessBroadcastResult, 'setupMs' | 'cpuMsPerMessage' | 'idleCpuMsPerSecond'>> {
   const receivers = peers.length - 1
   const sentAt = new Map<number, number>()
   const arrivals = new Map<number, number[]>()
@@ -202,6 +243,7 @@ async function peerRole(name: string, dataDir: string, bootstrap: string[]): Pro
   })
   await node.start()
   const profiler = new PhaseProfiler(name)
+  let phaseCpu = process.cpuUsage()
   const out = (line: PeerLine): void => {
     process.stdout.write(`${JSON.stringify(line)}\n`)
   }
@@ -219,8 +261,16 @@ async function peerRole(name: string, dataDir: string, bootstrap: string[]): Pro
       out({ type: 'status', users: node.users().length, subs })
       return
     }
-    if (line === 'profile') {
-      void profiler.start()
+    if (line === 'phase' || line === 'profile') {
+      phaseCpu = process.cpuUsage()
+      if (line === 'profile') {
+        void profiler.start()
+      }
+      return
+    }
+    if (line === 'cpu') {
+      const used = process.cpuUsage(phaseCpu)
+      out({ type: 'cpu', ms: (used.user + used.system) / 1000 })
       return
     }
     const id = Number(line)
@@ -281,7 +331,8 @@ async function main(args: string[]): Promise<void> {
   process.stdout.write(
     `broadcast among ${r.peers} peer processes, ${init.saturateMs} ms saturated (load ${load} at start): ` +
       `${r.msgsPerSec.toFixed(1)} msg/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ` +
-      `${r.delivered}/${r.expected} delivered\n`
+      `${r.delivered}/${r.expected} delivered, ${r.cpuMsPerMessage.toFixed(2)} ms CPU per message ` +
+      `(all peers, less their idle ${r.idleCpuMsPerSecond.toFixed(0)} ms/s)\n`
   )
 }
 
