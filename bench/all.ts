@@ -64,7 +64,9 @@ async function figures(plan: Plan): Promise<Figure[]> {
   const b = await benchProcessBroadcast(plan.broadcast)
   out.push(
     figure('broadcast.saturated.rate', b.msgsPerSec, 'msg/s'),
-    figure('broadcast.saturated.p99', b.latency.p99, 'ms')
+    figure('broadcast.saturated.p99', b.latency.p99, 'ms'),
+    // CPU of all ten processes per message, less their idle CPU: what bounds the rate on a machine with few cores
+    figure('broadcast.saturated.cpu', b.cpuMsPerMessage, 'ms/msg')
   )
   process.stderr.write(`file transfer, ${plan.files.size / MB} MiB...\n`)
   const files = await benchFiles(plan.files.size, plan.files.rounds)

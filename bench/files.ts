@@ -1,7 +1,8 @@
 /**
  * File transfer benchmark: a 1 GiB file sent between two p2pchat processes on loopback, against raw TCP
  * and a bare libp2p stream (same TCP + Noise + yamux) measured in the same run, with peak memory (VmHWM).
- * Run: npm run bench:files (P2PCHAT_BENCH_FILE_MB=<n> for another size, P2PCHAT_BENCH_ROUNDS=<n> rounds).
+ * Run: npm run bench:files (P2PCHAT_BENCH_FILE_MB=<n> for another size, P2PCHAT_BENCH_ROUNDS=<n> rounds,
+ * P2PCHAT_BENCH_CPU_PROF=<dir> for a CPU profile of every process).
  * Temp files are removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -25,8 +26,19 @@ interface Child {
   seen: Array<Record<string, unknown>>
 }
 
+/** Set to a directory: every process of the benchmark writes its CPU profile there, named by its part. */
+const PROFILE_ENV = 'P2PCHAT_BENCH_CPU_PROF'
+let profiled = 0
+
+/** Node's flags for a child that is to write a CPU profile named after `label` (none when PROFILE_ENV is unset). */
+function profileFlags(label: string): string[] {
+  const dir = process.env[PROFILE_ENV]
+  return dir == null ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${++profiled}-${label}.cpuprofile`]
+}
+
 function start(cmd: string[]): Child {
-  const proc = spawn(process.execPath, cmd, { stdio: ['pipe', 'pipe', 'inherit'] })
+  const label = cmd[1] === 'role' ? cmd[2] : (cmd[cmd.indexOf('--name') + 1] ?? 'peer')
+  const proc = spawn(process.execPath, [...profileFlags(label), ...cmd], { stdio: ['pipe', 'pipe', 'inherit'] })
   const rl = createInterface({ input: proc.stdout! })
   return { proc, lines: rl[Symbol.asyncIterator](), seen: [] }
 }

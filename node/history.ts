@@ -58,6 +58,8 @@ export class MessageArchive {
   private contactsInMemory = new Map<string, Contact>()
   /** serialises every change to the store, so a purge never races a save */
   private queue: Promise<unknown> = Promise.resolve()
+  /** messages waiting to be written together by saveToDisk(), and when that write is done */
+  private pendingWrite?: { msgs: StoredMessage[]; done: Promise<void> }
   private timer?: ReturnType<typeof setTimeout>
   private timerDue = Number.POSITIVE_INFINITY
   private running = false
@@ -108,13 +110,11 @@ export class MessageArchive {
     if (where == null) {
       return undefined
     }
-    await this.serial(async () => {
-      if (where === 'disk' && this.disk != null) {
-        await this.disk.saveMessage(msg)
-      } else {
-        this.remember(msg)
-      }
-    })
+    if (where === 'disk' && this.disk != null) {
+      await this.saveToDisk(this.disk, msg)
+    } else {
+      await this.serial(async () => this.remember(msg))
+    }
     if (policy.kind === 'duration') {
       this.schedule(msg.ts + policy.ms + this.slack())
     }
@@ -126,6 +126,24 @@ export class MessageArchive {
       }
     }
     return where
+  }
+
+  /**
+   * Writes `msg` with the other messages saved while the store was busy, or in the same tick: one write for a
+   * burst (every lobby line of a busy room is a save) instead of one per message. In the queue's order, like
+   * every change to the store.
+   */
+  private saveToDisk(disk: MessageStore, msg: StoredMessage): Promise<void> {
+    if (this.pendingWrite == null) {
+      const msgs: StoredMessage[] = []
+      const done = this.serial(async () => {
+        this.pendingWrite = undefined
+        await disk.saveMessages(msgs)
+      })
+      this.pendingWrite = { msgs, done }
+    }
+    this.pendingWrite.msgs.push(msg)
+    return this.pendingWrite.done
   }
 
   /** The newest `limit` kept messages of a conversation ('lobby' or a PeerId), oldest first, expired ones left out. */

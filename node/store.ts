@@ -38,6 +38,8 @@ export type StoredValue = StoredMessage | Contact
 /** Where message history and contacts are kept: LevelDB in the data directory (ChatStore), or a page's IndexedDB. */
 export interface MessageStore {
   saveMessage: (msg: StoredMessage) => Promise<void>
+  /** Saves several messages in one write. */
+  saveMessages: (msgs: StoredMessage[]) => Promise<void>
   /** The newest `limit` messages of a conversation ('lobby' or a PeerId), oldest first. */
   history: (conversation: string, limit?: number) => Promise<StoredMessage[]>
   saveContact: (contact: Contact) => Promise<void>
@@ -55,7 +57,9 @@ export interface MessageStore {
 export interface LevelDatabase {
   put(key: string, value: StoredValue): Promise<void>
   del(key: string): Promise<void>
-  batch(operations: Array<{ type: 'del'; key: string }>): Promise<void>
+  batch(
+    operations: Array<{ type: 'del'; key: string }> | Array<{ type: 'put'; key: string; value: StoredValue }>
+  ): Promise<void>
   values(range: { gt: string; lt: string; reverse?: boolean; limit?: number }): AsyncIterable<StoredValue>
   iterator(range: { gt: string; lt: string }): AsyncIterable<[string, StoredValue]>
   close(): Promise<void>
@@ -70,6 +74,12 @@ export abstract class LevelMessageStore implements MessageStore {
 
   async saveMessage(msg: StoredMessage): Promise<void> {
     await this.db.put(messageKey(msg), msg)
+  }
+
+  async saveMessages(msgs: StoredMessage[]): Promise<void> {
+    if (msgs.length > 0) {
+      await this.db.batch(msgs.map((msg) => ({ type: 'put' as const, key: messageKey(msg), value: msg })))
+    }
   }
 
   /** The newest `limit` messages of a conversation ('lobby' or a PeerId), oldest first. */

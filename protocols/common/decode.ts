@@ -89,6 +89,8 @@ export interface SenderSeq {
   seq: number
 }
 
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER)
+
 /**
  * Checks a wire (epoch, seq) pair: both 0 is a post of an older version (undefined); one without the other, or a
  * number past 2^53, is a malformed message.
@@ -97,8 +99,7 @@ export function checkSenderSeq(epoch: bigint, seq: bigint): SenderSeq | undefine
   if (epoch === 0n && seq === 0n) {
     return undefined
   }
-  const max = BigInt(Number.MAX_SAFE_INTEGER)
-  if (epoch === 0n || seq === 0n || epoch > max || seq > max) {
+  if (epoch === 0n || seq === 0n || epoch > MAX_SAFE_BIGINT || seq > MAX_SAFE_BIGINT) {
     throw new InvalidMessageError('bad sequence number')
   }
   return { epoch: Number(epoch), seq: Number(seq) }

@@ -47,6 +47,8 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
   private readonly components: LobbyComponents
   private readonly log: Logger
   private readonly seen = new Set<string>()
+  /** posts the validator decoded, for the message event that follows it with the same object: decoded once */
+  private readonly decoded = new WeakMap<Message, LobbyPost>()
   private readonly allowance: PeerBudget
   private readonly allowanceInit: { capacity: number; refillPerSecond: number }
   private readonly counter = new SenderSeqCounter()
@@ -103,15 +105,21 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
    * nor forwarded, and the peer that sent them is scored down).
    */
   validate(msg: Message, now: number = Date.now()): TopicValidatorResult {
-    const verdict = validate(msg)
-    if (verdict !== TopicValidatorResult.Accept || msg.type !== 'signed') {
-      return verdict
+    if (msg.type !== 'signed') {
+      return TopicValidatorResult.Reject
+    }
+    let post: LobbyPost
+    try {
+      post = decodeLobbyPost(msg.data, now)
+    } catch {
+      return TopicValidatorResult.Reject
     }
     if (!this.allowance.take(msg.from.toString(), 1, now)) {
       this.log('rejecting a post from %p: over its rate', msg.from)
       return TopicValidatorResult.Reject
     }
-    return verdict
+    this.decoded.set(msg, post)
+    return TopicValidatorResult.Accept
   }
 
   /**
@@ -174,9 +182,10 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     if (msg.topic !== LOBBY_TOPIC || msg.type !== 'signed') {
       return
     }
-    let post: LobbyPost
+    let post = this.decoded.get(msg)
+    this.decoded.delete(msg)
     try {
-      post = decodeLobbyPost(msg.data)
+      post ??= decodeLobbyPost(msg.data)
     } catch (err) {
       this.log('dropping bad post from %p - %e', msg.from, err)
       return

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fastMessageId } from '../../../node/libp2p.ts'
 
@@ -23,3 +24,25 @@ describe('fastMessageId', () => {
     expect(fastMessageId({ from })).toBe('')
   })
 })
+
+describe('fastMessageId of any bytes', () => {
+  it('differs for every different (sender, sequence number) pair, whatever their lengths', () => {
+    const bytes = fc.uint8Array({ minLength: 0, maxLength: 40 })
+    fc.assert(
+      fc.property(bytes, bytes, bytes, bytes, (fromA, seqA, fromB, seqB) => {
+        const same = equal(fromA, fromB) && equal(seqA, seqB)
+        expect(fastMessageId({ from: fromA, seqno: seqA }) === fastMessageId({ from: fromB, seqno: seqB })).toBe(same)
+      })
+    )
+  })
+
+  it('tells apart pairs whose bytes differ only in where the sender ends', () => {
+    const joined = Uint8Array.of(47, 1, 2, 3, 47, 4)
+    const splits = [1, 2, 3, 4, 5].map((at) => fastMessageId({ from: joined.slice(0, at), seqno: joined.slice(at) }))
+    expect(new Set(splits).size).toBe(splits.length)
+  })
+})
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}

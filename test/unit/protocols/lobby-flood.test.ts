@@ -75,3 +75,30 @@ describe('lobby posts are rate-limited per sender at every receiver', () => {
     expect(again).toBe((10_000 / 1000) * LOBBY_POSTS_PER_SECOND)
   })
 })
+
+describe('a lobby post is decoded once', () => {
+  it('the message event delivers the post the validator decoded, not a second decoding', async () => {
+    const topicValidators: GossipSub['topicValidators'] = new Map()
+    let onMessage: ((evt: CustomEvent<Message>) => void) | undefined
+    const pubsub = {
+      topicValidators,
+      addEventListener: (_type: string, listener: (evt: CustomEvent<Message>) => void) => {
+        onMessage = listener
+      },
+      removeEventListener: () => {},
+      subscribe: () => {},
+      unsubscribe: () => {},
+      publish: async () => ({ recipients: [] })
+    }
+    const service = new LobbyService({ pubsub: pubsub as LobbyComponents['pubsub'], logger: defaultLogger() })
+    service.start()
+    const posts: string[] = []
+    service.addEventListener('post', (evt) => posts.push(evt.detail.post.text))
+    const msg = signed(await peer())
+    expect(await topicValidators.get(LOBBY_TOPIC)!(msg.from, msg)).toBe(TopicValidatorResult.Accept)
+    // bytes that no longer decode: only the validator's decoding can deliver the post
+    msg.data = new Uint8Array([0xff, 0xff, 0xff])
+    onMessage?.(new CustomEvent('message', { detail: msg }))
+    expect(posts).toEqual(['hi'])
+  })
+})
