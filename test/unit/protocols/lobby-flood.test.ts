@@ -82,12 +82,15 @@ describe('a lobby post is decoded once', () => {
     let onMessage: ((evt: CustomEvent<Message>) => void) | undefined
     const pubsub = {
       topicValidators,
-      addEventListener: (_type: string, listener: (evt: CustomEvent<Message>) => void) => {
-        onMessage = listener
+      addEventListener: (type: string, listener: (evt: CustomEvent<Message>) => void) => {
+        if (type === 'message') {
+          onMessage = listener
+        }
       },
       removeEventListener: () => {},
       subscribe: () => {},
       unsubscribe: () => {},
+      getSubscribers: () => [],
       publish: async () => ({ recipients: [] })
     }
     const service = new LobbyService({ pubsub: pubsub as LobbyComponents['pubsub'], logger: defaultLogger() })
