@@ -6,12 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { decodeSealed, unseal } from '../../../node/account/sealed.ts'
 import { cleanup, filesContaining, LOOPBACK, listFiles, MODES, runCli, startClient, tempDir } from '../harness.ts'
 
-/**
- * Each of these tests derives a passphrase key five or six times (scrypt at 128 MiB, about a second of CPU each when
- * the machine is idle); a full suite on two busy cores made that more than the default minute.
- */
-const SCRYPT_TEST_MS = 180_000
-
 function passFile(text: string): string {
   const file = join(tempDir(), 'pass')
   writeFileSync(file, `${text}\n`)
@@ -26,6 +20,8 @@ function snapshot(dir: string): Record<string, string> {
   )
 }
 
+// Each test here derives a passphrase key five or six times (scrypt at 128 MiB, about a second of CPU each on an idle
+// machine): on two busy cores that took more than the default minute, hence 180 s each.
 describe.each(MODES)('passphrase (%s mode)', (mode) => {
   afterEach(cleanup)
   const flags = mode === 'json' ? ['--json'] : []
@@ -87,7 +83,7 @@ describe.each(MODES)('passphrase (%s mode)', (mode) => {
       env: { P2PCHAT_PASSPHRASE: 'correct horse battery staple' }
     })
     expect(viaEnv.peerId).toBe(alice.peerId)
-  }, SCRYPT_TEST_MS)
+  }, 180_000)
 
   it('an identity from before accounts keeps working, and gets encrypted in place', async () => {
     const dir = tempDir()
@@ -122,7 +118,7 @@ describe.each(MODES)('passphrase (%s mode)', (mode) => {
     expect(filesContaining(dir, raw.subarray(4, 36))).toEqual([])
     const again = await startClient({ mode, dataDir: dir, env: { P2PCHAT_PASSPHRASE: 'fresh secret' } })
     expect(again.peerId).toBe(peerId)
-  }, SCRYPT_TEST_MS)
+  }, 180_000)
 
   it('an encrypted backup restores the identity and settings elsewhere; a wrong passphrase writes nothing', async () => {
     const dir = tempDir()
@@ -172,5 +168,5 @@ describe.each(MODES)('passphrase (%s mode)', (mode) => {
     const twice = await runCli(['account', 'import', backup, '-d', target, '--passphrase-file', pass, ...flags])
     expect(twice.code).toBe(1)
     expect(twice.stdout + twice.stderr).toMatch(/ACCOUNT_EXISTS|already holds an account/)
-  }, SCRYPT_TEST_MS)
+  }, 180_000)
 })
