@@ -16,8 +16,9 @@ import { ipOf } from '../common/addrs.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
-import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_FANOUT, REPLY_JITTER_MS } from './constants.ts'
+import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_FANOUT, REPLY_WINDOW_MS } from './constants.ts'
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
+import { ReplyPacer } from './reply-pacer.ts'
 
 export interface PresenceComponents {
   peerId: PeerId
@@ -66,6 +67,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private readonly disconnectCheckDelayMs: number
   private heartbeat?: ReturnType<typeof setInterval>
   private replyTimer?: ReturnType<typeof setTimeout>
+  private readonly replies = new ReplyPacer(REPLY_WINDOW_MS)
+  /** the peers our last announcement was handed to: they know us, so their own join needs no answer */
+  private reached = new Set<string>()
   private readonly disconnectChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly shutdown = new AbortController()
   private readonly random: () => number
@@ -115,14 +119,14 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   silence(): void {
     this.shutdown.abort()
     clearInterval(this.heartbeat)
-    clearTimeout(this.replyTimer)
+    this.cancelReply()
   }
 
   /** Says goodbye while connections are still open, so others see us leave at once instead of after the TTL. */
   async beforeStop(): Promise<void> {
     this.shutdown.abort()
     clearInterval(this.heartbeat)
-    clearTimeout(this.replyTimer)
+    this.cancelReply()
     clearTimeout(this.addrTimer)
     for (const timer of this.disconnectChecks.values()) {
       clearTimeout(timer)
@@ -202,7 +206,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.announcedAddrs = addrKey(addrs)
     const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs })
     try {
-      await this.components.pubsub.publish(PRESENCE_TOPIC, data)
+      const { recipients } = await this.components.pubsub.publish(PRESENCE_TOPIC, data)
+      this.reached = new Set(recipients.map((p) => p.toString()))
     } catch (err) {
       this.log.error('could not announce %s - %e', kind, err)
     }
@@ -222,18 +227,35 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }, ADDR_CHANGE_DELAY_MS)
   }
 
-  /** Answer after a random delay, only once for a burst of newcomers, and in a crowd only as one of a few. */
-  private scheduleReply(): void {
-    if (this.replyTimer != null || this.shutdown.signal.aborted || !answersNewcomer(this.directory.size, this.random)) {
+  /**
+   * Answer a newcomer at once, or with the others of a burst at the end of the pacer's window; in a crowd only as
+   * one of a few. A `newcomer` our last announcement was handed to knows us already (a neighbour whose subscription
+   * we answered): its join needs no second answer.
+   */
+  private scheduleReply(newcomer?: string): void {
+    if (
+      this.shutdown.signal.aborted ||
+      (newcomer != null && this.reached.has(newcomer)) ||
+      !answersNewcomer(this.directory.size, this.random)
+    ) {
       return
     }
-    this.replyTimer = setTimeout(
-      () => {
+    const delay = this.replies.request(Date.now())
+    if (delay === 0) {
+      void this.announce('alive')
+    } else if (delay != null) {
+      this.replyTimer = setTimeout(() => {
         this.replyTimer = undefined
+        this.replies.sent(Date.now())
         void this.announce('alive')
-      },
-      Math.floor(Math.random() * REPLY_JITTER_MS)
-    )
+      }, delay)
+    }
+  }
+
+  private cancelReply(): void {
+    clearTimeout(this.replyTimer)
+    this.replyTimer = undefined
+    this.replies.cancel()
   }
 
   private onMessage(evt: CustomEvent<Message>): void {
@@ -260,7 +282,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       this.budget.release(peerId)
     }
     if (change?.type === 'join' || (announcement.kind === 'join' && !known)) {
-      this.scheduleReply()
+      this.scheduleReply(peerId)
     }
     if (change != null) {
       if (change.type !== 'leave') {
