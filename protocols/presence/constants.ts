@@ -31,6 +31,13 @@ export const REPLY_FANOUT = 8
  */
 export const REPLY_WINDOW_MS = 300
 
+/**
+ * Subscribers whose immediate answer went out before our gossip stream to them was open, remembered so that their
+ * own join is answered at once rather than at the window's end. Each costs one extra announcement at most, and only
+ * a paced answer can add one.
+ */
+export const MAX_MISSED_ANSWERS = 64
+
 /** Time for a queued LEAVE to reach the wire before our connections close. */
 export const LEAVE_FLUSH_MS = 150
 
