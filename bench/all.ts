@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { benchProcessBroadcast } from './broadcast-procs.ts'
 import { benchDm, type DmBenchInit } from './dm.ts'
 import { benchFiles } from './files.ts'
+import { benchLan, cleanUpLan, type LanBenchInit, lanFigures, lanUnsupported } from './lan.ts'
 import { runBench } from './peers.ts'
 import { benchPresence, presenceFigures } from './presence.ts'
 import { type Figure, figure, formatFigures, RESULTS_PATH, writeResults } from './results.ts'
@@ -25,6 +26,8 @@ interface Plan {
   web: WebBenchInit
   /** peer counts for presence convergence and idle CPU, and the idle window */
   presence: { sizes: number[]; idleMs: number }
+  /** LAN discovery to first message, two peers in network namespaces */
+  lan: LanBenchInit
 }
 
 const FULL: Plan = {
@@ -33,7 +36,8 @@ const FULL: Plan = {
   files: { size: 1024 * MB, rounds: 3 },
   startup: { runs: 5, idleMs: 3000 },
   web: WEB_FULL,
-  presence: { sizes: [10, 30], idleMs: 20_000 }
+  presence: { sizes: [10, 30], idleMs: 20_000 },
+  lan: { runs: 5 }
 }
 
 const QUICK: Plan = {
@@ -43,7 +47,8 @@ const QUICK: Plan = {
   startup: { runs: 1, idleMs: 1000 },
   web: WEB_QUICK,
   // presence needs ~25 s even at 10 peers (starting chat nodes), which --quick cannot spare: `npm run bench:presence`
-  presence: { sizes: [], idleMs: 5000 }
+  presence: { sizes: [], idleMs: 5000 },
+  lan: { runs: 2 }
 }
 
 async function figures(plan: Plan): Promise<Figure[]> {
@@ -84,6 +89,13 @@ async function figures(plan: Plan): Promise<Figure[]> {
   out.push(...(await benchStartup(plan.startup)))
   process.stderr.write('web client in Chromium...\n')
   out.push(...(await benchWeb(plan.web)))
+  const noNetns = await lanUnsupported()
+  if (noNetns == null) {
+    process.stderr.write('LAN discovery to first message, two network namespaces...\n')
+    out.push(...lanFigures(await benchLan(plan.lan)))
+  } else {
+    process.stderr.write(`LAN discovery to first message skipped: ${noNetns}\n`)
+  }
   for (const peers of plan.presence.sizes) {
     process.stderr.write(`presence among ${peers} peers...\n`)
     out.push(...presenceFigures(await benchPresence(peers, plan.presence.idleMs)))
@@ -117,4 +129,4 @@ async function main(): Promise<void> {
   }
 }
 
-runBench(main)
+runBench(main, cleanUpLan)

@@ -65,16 +65,20 @@ export class PeerSet {
   }
 }
 
-/** Runs a benchmark program's `main`, stopping every peer it started on Ctrl-C, SIGTERM or failure. */
-export function runBench(main: () => Promise<void>): void {
+/**
+ * Runs a benchmark program's `main`, stopping every peer it started on Ctrl-C, SIGTERM or failure, and running
+ * `cleanUp` then too (processes and network namespaces a benchmark started itself).
+ */
+export function runBench(main: () => Promise<void>, cleanUp: () => Promise<void> = async () => {}): void {
+  const stopAll = (): Promise<unknown> => Promise.allSettled([PeerSet.stopAll(), cleanUp()])
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void PeerSet.stopAll().finally(() => process.exit(130))
+      void stopAll().finally(() => process.exit(130))
     })
   }
   main().catch(async (err: unknown) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-    await PeerSet.stopAll()
+    await stopAll()
     process.exit(1)
   })
 }

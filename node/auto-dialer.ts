@@ -1,7 +1,7 @@
 import type { Logger, PeerId, PeerInfo } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { backoffDelay } from './backoff.ts'
-import { DIAL_TIMEOUT_MS } from './constants.ts'
+import { DIAL_TIMEOUT_MS, DISCOVERY_YIELD_MS, MAX_DISCOVERIES_WAITING } from './constants.ts'
 import { DialTargets } from './dial-targets.ts'
 import type { ChatLibp2p } from './libp2p.ts'
 
@@ -10,6 +10,14 @@ export interface AutoDialerInit {
   bootstrap: Multiaddr[]
   /** how long one dial may take. @default DIAL_TIMEOUT_MS */
   dialTimeoutMs?: number
+}
+
+/**
+ * Which of two peers that discover each other at once (as two mDNS peers do) dials: the one with the lower PeerId.
+ * Both dialing costs each end two handshakes and two identifies, at the moment a peer that just started is busiest.
+ */
+export function dialsFirst(self: string, other: string): boolean {
+  return self < other
 }
 
 /**
@@ -28,6 +36,11 @@ export class AutoDialer {
   private readonly shutdown = new AbortController()
   /** per target address, so forged announcements cannot point every peer's dials at someone else */
   private readonly targets = new DialTargets()
+  /** peers discovered while libp2p was still starting (mDNS answers its first query then), dialed once it has */
+  private readonly early = new Map<string, PeerInfo>()
+  /** peers we leave DISCOVERY_YIELD_MS to dial us (see dialsFirst) */
+  private readonly yielding = new Set<string>()
+  private online = false
 
   constructor(node: ChatLibp2p, init: AutoDialerInit) {
     this.node = node
@@ -36,18 +49,26 @@ export class AutoDialer {
     this.dialTimeoutMs = init.dialTimeoutMs ?? DIAL_TIMEOUT_MS
     this.onDiscovery = this.onDiscovery.bind(this)
     this.onDisconnect = this.onDisconnect.bind(this)
+    this.onStart = this.onStart.bind(this)
   }
 
+  /** Call before libp2p starts, so that no peer mDNS finds during its start is missed; dials once it has started. */
   start(): void {
     this.node.addEventListener('peer:discovery', this.onDiscovery)
     this.node.addEventListener('peer:disconnect', this.onDisconnect)
-    for (const addr of this.bootstrap) {
-      void this.dialBootstrap(addr)
+    if (this.node.status === 'started') {
+      this.onStart()
+    } else {
+      this.node.addEventListener('start', this.onStart, { once: true })
     }
   }
 
   stop(): void {
     this.shutdown.abort()
+    this.online = false
+    this.early.clear()
+    this.yielding.clear()
+    this.node.removeEventListener('start', this.onStart)
     this.node.removeEventListener('peer:discovery', this.onDiscovery)
     this.node.removeEventListener('peer:disconnect', this.onDisconnect)
     for (const timer of this.timers) {
@@ -56,15 +77,46 @@ export class AutoDialer {
     this.timers.clear()
   }
 
+  private onStart(): void {
+    this.online = true
+    for (const addr of this.bootstrap) {
+      void this.dialBootstrap(addr)
+    }
+    for (const info of this.early.values()) {
+      this.discovered(info)
+    }
+    this.early.clear()
+  }
+
   private onDiscovery(evt: CustomEvent<PeerInfo>): void {
-    const { id } = evt.detail
+    if (this.online) {
+      this.discovered(evt.detail)
+    } else if (this.early.size < MAX_DISCOVERIES_WAITING) {
+      this.early.set(evt.detail.id.toString(), evt.detail)
+    }
+  }
+
+  private discovered(info: PeerInfo): void {
+    const { id } = info
     // Peers reachable only through a relay are dialed when there is something to send (a DM), not on sight:
     // dialing every one of them would open a relayed connection between each pair of the relay's users.
-    const multiaddrs = evt.detail.multiaddrs.filter((ma) => !ma.toString().includes('/p2p-circuit'))
+    const multiaddrs = info.multiaddrs.filter((ma) => !ma.toString().includes('/p2p-circuit'))
     if (id.equals(this.node.peerId) || multiaddrs.length === 0 || this.node.getConnections(id).length > 0) {
       return
     }
-    void this.dialPeer(id, multiaddrs)
+    const key = id.toString()
+    if (dialsFirst(this.node.peerId.toString(), key) || this.yielding.size >= MAX_DISCOVERIES_WAITING) {
+      void this.dialPeer(id, multiaddrs)
+    } else if (!this.yielding.has(key)) {
+      // it has most likely found us too and is dialing; if it has not (it missed our answer), we dial after all
+      this.yielding.add(key)
+      this.later(DISCOVERY_YIELD_MS, () => {
+        this.yielding.delete(key)
+        if (this.node.getConnections(id).length === 0) {
+          void this.dialPeer(id, multiaddrs)
+        }
+      })
+    }
   }
 
   private onDisconnect(evt: CustomEvent<PeerId>): void {
@@ -125,10 +177,14 @@ export class AutoDialer {
   private retryLater(key: string, dial: () => Promise<void>): void {
     const attempt = this.attempts.get(key) ?? 0
     this.attempts.set(key, attempt + 1)
+    this.later(backoffDelay(attempt), () => void dial())
+  }
+
+  private later(delayMs: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
-      void dial()
-    }, backoffDelay(attempt))
+      fn()
+    }, delayMs)
     this.timers.add(timer)
   }
 

@@ -170,9 +170,9 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     // retention first: what expired while we were away is gone before anything can show it
     await this.archive.start()
     this.catchUp.start()
+    this.dialer.start()
     await this.libp2p.start()
     this.catchUp.ready()
-    this.dialer.start()
     this.running = true
     this.direct.courier.start()
     await this.transfers.start()

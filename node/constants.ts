@@ -13,6 +13,19 @@ export const RELAY_CONNECT_TIMEOUT_MS = 15_000
 export const MDNS_INTERVAL_MS = 10_000
 
 /**
+ * How long the peer that does not dial first (see dialsFirst) waits for the other's connection after discovering it,
+ * before it dials itself: two LAN peers find each other within milliseconds, and a connection on a loaded machine
+ * took up to about 350 ms to open; a peer that missed our mDNS answer is reached this much later.
+ */
+export const DISCOVERY_YIELD_MS = 1000
+
+/**
+ * Discovered peers held at once, waiting for libp2p to finish starting or for the other side's dial: more than a LAN
+ * has; past it a discovery is dropped (mDNS announces again within MDNS_INTERVAL_MS) or dialed at once.
+ */
+export const MAX_DISCOVERIES_WAITING = 256
+
+/**
  * A public group's listing can arrive before any of its announcers' presence does (both travel by gossip, through a
  * relay often by different paths): `/join` waits this long for one of them to be reachable before it gives up.
  */

@@ -24,8 +24,19 @@ export const MAX_DIRECTORY_SIZE = 10_000
  */
 export const REPLY_FANOUT = 8
 
-/** Delay window for answering someone's JOIN, so that many peers answering at once spread out. */
-export const REPLY_JITTER_MS = 300
+/**
+ * Newcomers are answered at most once per this window: the first at once (a peer found on the LAN lists us as soon as
+ * it connects), later ones together at the window's end, so a crowd joining at once costs each peer at most two
+ * announcements per window instead of one per newcomer.
+ */
+export const REPLY_WINDOW_MS = 300
+
+/**
+ * Subscribers whose immediate answer went out before our gossip stream to them was open, remembered so that their
+ * own join is answered at once rather than at the window's end. Each costs one extra announcement at most, and only
+ * a paced answer can add one.
+ */
+export const MAX_MISSED_ANSWERS = 64
 
 /** Time for a queued LEAVE to reach the wire before our connections close. */
 export const LEAVE_FLUSH_MS = 150

@@ -14,9 +14,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { ipOf } from '../common/addrs.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
+import { NewcomerAnswers } from './answers.ts'
 import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
-import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, REPLY_FANOUT, REPLY_JITTER_MS } from './constants.ts'
+import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC } from './constants.ts'
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 
 export interface PresenceComponents {
@@ -65,10 +66,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private readonly heartbeatIntervalMs: number
   private readonly disconnectCheckDelayMs: number
   private heartbeat?: ReturnType<typeof setInterval>
-  private replyTimer?: ReturnType<typeof setTimeout>
+  private readonly answers: NewcomerAnswers
   private readonly disconnectChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly shutdown = new AbortController()
-  private readonly random: () => number
   /** the addresses in our last announcement, to notice when they change */
   private announcedAddrs = ''
   private addrTimer?: ReturnType<typeof setTimeout>
@@ -82,7 +82,11 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.disconnectCheckDelayMs = init.disconnectCheckDelayMs ?? 1000
     this.directory = new Directory({ ttlMs: init.ttlMs })
     this.trustedForwarder = init.trustedForwarder ?? (() => false)
-    this.random = init.random ?? Math.random
+    this.answers = new NewcomerAnswers(
+      () => this.announce('alive'),
+      () => this.directory.size,
+      init.random ?? Math.random
+    )
     this.onMessage = this.onMessage.bind(this)
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
@@ -115,14 +119,14 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   silence(): void {
     this.shutdown.abort()
     clearInterval(this.heartbeat)
-    clearTimeout(this.replyTimer)
+    this.answers.stop()
   }
 
   /** Says goodbye while connections are still open, so others see us leave at once instead of after the TTL. */
   async beforeStop(): Promise<void> {
     this.shutdown.abort()
     clearInterval(this.heartbeat)
-    clearTimeout(this.replyTimer)
+    this.answers.stop()
     clearTimeout(this.addrTimer)
     for (const timer of this.disconnectChecks.values()) {
       clearTimeout(timer)
@@ -197,14 +201,19 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     return connection == null ? undefined : ipOf(connection.remoteAddr)
   }
 
-  private async announce(kind: PresenceKind): Promise<void> {
+  /** Publishes our announcement; resolves with the peers it was handed to. */
+  private async announce(kind: PresenceKind): Promise<Set<string>> {
     const addrs = this.components.addressManager.getAddresses().map((ma) => ma.bytes)
     this.announcedAddrs = addrKey(addrs)
     const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs })
     try {
-      await this.components.pubsub.publish(PRESENCE_TOPIC, data)
+      const { recipients } = await this.components.pubsub.publish(PRESENCE_TOPIC, data)
+      const reached = new Set(recipients.map((p) => p.toString()))
+      this.answers.reachedBy(reached)
+      return reached
     } catch (err) {
       this.log.error('could not announce %s - %e', kind, err)
+      return new Set()
     }
   }
 
@@ -220,20 +229,6 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
         void this.announce('alive')
       }
     }, ADDR_CHANGE_DELAY_MS)
-  }
-
-  /** Answer after a random delay, only once for a burst of newcomers, and in a crowd only as one of a few. */
-  private scheduleReply(): void {
-    if (this.replyTimer != null || this.shutdown.signal.aborted || !answersNewcomer(this.directory.size, this.random)) {
-      return
-    }
-    this.replyTimer = setTimeout(
-      () => {
-        this.replyTimer = undefined
-        void this.announce('alive')
-      },
-      Math.floor(Math.random() * REPLY_JITTER_MS)
-    )
   }
 
   private onMessage(evt: CustomEvent<Message>): void {
@@ -260,7 +255,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       this.budget.release(peerId)
     }
     if (change?.type === 'join' || (announcement.kind === 'join' && !known)) {
-      this.scheduleReply()
+      this.answers.joined(peerId)
     }
     if (change != null) {
       if (change.type !== 'leave') {
@@ -290,7 +285,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private onSubscriptionChange(evt: CustomEvent<SubscriptionChangeData>): void {
     const joined = evt.detail.subscriptions.some((s) => s.topic === PRESENCE_TOPIC && s.subscribe)
     if (joined) {
-      this.scheduleReply()
+      this.answers.subscribed(evt.detail.peerId.toString())
     }
   }
 
@@ -299,6 +294,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     const peer = evt.detail
     const key = peer.toString()
     this.budget.disconnected(key)
+    this.answers.disconnected(key)
     if (!this.directory.has(key) || this.disconnectChecks.has(key) || this.shutdown.signal.aborted) {
       return
     }
@@ -351,14 +347,6 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
 /** Address updates often come in bursts (one per relay address); announce once they settle. */
 const ADDR_CHANGE_DELAY_MS = 100
-
-/**
- * Whether to answer a newcomer when `known` peers are in our directory: always in a small crowd, else with
- * probability REPLY_FANOUT / known, so that about REPLY_FANOUT peers answer each join.
- */
-export function answersNewcomer(known: number, random: () => number): boolean {
-  return known <= REPLY_FANOUT || random() * known < REPLY_FANOUT
-}
 
 function addrKey(addrs: Uint8Array[]): string {
   return addrs

@@ -85,6 +85,28 @@ describe('three peers in three network namespaces, mDNS only', () => {
     }
   })
 
+  it('a peer that starts later can write at once to the peer it finds, and be written to', async () => {
+    lan = await createLan(2)
+    const [a, b] = lan.hosts
+    const alice = await spawnPeer({ name: 'alice', netns: a.ns, network: ['--listen', `/ip4/${a.ip}/tcp/0`] })
+    const bob = await spawnPeer({ name: 'bob', netns: b.ns, network: ['--listen', `/ip4/${b.ip}/tcp/0`] })
+    // each writes the moment it lists the other: nothing else (a heartbeat, a retry) may be needed for it to arrive
+    const replies = alice.waitFor('join', (u) => u.peerId === bob.peerId).then(() => alice.send('welcome bob'))
+    await bob.waitFor('join', (u) => u.peerId === alice.peerId)
+    bob.send('hi alice')
+    bob.send('/msg alice first dm')
+    await replies
+    const lobby = await alice.waitFor('message', (m) => m.text === 'hi alice')
+    expect(lobby).toMatchObject({ scope: 'lobby', from: { peerId: bob.peerId } })
+    expect((await bob.waitFor('sent', (s) => s.text === 'hi alice')).recipients).toBe(1)
+    expect((await alice.waitFor('message', (m) => m.text === 'first dm')).scope).toBe('dm')
+    expect((await bob.waitFor('message', (m) => m.text === 'welcome bob')).from.peerId).toBe(alice.peerId)
+    expect((await alice.waitFor('sent', (s) => s.text === 'welcome bob')).recipients).toBe(1)
+    for (const p of [alice, bob]) {
+      expect(p.all('error')).toEqual([])
+    }
+  })
+
   it('leaves no network namespace behind', async () => {
     // also covers the LAN of the test before, removed by afterEach
     await destroyLan(await createLan(1))
