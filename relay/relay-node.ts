@@ -17,6 +17,7 @@ import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
 import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
+import { connectionListFix, type LinearConnectionList } from './connection-list.ts'
 import type { FederationPeer } from './federation.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 import { quietLogger } from './quiet-logger.ts'
@@ -35,6 +36,7 @@ export type RelayServices = {
   stunInfo: StunInfoServer
   mailbox: MailboxServer
   prekeys: PrekeyService
+  connectionList: LinearConnectionList
 }
 
 export type RelayLibp2p = Libp2p<RelayServices>
@@ -139,7 +141,9 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
           defaultDurationLimit: config.relayedDurationLimitSeconds * 1000
         }
       }),
-      stunInfo: stunInfoServer({ port: init.stunPort ?? (() => 0) })
+      stunInfo: stunInfoServer({ port: init.stunPort ?? (() => 0) }),
+      // libp2p lists every connection on each new one, quadratically: see connection-list.ts
+      connectionList: connectionListFix()
     }
   })
   const relayed = node
