@@ -18,8 +18,18 @@ export interface LinearConnectionList {
  */
 export function linearConnectionList(manager: ConnectionLists): void {
   const ofPeer = manager.getConnections.bind(manager)
-  manager.getConnections = (peerId?: PeerId): Connection[] =>
-    peerId != null ? ofPeer(peerId) : [...manager.getConnectionsMap().values()].flat()
+  manager.getConnections = (peerId?: PeerId): Connection[] => {
+    if (peerId != null) {
+      return ofPeer(peerId)
+    }
+    const all: Connection[] = []
+    for (const connections of manager.getConnectionsMap().values()) {
+      for (const connection of connections) {
+        all.push(connection)
+      }
+    }
+    return all
+  }
 }
 
 /** Service factory for the relay's libp2p node: `services: { connectionList: connectionListFix() }`. */

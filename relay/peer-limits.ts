@@ -65,8 +65,18 @@ export class PeerLimits {
   /** A reason to refuse `peer` a relay slot: the peers of its IP address hold their share already. */
   refuseReservation(peer: PeerId): string | undefined {
     const key = peer.toString()
+    const ips = this.ipsOf(key)
+    const max = this.init.maxReservationsPerIp()
+    let connected = 0
+    for (const ip of ips) {
+      connected += this.byIp.get(ip)?.size ?? 0
+    }
+    if (connected <= max) {
+      // the peer itself is among them: fewer others than the share, whoever holds a slot
+      return undefined
+    }
     const holders = new Set<string>()
-    for (const ip of this.ipsOf(key)) {
+    for (const ip of ips) {
       for (const c of this.byIp.get(ip) ?? []) {
         const holder = c.remotePeer.toString()
         if (holder !== key && !holders.has(holder) && this.init.holdsSlot(c.remotePeer)) {
@@ -74,7 +84,7 @@ export class PeerLimits {
         }
       }
     }
-    return holders.size >= this.init.maxReservationsPerIp() ? 'too many relay slots for this IP address' : undefined
+    return holders.size >= max ? 'too many relay slots for this IP address' : undefined
   }
 
   /** The IP address `peer` is connected from (its first connection), if any. */
