@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { lanPeers } from './chaos-helpers.ts'
+import { lanPeers, undoScenario } from './chaos-helpers.ts'
 import { randomFile } from './files-helpers.ts'
 import { chaosSize, dmOutcomes, Fleet, recordRow } from './harness/chaos.ts'
-import { clearFaults, limitBandwidth } from './harness/faults.ts'
-import { cleanup, destroyAllNetns, requireTool, tempDir } from './harness.ts'
+import { limitBandwidth } from './harness/faults.ts'
+import { requireTool, tempDir } from './harness.ts'
 
 const size = chaosSize({ peers: 2, rounds: 3 }, { peers: 2, rounds: 20 })
 const MB = 1024 * 1024
@@ -11,11 +11,7 @@ const RATE = '1mbit'
 
 describe('chaos: a 1 Mbit/s link', () => {
   requireTool('netns')
-  afterEach(async () => {
-    await clearFaults()
-    await cleanup()
-    await destroyAllNetns()
-  })
+  afterEach(undoScenario)
 
   it('keeps chat responsive while a file transfer fills the link', async () => {
     const fleet = new Fleet()

@@ -1,16 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { names } from './chaos-helpers.ts'
+import { names, undoScenario } from './chaos-helpers.ts'
 import { chaosSize, Fleet, recordRow } from './harness/chaos.ts'
-import { clearFaults, heal, partition } from './harness/faults.ts'
-import {
-  cleanup,
-  destroyAllNetns,
-  killRelays,
-  type PeerProcess,
-  relayStar,
-  requireTool,
-  spawnRelayClient
-} from './harness.ts'
+import { heal, partition } from './harness/faults.ts'
+import { type PeerProcess, relayStar, requireTool, spawnRelayClient } from './harness.ts'
 
 /** Short: a few churn cycles; long (npm run chaos): P2PCHAT_CHAOS_ROUNDS cycles, by default 20 cycles. */
 const size = chaosSize({ peers: 3, rounds: 3 }, { peers: 8, rounds: 20 })
@@ -20,12 +12,7 @@ const FLAP_EVERY = 2
 
 describe('chaos: churn', () => {
   requireTool('netns')
-  afterEach(async () => {
-    await clearFaults()
-    await killRelays()
-    await cleanup()
-    await destroyAllNetns()
-  })
+  afterEach(undoScenario)
 
   it('peers come and go and the relay link flaps: presence ends accurate, memory and descriptors stay flat', async () => {
     const fleet = new Fleet()

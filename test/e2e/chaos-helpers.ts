@@ -1,7 +1,20 @@
 import type { Fleet } from './harness/chaos.ts'
 import { sendAndWait, sendDm } from './harness/chaos.ts'
+import { clearFaults } from './harness/faults.ts'
 import type { CheckInit } from './harness/guarantees.ts'
-import { createLan, type Lan, type PeerProcess, spawnPeer } from './harness.ts'
+import { cleanup, createLan, destroyAllNetns, killRelays, type Lan, type PeerProcess, spawnPeer } from './harness.ts'
+
+/**
+ * After each scenario in namespaces: lift every fault first (a frozen process must be continued before it can be
+ * killed cleanly), then end the relays and peers, then remove the namespaces. Each step touches only what this
+ * test process made, so a scenario without relays loses nothing by the call.
+ */
+export async function undoScenario(): Promise<void> {
+  await clearFaults()
+  await killRelays()
+  await cleanup()
+  await destroyAllNetns()
+}
 
 /** The names of a scenario's peers: alice, bob, carol, ... then peer7, peer8, ... */
 export function names(count: number): string[] {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { lanPeers, privateGroup, trafficRound } from './chaos-helpers.ts'
+import { lanPeers, privateGroup, trafficRound, undoScenario } from './chaos-helpers.ts'
 import { chaosSize, dmOutcomes, Fleet, recordRow } from './harness/chaos.ts'
-import { clearFaults, clearLoss, droppedPackets, setLoss } from './harness/faults.ts'
-import { cleanup, destroyAllNetns, requireTool } from './harness.ts'
+import { clearLoss, droppedPackets, setLoss } from './harness/faults.ts'
+import { requireTool } from './harness.ts'
 
 const size = chaosSize({ peers: 3, rounds: 3 }, { peers: 6, rounds: 20 })
 const LOSS_PERCENT = 10
@@ -11,11 +11,7 @@ const MB = 1024 * 1024
 describe('chaos: packet loss', () => {
   requireTool('netns')
   requireTool('nftables')
-  afterEach(async () => {
-    await clearFaults()
-    await cleanup()
-    await destroyAllNetns()
-  })
+  afterEach(undoScenario)
 
   it(`shows every lobby line, group post and acknowledged DM exactly once, in order, under ${LOSS_PERCENT}% loss`, async () => {
     const fleet = new Fleet()

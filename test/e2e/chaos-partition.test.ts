@@ -1,18 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { lanPeers, trafficRound } from './chaos-helpers.ts'
+import { lanPeers, trafficRound, undoScenario } from './chaos-helpers.ts'
 import { chaosSize, dmOutcomes, Fleet, recordRow, sendAndWait, sendDm } from './harness/chaos.ts'
-import { clearFaults, heal, partition } from './harness/faults.ts'
-import { cleanup, destroyAllNetns, requireTool } from './harness.ts'
+import { heal, partition } from './harness/faults.ts'
+import { requireTool } from './harness.ts'
 
 const size = chaosSize({ peers: 3, rounds: 2 }, { peers: 6, rounds: 10 })
 
 describe('chaos: a partition', () => {
   requireTool('netns')
-  afterEach(async () => {
-    await clearFaults()
-    await cleanup()
-    await destroyAllNetns()
-  })
+  afterEach(undoScenario)
 
   it('a peer cut off and healed rejoins by itself and shows everything, also what was said meanwhile, exactly once', async () => {
     const fleet = new Fleet()

@@ -1,18 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { names, trafficRound } from './chaos-helpers.ts'
+import { names, trafficRound, undoScenario } from './chaos-helpers.ts'
 import { chaosSize, dmOutcomes, Fleet, lobbyHealed, recordRow, sendAndWait, sendDm } from './harness/chaos.ts'
-import { clearFaults, freeze, thaw } from './harness/faults.ts'
-import {
-  cleanup,
-  destroyAllNetns,
-  killRelays,
-  type PeerProcess,
-  type RelayProcess,
-  type RelayStar,
-  relayStar,
-  requireTool,
-  startRelay
-} from './harness.ts'
+import { freeze, thaw } from './harness/faults.ts'
+import { type PeerProcess, type RelayProcess, type RelayStar, relayStar, requireTool, startRelay } from './harness.ts'
 
 const size = chaosSize({ peers: 3, rounds: 2 }, { peers: 8, rounds: 5 })
 /** How long the relay stays frozen: long enough for keep-alives to give up in the long run. */
@@ -56,12 +46,7 @@ async function talkDuringFault(clients: PeerProcess[], tag: string): Promise<voi
 
 describe('chaos: relay faults', () => {
   requireTool('netns')
-  afterEach(async () => {
-    await clearFaults()
-    await killRelays()
-    await cleanup()
-    await destroyAllNetns()
-  })
+  afterEach(undoScenario)
 
   it('clients reconnect by themselves after the relay is killed (-9) under load and restarted', async () => {
     const fleet = new Fleet()

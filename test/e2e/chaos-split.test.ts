@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { groupScenarioCheck, lanPeers, privateGroup } from './chaos-helpers.ts'
+import { groupScenarioCheck, lanPeers, privateGroup, undoScenario } from './chaos-helpers.ts'
 import { chaosSize, Fleet, groupConverged, recordRow, sendAndWait } from './harness/chaos.ts'
-import { clearFaults, mend, split } from './harness/faults.ts'
-import { cleanup, destroyAllNetns, type PeerProcess, requireTool } from './harness.ts'
+import { mend, split } from './harness/faults.ts'
+import { type PeerProcess, requireTool } from './harness.ts'
 
 const size = chaosSize({ peers: 4, rounds: 1 }, { peers: 6, rounds: 3 })
 /** How long the two halves stay apart in the long run; the short run heals as soon as both sides acted. */
@@ -30,11 +30,7 @@ function shownOnce(peer: PeerProcess, ids: string[]): string[] {
 describe('chaos: a group split in two', () => {
   requireTool('netns')
   requireTool('nftables')
-  afterEach(async () => {
-    await clearFaults()
-    await cleanup()
-    await destroyAllNetns()
-  })
+  afterEach(undoScenario)
 
   it(`a private group of ${size.peers} split ${size.peers / 2}/${size.peers / 2}, with posts and membership changes on both sides, converges after the heal`, async () => {
     const fleet = new Fleet()
