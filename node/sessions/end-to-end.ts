@@ -129,6 +129,7 @@ export class EndToEnd {
       const peers = new Set<string>()
       let prekeys = false
       const done: Array<() => void> = []
+      this.book.begin()
       for (const p of batch) {
         try {
           const { value, dirty } = p.op()
@@ -139,27 +140,41 @@ export class EndToEnd {
           p.reject(err)
         }
       }
+      const written: Written = { peers: new Set(), prekeys: false }
       try {
-        await this.persist(peers, prekeys)
+        await this.persist(peers, prekeys, written)
+        this.book.commit()
         for (const settle of done) settle()
       } catch (err) {
+        // none of the batch happened: not in memory, and (as far as the disk lets us) not on disk either
+        this.book.rollback()
+        await this.persist(written.peers, written.prekeys).catch(() => {})
         for (const p of batch) p.reject(err)
       }
     }
     this.flushing = false
   }
 
-  private async persist(peers: Set<string>, prekeys: boolean): Promise<void> {
+  /** Stores the named records as the book holds them now; `written` tells which got through. */
+  private async persist(peers: Set<string>, prekeys: boolean, written?: Written): Promise<void> {
     if (prekeys) {
       await this.vault.write(PREKEYS, encodePrekeyStore(this.book.prekeys))
+      if (written != null) written.prekeys = true
       this.onPrekeysChanged()
     }
     for (const peer of peers) {
       const sessions = this.book.sessionsOf(peer)
       if (sessions.length === 0) await this.vault.remove(peerRecord(peer))
       else await this.vault.write(peerRecord(peer), encodeSessions(sessions))
+      written?.peers.add(peer)
     }
   }
+}
+
+/** The records of a batch that reached the vault before one failed. */
+interface Written {
+  peers: Set<string>
+  prekeys: boolean
 }
 
 function tryDecode<T>(decode: () => T): T | undefined {

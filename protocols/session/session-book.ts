@@ -43,6 +43,9 @@ export class SessionBook {
   private readonly peers: Map<string, Session[]>
   private store: PrekeyStore
 
+  /** What changed since begin(): each touched peer's sessions before (undefined: it had none), and the prekeys. */
+  private undo?: { store: PrekeyStore; peers: Map<string, Session[] | undefined> }
+
   constructor(
     private readonly me: SessionIdentity,
     prekeys: PrekeyStore,
@@ -111,16 +114,53 @@ export class SessionBook {
   /** Forgets every session with a peer (e.g. they were blocked). */
   forget(remoteIdentity: Uint8Array): Dirty {
     const peer = bytesToHex(remoteIdentity)
+    this.record(peer)
     this.peers.delete(peer)
     return { peer, prekeys: false }
   }
 
+  /**
+   * Starts recording what the next calls change, so that rollback() can undo them. A change whose write failed must
+   * leave no trace in memory: a received message would count as seen though it was never acted on (its retry refused
+   * as a duplicate), and a sending reserve kept only in memory would hand out keys a restart hands out again.
+   */
+  begin(): void {
+    this.undo = { store: this.store, peers: new Map() }
+  }
+
+  /** What was recorded since begin() is stored: keep it. */
+  commit(): void {
+    this.undo = undefined
+  }
+
+  /** Puts back everything changed since begin(); returns the peers whose sessions it restored. */
+  rollback(): string[] {
+    const undo = this.undo
+    this.undo = undefined
+    if (undo == null) return []
+    this.store = undo.store
+    for (const [peer, sessions] of undo.peers) {
+      if (sessions == null) this.peers.delete(peer)
+      else this.peers.set(peer, sessions)
+    }
+    return [...undo.peers.keys()]
+  }
+
   private remember(peer: string, sessions: Session[]): void {
+    this.record(peer)
     this.peers.delete(peer)
     this.peers.set(peer, sessions.slice(0, MAX_SESSIONS_PER_PEER))
     for (const oldest of this.peers.keys()) {
       if (this.peers.size <= MAX_SESSION_PEERS) break
+      this.record(oldest)
       this.peers.delete(oldest)
+    }
+  }
+
+  /** Keeps `peer`'s sessions as they were before the first change since begin(). */
+  private record(peer: string): void {
+    if (this.undo != null && !this.undo.peers.has(peer)) {
+      this.undo.peers.set(peer, this.peers.get(peer))
     }
   }
 }

@@ -93,6 +93,46 @@ describe('SessionBook', () => {
     expect(b.book.decrypt(m2).plaintext).toEqual(text('two'))
   })
 
+  it('rollback() puts back exactly what the calls since begin() changed, whatever they were', () => {
+    const hex = (id: Uint8Array) => Buffer.from(id).toString('hex')
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a-sends', 'b-sends', 'c-sends', 'forget-a'), { maxLength: 6 }),
+        fc.array(fc.constantFrom('a-sends', 'b-sends', 'c-sends', 'forget-a'), { minLength: 1, maxLength: 6 }),
+        (before, during) => {
+          const me = account()
+          const others = { a: account(), b: account(), c: account() }
+          const run = (step: string) => {
+            if (step === 'forget-a') {
+              me.book.forget(others.a.identity.publicKey)
+              return
+            }
+            const from = others[step[0] as 'a' | 'b' | 'c']
+            const sealed = from.book.encrypt(me.identity.publicKey, text(step), me.bundle()).sealed
+            try {
+              me.book.decrypt(sealed)
+            } catch {
+              // after forget-a, a's next message names a prekey already used: refused, and it changes nothing
+            }
+          }
+          const snapshot = () => ({
+            prekeys: me.book.prekeys,
+            sessions: Object.values(others).map((o) => me.book.sessionsOf(hex(o.identity.publicKey)))
+          })
+          before.forEach(run)
+          const kept = snapshot()
+          me.book.begin()
+          during.forEach(run)
+          me.book.rollback()
+          const after = snapshot()
+          expect(after.prekeys).toBe(kept.prekeys)
+          expect(after.sessions).toStrictEqual(kept.sessions)
+        }
+      ),
+      { numRuns: 25 }
+    )
+  })
+
   it('the prekey record decoder throws InvalidSessionMessageError only', () => {
     const bytes = encodePrekeyStore(account().book.prekeys)
     fc.assert(

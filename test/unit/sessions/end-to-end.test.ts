@@ -75,3 +75,68 @@ describe('EndToEnd with the memory vault', () => {
     expect(await new MemorySessionVault().list()).toEqual([])
   })
 })
+
+/** A memory vault whose writes fail with ENOSPC while `full` is set, as a full disk does. */
+class FillableVault extends MemorySessionVault {
+  full = false
+  writes = 0
+
+  override async write(name: string, bytes: Uint8Array): Promise<void> {
+    if (this.full) {
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+    }
+    this.writes++
+    await super.write(name, bytes)
+  }
+}
+
+describe('EndToEnd when its state cannot be stored', () => {
+  async function pair() {
+    const a = identityFromSeed(crypto.getRandomValues(new Uint8Array(32)))
+    const b = identityFromSeed(crypto.getRandomValues(new Uint8Array(32)))
+    const bobVault = new FillableVault()
+    const alice = await EndToEnd.open(a, new MemorySessionVault())
+    const bob = await EndToEnd.open(b, bobVault)
+    return { a, b, alice, bob, bobVault }
+  }
+
+  it('a message whose session write failed opens again once the disk has room, instead of counting as seen', async () => {
+    const { b, alice, bob, bobVault } = await pair()
+    const first = await alice.encrypt(b.publicKey, te.encode('first'), bundleFrom(bob.published()))
+    bobVault.full = true
+    await expect(bob.decrypt(first)).rejects.toThrow(/ENOSPC/)
+    bobVault.full = false
+    // before: the session had advanced in memory, so the retry was refused as a duplicate and acknowledged unread
+    expect(td.decode((await bob.decrypt(first)).plaintext)).toBe('first')
+    const second = await alice.encrypt(b.publicKey, te.encode('second'))
+    bobVault.full = true
+    await expect(bob.decrypt(second)).rejects.toThrow(/ENOSPC/)
+    bobVault.full = false
+    expect(td.decode((await bob.decrypt(second)).plaintext)).toBe('second')
+  })
+
+  it('a send whose session write failed leaves no trace: no message key serves twice, also after a restart', async () => {
+    const { a, b, alice, bob, bobVault } = await pair()
+    await bob.decrypt(await alice.encrypt(b.publicKey, te.encode('hi'), bundleFrom(bob.published())))
+    // past the sending keys reserved on disk, every send must be stored before it is returned
+    bobVault.full = true
+    let refused = 0
+    for (let i = 0; i < 200 && refused === 0; i++) {
+      await bob.encrypt(a.publicKey, te.encode(`reply ${i}`)).then(
+        (m) => alice.decrypt(m),
+        () => refused++
+      )
+    }
+    expect(refused).toBe(1)
+    bobVault.full = false
+    const after = await bob.encrypt(a.publicKey, te.encode('after'))
+    expect(td.decode((await alice.decrypt(after)).plaintext)).toBe('after')
+    // bob restarts from what is stored: before, the failed send's key reserve stayed in memory only, 'after' went
+    // out within it unstored, and the restarted bob used its key again (alice: already received)
+    const restarted = await EndToEnd.open(b, bobVault)
+    for (const text of ['after a restart', 'and once more']) {
+      const later = await restarted.encrypt(a.publicKey, te.encode(text))
+      expect(td.decode((await alice.decrypt(later)).plaintext)).toBe(text)
+    }
+  })
+})
