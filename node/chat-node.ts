@@ -20,7 +20,7 @@ import type { SendOutcome } from './direct/secure-dms.ts'
 import { wireDirect } from './direct/wire.ts'
 import type { Route } from './direct-upgrade.ts'
 import { ErrorEventLimiter } from './error-limit.ts'
-import { NotStartedError, SelfMessageError, UnknownUserError } from './errors.ts'
+import { NotStartedError, UnknownUserError } from './errors.ts'
 import type { ChatEvents, ChatMessage, EmitChatEvent, PurgeCounts, QueuedDm, RelayStatus, SentInfo } from './events.ts'
 import { Groups } from './groups/groups.ts'
 import type { MessageArchive } from './history.ts'
@@ -29,7 +29,7 @@ import type { RelayClient } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
 import type { TransferInfo } from './transfers/events.ts'
 import { TransferManager } from './transfers/manager.ts'
-import { resolveUser, type User, userFor, withDisplayNames } from './users.ts'
+import { resolveRecipient, resolveUser, type User, userFor, withDisplayNames } from './users.ts'
 
 export type { ChatNodeInit } from './chat-node-create.ts'
 
@@ -224,19 +224,6 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     return resolveUser(query, this.users())
   }
 
-  /** Like resolve(), among the others only: sharing our name must not make a DM ambiguous. */
-  private resolveRecipient(query: string): User {
-    const [me, ...others] = this.users()
-    try {
-      return resolveUser(query, others)
-    } catch (err) {
-      if (err instanceof UnknownUserError && resolveUser(query, [me, ...others]).peerId === me.peerId) {
-        throw new SelfMessageError('that is you')
-      }
-      throw err
-    }
-  }
-
   /** Sends `text` to everyone in the lobby. */
   async broadcast(text: string): Promise<SentInfo> {
     this.assertRunning()
@@ -259,7 +246,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     let user: User
     let online = true
     try {
-      user = this.resolveRecipient(to)
+      user = resolveRecipient(to, this.users())
     } catch (err) {
       if (!(err instanceof UnknownUserError)) {
         throw err
@@ -367,7 +354,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
    */
   async sendFile(to: string, path: string, options: AbortOptions = {}): Promise<TransferInfo> {
     this.assertRunning()
-    const user = this.resolveRecipient(to)
+    const user = resolveRecipient(to, this.users())
     return this.transfers.send(user.peerId, user.name, path, options)
   }
 

@@ -1,5 +1,5 @@
 import { nameSkeleton } from '../protocols/common/index.ts'
-import { AmbiguousNameError, UnknownUserError } from './errors.ts'
+import { AmbiguousNameError, SelfMessageError, UnknownUserError } from './errors.ts'
 
 /** A peer as people see it: the PeerId is the identity, the name only a label. */
 export interface User {
@@ -116,4 +116,20 @@ function pickOne(query: string, matches: User[]): User {
   }
   const candidates = matches.map((m) => m.displayName)
   throw new AmbiguousNameError(`'${query}' could be ${candidates.join(' or ')}: say which one`, candidates)
+}
+
+/**
+ * Like resolveUser(), among the others only (`users` starts with ourselves, as ChatNode.users() lists them): sharing
+ * our name must not make a DM ambiguous, and naming ourselves is its own error.
+ */
+export function resolveRecipient(query: string, users: User[]): User {
+  const [me, ...others] = users
+  try {
+    return resolveUser(query, others)
+  } catch (err) {
+    if (err instanceof UnknownUserError && resolveUser(query, users).peerId === me.peerId) {
+      throw new SelfMessageError('that is you')
+    }
+    throw err
+  }
 }

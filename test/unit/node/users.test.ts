@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { AmbiguousNameError, UnknownUserError } from '../../../node/errors.ts'
-import { displayUser, resolveUser, withDisplayNames } from '../../../node/users.ts'
+import { AmbiguousNameError, SelfMessageError, UnknownUserError } from '../../../node/errors.ts'
+import { displayUser, resolveRecipient, resolveUser, withDisplayNames } from '../../../node/users.ts'
 
 const ALICE_1 = '12D3KooWAlice1xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx3fa9'
 const ALICE_2 = '12D3KooWAlice2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx7c01'
@@ -158,6 +158,26 @@ describe('resolveUser', () => {
       { peerId: BOB, name: 'alice' }
     ])
     expect(() => resolveUser('alice', after)).toThrow(AmbiguousNameError)
+  })
+})
+
+describe('resolveRecipient', () => {
+  const users = withDisplayNames([
+    { peerId: ALICE_1, name: 'alice' },
+    { peerId: ALICE_2, name: 'alice' },
+    { peerId: BOB, name: 'bob' }
+  ])
+
+  it('picks the other user who shares our name, without asking for a suffix', () => {
+    expect(resolveRecipient('alice', users).peerId).toBe(ALICE_2)
+  })
+
+  it('says that is us when the query names ourselves only', () => {
+    expect(() => resolveRecipient(ALICE_1, users)).toThrow(SelfMessageError)
+  })
+
+  it('says unknown for nobody online', () => {
+    expect(() => resolveRecipient('carol', users)).toThrow(UnknownUserError)
   })
 })
 
