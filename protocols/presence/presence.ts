@@ -14,6 +14,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { ipOf } from '../common/addrs.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
+import { addrsToAnnounce, transportPart } from './announced-addrs.ts'
 import { NewcomerAnswers } from './answers.ts'
 import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
@@ -203,7 +204,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   /** Publishes our announcement; resolves with the peers it was handed to. */
   private async announce(kind: PresenceKind): Promise<Set<string>> {
-    const addrs = this.components.addressManager.getAddresses().map((ma) => ma.bytes)
+    const addrs = this.addrsToAnnounce()
     this.announcedAddrs = addrKey(addrs)
     const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs })
     try {
@@ -217,6 +218,15 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
   }
 
+  /** Our addresses as an announcement carries them: bounded, each relay we hold a slot on named first. */
+  private addrsToAnnounce(): Uint8Array[] {
+    const { addressManager, connectionManager } = this.components
+    const connectedVia = new Map(
+      connectionManager.getConnections().map((c) => [c.remotePeer.toString(), transportPart(c.remoteAddr.toString())])
+    )
+    return addrsToAnnounce(addressManager.getAddresses(), (relay) => connectedVia.get(relay)).map((ma) => ma.bytes)
+  }
+
   /** A new way to reach us (a relay slot granted or lost) is announced at once, not at the next heartbeat. */
   private onSelfUpdate(): void {
     if (this.heartbeat == null || this.addrTimer != null || this.shutdown.signal.aborted) {
@@ -224,7 +234,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
     this.addrTimer = setTimeout(() => {
       this.addrTimer = undefined
-      const current = addrKey(this.components.addressManager.getAddresses().map((ma) => ma.bytes))
+      const current = addrKey(this.addrsToAnnounce())
       if (current !== this.announcedAddrs && !this.shutdown.signal.aborted) {
         void this.announce('alive')
       }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { PRESENCE_TTL_MS } from '../../protocols/presence/index.ts'
 import { cleanup, destroyAllNetns, killRelays, newIdentity, relayStar, requireTool, until, WAIT_MS } from './harness.ts'
 
 const RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
@@ -61,6 +62,15 @@ describe('relay across networks (network namespaces)', () => {
     // the relay forwards the DMs but only ever sees Noise ciphertext
     expect(JSON.stringify(relay.events) + relay.stderr.join('\n')).not.toContain(secret)
   })
+
+  it('presence holds through a relay with more addresses than an announcement may carry', async () => {
+    // 20 more relay addresses give each client 20 more circuit addresses: before, every announcement made after the
+    // relay slot carried them all, past what receivers accept, so the relay rejected each heartbeat and users
+    // vanished from every list once their first announcement expired
+    const { clients } = await relayStar(['alice', 'bob', 'carol'], { extraRelayAddrs: 20 })
+    await new Promise((resolve) => setTimeout(resolve, PRESENCE_TTL_MS + 5_000))
+    await Promise.all(clients.map((c) => c.waitForUsers((users) => users.length === clients.length, 10_000)))
+  }, 120_000)
 
   it('a kicked user is disconnected, told, and seen leaving; a banned one cannot come back until unbanned', async () => {
     const admin = await newIdentity()

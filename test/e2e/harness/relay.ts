@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { canRoute, createStar, type Spoke, type Star } from './netns.ts'
+import { canRoute, createStar, ip, type Spoke, type Star } from './netns.ts'
 import { type PeerProcess, spawnPeer } from './peers.ts'
 import { type JsonEvent, JsonProcess, onlyEvent, runCli, spawnCli, tempDir } from './process.ts'
 
@@ -125,9 +125,18 @@ export interface RelayStar {
  */
 export async function relayStar(
   names: string[],
-  init: { listen?: string[]; admins?: string[]; dataDirs?: Record<string, string> } = {}
+  init: {
+    listen?: string[]
+    admins?: string[]
+    dataDirs?: Record<string, string>
+    /** more addresses for the relay, on its loopback interface (a relay on many networks) */
+    extraRelayAddrs?: number
+  } = {}
 ): Promise<RelayStar> {
   const star = await createStar(names.length)
+  for (let i = 1; i <= (init.extraRelayAddrs ?? 0); i++) {
+    await ip('-n', star.relayNs, 'addr', 'add', `10.250.${Math.floor(i / 250)}.${(i % 250) + 1}/32`, 'dev', 'lo')
+  }
   for (const spoke of star.spokes) {
     const others = star.spokes.filter((s) => s !== spoke)
     const reaches = await Promise.all([spoke.relayIp, ...others.map((o) => o.ip)].map((ip) => canRoute(spoke.ns, ip)))

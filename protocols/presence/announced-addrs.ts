@@ -1,0 +1,61 @@
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { MAX_ADDR_BYTES, MAX_ANNOUNCED_ADDRS } from './constants.ts'
+
+/** A circuit address split at its relay: `/ip4/…/tcp/…` + `/p2p/<relay>` + `/p2p-circuit/…`. */
+interface Circuit {
+  relay: string
+  /** how the relay itself is reached, without its PeerId */
+  relayAddr: string
+}
+
+function circuitOf(addr: string): Circuit | undefined {
+  const at = addr.indexOf('/p2p-circuit')
+  if (at < 0) return undefined
+  const before = addr.slice(0, at)
+  const p2p = before.lastIndexOf('/p2p/')
+  return p2p < 0 ? undefined : { relay: before.slice(p2p + '/p2p/'.length), relayAddr: before.slice(0, p2p) }
+}
+
+/**
+ * The addresses an announcement carries, at most `max` (what every receiver accepts: an announcement with more is
+ * rejected as a whole, and its sender penalised). A relay listening on many interfaces gives each of its clients one
+ * circuit address per relay address, which in a relay with 30 links pushed every client past the limit, so nobody
+ * heard its heartbeats. Kept in this order: one circuit address per relay (the one through the address our
+ * connection to it uses, `relayAddrOf`, which we know works), then our direct addresses, then the other circuit
+ * addresses. Peers that share a relay reach us through its open connection whichever of its addresses they name.
+ */
+export function addrsToAnnounce(
+  addrs: Multiaddr[],
+  relayAddrOf: (relay: string) => string | undefined,
+  max = MAX_ANNOUNCED_ADDRS
+): Multiaddr[] {
+  const firstPerRelay = new Map<string, { ma: Multiaddr; preferred: boolean }>()
+  const direct: Multiaddr[] = []
+  const otherCircuits: Multiaddr[] = []
+  const seen = new Set<string>()
+  for (const ma of addrs) {
+    const text = ma.toString()
+    if (seen.has(text) || ma.bytes.byteLength > MAX_ADDR_BYTES) continue
+    seen.add(text)
+    const circuit = circuitOf(text)
+    if (circuit == null) {
+      direct.push(ma)
+      continue
+    }
+    const preferred = relayAddrOf(circuit.relay) === circuit.relayAddr
+    const first = firstPerRelay.get(circuit.relay)
+    if (first == null || (preferred && !first.preferred)) {
+      if (first != null) otherCircuits.push(first.ma)
+      firstPerRelay.set(circuit.relay, { ma, preferred })
+    } else {
+      otherCircuits.push(ma)
+    }
+  }
+  return [...[...firstPerRelay.values()].map((f) => f.ma), ...direct, ...otherCircuits].slice(0, max)
+}
+
+/** A connection's remote address without a trailing `/p2p/<id>`, as circuit addresses name the relay's transport. */
+export function transportPart(addr: string): string {
+  const p2p = addr.lastIndexOf('/p2p/')
+  return p2p >= 0 && !addr.slice(p2p + 5).includes('/') ? addr.slice(0, p2p) : addr
+}
