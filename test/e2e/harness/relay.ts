@@ -112,6 +112,9 @@ export async function spawnRelayClient(
   return peer
 }
 
+/** Clients relayStar starts at once. */
+const STAR_SPAWN_BATCH = 6
+
 /** What relayStar built: the namespaces, the relay in the middle, and one online client per spoke. */
 export interface RelayStar {
   star: Star
@@ -146,9 +149,16 @@ export async function relayStar(
   }
   const { dataDir } = await initRelay({ admins: init.admins ?? [(await newIdentity()).peerId] })
   const relay = await startRelay({ dataDir, netns: star.relayNs, listen: init.listen ?? ['/ip4/0.0.0.0/tcp/0'] })
-  const clients = await Promise.all(
-    names.map((name, i) => spawnRelayClient(name, star.spokes[i], relay, init.dataDirs?.[name]))
-  )
+  // a few at a time: thirty Node processes starting at once on two cores miss their 30 s ready timeout
+  const clients: PeerProcess[] = []
+  for (let from = 0; from < names.length; from += STAR_SPAWN_BATCH) {
+    const batch = names.slice(from, from + STAR_SPAWN_BATCH)
+    clients.push(
+      ...(await Promise.all(
+        batch.map((name, j) => spawnRelayClient(name, star.spokes[from + j], relay, init.dataDirs?.[name]))
+      ))
+    )
+  }
   await Promise.all(clients.map((p) => p.waitForUsers((users) => users.length === names.length)))
   return { star, relay, clients }
 }
