@@ -7,7 +7,7 @@ import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { type DirectMessages, encodeContent, MAX_RECEIPT_IDS } from '../../protocols/dm/index.ts'
+import { DeliveryRefusedError, type DirectMessages, encodeContent, MAX_RECEIPT_IDS } from '../../protocols/dm/index.ts'
 import { MailboxRefusedError } from '../../protocols/mailbox/index.ts'
 import type { PrekeyBundle } from '../../protocols/session/index.ts'
 import { errorCode } from '../errors.ts'
@@ -141,9 +141,14 @@ export class Courier {
   /** True the first time a DM id from `from` is seen (copies may come directly and from several relays). */
   firstSight(from: string, id: string): boolean {
     // hashed: the file of seen ids names nobody (an account destroyed must leave no trace of its PeerId here)
-    const fresh = this.seen.add(bytesToHex(sha256(utf8ToBytes(`${from}/${id}`))).slice(0, 32))
+    const fresh = this.seen.add(seenKey(from, id))
     if (fresh) this.seenDirty = true
     return fresh
+  }
+
+  /** Whether a DM id from `from` was shown here (the ids survive restarts, saved as DMs are taken). */
+  hasSeen(from: string, id: string): boolean {
+    return this.seen.has(seenKey(from, id))
   }
 
   /** Forgets a peer that destroyed its account: DMs queued for it go (nobody will ever take them). */
@@ -301,6 +306,13 @@ export class Courier {
         await this.receipt(e.to, [e.id])
         return
       } catch (err) {
+        if (err instanceof DeliveryRefusedError && this.outbox.delivered(e.id, e.to) != null) {
+          // the recipient will never take this sealed DM (it refuses it, or lost it in a crash): the same sealed
+          // bytes would be refused again until the DM expired, so it ends now, with the error a direct send gives
+          this.c.emit('error', { code: errorCode(err), message: err.message, peerId: e.to, id: e.id })
+          await this.save()
+          return
+        }
         unreachable.add(e.to)
         this.c.log('queued DM %s not delivered directly - %e', e.id, err)
       }
@@ -365,4 +377,9 @@ export class Courier {
 
 function via(e: OutboxEntry): string[] {
   return ['outbox', ...e.deposited.map((r) => `relay:${r}`)]
+}
+
+/** How a DM id is kept among the seen ids: hashed, so that the file names nobody. */
+function seenKey(from: string, id: string): string {
+  return bytesToHex(sha256(utf8ToBytes(`${from}/${id}`))).slice(0, 32)
 }

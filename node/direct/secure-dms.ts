@@ -27,7 +27,7 @@ export interface SecureDmsComponents {
   e2e: EndToEnd
   dms: DirectMessages
   prekeys: PrekeyService
-  courier: Pick<Courier, 'queue' | 'bundleOf' | 'receipt' | 'firstSight'>
+  courier: Pick<Courier, 'queue' | 'bundleOf' | 'receipt' | 'firstSight' | 'hasSeen'>
   name: string
   self: () => User
   /** a user as shown now, from a PeerId and the name we last knew */
@@ -143,13 +143,17 @@ export class SecureDms {
   }
 
   /** The DM service's hook: opens a sealed DM that came over a stream from `peer`, and says how to ack it. */
-  async openDirect(peer: PeerId, _id: string, sealed: Uint8Array): Promise<{ status: AckStatus; reason: string }> {
+  async openDirect(peer: PeerId, id: string, sealed: Uint8Array): Promise<{ status: AckStatus; reason: string }> {
     let opened: { sender: Uint8Array; plaintext: Uint8Array }
     try {
       opened = await this.c.e2e.decrypt(sealed)
     } catch (err) {
       if (err instanceof DuplicateMessageError) {
-        return { status: 'ok', reason: '' } // we have it already: a retry whose ack was lost
+        // opened before: a retry whose ack was lost, if we showed it; if we stopped between storing the session and
+        // showing the DM, its key is gone and acknowledging it would say `delivered` for a DM nobody saw
+        return this.c.courier.hasSeen(peer.toString(), id)
+          ? { status: 'ok', reason: '' }
+          : { status: 'refused', reason: 'it was opened here but never shown (the recipient stopped); send it again' }
       }
       this.reportUnopened(err, peer.toString())
       return { status: 'undecryptable', reason: 'could not decrypt' }

@@ -46,7 +46,8 @@ async function person(
       receipt: async (_from, ids) => {
         receipts.push(ids)
       },
-      firstSight: (from, id) => seen.add(`${from}/${id}`)
+      firstSight: (from, id) => seen.add(`${from}/${id}`),
+      hasSeen: (from, id) => seen.has(`${from}/${id}`)
     },
     name,
     self: () => user,
@@ -83,6 +84,20 @@ describe('SecureDms receiving', () => {
     expect((await carol.dms.openDirect(alice.peer, 'dm1', sealed)).status).toBe('undecryptable')
     expect(carol.errors.map((e) => e.code)).toEqual(['DECRYPT_FAILED'])
     expect(carol.shown).toEqual([])
+  })
+
+  it('a DM whose session was stored but that was never shown (the peer stopped in between) is refused, not acknowledged', async () => {
+    const [alice, bob] = await Promise.all([person('alice'), person('bob')])
+    const sealed = await alice.e2e.encrypt(
+      bob.peer.publicKey.raw,
+      dmFrom(alice, 'dm1', 'lost in a crash'),
+      bundleFrom(bob.e2e.published())
+    )
+    // what a crash right after the session write leaves: the message key used up, nothing shown
+    await bob.e2e.decrypt(sealed)
+    // before: `ok`, so the sender showed `delivered` for a DM nobody saw
+    expect(await bob.dms.openDirect(alice.peer, 'dm1', sealed)).toMatchObject({ status: 'refused' })
+    expect(bob.shown).toEqual([])
   })
 
   it('refuses a DM a peer passes on in another’s name', async () => {
