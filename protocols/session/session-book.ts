@@ -133,17 +133,16 @@ export class SessionBook {
     this.undo = undefined
   }
 
-  /** Puts back everything changed since begin(); returns the peers whose sessions it restored. */
-  rollback(): string[] {
+  /** Puts back everything changed since begin(). */
+  rollback(): void {
     const undo = this.undo
     this.undo = undefined
-    if (undo == null) return []
+    if (undo == null) return
     this.store = undo.store
     for (const [peer, sessions] of undo.peers) {
       if (sessions == null) this.peers.delete(peer)
       else this.peers.set(peer, sessions)
     }
-    return [...undo.peers.keys()]
   }
 
   private remember(peer: string, sessions: Session[]): void {
