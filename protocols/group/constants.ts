@@ -128,6 +128,15 @@ export const UNKNOWN_KEY_SYNC_INTERVAL_MS = 2_000
 /** Syncs running at once across all groups and peers: what anything a peer sends can make us start. */
 export const MAX_CONCURRENT_SYNCS = 8
 
+/**
+ * How often (±20%) a member syncs its groups with a random member online, whatever happened meanwhile: how long a
+ * member that missed an entry and met nobody new may lag behind at most, for one of its first groups.
+ */
+export const ANTI_ENTROPY_INTERVAL_MS = 15_000
+
+/** Groups synced per anti-entropy round (the next round takes the next ones): half of MAX_CONCURRENT_SYNCS. */
+export const MAX_ANTI_ENTROPY_GROUPS = 4
+
 /** Group keys older than the current one kept for posts still in flight after a rotation. */
 export const MAX_OLD_KEYS = 16
 

@@ -17,6 +17,7 @@ import { SenderSeqCounter } from '../common/decode.ts'
 import { validateText } from '../common/text.ts'
 import { UnheardFrames } from '../common/unheard.ts'
 import { Announcer } from './announcer.ts'
+import { type AntiEntropy, groupAntiEntropy } from './anti-entropy.ts'
 import type { GroupChange } from './changes.ts'
 import { encodePost, encodePostFrame, type GroupPost } from './codec.ts'
 import {
@@ -71,6 +72,8 @@ export interface GroupServiceInit {
   timeoutMs?: number
   /** @default ADMIN_REKEY_DELAY_MS */
   adminRekeyDelayMs?: number
+  /** @default ANTI_ENTROPY_INTERVAL_MS */
+  antiEntropyIntervalMs?: number
 }
 
 /**
@@ -95,6 +98,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
   private readonly timeoutMs: number
   private readonly reporter: Reporter
   private readonly reactions: Reactions
+  private readonly antiEntropy: AntiEntropy<PeerId>
   private readonly shutdown = new AbortController()
   private readonly counter = new SenderSeqCounter()
   private running = false
@@ -128,6 +132,7 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
       },
       tick: (now) => this.directory.expire(now)
     })
+    this.antiEntropy = groupAntiEntropy(this.engine, components.pubsub, this.sync, init.antiEntropyIntervalMs)
     this.handle = this.handle.bind(this)
   }
 
@@ -152,12 +157,14 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
       this.reactions.goOnline(runtime)
     }
     this.announcer.start()
+    this.antiEntropy.start()
   }
 
   async beforeStop(): Promise<void> {
     this.running = false
     this.shutdown.abort()
     this.announcer.stop()
+    this.antiEntropy.stop()
     const { pubsub } = this.components
     for (const runtime of this.engine.all()) {
       clearTimeout(runtime.rekeyTimer)
