@@ -13,6 +13,7 @@ import type { Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { ReportLimiter, type SuppressedReports } from '../common/budget.ts'
+import { errorMessage } from '../common/errors.ts'
 import { type AdminReply, decodeCommand, decodeReply, decodeRequest, encodeReply } from './codec.ts'
 import {
   ADMIN_PROTOCOL,
@@ -122,7 +123,9 @@ export class AdminServer extends TypedEventEmitter<AdminServerEvents> implements
         const tooLarge = err instanceof Error && err.name === 'InvalidDataLengthError'
         throw new AdminRefusedError(
           tooLarge ? 'MESSAGE_TOO_LARGE' : 'BAD_REQUEST',
-          tooLarge ? `request is over the ${MAX_REQUEST_BYTES} byte limit` : `could not read request: ${describe(err)}`
+          tooLarge
+            ? `request is over the ${MAX_REQUEST_BYTES} byte limit`
+            : `could not read request: ${errorMessage(err)}`
         )
       }
       const handler = this.handler
@@ -145,7 +148,7 @@ export class AdminServer extends TypedEventEmitter<AdminServerEvents> implements
       const refusal =
         err instanceof AdminRefusedError
           ? err
-          : new AdminRefusedError('INTERNAL', `admin command failed: ${describe(err)}`)
+          : new AdminRefusedError('INTERNAL', `admin command failed: ${errorMessage(err)}`)
       entry = { ...entry, ...unverifiedCommand(frame), ok: false, code: refusal.code, message: refusal.message }
       reply = encodeReply({ ok: false, code: refusal.code, message: refusal.message })
     }
@@ -251,8 +254,4 @@ function unverifiedCommand(frame: Uint8Array | Uint8ArrayList | undefined): { co
   } catch {
     return { command: '', args: [] }
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

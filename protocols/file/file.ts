@@ -2,6 +2,7 @@ import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startab
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { errorMessage } from '../common/errors.ts'
 import { openStreamReusing } from '../common/streams.ts'
 import {
   decodeRequest,
@@ -191,7 +192,7 @@ export class FileTransfer extends TypedEventEmitter<FileTransferEvents> implemen
         runOnLimitedConnection: this.runOnLimitedConnection
       })
     } catch (err) {
-      throw new TransferInterruptedError(`could not reach ${peer}: ${describe(err)}`)
+      throw new TransferInterruptedError(`could not reach ${peer}: ${errorMessage(err)}`)
     }
   }
 
@@ -212,7 +213,7 @@ export class FileTransfer extends TypedEventEmitter<FileTransferEvents> implemen
       try {
         req = decodeRequest(await reader.readFrame(MAX_REQUEST_BYTES, { signal }))
       } catch (err) {
-        await reply({ status: 'invalid', reason: describe(err) }).catch(() => {})
+        await reply({ status: 'invalid', reason: errorMessage(err) }).catch(() => {})
         throw err
       }
       if (req.kind !== 'fetch') {
@@ -259,16 +260,12 @@ function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err))
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
-
 function interrupted(peer: PeerId, err: unknown): Error {
   const error = toError(err)
   if (error.name === 'InvalidMessageError' || error.name === 'MessageTooLargeError' || error.name === 'AbortError') {
     return error
   }
-  return new TransferInterruptedError(`transfer stream to ${peer} broke: ${describe(err)}`)
+  return new TransferInterruptedError(`transfer stream to ${peer} broke: ${errorMessage(err)}`)
 }
 
 /** Service factory: `services: { file: fileTransfer() }`. */

@@ -1,5 +1,6 @@
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
+import { errorMessage } from '../common/errors.ts'
 import { type FrameStream, frameStream } from '../common/frames.ts'
 import { MAX_FRAME_BYTES } from '../common/limits.ts'
 import { openStreamReusing } from '../common/streams.ts'
@@ -33,10 +34,6 @@ export interface GroupStreamHooks {
   invitation(peer: PeerId, req: GroupRequestContent, entries: SignedEntryBytes[]): Promise<Answer>
   /** an invitee declines */
   decline(peer: PeerId, req: GroupRequestContent): Promise<Answer>
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }
 
 async function writeLog(lp: LpStream, entries: Uint8Array[], options: AbortOptions): Promise<void> {
@@ -75,7 +72,7 @@ async function open(
   try {
     stream = await openStreamReusing(cm, peer, GROUP_PROTOCOL, { signal, runOnLimitedConnection: true })
   } catch (err) {
-    throw new GroupSyncError(`could not reach ${peer}: ${describe(err)}`)
+    throw new GroupSyncError(`could not reach ${peer}: ${errorMessage(err)}`)
   }
   return { stream, lp: frameStream(stream, MAX_FRAME_BYTES) }
 }
@@ -93,7 +90,7 @@ async function exchange<T>(
     return result
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
-    throw err instanceof GroupSyncError ? err : new GroupSyncError(`${peer}: ${describe(err)}`)
+    throw err instanceof GroupSyncError ? err : new GroupSyncError(`${peer}: ${errorMessage(err)}`)
   }
 }
 
@@ -165,7 +162,7 @@ export async function serveGroupStream(
   try {
     req = decodeRequest(await lp.read(options))
   } catch (err) {
-    await lp.write(encodeResponse('invalid', describe(err)), options).catch(() => {})
+    await lp.write(encodeResponse('invalid', errorMessage(err)), options).catch(() => {})
     throw err
   }
   let answer: Answer
@@ -183,7 +180,7 @@ export async function serveGroupStream(
     try {
       entries = await readLog(lp, options)
     } catch (err) {
-      await lp.write(encodeResponse('invalid', describe(err)), options).catch(() => {})
+      await lp.write(encodeResponse('invalid', errorMessage(err)), options).catch(() => {})
       throw err
     }
     answer = await hooks.invitation(peer, req, entries)
