@@ -13,6 +13,7 @@ import { prekeySlice } from './direct/relays.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
 import { assembleLibp2p, type ChatLibp2p, type ChatPlatform } from './libp2p.ts'
+import { OurRelays } from './our-relays.ts'
 import { ChatStore, type MessageStore } from './store.ts'
 import type { TransferManagerInit } from './transfers/manager.ts'
 import { userFor } from './users.ts'
@@ -104,6 +105,7 @@ export async function assembleChatNode<N>(
       },
       emit: (type, detail) => hooks.emit(type, detail)
     })
+    const ourRelays = new OurRelays(init.relays ?? [])
     const libp2p = await assembleLibp2p({
       privateKey: account.privateKey,
       platform: init.platform,
@@ -111,6 +113,7 @@ export async function assembleChatNode<N>(
       mdns: init.mdns ?? true,
       presence: { name, ...init.presence },
       relays: init.relays,
+      ourRelays,
       connectionGater: controls.gater(),
       lobby: init.lobby,
       retention: () => account.settings.retention,
@@ -139,7 +142,8 @@ export async function assembleChatNode<N>(
       isOnline: (peerId) => hooks.users().some((u) => u.peerId === peerId),
       emit: (type, detail) => hooks.emit(type, detail),
       remember: (msg, conversation) => remember(archive, (type, detail) => hooks.emit(type, detail), msg, conversation),
-      dms: init.direct?.dms
+      dms: init.direct?.dms,
+      ourRelays
     })
     return await build({
       direct,

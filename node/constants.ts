@@ -39,3 +39,17 @@ export const JOIN_PRESENCE_WAIT_MS = 10_000
  * trip (2.5 MB/s at 100 ms, no limit worth the name on a LAN).
  */
 export const MAX_STREAM_WINDOW_BYTES = 256 * 1024
+
+/**
+ * Least time a keep-alive ping of a connection may take before libp2p's connection monitor closes it (its default
+ * is 5 s; it pings every connection every 10 s). A relay serving 50 clients on a loaded machine answered later than
+ * that often enough that every client lost its relay connection about once a minute, and the announcements it made
+ * while reconnecting reached nobody: users dropped out of everyone's list. A dead relay is still noticed within 25 s.
+ */
+export const PING_MIN_TIMEOUT_MS = 15_000
+
+/**
+ * Ping streams open at once on one connection, each way: with PING_MIN_TIMEOUT_MS over the 10 s interval two of the
+ * monitor's pings overlap, and ping's own limit (1 out, 2 in) made the second fail, which closed the connection.
+ */
+export const MAX_PING_STREAMS = 4

@@ -22,9 +22,10 @@ import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
 import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
 import { peerCatchUpService } from './catchup/policy.ts'
-import { MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS } from './constants.ts'
+import { MAX_PING_STREAMS, MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS, PING_MIN_TIMEOUT_MS } from './constants.ts'
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
 import { IceServers } from './ice-servers.ts'
+import { OurRelays, reachOurRelaysAsConfigured } from './our-relays.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
 
@@ -74,6 +75,8 @@ export interface AssembleInit {
   file?: FileTransferInit
   /** relay multiaddrs (ending in /p2p/<PeerId>) to stay reachable through */
   relays?: string[]
+  /** where we reach those relays. @default built from `relays` */
+  ourRelays?: OurRelays
   /** refuses blocked peers' connections */
   connectionGater?: ConnectionGater
   /** refuses blocked peers' DMs on connections that are already open */
@@ -97,6 +100,7 @@ export interface AssembleInit {
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
+  const ourRelays = init.ourRelays ?? new OurRelays(init.relays ?? [])
   const platform = init.platform ?? nodePlatform()
   // the STUN servers our relays offer, read by WebRTC at every dial and answer
   const ice = new IceServers()
@@ -110,21 +114,29 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     transports: [...platform.transports, ...webRtc],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES } })],
+    connectionMonitor: { pingTimeout: { minTimeout: PING_MIN_TIMEOUT_MS } },
     peerDiscovery: init.mdns ? [await mdnsDiscovery()] : [],
-    connectionGater: refuseUnconnectedWebRtc(
-      platform.denyDialMultiaddr == null
-        ? init.connectionGater
-        : { denyDialMultiaddr: platform.denyDialMultiaddr, ...init.connectionGater }
+    connectionGater: reachOurRelaysAsConfigured(
+      ourRelays,
+      refuseUnconnectedWebRtc(
+        platform.denyDialMultiaddr == null
+          ? init.connectionGater
+          : { denyDialMultiaddr: platform.denyDialMultiaddr, ...init.connectionGater }
+      )
     ),
     services: {
       identify: identify(),
-      ping: ping(),
+      ping: ping({ maxInboundStreams: MAX_PING_STREAMS, maxOutboundStreams: MAX_PING_STREAMS }),
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
       lobby: lobby(init.lobby),
       catchUp: peerCatchUpService(init.retention),
       // our relays vouch for the identities they forward: they take presence only from their clients' connections
-      presence: presence({ trustedForwarder: (peer) => relayIds.has(peer.toString()), ...init.presence }),
+      presence: presence({
+        trustedForwarder: (peer) => relayIds.has(peer.toString()),
+        localizeAddr: (ma) => ourRelays.localize(ma),
+        ...init.presence
+      }),
       dm: directMessages({ accept: init.acceptDm, openSealed: init.openSealedDm }),
       file: fileTransfer(init.file),
       notices: notices(),

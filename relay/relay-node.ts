@@ -8,6 +8,7 @@ import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { MAX_PING_STREAMS } from '../node/constants.ts'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
@@ -115,7 +116,8 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
     },
     services: {
       identify: identify(),
-      ping: ping(),
+      // clients ping us every 10 s and wait up to PING_MIN_TIMEOUT_MS: two of theirs may overlap
+      ping: ping({ maxInboundStreams: MAX_PING_STREAMS, maxOutboundStreams: MAX_PING_STREAMS }),
       pubsub: chatGossipsub({
         D: mesh,
         Dlo: mesh,

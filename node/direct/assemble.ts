@@ -8,6 +8,7 @@ import type { Account } from '../account/account.ts'
 import type { ChatMessage, EmitChatEvent } from '../events.ts'
 import type { MessageArchive } from '../history.ts'
 import type { ChatLibp2p } from '../libp2p.ts'
+import type { OurRelays } from '../our-relays.ts'
 import { EndToEnd } from '../sessions/end-to-end.ts'
 import {
   FileSessionVault,
@@ -72,6 +73,8 @@ export interface DirectInit {
   remember: (msg: ChatMessage, conversation: string) => Promise<void>
   /** the outbox and seen ids of an account without a data directory. @default memory */
   dms?: DmStore
+  /** where we reach our own relays, used instead of where a contact reaches them */
+  ourRelays?: OurRelays
 }
 
 /** Wires the sessions to the DM service, the prekey service, the mailbox and the outbox. */
@@ -97,7 +100,9 @@ export async function assembleDirect(init: DirectInit): Promise<Direct> {
           .getComponents()
           .findLast((c) => c.name === 'p2p')?.value ?? ''
       )
-      if (libp2p.getConnections(id).length === 0) await libp2p.dial(multiaddr(addr), options)
+      if (libp2p.getConnections(id).length === 0) {
+        await libp2p.dial(init.ourRelays?.addrOf(id.toString()) ?? multiaddr(addr), options)
+      }
     },
     log
   })

@@ -10,7 +10,7 @@ import type {
 } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
-import { multiaddr } from '@multiformats/multiaddr'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { ipOf } from '../common/addrs.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
@@ -48,6 +48,11 @@ export interface PresenceInit {
   trustedForwarder?: (peer: PeerId) => boolean
   /** decides who answers a newcomer in a crowd (tests pin it). @default Math.random */
   random?: () => number
+  /**
+   * How we reach an announced address: a circuit through one of our relays goes through the address we reach that
+   * relay at, not the one its announcer uses (which may be on a network we are not on). @default as announced
+   */
+  localizeAddr?: (addr: Multiaddr) => Multiaddr
 }
 
 export interface PresenceEvents {
@@ -61,6 +66,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   readonly directory: Directory
   private readonly budget = new IntroductionBudget()
   private readonly trustedForwarder: (peer: PeerId) => boolean
+  private readonly localizeAddr: (addr: Multiaddr) => Multiaddr
   private readonly components: PresenceComponents
   private readonly log: Logger
   private readonly name: string
@@ -83,6 +89,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.disconnectCheckDelayMs = init.disconnectCheckDelayMs ?? 1000
     this.directory = new Directory({ ttlMs: init.ttlMs })
     this.trustedForwarder = init.trustedForwarder ?? (() => false)
+    this.localizeAddr = init.localizeAddr ?? ((addr) => addr)
     this.answers = new NewcomerAnswers(
       () => this.announce('alive'),
       () => this.directory.size,
@@ -280,13 +287,14 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   }
 
   private rememberAddrs(peer: PeerId, addrs: Uint8Array[]): void {
-    const multiaddrs = addrs.flatMap((bytes) => {
+    const byText = new Map<string, Multiaddr>()
+    for (const bytes of addrs) {
       try {
-        return [multiaddr(bytes)]
-      } catch {
-        return []
-      }
-    })
+        const ma = this.localizeAddr(multiaddr(bytes))
+        byText.set(ma.toString(), ma)
+      } catch {}
+    }
+    const multiaddrs = [...byText.values()]
     this.components.peerStore.merge(peer, { multiaddrs }).catch((err: unknown) => {
       this.log.error('could not store addresses of %p - %e', peer, err)
     })

@@ -106,7 +106,9 @@ export async function spawnRelayClient(
     netns: spoke.ns,
     dataDir,
     network: ['--no-mdns', '--listen', '/ip4/0.0.0.0/tcp/0'],
-    extraArgs: ['--relay', relay.addrOn(spoke.relayIp)]
+    extraArgs: ['--relay', relay.addrOn(spoke.relayIp)],
+    // like P2PCHAT_RELAY_DEBUG for the relay: debug logging of every star client, to diagnose a scenario
+    env: process.env.P2PCHAT_CLIENT_DEBUG ? { DEBUG: process.env.P2PCHAT_CLIENT_DEBUG } : undefined
   })
   await peer.waitFor('relay', (e) => e.state === 'reserved')
   return peer
