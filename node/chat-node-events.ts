@@ -45,6 +45,8 @@ export function wireChatNodeEvents(c: ChatNodeEventsComponents): void {
     if (evt.detail.state === 'reserved') {
       // the relay is back: our lobby posts that reached nobody meanwhile go out to whoever is there now
       c.lobby.resendUnheard()
+    } else if (evt.detail.state === 'lost') {
+      c.lobby.relayLost()
     }
   })
   c.relayClient.addEventListener('notice', (evt) => {

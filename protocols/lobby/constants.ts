@@ -27,6 +27,12 @@ export const MAX_UNHEARD_LOBBY_BYTES = 320 * 1024
 /** ...and for at most this long; later, only catch-up brings them. */
 export const UNHEARD_LOBBY_TTL_MS = 10 * 60 * 1000
 
+/**
+ * How far back our posts are owed again when a relay connection is lost: a hung relay is given up on after at most
+ * one ping interval (10 s) and a ping's timeout (15 s, node/constants.ts), and what we handed it meanwhile is lost.
+ */
+export const RELAY_LOSS_WINDOW_MS = 30_000
+
 /** How soon owed posts are tried again when a subscriber is there but publishing reached nobody (no stream yet). */
 export const UNHEARD_LOBBY_RETRY_MS = 2000
 

@@ -134,6 +134,11 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     return recipients
   }
 
+  /** Our connection to a relay was lost: our latest posts may have been lost with it (see UnheardLobby.pathLost). */
+  relayLost(): void {
+    this.unheard.pathLost()
+  }
+
   /** Our relay connection is back: our posts that reached nobody go out again to whoever is there now. */
   resendUnheard(): void {
     this.unheard.resend()

@@ -5,7 +5,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { UNHEARD_LOBBY_ECHO_MS } from '../../../protocols/lobby/constants.ts'
+import { RELAY_LOSS_WINDOW_MS, UNHEARD_LOBBY_ECHO_MS } from '../../../protocols/lobby/constants.ts'
 import {
   decodeLobbyPost,
   encodeLobbyPost,
@@ -39,7 +39,7 @@ async function setup(init: { burst?: number } = {}) {
     })
   }
   const texts = (): string[] => published.map((d) => decodeLobbyPost(d).text)
-  return { lobby, pubsub, peer, published, appears, texts }
+  return { lobby, pubsub, peer, published, appears, texts, net }
 }
 
 const post = (text: string): LobbyPost => ({ id: crypto.randomUUID(), ts: Date.now(), senderName: 'alice', text })
@@ -114,6 +114,42 @@ describe('a lobby post that reached nobody', () => {
     lobby.resendUnheard()
     await lobby.publish(post('next'))
     expect(published).toHaveLength(2)
+    lobby.stop()
+  })
+})
+
+describe('lobby posts handed to a relay whose connection is then lost', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('are owed again if recent, and go out once more, in order and before newer posts, when a subscriber is back', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const { lobby, appears, texts, net } = await setup()
+    appears()
+    await lobby.publish(post('old'))
+    await vi.advanceTimersByTimeAsync(RELAY_LOSS_WINDOW_MS)
+    expect(await lobby.publish(post('one'))).toBe(1)
+    expect(await lobby.publish(post('two'))).toBe(1)
+    // the relay hung with 'one' and 'two' in its socket; we gave up on it
+    net.subscribers = []
+    lobby.relayLost()
+    expect(lobby.owedPosts).toBe(2)
+    expect(await lobby.publish(post('three'))).toBe(0)
+    appears()
+    await vi.waitFor(() => expect(texts().slice(0, 6)).toEqual(['old', 'one', 'two', 'one', 'two', 'three']))
+    expect(lobby.owedPosts).toBe(0)
+    lobby.stop()
+  })
+
+  it('are not owed twice when the connection is lost twice in a row', async () => {
+    const { lobby, appears, net } = await setup()
+    appears()
+    await lobby.publish(post('one'))
+    net.subscribers = []
+    lobby.relayLost()
+    lobby.relayLost()
+    expect(lobby.owedPosts).toBe(1)
     lobby.stop()
   })
 })
