@@ -1,3 +1,4 @@
+import { JitteredInterval } from '../common/jittered-interval.ts'
 import { ANNOUNCE_INTERVAL_MS, ANNOUNCE_JITTER_MS } from './constants.ts'
 
 export interface AnnouncerInit {
@@ -21,23 +22,24 @@ export interface AnnouncerInit {
 export class Announcer {
   private readonly intervalMs: number
   private readonly jitterMs: number
-  private timer?: ReturnType<typeof setTimeout>
+  private readonly rounds: JitteredInterval
   private replyTimer?: ReturnType<typeof setTimeout>
   private running = false
 
   constructor(private readonly init: AnnouncerInit) {
     this.intervalMs = init.intervalMs ?? ANNOUNCE_INTERVAL_MS
     this.jitterMs = init.jitterMs ?? ANNOUNCE_JITTER_MS
+    this.rounds = new JitteredInterval(this.intervalMs, () => this.round())
   }
 
   start(): void {
     this.running = true
-    this.schedule()
+    this.rounds.start()
   }
 
   stop(): void {
     this.running = false
-    clearTimeout(this.timer)
+    this.rounds.stop()
     clearTimeout(this.replyTimer)
   }
 
@@ -64,15 +66,6 @@ export class Announcer {
     )
   }
 
-  private schedule(): void {
-    if (!this.running) {
-      return
-    }
-    // ±20% so that members who started together do not stay in step
-    const delay = Math.round(this.intervalMs * (0.8 + 0.4 * Math.random()))
-    this.timer = setTimeout(() => this.round(), delay)
-  }
-
   private round(): void {
     const now = Date.now()
     this.init.tick(now)
@@ -81,6 +74,5 @@ export class Announcer {
         void this.init.publish(data)
       }
     }
-    this.schedule()
   }
 }

@@ -1,5 +1,6 @@
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
+import { JitteredInterval } from '../common/jittered-interval.ts'
 import { ANTI_ENTROPY_INTERVAL_MS, MAX_ANTI_ENTROPY_GROUPS } from './constants.ts'
 import type { GroupEngine } from './engine.ts'
 import type { Sync } from './sync.ts'
@@ -55,25 +56,21 @@ export interface AntiEntropyInit<P> {
  * however long that took. A sync with a member whose head equals ours costs one request and an empty answer.
  */
 export class AntiEntropy<P extends { toString(): string }> {
-  private readonly intervalMs: number
   private readonly maxGroups: number
-  private timer?: ReturnType<typeof setTimeout>
-  private running = false
+  private readonly rounds: JitteredInterval
   private cursor = 0
 
   constructor(private readonly init: AntiEntropyInit<P>) {
-    this.intervalMs = init.intervalMs ?? ANTI_ENTROPY_INTERVAL_MS
     this.maxGroups = init.maxGroups ?? MAX_ANTI_ENTROPY_GROUPS
+    this.rounds = new JitteredInterval(init.intervalMs ?? ANTI_ENTROPY_INTERVAL_MS, () => this.round())
   }
 
   start(): void {
-    this.running = true
-    this.schedule()
+    this.rounds.start()
   }
 
   stop(): void {
-    this.running = false
-    clearTimeout(this.timer)
+    this.rounds.stop()
   }
 
   /** One round now; the timer calls it, tests may too. */
@@ -89,18 +86,6 @@ export class AntiEntropy<P extends { toString(): string }> {
     for (const { groupId, peer } of picks) {
       this.init.sync(groupId, peer)
     }
-  }
-
-  private schedule(): void {
-    if (!this.running) {
-      return
-    }
-    // ±20% so that members who started together do not all ask at once
-    const delay = Math.round(this.intervalMs * (0.8 + 0.4 * Math.random()))
-    this.timer = setTimeout(() => {
-      this.round()
-      this.schedule()
-    }, delay)
   }
 }
 
