@@ -1,23 +1,9 @@
 import type { ConnectionGater } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { splitCircuit, splitPeer } from '../protocols/common/index.ts'
 
 /** Address components whose value is only known once resolved: a relay configured so may be reached anywhere. */
 const NAME_PROTOCOLS = new Set(['dns', 'dns4', 'dns6', 'dnsaddr'])
-
-/** `addr` split at its first hop when it is a circuit address: the relay's own address (with its PeerId), the rest. */
-function splitCircuit(text: string): { relayAddr: string; rest: string } | undefined {
-  const at = text.indexOf('/p2p-circuit')
-  return at <= 0 ? undefined : { relayAddr: text.slice(0, at), rest: text.slice(at) }
-}
-
-/** The PeerId an address ends in and the transport part before it, if it ends in one. */
-function splitPeer(text: string): { transport: string; peer: string } | undefined {
-  const at = text.lastIndexOf('/p2p/')
-  if (at < 0 || text.slice(at + 5).includes('/')) {
-    return undefined
-  }
-  return { transport: text.slice(0, at), peer: text.slice(at + 5) }
-}
 
 /**
  * The relays we were told to use (`--relay`, the config), and where we reach them. A relay listening on every

@@ -1,6 +1,7 @@
 /** What we know of peers for DMs while they are away: the relays they are reachable through. Pure. */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { splitCircuit } from '../../protocols/common/index.ts'
 import { UnknownUserError } from '../errors.ts'
 import { resolveUser, type User, withDisplayNames } from '../users.ts'
 
@@ -31,9 +32,8 @@ export function relaysFromAddrs(addrs: Array<Uint8Array | string>): string[] {
     } catch {
       continue
     }
-    const at = text.indexOf('/p2p-circuit')
-    if (at <= 0) continue
-    const relayAddr = text.slice(0, at)
+    const relayAddr = splitCircuit(text)?.relayAddr
+    if (relayAddr == null) continue
     const id = relayPeerIdOf(relayAddr)
     if (id == null) continue
     const held = byRelay.get(id)

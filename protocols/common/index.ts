@@ -1,6 +1,6 @@
 // What the core and the shells use of the protocols' shared base; the protocols import its files directly.
 
-export { ipOf } from './addrs.ts'
+export { ipOf, splitCircuit, splitPeer } from './addrs.ts'
 export {
   describeSuppressed,
   ReportBudget,

@@ -1,4 +1,5 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { splitCircuit, splitPeer } from '../common/addrs.ts'
 import { MAX_ADDR_BYTES, MAX_ANNOUNCED_ADDRS } from './constants.ts'
 
 /** A circuit address split at its relay: `/ip4/…/tcp/…` + `/p2p/<relay>` + `/p2p-circuit/…`. */
@@ -9,11 +10,9 @@ interface Circuit {
 }
 
 function circuitOf(addr: string): Circuit | undefined {
-  const at = addr.indexOf('/p2p-circuit')
-  if (at < 0) return undefined
-  const before = addr.slice(0, at)
-  const p2p = before.lastIndexOf('/p2p/')
-  return p2p < 0 ? undefined : { relay: before.slice(p2p + '/p2p/'.length), relayAddr: before.slice(0, p2p) }
+  const relayAddr = splitCircuit(addr)?.relayAddr
+  const hop = relayAddr == null ? undefined : splitPeer(relayAddr)
+  return hop == null ? undefined : { relay: hop.peer, relayAddr: hop.transport }
 }
 
 /**
@@ -56,6 +55,5 @@ export function addrsToAnnounce(
 
 /** A connection's remote address without a trailing `/p2p/<id>`, as circuit addresses name the relay's transport. */
 export function transportPart(addr: string): string {
-  const p2p = addr.lastIndexOf('/p2p/')
-  return p2p >= 0 && !addr.slice(p2p + 5).includes('/') ? addr.slice(0, p2p) : addr
+  return splitPeer(addr)?.transport ?? addr
 }
