@@ -1,9 +1,11 @@
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { DeletionService } from '../protocols/deletion/index.ts'
 import type { DirectMessages } from '../protocols/dm/index.ts'
 import type { FileTransfer } from '../protocols/file/index.ts'
 import type { LobbyService } from '../protocols/lobby/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
 import type { AccountControls } from './account/controls.ts'
+import type { CatchUpNode } from './catchup/catch-up.ts'
 import { ContactWrites } from './contact-writes.ts'
 import { type ContactRelays, relaysFromAddrs } from './direct/contacts.ts'
 import type { DirectUpgrade } from './direct-upgrade.ts'
@@ -21,6 +23,8 @@ export interface ChatNodeEventsComponents {
   presence: PresenceService
   deletion: DeletionService
   relayClient: RelayClient
+  /** asks a peer for every conversation: a relay whose connection is back */
+  catchUp: Pick<CatchUpNode, 'peerBack'>
   directUpgrade: Pick<DirectUpgrade, 'addEventListener'>
   file: FileTransfer
   transfers: TransferBook
@@ -43,8 +47,10 @@ export function wireChatNodeEvents(c: ChatNodeEventsComponents): void {
   c.relayClient.addEventListener('status', (evt) => {
     c.emit('relay', evt.detail)
     if (evt.detail.state === 'reserved') {
-      // the relay is back: our lobby posts that reached nobody meanwhile go out to whoever is there now
+      // the relay is back: our lobby posts that reached nobody meanwhile go out to whoever is there now, and what
+      // others said meanwhile is asked of it (gossipsub may not tell us it is back on the topics: see gossip-streams.ts)
       c.lobby.resendUnheard()
+      c.catchUp.peerBack(peerIdFromString(evt.detail.relay))
     } else if (evt.detail.state === 'lost') {
       c.lobby.relayLost()
     }

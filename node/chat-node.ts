@@ -114,6 +114,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       presence: this.presence,
       deletion: this.deletion,
       relayClient: this.relayClient,
+      catchUp: this.catchUp,
       directUpgrade: libp2p.services.directUpgrade,
       file: libp2p.services.file,
       transfers: this.transfers.book,

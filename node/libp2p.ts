@@ -24,6 +24,7 @@ import { type PresenceInit, type PresenceService, presence } from '../protocols/
 import { peerCatchUpService } from './catchup/policy.ts'
 import { MAX_PING_STREAMS, MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS, PING_MIN_TIMEOUT_MS } from './constants.ts'
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
+import { type GossipStreamRepair, gossipStreamRepair } from './gossip-streams.ts'
 import { IceServers } from './ice-servers.ts'
 import { OurRelays, reachOurRelaysAsConfigured } from './our-relays.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
@@ -33,6 +34,7 @@ export type ChatServices = {
   identify: Identify
   ping: Ping
   pubsub: GossipSub
+  gossipStreams: GossipStreamRepair
   lobby: LobbyService
   catchUp: CatchUpService
   presence: PresenceService
@@ -129,6 +131,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       ping: ping({ maxInboundStreams: MAX_PING_STREAMS, maxOutboundStreams: MAX_PING_STREAMS }),
       pubsub: chatGossipsub(),
       // after pubsub: they find it among their components
+      gossipStreams: gossipStreamRepair(),
       lobby: lobby(init.lobby),
       catchUp: peerCatchUpService(init.retention),
       // our relays vouch for the identities they forward: they take presence only from their clients' connections

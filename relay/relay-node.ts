@@ -9,6 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { MAX_PING_STREAMS } from '../node/constants.ts'
+import { type GossipStreamRepair, gossipStreamRepair } from '../node/gossip-streams.ts'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
@@ -29,6 +30,7 @@ export type RelayServices = {
   identify: Identify
   ping: Ping
   pubsub: GossipSub
+  gossipStreams: GossipStreamRepair
   lobby: LobbyService
   catchUp: CatchUpService
   notices: NoticeService
@@ -126,6 +128,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
         maxTopicBytesPerPeer: RELAY_TOPIC_BYTES_PER_PEER,
         directPeers: init.federation ?? []
       }),
+      gossipStreams: gossipStreamRepair(),
       lobby: lobby(),
       catchUp: catchUp(relayCatchUp(() => node?.services.pubsub)),
       notices: notices(),

@@ -2,6 +2,7 @@ import type { GossipSub, SignedMessage, SubscriptionChangeData } from '@libp2p/g
 import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
+  CatchUpRateLimitedError,
   CatchUpRefusedError,
   type CatchUpService,
   type Fetched,
@@ -24,8 +25,9 @@ export const CATCH_UP_SLACK_MS = 2 * 60 * 1000
 /** The same peer is not asked for the same conversation again within this. */
 export const ASK_COOLDOWN_MS = 10_000
 
-/** How long after a refusal a group is asked for once more (see retryOnce). */
-const REFUSED_RETRY_MS = 2000
+/** How long after a refusal or a failed request a conversation is asked for once more (see retryOnce), plus jitter. */
+export const RETRY_AFTER_MS = 2000
+const RETRY_JITTER_MS = 2000
 
 /** Requests under way at once, and waiting: more triggers than that in a burst are dropped (the next one asks). */
 const MAX_ACTIVE = 2
@@ -149,6 +151,17 @@ export class CatchUpNode {
     }
   }
 
+  /**
+   * `peer` is reachable again without gossipsub saying so (our relay connection is back): ask it for every
+   * conversation, as if its subscriptions had just arrived. The cooldown keeps this from asking twice.
+   */
+  peerBack(peer: PeerId): void {
+    this.enqueue(peer, LOBBY_TOPIC)
+    for (const runtime of this.c.groups.groups()) {
+      this.enqueue(peer, runtime.topic)
+    }
+  }
+
   /** A peer's subscriptions reached us: it is (back) on some of our conversations' topics. */
   private onSubscriptions(evt: CustomEvent<SubscriptionChangeData>): void {
     const { peerId, subscriptions } = evt.detail
@@ -214,15 +227,17 @@ export class CatchUpNode {
     } catch (err) {
       // a peer that is not a member, keeps nothing, or is gone again: others may answer
       this.log('catch-up of %s from %p failed - %e', topic, peer, err)
-      if (err instanceof CatchUpRefusedError && topic !== LOBBY_TOPIC) {
+      if (worthRetrying(err, topic)) {
         this.retryOnce(peer, topic)
       }
     }
   }
 
   /**
-   * A relay serves a group only to peers it knows are subscribed, and our subscriptions may reach it just after our
-   * request did: ask once more a little later (once per cooldown, so a peer that keeps refusing is not asked again).
+   * Ask once more a little later (once per cooldown, so a peer that keeps refusing is not asked again): a relay
+   * serves a group only to peers it knows are subscribed, and our subscriptions may reach it just after our request
+   * did; a busy responder (many peers back at once after a relay restart) answers RATE_LIMITED or too late. The
+   * jitter spreads those many peers' second tries.
    */
   private retryOnce(peer: PeerId, topic: string): void {
     const key = `${peer.toString()} ${topic}`
@@ -230,11 +245,14 @@ export class CatchUpNode {
       return
     }
     this.retried.add(key)
-    const timer = setTimeout(() => {
-      this.asked.delete(key)
-      this.enqueue(peer, topic)
-      setTimeout(() => this.retried.delete(key), ASK_COOLDOWN_MS).unref?.()
-    }, REFUSED_RETRY_MS)
+    const timer = setTimeout(
+      () => {
+        this.asked.delete(key)
+        this.enqueue(peer, topic)
+        setTimeout(() => this.retried.delete(key), ASK_COOLDOWN_MS).unref?.()
+      },
+      RETRY_AFTER_MS + Math.random() * RETRY_JITTER_MS
+    )
     timer.unref?.()
   }
 
@@ -306,4 +324,20 @@ export class CatchUpNode {
   private report(peer: PeerId, err: unknown): void {
     this.c.emit('error', { code: errorCode(err), message: errorMessage(err), peerId: peer.toString() })
   }
+}
+
+/**
+ * Whether a failed request is worth one more try: a refusal of a group (the responder may not have seen our
+ * subscription yet), a rate limit, or a stream or dial that failed. Not a lobby refusal (the peer keeps no lobby) nor
+ * an answer that failed our checks.
+ */
+export function worthRetrying(err: unknown, topic: string): boolean {
+  if (err instanceof CatchUpRefusedError) {
+    return topic !== LOBBY_TOPIC
+  }
+  if (err instanceof CatchUpRateLimitedError) {
+    return true
+  }
+  const name = err instanceof Error ? err.name : ''
+  return !['InvalidMessageError', 'MessageTooLargeError', 'ForgedMessageError'].includes(name)
 }

@@ -4,11 +4,19 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { CATCH_UP_SLACK_MS, CatchUpNode } from '../../../node/catchup/catch-up.ts'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import {
+  ASK_COOLDOWN_MS,
+  CATCH_UP_SLACK_MS,
+  CatchUpNode,
+  RETRY_AFTER_MS,
+  worthRetrying
+} from '../../../node/catchup/catch-up.ts'
 import type { StoredMessage } from '../../../node/store.ts'
 import type { Fetched } from '../../../protocols/catchup/client.ts'
 import { signGossip, verifyGossip } from '../../../protocols/catchup/envelope.ts'
+import { CatchUpRateLimitedError, CatchUpRefusedError, ForgedMessageError } from '../../../protocols/catchup/errors.ts'
+import { InvalidMessageError } from '../../../protocols/common/errors.ts'
 import type { GroupServiceEvents } from '../../../protocols/group/index.ts'
 import {
   encodeLobbyPost,
@@ -181,5 +189,58 @@ describe('CatchUpNode', () => {
     })
     expect(shown).toEqual([{ text: 'recent', catchUp: true }])
     node.stop()
+  })
+
+  describe('after a failed request', () => {
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    const empty = (): Fetched => ({
+      from: alice,
+      topic: LOBBY_TOPIC,
+      since: 0,
+      messages: [],
+      forged: [],
+      truncated: false
+    })
+
+    it('asks once more a few seconds later when the responder was busy, and not a third time', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+      const { node, asked } = rig([], async () => {
+        throw new CatchUpRateLimitedError('8 answers under way')
+      })
+      node.start()
+      node.ready()
+      node.peerBack(alice)
+      await vi.advanceTimersByTimeAsync(10)
+      expect(asked).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(RETRY_AFTER_MS * 2 + 10)
+      expect(asked).toHaveLength(2)
+      await vi.advanceTimersByTimeAsync(ASK_COOLDOWN_MS - RETRY_AFTER_MS * 2)
+      expect(asked).toHaveLength(2)
+      node.stop()
+    })
+
+    it('a relay whose connection is back is asked for the lobby though gossipsub said nothing', async () => {
+      const { node, asked } = rig([], async () => empty())
+      node.start()
+      node.ready()
+      node.peerBack(alice)
+      await settle()
+      await settle()
+      expect(asked.map((a) => a.topic)).toEqual([LOBBY_TOPIC])
+      node.stop()
+    })
+
+    it('retries what may pass later, never what failed our checks or a lobby refusal', () => {
+      const group = 'p2pchat/group/1/abc'
+      expect(worthRetrying(new CatchUpRateLimitedError('busy'), LOBBY_TOPIC)).toBe(true)
+      expect(worthRetrying(new CatchUpRefusedError('not subscribed yet'), group)).toBe(true)
+      expect(worthRetrying(new CatchUpRefusedError('keeps nothing'), LOBBY_TOPIC)).toBe(false)
+      expect(worthRetrying(new InvalidMessageError('too many messages'), LOBBY_TOPIC)).toBe(false)
+      expect(worthRetrying(new ForgedMessageError('bad signature'), group)).toBe(false)
+      expect(worthRetrying(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), LOBBY_TOPIC)).toBe(true)
+    })
   })
 })
