@@ -9,7 +9,6 @@ import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import type { CatchUpService } from '../protocols/catchup/index.ts'
 import { MAX_FRAME_BYTES } from '../protocols/common/index.ts'
@@ -101,12 +100,12 @@ export interface AssembleInit {
  * direct ones through NAT. Created stopped.
  */
 export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
-  const relayIds = new Set((init.relays ?? []).flatMap((addr) => relayPeerId(addr) ?? []))
   const ourRelays = init.ourRelays ?? new OurRelays(init.relays ?? [])
+  const relayIds = ourRelays.peerIds()
   const platform = init.platform ?? nodePlatform()
   // the STUN servers our relays offer, read by WebRTC at every dial and answer
   const ice = new IceServers()
-  const webRtc = platform.webRtc === true ? await webRtcTransports(relayIds.size > 0, ice) : []
+  const webRtc = platform.webRtc === true ? await webRtcTransports(relayIds.length > 0, ice) : []
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
@@ -136,7 +135,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       catchUp: peerCatchUpService(init.retention),
       // our relays vouch for the identities they forward: they take presence only from their clients' connections
       presence: presence({
-        trustedForwarder: (peer) => relayIds.has(peer.toString()),
+        trustedForwarder: (peer) => ourRelays.has(peer.toString()),
         localizeAddr: (ma) => ourRelays.localize(ma),
         ...init.presence
       }),
@@ -147,7 +146,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       deletion: deletionNotices(),
       groups: groups(init.groups ?? { name: init.presence.name }),
       // without WebRTC there is nothing to upgrade to: no relays, no attempts
-      directUpgrade: directUpgrade({ relays: webRtc.length > 0 ? [...relayIds] : [], ice }),
+      directUpgrade: directUpgrade({ relays: webRtc.length > 0 ? relayIds : [], ice }),
       prekeys: prekeyService(init.prekeys)
     }
   })
@@ -173,17 +172,6 @@ async function webRtcTransports(
 async function mdnsDiscovery(): Promise<ReturnType<typeof import('@libp2p/mdns').mdns>> {
   const { mdns } = await import('@libp2p/mdns')
   return mdns({ interval: MDNS_INTERVAL_MS })
-}
-
-/** The PeerId at the end of a relay multiaddr (`.../p2p/<id>`), if it has one. */
-function relayPeerId(addr: string): string | undefined {
-  try {
-    return multiaddr(addr)
-      .getComponents()
-      .findLast((c) => c.name === 'p2p')?.value
-  } catch {
-    return undefined
-  }
 }
 
 /** Gossipsub as every p2pchat node runs it, peer or relay; `overrides` tune the mesh (a relay keeps a wider one). */

@@ -48,6 +48,16 @@ export class OurRelays {
     }
   }
 
+  /** The PeerIds of our relays. */
+  peerIds(): string[] {
+    return [...this.addrs.keys()]
+  }
+
+  /** Whether `peer` is one of our relays. */
+  has(peer: string): boolean {
+    return this.addrs.has(peer)
+  }
+
   /** The address we reach relay `peer` at, if it is one of ours. */
   addrOf(peer: string): Multiaddr | undefined {
     return this.addrs.get(peer)

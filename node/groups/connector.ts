@@ -1,6 +1,7 @@
 import type { Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { GroupService } from '../../protocols/group/index.ts'
+import { backoffDelay } from '../backoff.ts'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import type { ChatLibp2p } from '../libp2p.ts'
 
@@ -9,6 +10,15 @@ export type ConnectorLibp2p = Pick<ChatLibp2p, 'peerId' | 'getConnections' | 'di
 
 /** Dials at a time: joining a big group must not open dozens of connections at once. */
 const MAX_PARALLEL_DIALS = 4
+/**
+ * A failed dial of a member who is still online is tried again this many times, after 2 s, 4 s, 8 s (±20%): a dial
+ * lost to a busy relay or a reconnect race left members without a direct path, so group traffic and log sync between
+ * them waited for someone else to prompt it. A member seen coming online again gets a fresh set of tries.
+ */
+export const MAX_DIAL_RETRIES = 3
+const RETRY_BASE_MS = 2_000
+/** Peers whose failed dials are remembered (our groups' members); the oldest is forgotten first. */
+const MAX_RETRY_PEERS = 1_024
 
 /**
  * Group traffic only flows between peers subscribed to the group's topic, so members need a path of members
@@ -17,6 +27,9 @@ const MAX_PARALLEL_DIALS = 4
 export class MemberConnector {
   private readonly dialing = new Set<string>()
   private readonly queue: string[] = []
+  /** failed dials in a row per peer, and the retry waiting for it */
+  private readonly failures = new Map<string, number>()
+  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly shutdown = new AbortController()
 
   constructor(
@@ -29,13 +42,22 @@ export class MemberConnector {
   stop(): void {
     this.shutdown.abort()
     this.queue.length = 0
+    for (const timer of this.retries.values()) {
+      clearTimeout(timer)
+    }
+    this.retries.clear()
   }
 
   /** A user came online: connect if we share a group. */
   userOnline(peerId: string): void {
-    if (this.service.groups().some((r) => r.state.members.has(peerId) || r.state.invited.has(peerId))) {
+    this.failures.delete(peerId)
+    if (this.sharesGroup(peerId)) {
       this.connect(peerId)
     }
+  }
+
+  private sharesGroup(peerId: string): boolean {
+    return this.service.groups().some((r) => r.state.members.has(peerId) || r.state.invited.has(peerId))
   }
 
   /** Our membership of a group changed: connect to those of its members who are online. */
@@ -73,11 +95,40 @@ export class MemberConnector {
         .dial(peerIdFromString(peerId), {
           signal: AbortSignal.any([AbortSignal.timeout(DIAL_TIMEOUT_MS), this.shutdown.signal])
         })
-        .catch((err: unknown) => this.log('could not connect to group member %s - %e', peerId, err))
+        .then(
+          () => this.failures.delete(peerId),
+          (err: unknown) => {
+            this.log('could not connect to group member %s - %e', peerId, err)
+            this.retryLater(peerId)
+          }
+        )
         .finally(() => {
           this.dialing.delete(peerId)
           this.drain()
         })
     }
+  }
+  /** After a failed dial: try again later, a few times, while the peer is online and shares a group with us. */
+  private retryLater(peerId: string): void {
+    const attempt = this.failures.get(peerId) ?? 0
+    if (this.shutdown.signal.aborted || attempt >= MAX_DIAL_RETRIES || this.retries.has(peerId)) {
+      return
+    }
+    this.failures.delete(peerId)
+    this.failures.set(peerId, attempt + 1)
+    if (this.failures.size > MAX_RETRY_PEERS) {
+      this.failures.delete(this.failures.keys().next().value as string)
+    }
+    const timer = setTimeout(
+      () => {
+        this.retries.delete(peerId)
+        if (this.online().includes(peerId) && this.sharesGroup(peerId)) {
+          this.connect(peerId)
+        }
+      },
+      backoffDelay(attempt, RETRY_BASE_MS)
+    )
+    timer.unref?.()
+    this.retries.set(peerId, timer)
   }
 }

@@ -11,6 +11,19 @@ const OURS = `/ip4/198.18.1.1/tcp/4001/p2p/${RELAY}`
 describe('our relays', () => {
   const ours = new OurRelays([OURS])
 
+  it('knows its relays by PeerId, once each, and nothing that is not a relay address', () => {
+    const several = new OurRelays([
+      OURS,
+      `/ip4/127.0.0.1/tcp/4001/p2p/${RELAY}`,
+      `/dns4/relay.example/tcp/4001/p2p/${OTHER_RELAY}`,
+      'junk',
+      '/ip4/10.0.0.1/tcp/1'
+    ])
+    expect(several.peerIds()).toEqual([RELAY, OTHER_RELAY])
+    expect(several.has(RELAY)).toBe(true)
+    expect(several.has(PEER)).toBe(false)
+  })
+
   it('reads a circuit through our relay at another of its addresses as going through the one we use', () => {
     const announced = multiaddr(`/ip4/198.18.13.1/tcp/4001/p2p/${RELAY}/p2p-circuit/p2p/${PEER}`)
     expect(ours.localize(announced).toString()).toBe(`${OURS}/p2p-circuit/p2p/${PEER}`)
