@@ -103,6 +103,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       service: libp2p.services.catchUp,
       pubsub: libp2p.services.pubsub,
       lobby: this.lobby,
+      presence: libp2p.services.presence,
       groups: libp2p.services.groups,
       history: archive,
       emit: this.emit,

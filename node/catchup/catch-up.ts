@@ -8,9 +8,10 @@ import {
   type Fetched,
   ForgedMessageError
 } from '../../protocols/catchup/index.ts'
-import { errorMessage, MAX_CLOCK_SKEW_MS } from '../../protocols/common/index.ts'
+import { errorMessage, MAX_CLOCK_SKEW_MS, type SenderSeq } from '../../protocols/common/index.ts'
 import { type GroupRuntime, type GroupService, groupIdOfTopic, groupTopic } from '../../protocols/group/index.ts'
 import { decodeLobbyPost, LOBBY_TOPIC, type LobbyService } from '../../protocols/lobby/index.ts'
+import type { PresenceService } from '../../protocols/presence/index.ts'
 import { errorCode } from '../errors.ts'
 import type { EmitChatEvent } from '../events.ts'
 import type { MessageArchive } from '../history.ts'
@@ -34,6 +35,11 @@ const MAX_ACTIVE = 2
 const MAX_QUEUED = 64
 /** (peer, conversation) pairs whose last request is remembered for the cooldown. */
 const MAX_ASKED_KEYS = 4096
+/**
+ * A presence announcement saying a sender posted more than we hold is acted on this long after it arrived: the post
+ * itself may be right behind it on its own topic.
+ */
+export const TAIL_GRACE_MS = 2_000
 /** Messages of a conversation read from history at start, to know what was shown already. */
 const HISTORY_SEED = 1000
 
@@ -42,6 +48,7 @@ export interface CatchUpNodeComponents {
   service: Pick<CatchUpService, 'fetch' | 'keepOwn'>
   pubsub: Pick<GossipSub, 'addEventListener' | 'removeEventListener'>
   lobby: Pick<LobbyService, 'addEventListener' | 'catchUpAllowance' | 'deliverCaughtUp'>
+  presence: Pick<PresenceService, 'addEventListener'>
   groups: Pick<GroupService, 'addEventListener' | 'group' | 'groups'> & {
     inbound: Pick<GroupService['inbound'], 'validateFrame'>
   }
@@ -67,6 +74,9 @@ export class CatchUpNode {
   private readonly floor = new Map<string, number>()
   private readonly asked = new Map<string, number>()
   private readonly retried = new Set<string>()
+  /** the latest lobby position announced by each sender that we asked it for, and checks waiting out the grace */
+  private readonly tailsAsked = new Map<string, SenderSeq>()
+  private readonly tailChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly queue: Array<{ peer: PeerId; topic: string }> = []
   private active = 0
   private running = false
@@ -83,6 +93,7 @@ export class CatchUpNode {
       this.heard(LOBBY_TOPIC, from, post, catchUp === true)
     })
     c.lobby.addEventListener('published', (evt) => c.service.keepOwn(evt.detail.topic, evt.detail.data))
+    c.presence.addEventListener('tail', (evt) => this.tailAnnounced(evt.detail.peerId, evt.detail.lobby))
     c.groups.addEventListener('post', (evt) => {
       const { groupId, from, post, catchUp } = evt.detail
       const runtime = c.groups.group(groupId)
@@ -117,6 +128,10 @@ export class CatchUpNode {
   stop(): void {
     this.running = false
     this.queue.length = 0
+    for (const timer of this.tailChecks.values()) {
+      clearTimeout(timer)
+    }
+    this.tailChecks.clear()
     this.c.pubsub.removeEventListener('subscription-change', this.onSubscriptions)
   }
 
@@ -162,6 +177,36 @@ export class CatchUpNode {
     }
   }
 
+  /**
+   * `sender`'s presence says where its lobby posts stand. A post lost on the way is noticed by the gap it leaves before
+   * the sender's next one; its last post leaves no gap, so without this a line dropped at the end of a conversation
+   * (by a relay that hung, a stream that broke) stayed missing. Asks the sender once per announced position.
+   */
+  tailAnnounced(sender: PeerId, tail: SenderSeq): void {
+    const id = sender.toString()
+    if (!this.running || id === this.c.me || this.tailChecks.has(id) || this.tailChecks.size >= MAX_QUEUED) {
+      return
+    }
+    const timer = setTimeout(() => {
+      this.tailChecks.delete(id)
+      const asked = this.tailsAsked.get(id)
+      const askedAlready = asked != null && asked.epoch === tail.epoch && asked.seq >= tail.seq
+      if (askedAlready || !this.gaps.behind(LOBBY_TOPIC, id, tail)) {
+        return
+      }
+      this.log('%s says it posted up to %d in the lobby, we hold less: asking it', id, tail.seq)
+      if (this.enqueue(sender, LOBBY_TOPIC)) {
+        this.tailsAsked.delete(id)
+        this.tailsAsked.set(id, tail)
+        if (this.tailsAsked.size > MAX_ASKED_KEYS) {
+          this.tailsAsked.delete(this.tailsAsked.keys().next().value as string)
+        }
+      }
+    }, TAIL_GRACE_MS)
+    timer.unref?.()
+    this.tailChecks.set(id, timer)
+  }
+
   /** A peer's subscriptions reached us: it is (back) on some of our conversations' topics. */
   private onSubscriptions(evt: CustomEvent<SubscriptionChangeData>): void {
     const { peerId, subscriptions } = evt.detail
@@ -180,14 +225,15 @@ export class CatchUpNode {
     return groupId != null && this.c.groups.group(groupId) != null
   }
 
-  private enqueue(peer: PeerId, topic: string): void {
+  /** Queues a request of `topic` from `peer`; false if not (stopped, asked within the cooldown, queue full). */
+  private enqueue(peer: PeerId, topic: string): boolean {
     const key = `${peer.toString()} ${topic}`
     const now = Date.now()
     if (!this.running || now - (this.asked.get(key) ?? Number.NEGATIVE_INFINITY) < ASK_COOLDOWN_MS) {
-      return
+      return false
     }
     if (this.queue.length >= MAX_QUEUED) {
-      return
+      return false
     }
     this.asked.delete(key)
     this.asked.set(key, now)
@@ -196,6 +242,7 @@ export class CatchUpNode {
     }
     this.queue.push({ peer, topic })
     this.pump()
+    return true
   }
 
   private pump(): void {

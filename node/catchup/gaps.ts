@@ -41,6 +41,18 @@ export class GapTracker {
     }
     return gap
   }
+
+  /**
+   * Whether `sender` says its posts in `conversation` stand at `tail` while we hold fewer: a later count in the run
+   * we know, or a later run. False for a sender we never heard in that conversation (nothing to compare with).
+   */
+  behind(conversation: string, sender: string, tail: SenderSeq): boolean {
+    const known = this.last.get(`${conversation} ${sender}`)
+    if (known == null) {
+      return false
+    }
+    return tail.epoch === known.epoch ? tail.seq > known.seq : tail.epoch > known.epoch
+  }
 }
 
 /** Ids of messages already shown (by conversation and sender: ids are unique only per sender), bounded. */

@@ -119,6 +119,12 @@ export class SenderSeqCounter {
     this.epoch = epoch
   }
 
+  /** The position of our last post in `conversation` in this run, if we posted there. */
+  last(conversation: string): SenderSeq | undefined {
+    const seq = this.counts.get(conversation)
+    return seq == null ? undefined : { epoch: this.epoch, seq }
+  }
+
   /** The position of our next post in `conversation`. */
   next(conversation: string): SenderSeq {
     const seq = (this.counts.get(conversation) ?? 0) + 1

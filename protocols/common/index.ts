@@ -8,6 +8,7 @@ export {
   ReportLimiter,
   type SuppressedReports
 } from './budget.ts'
+export { optionalComponent } from './components.ts'
 export type { SenderSeq } from './decode.ts'
 export { abortableDelay } from './delay.ts'
 export {

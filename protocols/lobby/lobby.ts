@@ -7,7 +7,7 @@ import {
 } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
-import { SenderSeqCounter } from '../common/decode.ts'
+import { type SenderSeq, SenderSeqCounter } from '../common/decode.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import { decodeLobbyPost, encodeLobbyPost, type LobbyPost } from './codec.ts'
@@ -120,6 +120,11 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     }
     this.decoded.set(msg, post)
     return TopicValidatorResult.Accept
+  }
+
+  /** Where our own posts stand in this run (announced with our presence, so that a lost last post is noticed). */
+  lastPosted(): SenderSeq | undefined {
+    return this.counter.last(LOBBY_TOPIC)
   }
 
   /**

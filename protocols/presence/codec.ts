@@ -1,5 +1,5 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { checkTimestamp, safeDecode } from '../common/decode.ts'
+import { checkSenderSeq, checkTimestamp, type SenderSeq, safeDecode, wireSenderSeq } from '../common/decode.ts'
 import { InvalidMessageError } from '../common/errors.ts'
 import { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES } from '../common/limits.ts'
 import { isValidName } from '../common/names.ts'
@@ -15,6 +15,8 @@ export interface Announcement {
   ts: number
   /** binary multiaddrs, decoded by the caller */
   addrs: Uint8Array[]
+  /** where the announcer's own lobby posts stand in this run, if it posted */
+  lobbyTail?: SenderSeq
 }
 
 const KIND_TO_WIRE: Record<PresenceKind, Presence.Kind> = {
@@ -28,8 +30,14 @@ export function encodeAnnouncement(a: Announcement): Uint8Array {
     kind: KIND_TO_WIRE[a.kind],
     name: a.name,
     timestamp: BigInt(a.ts),
-    addrs: a.addrs.map((bytes) => Uint8Array.from(bytes))
+    addrs: a.addrs.map((bytes) => Uint8Array.from(bytes)),
+    ...lobbyTailWire(a.lobbyTail)
   })
+}
+
+function lobbyTailWire(tail: SenderSeq | undefined): { lobbyEpoch: bigint; lobbySeq: bigint } {
+  const { epoch, seq } = wireSenderSeq(tail ?? {})
+  return { lobbyEpoch: epoch, lobbySeq: seq }
 }
 
 /** Decodes and validates untrusted bytes; throws InvalidMessageError or MessageTooLargeError only. */
@@ -47,5 +55,12 @@ export function decodeAnnouncement(bytes: Uint8Array | Uint8ArrayList, now: numb
   if (msg.addrs.some((a) => a.byteLength === 0 || a.byteLength > MAX_ADDR_BYTES)) {
     throw new InvalidMessageError('bad address')
   }
-  return { kind, name: msg.name, ts: checkTimestamp(msg.timestamp, now, MAX_CLOCK_SKEW_MS), addrs: msg.addrs }
+  const lobbyTail = checkSenderSeq(msg.lobbyEpoch, msg.lobbySeq)
+  return {
+    kind,
+    name: msg.name,
+    ts: checkTimestamp(msg.timestamp, now, MAX_CLOCK_SKEW_MS),
+    addrs: msg.addrs,
+    ...(lobbyTail == null ? {} : { lobbyTail })
+  }
 }

@@ -13,6 +13,8 @@ import type { AddressManager, ConnectionManager } from '@libp2p/interface-intern
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { ipOf } from '../common/addrs.ts'
+import { optionalComponent } from '../common/components.ts'
+import type { SenderSeq } from '../common/decode.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { addrsToAnnounce, transportPart } from './announced-addrs.ts'
 import { NewcomerAnswers } from './answers.ts'
@@ -29,6 +31,8 @@ export interface PresenceComponents {
   peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
+  /** where our own lobby posts stand, announced with us (the lobby service, when the node runs one) */
+  lobby?: { lastPosted: () => SenderSeq | undefined }
 }
 
 export interface PresenceInit {
@@ -59,6 +63,8 @@ export interface PresenceEvents {
   join: CustomEvent<DirectoryEntry>
   leave: CustomEvent<{ entry: DirectoryEntry; reason: 'left' | 'timeout' | 'unreachable' }>
   rename: CustomEvent<{ entry: DirectoryEntry; previousName: string }>
+  /** an announcement said where its sender's lobby posts stand (signed by the sender, like the posts) */
+  tail: CustomEvent<{ peerId: PeerId; lobby: SenderSeq }>
 }
 
 /** Tells the network who we are, and keeps the list of who else is online. */
@@ -213,7 +219,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private async announce(kind: PresenceKind): Promise<Set<string>> {
     const addrs = this.addrsToAnnounce()
     this.announcedAddrs = addrKey(addrs)
-    const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs })
+    const lobbyTail = optionalComponent(() => this.components.lobby)?.lastPosted()
+    const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs, lobbyTail })
     try {
       const { recipients } = await this.components.pubsub.publish(PRESENCE_TOPIC, data)
       const reached = new Set(recipients.map((p) => p.toString()))
@@ -273,6 +280,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
     if (change?.type === 'join' || (announcement.kind === 'join' && !known)) {
       this.answers.joined(peerId)
+    }
+    if (announcement.lobbyTail != null) {
+      this.safeDispatchEvent('tail', { detail: { peerId: msg.from, lobby: announcement.lobbyTail } })
     }
     if (change != null) {
       if (change.type !== 'leave') {

@@ -7,6 +7,8 @@ export interface Presence {
   name: string
   timestamp: bigint
   addrs: Uint8Array<ArrayBuffer>[]
+  lobbyEpoch: bigint
+  lobbySeq: bigint
 }
 
 export namespace Presence {
@@ -59,6 +61,16 @@ export namespace Presence {
           }
         }
 
+        if ((obj.lobbyEpoch != null && obj.lobbyEpoch !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.lobbyEpoch)
+        }
+
+        if ((obj.lobbySeq != null && obj.lobbySeq !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.lobbySeq)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -67,7 +79,9 @@ export namespace Presence {
           kind: Kind.ALIVE,
           name: '',
           timestamp: 0n,
-          addrs: []
+          addrs: [],
+          lobbyEpoch: 0n,
+          lobbySeq: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -94,6 +108,14 @@ export namespace Presence {
               }
 
               obj.addrs.push(reader.bytes())
+              break
+            }
+            case 5: {
+              obj.lobbyEpoch = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.lobbySeq = reader.uint64()
               break
             }
             default: {
@@ -151,6 +173,20 @@ export namespace Presence {
 
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.lobbyEpoch`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.lobbySeq`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -184,6 +220,16 @@ export namespace Presence {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PresenceLobbyEpochFieldEvent {
+    field: '$.lobbyEpoch'
+    value: bigint
+  }
+
+  export interface PresenceLobbySeqFieldEvent {
+    field: '$.lobbySeq'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Presence>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Presence.codec())
   }
@@ -192,7 +238,7 @@ export namespace Presence {
     return decodeMessage(buf, Presence.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceKindFieldEvent | PresenceNameFieldEvent | PresenceTimestampFieldEvent | PresenceAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceKindFieldEvent | PresenceNameFieldEvent | PresenceTimestampFieldEvent | PresenceAddrsFieldEvent | PresenceLobbyEpochFieldEvent | PresenceLobbySeqFieldEvent> {
     return streamMessage(buf, Presence.codec(), opts)
   }
 }

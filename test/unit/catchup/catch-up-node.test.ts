@@ -10,6 +10,7 @@ import {
   CATCH_UP_SLACK_MS,
   CatchUpNode,
   RETRY_AFTER_MS,
+  TAIL_GRACE_MS,
   worthRetrying
 } from '../../../node/catchup/catch-up.ts'
 import type { StoredMessage } from '../../../node/store.ts'
@@ -25,6 +26,7 @@ import {
   type LobbyPost,
   LobbyService
 } from '../../../protocols/lobby/index.ts'
+import type { PresenceEvents } from '../../../protocols/presence/index.ts'
 
 let aliceKey: PrivateKey
 let alice: PeerId
@@ -56,6 +58,7 @@ function rig(history: StoredMessage[], answer: () => Promise<Fetched>) {
     groups: () => [],
     inbound: { validateFrame: async () => TopicValidatorResult.Ignore }
   })
+  const presence = new TypedEventEmitter<PresenceEvents>()
   const asked: Array<{ peer: string; topic: string; since: number }> = []
   const shown: Array<{ text: string; catchUp?: true }> = []
   lobby.addEventListener('post', (evt) => shown.push({ text: evt.detail.post.text, catchUp: evt.detail.catchUp }))
@@ -70,12 +73,13 @@ function rig(history: StoredMessage[], answer: () => Promise<Fetched>) {
     },
     pubsub,
     lobby,
+    presence,
     groups,
     history: { history: async (conversation) => (conversation === 'lobby' ? history : []) },
     emit: () => {},
     logger: defaultLogger()
   })
-  return { node, lobby, pubsub, asked, shown }
+  return { node, lobby, pubsub, presence, asked, shown }
 }
 
 async function signed(post: LobbyPost) {
@@ -189,6 +193,74 @@ describe('CatchUpNode', () => {
     })
     expect(shown).toEqual([{ text: 'recent', catchUp: true }])
     node.stop()
+  })
+
+  describe("a sender's announced lobby position", () => {
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    it('asks the sender when it posted past what we hold (its last post was lost), once per position', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+      const epoch = Date.now() - 10_000
+      const one = await signed({ id: 'p1', ts: epoch + 1, senderName: 'alice', text: 'one', epoch, seq: 1 })
+      const { node, lobby, presence, asked } = rig([], async () => ({
+        from: alice,
+        topic: LOBBY_TOPIC,
+        since: 0,
+        messages: [],
+        forged: [],
+        truncated: false
+      }))
+      node.start()
+      node.ready()
+      await vi.advanceTimersByTimeAsync(0)
+      expect(lobby.deliverCaughtUp(one, lobby.catchUpAllowance())).toBe(true)
+      const announce = (seq: number) =>
+        presence.safeDispatchEvent('tail', { detail: { peerId: alice, lobby: { epoch, seq } } })
+      // where we are: nothing to ask
+      announce(1)
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+      expect(asked).toHaveLength(0)
+      // its post 2 never came
+      announce(2)
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS - 100)
+      expect(asked).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(200)
+      expect(asked.map((a) => [a.peer, a.topic])).toEqual([[alice.toString(), LOBBY_TOPIC]])
+      // the same position again, past the cooldown: asked already
+      await vi.advanceTimersByTimeAsync(ASK_COOLDOWN_MS)
+      announce(2)
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+      expect(asked).toHaveLength(1)
+      // a newer post we lack: asked again
+      announce(3)
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+      expect(asked).toHaveLength(2)
+      node.stop()
+    })
+
+    it('does not ask when the post arrives within the grace, nor about a sender never heard', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+      const epoch = Date.now() - 10_000
+      const post = (seq: number) =>
+        signed({ id: `p${seq}`, ts: epoch + seq, senderName: 'alice', text: `${seq}`, epoch, seq })
+      const { node, lobby, presence, asked } = rig([], async () => {
+        throw new Error('not asked')
+      })
+      node.start()
+      node.ready()
+      await vi.advanceTimersByTimeAsync(0)
+      presence.safeDispatchEvent('tail', { detail: { peerId: alice, lobby: { epoch, seq: 4 } } })
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+      lobby.deliverCaughtUp(await post(1), lobby.catchUpAllowance())
+      presence.safeDispatchEvent('tail', { detail: { peerId: alice, lobby: { epoch, seq: 2 } } })
+      await vi.advanceTimersByTimeAsync(500)
+      lobby.deliverCaughtUp(await post(2), lobby.catchUpAllowance())
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS)
+      expect(asked).toHaveLength(0)
+      node.stop()
+    })
   })
 
   describe('after a failed request', () => {

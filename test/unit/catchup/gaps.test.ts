@@ -33,6 +33,32 @@ describe('GapTracker', () => {
     expect(t.observe('g', 'a', { epoch: 3, seq: 6 })).toBe(false)
   })
 
+  it("says a sender's announced position is ahead exactly when posts of it are missing here", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 2 }),
+        (heard, tailSeq, tailEpochStep) => {
+          const t = new GapTracker()
+          for (const seq of heard) {
+            t.observe('lobby', 'alice', { epoch: 5, seq })
+          }
+          const newest = Math.max(...heard)
+          const tail = { epoch: 5 + tailEpochStep, seq: tailSeq }
+          expect(t.behind('lobby', 'alice', tail)).toBe(tailEpochStep > 0 || tailSeq > newest)
+          // nothing to compare with: another sender, another conversation
+          expect(t.behind('lobby', 'bob', tail)).toBe(false)
+          expect(t.behind('group', 'alice', tail)).toBe(false)
+        }
+      )
+    )
+    const t = new GapTracker()
+    t.observe('lobby', 'alice', { epoch: 5, seq: 3 })
+    // an older run than the one we know is not ahead
+    expect(t.behind('lobby', 'alice', { epoch: 4, seq: 99 })).toBe(false)
+  })
+
   it('remembers a bounded number of senders', () => {
     const t = new GapTracker(2)
     t.observe('g', 'a', { epoch: 1, seq: 1 })

@@ -58,6 +58,27 @@ describe('presence codec', () => {
     )
   })
 
+  it("round-trips where the announcer's lobby posts stand, and leaves it out when both numbers are 0", () => {
+    const withTail = { ...announcement, lobbyTail: { epoch: NOW - 5_000, seq: 42 } }
+    expect(plain(decodeAnnouncement(encodeAnnouncement(withTail), NOW))).toEqual(plain(withTail))
+    expect(decodeAnnouncement(encodeAnnouncement(announcement), NOW).lobbyTail).toBeUndefined()
+  })
+
+  it('rejects a lobby position with one number and not the other, or past 2^53', () => {
+    const wire = (lobbyEpoch: bigint, lobbySeq: bigint) =>
+      Presence.encode({
+        kind: Presence.Kind.ALIVE,
+        name: 'carol',
+        timestamp: BigInt(NOW),
+        addrs: [],
+        lobbyEpoch,
+        lobbySeq
+      })
+    expect(() => decodeAnnouncement(wire(0n, 3n), NOW)).toThrow(InvalidMessageError)
+    expect(() => decodeAnnouncement(wire(BigInt(NOW), 0n), NOW)).toThrow(InvalidMessageError)
+    expect(() => decodeAnnouncement(wire(2n ** 60n, 1n), NOW)).toThrow(InvalidMessageError)
+  })
+
   it('round-trips an announcement with no addresses', () => {
     expect(decodeAnnouncement(encodeAnnouncement({ ...announcement, addrs: [] }), NOW).addrs).toEqual([])
   })
