@@ -1,5 +1,5 @@
 import type { Fleet } from './harness/chaos.ts'
-import { sendAndWait, sendDm } from './harness/chaos.ts'
+import { saveFailedLogs, sendAndWait, sendDm } from './harness/chaos.ts'
 import { clearFaults } from './harness/faults.ts'
 import type { CheckInit } from './harness/guarantees.ts'
 import { cleanup, createLan, destroyAllNetns, killRelays, type Lan, type PeerProcess, spawnPeer } from './harness.ts'
@@ -7,9 +7,16 @@ import { cleanup, createLan, destroyAllNetns, killRelays, type Lan, type PeerPro
 /**
  * After each scenario in namespaces: lift every fault first (a frozen process must be continued before it can be
  * killed cleanly), then end the relays and peers, then remove the namespaces. Each step touches only what this
- * test process made, so a scenario without relays loses nothing by the call.
+ * test process made, so a scenario without relays loses nothing by the call. A failed scenario's logs are kept first
+ * when P2PCHAT_CHAOS_LOGS says where.
  */
-export async function undoScenario(): Promise<void> {
+export async function undoScenario(context?: { task: { name: string; result?: { state?: string } } }): Promise<void> {
+  if (context != null) {
+    const saved = saveFailedLogs(context.task.name, context.task.result?.state === 'fail')
+    if (saved != null) {
+      console.log(`logs of the failed scenario: ${saved}`)
+    }
+  }
   await clearFaults()
   await killRelays()
   await cleanup()

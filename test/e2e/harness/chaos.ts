@@ -1,4 +1,5 @@
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { watchResources } from './faults.ts'
 import { until } from './feed.ts'
 import {
@@ -56,6 +57,22 @@ export class Fleet {
   private readonly runs = new Map<string, Run[]>()
   private readonly samples = new Map<string, ResourceSample[]>()
   private readonly ids = new Map<string, string>()
+
+  constructor() {
+    liveFleets.add(this)
+  }
+
+  /** Writes each process's events and stderr to `dir`, one file per run (`alice.log`, `relay-2.log`, ...). */
+  saveLogs(dir: string): void {
+    mkdirSync(dir, { recursive: true })
+    for (const [name, runs] of this.runs) {
+      runs.forEach((run, i) => {
+        const events = run.proc.events.map((e) => JSON.stringify(e)).join('\n')
+        const file = join(dir, `${name}${i === 0 ? '' : `-${i + 1}`}.log`)
+        writeFileSync(file, `${events}\n---STDERR---\n${run.proc.stderr.join('\n')}\n`)
+      })
+    }
+  }
 
   /** Follows a new process (or a restarted one) under `name`. */
   track<P extends JsonProcess<JsonEvent> | PeerProcess>(name: string, proc: P, peerId = peerIdOf(proc)): P {
@@ -255,4 +272,26 @@ export async function dmOutcomes(peer: PeerProcess, timeoutMs = 60_000): Promise
     timeoutMs,
     () => JSON.stringify(count())
   )
+}
+
+/** The fleets of the scenario under way, so that a failed one can leave its logs behind (see saveFailedLogs). */
+const liveFleets = new Set<Fleet>()
+
+/**
+ * After a scenario: with P2PCHAT_CHAOS_LOGS set and the scenario failed, every process's events and stderr go to
+ * `$P2PCHAT_CHAOS_LOGS/<scenario>/` (with P2PCHAT_CLIENT_DEBUG, the relay harness's clients log libp2p's debug
+ * lines there too). A 50-client failure takes 13 minutes to reproduce: this keeps what it showed.
+ */
+export function saveFailedLogs(scenario: string, failed: boolean): string | undefined {
+  const root = process.env.P2PCHAT_CHAOS_LOGS
+  const fleets = [...liveFleets]
+  liveFleets.clear()
+  if (!failed || root == null || root === '') {
+    return undefined
+  }
+  const dir = join(root, scenario.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 60))
+  for (const fleet of fleets) {
+    fleet.saveLogs(dir)
+  }
+  return dir
 }
