@@ -86,6 +86,16 @@ async function signed(post: LobbyPost) {
   return verifyGossip(await signGossip(aliceKey, alice, LOBBY_TOPIC, encodeLobbyPost(post)))
 }
 
+/** A responder that holds nothing for us. */
+const answersNothing = async (): Promise<Fetched> => ({
+  from: alice,
+  topic: LOBBY_TOPIC,
+  since: 0,
+  messages: [],
+  forged: [],
+  truncated: false
+})
+
 const settle = () => new Promise((resolve) => setImmediate(resolve))
 
 describe('CatchUpNode', () => {
@@ -100,14 +110,7 @@ describe('CatchUpNode', () => {
       text: 'seen before',
       ts: newest
     }
-    const { node, pubsub, asked } = rig([stored], async () => ({
-      from: alice,
-      topic: LOBBY_TOPIC,
-      since: 0,
-      messages: [],
-      forged: [],
-      truncated: false
-    }))
+    const { node, pubsub, asked } = rig([stored], answersNothing)
     node.start()
     node.ready()
     const change = { peerId: alice, subscriptions: [{ topic: LOBBY_TOPIC, subscribe: true }] }
@@ -173,14 +176,7 @@ describe('CatchUpNode', () => {
   it('drops posts older than asked for (beyond clock skew), so an answer cannot bring backdated spam', async () => {
     const now = Date.now()
     const post = (id: string, ts: number): LobbyPost => ({ id, ts, senderName: 'alice', text: id })
-    const { node, shown } = rig([], async () => ({
-      from: alice,
-      topic: LOBBY_TOPIC,
-      since: 0,
-      messages: [],
-      forged: [],
-      truncated: false
-    }))
+    const { node, shown } = rig([], answersNothing)
     node.start()
     node.ready()
     await node.apply({
@@ -204,14 +200,7 @@ describe('CatchUpNode', () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
       const epoch = Date.now() - 10_000
       const one = await signed({ id: 'p1', ts: epoch + 1, senderName: 'alice', text: 'one', epoch, seq: 1 })
-      const { node, lobby, presence, asked } = rig([], async () => ({
-        from: alice,
-        topic: LOBBY_TOPIC,
-        since: 0,
-        messages: [],
-        forged: [],
-        truncated: false
-      }))
+      const { node, lobby, presence, asked } = rig([], answersNothing)
       node.start()
       node.ready()
       await vi.advanceTimersByTimeAsync(0)
@@ -268,15 +257,6 @@ describe('CatchUpNode', () => {
       vi.useRealTimers()
     })
 
-    const empty = (): Fetched => ({
-      from: alice,
-      topic: LOBBY_TOPIC,
-      since: 0,
-      messages: [],
-      forged: [],
-      truncated: false
-    })
-
     it('asks once more a few seconds later when the responder was busy, and not a third time', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
       const { node, asked } = rig([], async () => {
@@ -295,7 +275,7 @@ describe('CatchUpNode', () => {
     })
 
     it('a relay whose connection is back is asked for the lobby though gossipsub said nothing', async () => {
-      const { node, asked } = rig([], async () => empty())
+      const { node, asked } = rig([], answersNothing)
       node.start()
       node.ready()
       node.peerBack(alice)
