@@ -34,7 +34,10 @@ export interface RelayOps {
   /** the relay host operator's PeerId: an admin that is not in the list and cannot be removed */
   readonly operator: string
   online(): DirectoryEntry[]
-  /** whether `peer` is connected to this relay (peer relays' users are online, but not here) */
+  /**
+   * whether `peer` is one of this relay's own clients: connected, holding a slot (peer relays' users are online, but
+   * not here, also when one reached someone through this relay)
+   */
   here(peer: string): boolean
   /** disconnects `peer` after telling them and everyone why */
   disconnect(peer: string, how: 'kicked' | 'banned', reason: string): Promise<void>

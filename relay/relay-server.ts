@@ -332,7 +332,11 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       running: this.running,
       operator: this.operator,
       online: () => this.online.list(),
-      here: (peer) => this.libp2p.getConnections(peerIdFromString(peer)).length > 0,
+      // its own clients: those holding a slot, not a client of another relay that reached someone through this one
+      here: (peer) => {
+        const peerId = peerIdFromString(peer)
+        return circuitRelay.reservations.has(peerId) && this.libp2p.getConnections(peerId).length > 0
+      },
       disconnect: async (peer, how, reason) => {
         const peerId = peerIdFromString(peer)
         const cooldown = this.state.settings.kickCooldownSeconds

@@ -149,7 +149,9 @@ describe('several relays, one network (network namespaces)', () => {
     await Promise.all([alice, erin, bob].map((p) => p.waitForUsers((users) => users.length === 3)))
     await dm(alice, erin, 'alice to erin while she is on both relays')
 
-    // admin commands go to the relay named with @ (here by its name), which lists only its own clients
+    // admin commands go to the relay named with @ (here by its name), which lists only its own clients: not alice,
+    // though her DM to bob went through it
+    await dm(alice, bob, 'alice to bob through relay 1')
     const asked = erin.events.length
     erin.send('/admin @relay-1 users')
     const users = await erin.waitFor('admin', (e) => e.command === 'users', { from: asked })
