@@ -1,3 +1,4 @@
+import { BoundedMap } from '../protocols/common/index.ts'
 /** New or changed contacts written per minute at most (a burst of this many, then this rate). */
 export const CONTACT_WRITES_PER_MINUTE = 30
 
@@ -14,7 +15,7 @@ export const MAX_TRACKED_CONTACTS = 10_000
  * really meets come a few at a time. Pure: the caller passes the clock.
  */
 export class ContactWrites {
-  private readonly written = new Map<string, { name: string; at: number }>()
+  private readonly written = new BoundedMap<string, { name: string; at: number }>(MAX_TRACKED_CONTACTS)
   private tokens = CONTACT_WRITES_PER_MINUTE
   private refilledAt = 0
 
@@ -29,15 +30,7 @@ export class ContactWrites {
       return false
     }
     this.tokens--
-    this.written.delete(peerId)
     this.written.set(peerId, { name, at: now })
-    while (this.written.size > MAX_TRACKED_CONTACTS) {
-      const oldest = this.written.keys().next().value
-      if (oldest == null) {
-        break
-      }
-      this.written.delete(oldest)
-    }
     return true
   }
 

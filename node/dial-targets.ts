@@ -1,4 +1,5 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { BoundedMap } from '../protocols/common/index.ts'
 
 /** First wait before a target address that failed (or was just tried for someone else) is dialed again. */
 export const TARGET_RETRY_MS = 30_000
@@ -29,7 +30,7 @@ interface Target {
  * confirmed by a connection to one peer is not dialed for another. Pure: the caller passes the clock.
  */
 export class DialTargets {
-  private readonly targets = new Map<string, Target>()
+  private readonly targets = new BoundedMap<string, Target>(MAX_DIAL_TARGETS)
 
   /** The addresses of `addrs` to dial for `peer` now; they are marked as tried. */
   claim(peer: string, addrs: Multiaddr[], now: number): Multiaddr[] {
@@ -44,7 +45,7 @@ export class DialTargets {
         continue
       }
       const failures = target?.peer === peer ? target.failures : 0
-      this.set(key, { peer, notBefore: now + retryDelay(failures), failures, confirmed: false })
+      this.targets.set(key, { peer, notBefore: now + retryDelay(failures), failures, confirmed: false })
       chosen.push(addr)
     }
     return chosen
@@ -76,18 +77,6 @@ export class DialTargets {
       return false
     }
     return now >= target.notBefore
-  }
-
-  private set(key: string, target: Target): void {
-    this.targets.delete(key)
-    this.targets.set(key, target)
-    while (this.targets.size > MAX_DIAL_TARGETS) {
-      const oldest = this.targets.keys().next().value
-      if (oldest == null) {
-        break
-      }
-      this.targets.delete(oldest)
-    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../protocols/common/index.ts'
 import type { PurgeCounts } from './events.ts'
 import { DEFAULT_LOBBY_QUOTA, LobbyCounts, type LobbyQuota } from './lobby-quota.ts'
 import {
@@ -54,7 +55,7 @@ export class MessageArchive {
   private readonly now: () => number
   private readonly quota: LobbyQuota
   private readonly lobbyCounts: LobbyCounts
-  private readonly memory = new Map<string, StoredMessage>()
+  private readonly memory = new BoundedMap<string, StoredMessage>(MAX_SESSION_MESSAGES)
   private contactsInMemory = new Map<string, Contact>()
   /** serialises every change to the store, so a purge never races a save */
   private queue: Promise<unknown> = Promise.resolve()
@@ -302,12 +303,6 @@ export class MessageArchive {
 
   private remember(msg: StoredMessage): void {
     this.memory.set(messageKey(msg), msg)
-    if (this.memory.size > MAX_SESSION_MESSAGES) {
-      const oldest = this.memory.keys().next().value
-      if (oldest != null) {
-        this.memory.delete(oldest)
-      }
-    }
   }
 
   private serial<T>(op: () => Promise<T> | T): Promise<T> {

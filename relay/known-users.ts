@@ -1,3 +1,4 @@
+import { BoundedMap } from '../protocols/common/index.ts'
 /** Someone the relay has seen: kept across restarts so admins can ban people by name while they are away. */
 export interface KnownUser {
   peerId: string
@@ -14,15 +15,13 @@ const LAST_SEEN_RESOLUTION_MS = 60_000
 
 /** The directory of known users, bounded, most recently seen last. Pure: the caller passes the clock. */
 export class KnownUsers {
-  private readonly users = new Map<string, KnownUser>()
-  private readonly max: number
+  private readonly users: BoundedMap<string, KnownUser>
 
   constructor(users: KnownUser[] = [], max = MAX_KNOWN_USERS) {
-    this.max = max
+    this.users = new BoundedMap(max)
     for (const user of [...users].sort((a, b) => a.lastSeen - b.lastSeen)) {
       this.users.set(user.peerId, { ...user })
     }
-    this.trim()
   }
 
   /** Records that `peerId` was seen as `name`; true when something worth saving changed. */
@@ -30,13 +29,11 @@ export class KnownUsers {
     const user = this.users.get(peerId)
     if (user == null) {
       this.users.set(peerId, { peerId, name, firstSeen: now, lastSeen: now })
-      this.trim()
       return true
     }
     if (user.name === name && now - user.lastSeen < LAST_SEEN_RESOLUTION_MS) {
       return false
     }
-    this.users.delete(peerId)
     this.users.set(peerId, { ...user, name, lastSeen: now })
     return true
   }
@@ -51,15 +48,5 @@ export class KnownUsers {
 
   get size(): number {
     return this.users.size
-  }
-
-  private trim(): void {
-    while (this.users.size > this.max) {
-      const oldest = this.users.keys().next().value
-      if (oldest == null) {
-        break
-      }
-      this.users.delete(oldest)
-    }
   }
 }

@@ -8,7 +8,7 @@ import {
   type Fetched,
   ForgedMessageError
 } from '../../protocols/catchup/index.ts'
-import { errorMessage, MAX_CLOCK_SKEW_MS, type SenderSeq } from '../../protocols/common/index.ts'
+import { BoundedMap, errorMessage, MAX_CLOCK_SKEW_MS, type SenderSeq } from '../../protocols/common/index.ts'
 import { type GroupRuntime, type GroupService, groupIdOfTopic, groupTopic } from '../../protocols/group/index.ts'
 import { decodeLobbyPost, LOBBY_TOPIC, type LobbyService } from '../../protocols/lobby/index.ts'
 import type { PresenceService } from '../../protocols/presence/index.ts'
@@ -72,10 +72,10 @@ export class CatchUpNode {
   /** local time of the newest message of each conversation, and the earliest a request may reach back to */
   private readonly lastHeard = new Map<string, number>()
   private readonly floor = new Map<string, number>()
-  private readonly asked = new Map<string, number>()
+  private readonly asked = new BoundedMap<string, number>(MAX_ASKED_KEYS)
   private readonly retried = new Set<string>()
   /** the latest lobby position announced by each sender that we asked it for, and checks waiting out the grace */
-  private readonly tailsAsked = new Map<string, SenderSeq>()
+  private readonly tailsAsked = new BoundedMap<string, SenderSeq>(MAX_ASKED_KEYS)
   private readonly tailChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly queue: Array<{ peer: PeerId; topic: string }> = []
   private active = 0
@@ -196,11 +196,7 @@ export class CatchUpNode {
       }
       this.log('%s says it posted up to %d in the lobby, we hold less: asking it', id, tail.seq)
       if (this.enqueue(sender, LOBBY_TOPIC)) {
-        this.tailsAsked.delete(id)
         this.tailsAsked.set(id, tail)
-        if (this.tailsAsked.size > MAX_ASKED_KEYS) {
-          this.tailsAsked.delete(this.tailsAsked.keys().next().value as string)
-        }
       }
     }, TAIL_GRACE_MS)
     timer.unref?.()
@@ -235,11 +231,7 @@ export class CatchUpNode {
     if (this.queue.length >= MAX_QUEUED) {
       return false
     }
-    this.asked.delete(key)
     this.asked.set(key, now)
-    if (this.asked.size > MAX_ASKED_KEYS) {
-      this.asked.delete(this.asked.keys().next().value as string)
-    }
     this.queue.push({ peer, topic })
     this.pump()
     return true

@@ -1,4 +1,4 @@
-import type { SenderSeq } from '../../protocols/common/index.ts'
+import { BoundedMap, type SenderSeq } from '../../protocols/common/index.ts'
 
 /** Senders (per conversation) whose position is remembered; the least recently heard is forgotten first. */
 export const GAP_TRACKER_KEYS = 4096
@@ -11,9 +11,11 @@ export const SEEN_IDS = 50_000
  * while the sender was still reachable (a partition, a dropped gossip link). Bounded by GAP_TRACKER_KEYS.
  */
 export class GapTracker {
-  private readonly last = new Map<string, SenderSeq>()
+  private readonly last: BoundedMap<string, SenderSeq>
 
-  constructor(private readonly maxKeys = GAP_TRACKER_KEYS) {}
+  constructor(maxKeys = GAP_TRACKER_KEYS) {
+    this.last = new BoundedMap(maxKeys)
+  }
 
   /**
    * Records a post at `at` from `sender` in `conversation`; true if posts before it are missing: a later count in the
@@ -22,7 +24,6 @@ export class GapTracker {
   observe(conversation: string, sender: string, at: SenderSeq): boolean {
     const key = `${conversation} ${sender}`
     const known = this.last.get(key)
-    this.last.delete(key)
     let gap = false
     let next = at
     if (known != null) {
@@ -36,9 +37,6 @@ export class GapTracker {
       }
     }
     this.last.set(key, next)
-    if (this.last.size > this.maxKeys) {
-      this.last.delete(this.last.keys().next().value as string)
-    }
     return gap
   }
 

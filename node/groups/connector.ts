@@ -1,5 +1,6 @@
 import type { Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { BoundedMap } from '../../protocols/common/index.ts'
 import type { GroupService } from '../../protocols/group/index.ts'
 import { backoffDelay } from '../backoff.ts'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
@@ -28,7 +29,7 @@ export class MemberConnector {
   private readonly dialing = new Set<string>()
   private readonly queue: string[] = []
   /** failed dials in a row per peer, and the retry waiting for it */
-  private readonly failures = new Map<string, number>()
+  private readonly failures = new BoundedMap<string, number>(MAX_RETRY_PEERS)
   private readonly retries = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly shutdown = new AbortController()
 
@@ -114,11 +115,7 @@ export class MemberConnector {
     if (this.shutdown.signal.aborted || attempt >= MAX_DIAL_RETRIES || this.retries.has(peerId)) {
       return
     }
-    this.failures.delete(peerId)
     this.failures.set(peerId, attempt + 1)
-    if (this.failures.size > MAX_RETRY_PEERS) {
-      this.failures.delete(this.failures.keys().next().value as string)
-    }
     const timer = setTimeout(
       () => {
         this.retries.delete(peerId)

@@ -1,6 +1,7 @@
 // What the core and the shells use of the protocols' shared base; the protocols import its files directly.
 
 export { ipOf, splitCircuit, splitPeer } from './addrs.ts'
+export { BoundedMap } from './bounded-map.ts'
 export {
   describeSuppressed,
   ReportBudget,

@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map.ts'
 /** How a PeerBudget fills: `capacity` units at most, `refillPerSecond` units back per second. */
 export interface PeerBudgetInit {
   capacity: number
@@ -11,18 +12,16 @@ export interface PeerBudgetInit {
  * fails, and takes nothing, when the bucket holds less than the cost.
  */
 export class PeerBudget {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private readonly buckets: BoundedMap<string, { tokens: number; at: number }>
 
-  constructor(private readonly init: PeerBudgetInit) {}
+  constructor(private readonly init: PeerBudgetInit) {
+    this.buckets = new BoundedMap(init.maxKeys)
+  }
 
   /** Takes `cost` units from `key`'s bucket; false (nothing taken) when it holds less. */
   take(key: string, cost: number, now: number): boolean {
     const tokens = this.available(key, now)
-    this.buckets.delete(key)
     this.buckets.set(key, { tokens: tokens >= cost ? tokens - cost : tokens, at: now })
-    if (this.buckets.size > this.init.maxKeys) {
-      this.buckets.delete(this.buckets.keys().next().value as string)
-    }
     return tokens >= cost
   }
 

@@ -1,5 +1,9 @@
+import { BoundedMap } from '../common/bounded-map.ts'
 import { LISTING_TTL_MS, MAX_LISTED_GROUPS, MAX_LISTED_PER_OWNER } from './constants.ts'
 import type { VerifiedEntry } from './entries.ts'
+
+/** Announcers remembered per listed group: the newest few are the ones likely still online. */
+const MAX_ANNOUNCERS = 8
 
 /** A public group as announced on the directory topic. */
 export interface ListedGroup {
@@ -52,7 +56,7 @@ export class GroupDirectory {
         owner: genesis.authorId,
         members,
         metaSeq: 0,
-        announcers: new Map(),
+        announcers: new BoundedMap(MAX_ANNOUNCERS),
         lastSeen: now,
         firstSeen: now
       }
@@ -65,12 +69,7 @@ export class GroupDirectory {
     }
     g.members = members
     g.lastSeen = now
-    g.announcers.delete(announcer)
     g.announcers.set(announcer, now)
-    // the newest few announcers are the ones likely still online
-    while (g.announcers.size > 8) {
-      g.announcers.delete(g.announcers.keys().next().value as string)
-    }
     return isNew
   }
 

@@ -2,6 +2,7 @@ import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { BoundedMap } from '../common/bounded-map.ts'
 import {
   decodeEntryBody,
   decodeSignedEntry,
@@ -25,7 +26,7 @@ export interface VerifiedEntry extends EntryBody {
 }
 
 const PEER_ID_CACHE_SIZE = 4096
-const peerIds = new Map<string, string>()
+const peerIds = new BoundedMap<string, string>(PEER_ID_CACHE_SIZE)
 
 /** The PeerId string of a raw Ed25519 public key (cached: members recur in every entry). */
 export function peerIdOfKey(raw: Uint8Array): string {
@@ -33,9 +34,6 @@ export function peerIdOfKey(raw: Uint8Array): string {
   let id = peerIds.get(k)
   if (id == null) {
     id = peerIdFromPublicKey(publicKeyFromRaw(raw)).toString()
-    if (peerIds.size >= PEER_ID_CACHE_SIZE) {
-      peerIds.delete(peerIds.keys().next().value as string)
-    }
     peerIds.set(k, id)
   }
   return id

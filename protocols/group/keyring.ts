@@ -1,3 +1,4 @@
+import { BoundedMap } from '../common/bounded-map.ts'
 import { MAX_OLD_KEYS } from './constants.ts'
 import { hex, keyIdOf, type UnwrapIdentity, unwrapKey } from './crypto.ts'
 import type { VerifiedEntry } from './entries.ts'
@@ -7,7 +8,7 @@ import type { VerifiedEntry } from './entries.ts'
  * the previous key while a rotation spreads still open.
  */
 export class Keyring {
-  private readonly keys = new Map<string, Uint8Array>()
+  private readonly keys = new BoundedMap<string, Uint8Array>(MAX_OLD_KEYS + 1)
 
   constructor(private readonly me: UnwrapIdentity) {}
 
@@ -27,12 +28,8 @@ export class Keyring {
         continue
       }
       const id = hex(keys.keyId.byteLength > 0 ? keys.keyId : keyIdOf(e.id))
-      this.keys.delete(id)
       this.keys.set(id, key)
       learnt.push(id)
-    }
-    while (this.keys.size > MAX_OLD_KEYS + 1) {
-      this.keys.delete(this.keys.keys().next().value as string)
     }
     return learnt
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '@libp2p/interface'
+import { BoundedMap } from '../common/bounded-map.ts'
 
 /** Most reports per peer per REPORT_WINDOW_MS: a hostile peer cannot flood the user with errors. */
 const MAX_REPORTS = 10
@@ -14,7 +15,7 @@ export interface Refusal {
 
 /** Reports input refused from peers (logged always, surfaced a few times per window at most). */
 export class Reporter {
-  private readonly counts = new Map<string, { count: number; since: number }>()
+  private readonly counts = new BoundedMap<string, { count: number; since: number }>(MAX_TRACKED_PEERS)
 
   constructor(
     private readonly emit: (refusal: Refusal) => void,
@@ -28,9 +29,6 @@ export class Reporter {
     const c = this.counts.get(peer)
     if (c == null || now - c.since > REPORT_WINDOW_MS) {
       this.counts.set(peer, { count: 1, since: now })
-      if (this.counts.size > MAX_TRACKED_PEERS) {
-        this.counts.delete(this.counts.keys().next().value as string)
-      }
     } else if (++c.count > MAX_REPORTS) {
       return
     }

@@ -1,4 +1,5 @@
 import type { PeerId, PublicKey } from '@libp2p/interface'
+import { BoundedMap } from '../common/bounded-map.ts'
 import { decodeGroupFrame, decodeTopicFrame, encodeTopicFrame, type GroupPost } from './codec.ts'
 import {
   GROUP_TOPIC_PREFIX,
@@ -46,7 +47,7 @@ export class GroupRuntime {
   readonly keyring: Keyring
   readonly topic: string
   /** entries whose predecessors are still being fetched */
-  readonly pendingEntries = new Map<string, VerifiedEntry>()
+  readonly pendingEntries = new BoundedMap<string, VerifiedEntry>(MAX_PENDING_ENTRIES)
   private pendingPosts: PendingPost[] = []
   private heldFrames: HeldFrame[] = []
   private readonly seenPosts = new Set<string>()
@@ -170,9 +171,6 @@ export class GroupRuntime {
 
   /** Keeps an entry whose predecessor we lack. */
   holdEntry(e: VerifiedEntry): void {
-    if (this.pendingEntries.size >= MAX_PENDING_ENTRIES) {
-      this.pendingEntries.delete(this.pendingEntries.keys().next().value as string)
-    }
     this.pendingEntries.set(e.idHex, e)
   }
 

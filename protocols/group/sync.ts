@@ -1,6 +1,7 @@
 import type { Logger, PeerId } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { BoundedMap } from '../common/bounded-map.ts'
 import type { SignedEntryBytes } from './codec.ts'
 import { MAX_CONCURRENT_SYNCS, SYNC_INTERVAL_MS, UNKNOWN_KEY_SYNC_INTERVAL_MS } from './constants.ts'
 import { equalBytes, hex } from './crypto.ts'
@@ -99,7 +100,7 @@ export interface SyncComponents {
  */
 export class Sync implements GroupStreamHooks {
   private readonly syncing = new Set<string>()
-  private readonly lastSync = new Map<string, number>()
+  private readonly lastSync = new BoundedMap<string, number>(MAX_SYNC_TIMES)
 
   constructor(
     private readonly service: SyncComponents,
@@ -127,11 +128,7 @@ export class Sync implements GroupStreamHooks {
       .catch((err: unknown) => this.log('sync of %s with %p failed - %e', runtime.id, peer, err))
       .finally(() => {
         this.syncing.delete(key)
-        this.lastSync.delete(key)
         this.lastSync.set(key, Date.now())
-        if (this.lastSync.size > MAX_SYNC_TIMES) {
-          this.lastSync.delete(this.lastSync.keys().next().value as string)
-        }
       })
   }
 

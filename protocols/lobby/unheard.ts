@@ -1,5 +1,6 @@
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
+import { BoundedMap } from '../common/bounded-map.ts'
 import type { SenderSeq } from '../common/decode.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import { type UnheardFrame, UnheardFrames } from '../common/unheard.ts'
@@ -204,9 +205,11 @@ export class UnheardLobby {
  * of the same run with a lower count than one shown came late.
  */
 export class NewestSeq {
-  private readonly last = new Map<string, SenderSeq>()
+  private readonly last: BoundedMap<string, SenderSeq>
 
-  constructor(private readonly maxKeys: number) {}
+  constructor(maxKeys: number) {
+    this.last = new BoundedMap(maxKeys)
+  }
 
   /** Whether `post` is older in its sender's sequence than one shown already; remembers it otherwise. */
   isLate(sender: string, post: Partial<SenderSeq>): boolean {
@@ -220,11 +223,7 @@ export class NewestSeq {
     if (known != null && post.epoch < known.epoch) {
       return false
     }
-    this.last.delete(sender)
     this.last.set(sender, { epoch: post.epoch, seq: post.seq })
-    if (this.last.size > this.maxKeys) {
-      this.last.delete(this.last.keys().next().value as string)
-    }
     return false
   }
 

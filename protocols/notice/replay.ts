@@ -1,3 +1,4 @@
+import { BoundedMap } from '../common/bounded-map.ts'
 import type { RelayNotice } from './codec.ts'
 import { MAX_NOTICE_AGE_MS, MAX_NOTICE_SENDERS, MAX_SEEN_NOTICES_PER_SENDER } from './constants.ts'
 
@@ -17,15 +18,14 @@ export interface ReplayGuardInit {
  */
 export class NoticeReplayGuard {
   /** sender -> notice key -> its timestamp, oldest first */
-  private readonly seen = new Map<string, Map<string, number>>()
+  private readonly seen: BoundedMap<string, Map<string, number>>
   private readonly maxAgeMs: number
   private readonly perSender: number
-  private readonly senders: number
 
   constructor(init: ReplayGuardInit = {}) {
     this.maxAgeMs = init.maxAgeMs ?? MAX_NOTICE_AGE_MS
     this.perSender = init.perSender ?? MAX_SEEN_NOTICES_PER_SENDER
-    this.senders = init.senders ?? MAX_NOTICE_SENDERS
+    this.seen = new BoundedMap(init.senders ?? MAX_NOTICE_SENDERS)
   }
 
   /** True when `notice` from `sender` is fresh and new; it is then remembered. */
@@ -46,15 +46,7 @@ export class NoticeReplayGuard {
     }
     mine.set(key, notice.ts)
     // most recently heard sender last, so the least recent goes first
-    this.seen.delete(sender)
     this.seen.set(sender, mine)
-    while (this.seen.size > this.senders) {
-      const oldest = this.seen.keys().next().value
-      if (oldest == null) {
-        break
-      }
-      this.seen.delete(oldest)
-    }
     return true
   }
 }

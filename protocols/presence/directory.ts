@@ -1,3 +1,4 @@
+import { BoundedMap } from '../common/bounded-map.ts'
 import type { Announcement } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, MAX_DIRECTORY_SIZE, PRESENCE_TTL_MS } from './constants.ts'
 
@@ -39,7 +40,7 @@ export interface DirectoryInit {
 export class Directory {
   private readonly entries = new Map<string, DirectoryEntry>()
   /** newest timestamp of a LEAVE per peer, so a late ALIVE from before it cannot bring the peer back */
-  private readonly departed = new Map<string, number>()
+  private readonly departed: BoundedMap<string, number>
   private readonly ttlMs: number
   private readonly maxSize: number
   private readonly staleAfterMs: number
@@ -49,6 +50,7 @@ export class Directory {
   constructor(init: DirectoryInit = {}) {
     this.ttlMs = init.ttlMs ?? PRESENCE_TTL_MS
     this.maxSize = init.maxSize ?? MAX_DIRECTORY_SIZE
+    this.departed = new BoundedMap(this.maxSize)
     this.staleAfterMs = init.staleAfterMs ?? STALE_AFTER_MS
   }
 
@@ -61,7 +63,6 @@ export class Directory {
     }
     if (a.kind === 'leave') {
       this.departed.set(peerId, a.ts)
-      this.trimDeparted()
       if (current == null) {
         return undefined
       }
@@ -148,17 +149,6 @@ export class Directory {
 
   get size(): number {
     return this.entries.size
-  }
-
-  private trimDeparted(): void {
-    // Oldest first: Map keeps insertion order.
-    while (this.departed.size > this.maxSize) {
-      const oldest = this.departed.keys().next().value
-      if (oldest == null) {
-        break
-      }
-      this.departed.delete(oldest)
-    }
   }
 }
 
