@@ -110,9 +110,15 @@ export async function spawnRelayClient(
     // like P2PCHAT_RELAY_DEBUG for the relay: debug logging of every star client, to diagnose a scenario
     env: process.env.P2PCHAT_CLIENT_DEBUG ? { DEBUG: process.env.P2PCHAT_CLIENT_DEBUG } : undefined
   })
-  await peer.waitFor('relay', (e) => e.state === 'reserved')
+  await peer.waitFor('relay', (e) => e.state === 'reserved', { timeoutMs: RESERVATION_WAIT_MS })
   return peer
 }
+
+/**
+ * How long a star client may take to hold its slot: a first attempt can time out in the Noise handshake while
+ * dozens of clients start at once on two cores, and the client's own retry comes after its backoff (seconds).
+ */
+const RESERVATION_WAIT_MS = 60_000
 
 /** Clients relayStar starts at once. */
 const STAR_SPAWN_BATCH = 6
