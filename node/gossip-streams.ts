@@ -8,6 +8,7 @@ import type {
   TypedEventTarget
 } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
+import { gossipAnomalies, isGossipView } from './gossip-health.ts'
 
 /** After a connection closes, how long to wait before looking: gossipsub drops the closed stream on its own event. */
 export const GOSSIP_REPAIR_DELAY_MS = 1_000
@@ -73,7 +74,10 @@ export class GossipStreamRepair implements Startable {
   start(): void {
     this.running = true
     this.components.events.addEventListener('connection:close', this.onClose)
-    this.sweep = setInterval(() => this.repairAll(), GOSSIP_REPAIR_SWEEP_MS)
+    this.sweep = setInterval(() => {
+      this.repairAll()
+      this.reportAnomalies()
+    }, GOSSIP_REPAIR_SWEEP_MS)
     this.sweep.unref?.()
   }
 
@@ -112,6 +116,17 @@ export class GossipStreamRepair implements Startable {
     this.log('%p is connected but has no outbound gossip stream: opening one', peer)
     gossip.onPeerConnected(peer, connection)
     return true
+  }
+
+  /** With debug logging on: what looks wrong with gossip now (see gossipAnomalies). */
+  private reportAnomalies(): void {
+    const { pubsub } = this.components
+    if (!this.log.enabled || !isGossipView(pubsub)) {
+      return
+    }
+    for (const line of gossipAnomalies(pubsub, this.gossip?.streamsOutbound)) {
+      this.log('gossip: %s', line)
+    }
   }
 
   private onClose(evt: CustomEvent<Connection>): void {

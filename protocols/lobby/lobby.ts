@@ -203,6 +203,7 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
     if (!this.firstSighting(`${msg.from.toString()}/${post.id}`)) {
       return
     }
+    this.log('post %s (%d/%d) from %p', post.id, post.epoch, post.seq, msg.from)
     // a post older in its sender's sequence than one we showed came late (sent again after newer ones)
     const late = this.newest.isLate(msg.from.toString(), post)
     this.safeDispatchEvent('post', { detail: { from: msg.from, post, ...(late ? { catchUp: true as const } : {}) } })
