@@ -156,12 +156,19 @@ export interface SendOptions extends AbortOptions {
    * half-open TCP connection after a partition) would otherwise hold the writer forever.
    */
   idleTimeoutMs?: number
+  /**
+   * Returns once less than this is left unsent in the stream (default: the size of what this call added), so that a
+   * writer sending block after block holds under two blocks.
+   */
+  maxUnsentBytes?: number
 }
 
 /**
- * Sends bytes, waiting for the stream to drain when its buffer is full. Waits for the `drain` event itself:
- * in @libp2p/utils 7, `stream.onDrain()` keeps its first resolved promise, so after one drain it stops
- * waiting and the write buffer grows without bound.
+ * Sends bytes, then waits while `maxUnsentBytes` or more of the stream's buffer is unsent and the stream waits for
+ * window. Waits for `drain` events themselves: in @libp2p/utils 7, `stream.onDrain()` keeps its first resolved
+ * promise, so after one drain it stops waiting. And one drain is not enough: yamux fires it on every window update,
+ * however small, while most of the buffer is still unsent, so a writer that went on at each drain piled a slow
+ * reader's whole download into its own memory (16 blocks sent, 12 MiB of them unsent) and counted it as sent.
  */
 export async function send(
   stream: Stream,
@@ -169,10 +176,19 @@ export async function send(
   options: SendOptions = {}
 ): Promise<void> {
   options.signal?.throwIfAborted()
-  if (stream.send(data) || !stream.writableNeedsDrain) {
-    return
+  stream.send(data)
+  const maxUnsent = options.maxUnsentBytes ?? data.byteLength
+  // After send() or a drain has sent what the window allows, bytes left over mean the stream needs another drain
+  // (the stream's own drain handler sends more, in a microtask queued before this function resumes); a stream that
+  // needs one with nothing left over handed everything to a muxer that is full itself.
+  while (stream.writableNeedsDrain && (stream.writeBufferLength === 0 || stream.writeBufferLength >= maxUnsent)) {
+    await nextDrain(stream, options)
   }
-  await new Promise<void>((resolve, reject) => {
+}
+
+/** The stream's next `drain`; rejects when it closes, the signal aborts, or no drain comes within the idle timeout. */
+function nextDrain(stream: Stream, options: SendOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const stalled =
       options.idleTimeoutMs == null
         ? undefined

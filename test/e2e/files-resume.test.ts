@@ -15,8 +15,8 @@ const CHUNK = chooseChunkSize(RESUME_FILE_BYTES)
 /**
  * The most the sender can have counted as sent that the killed receiver had not written to disk, so that the
  * restarted receiver asks for it again. The sender counts a block once the stream took it, and hands on the next
- * only after a `drain`, which comes as soon as some window is free: its write buffer holds at most the rest of one
- * block and the next (2 x READ_BLOCK_BYTES). Between the programs are only the bytes of the stream window the
+ * only once less than a block is left unsent (send()): its write buffer holds under 2 x READ_BLOCK_BYTES (before
+ * send() waited for that, each window update let a block more in, and a slow receiver had 23 MiB re-sent). Between the programs are only the bytes of the stream window the
  * receiver granted (MAX_STREAM_WINDOW_BYTES: yamux grants window as data arrives, up to that cap). The receiver
  * holds what it read and did not write yet: its read buffer, which pauses the stream at READ_HIGH_WATER_BYTES (a
  * window's worth more arrives before the pause, made in a microtask, bites), and the batch under way: pieces gathered
