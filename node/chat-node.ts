@@ -106,6 +106,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
       presence: libp2p.services.presence,
       groups: libp2p.services.groups,
       history: archive,
+      relays: () => this.relayClient.relayPeers,
       emit: this.emit,
       logger: libp2p.logger
     })

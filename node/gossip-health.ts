@@ -51,9 +51,8 @@ export function gossipAnomalies(view: GossipView, outbound?: OutboundStreams): s
   return found
 }
 
-/** Bytes waiting in an outbound gossip stream's write buffer (libp2p's message streams keep it as `writeBuffer`). */
+/** Bytes waiting in an outbound gossip stream's write buffer (gossipsub keeps the libp2p stream as `rawStream`). */
 function unsentBytes(stream: unknown): number {
-  const raw = (stream as { rawStream?: { writeBuffer?: { byteLength?: unknown } } } | undefined)?.rawStream
-  const length = raw?.writeBuffer?.byteLength
+  const length = (stream as { rawStream?: { writeBufferLength?: unknown } } | undefined)?.rawStream?.writeBufferLength
   return typeof length === 'number' ? length : 0
 }

@@ -174,6 +174,9 @@ async function mdnsDiscovery(): Promise<ReturnType<typeof import('@libp2p/mdns')
   return mdns({ interval: MDNS_INTERVAL_MS })
 }
 
+/** Gossip bytes kept for one peer that does not read them (a burst to a busy peer is far less). */
+export const GOSSIP_MAX_UNSENT_BYTES = 1024 * 1024
+
 /** Gossipsub as every p2pchat node runs it, peer or relay; `overrides` tune the mesh (a relay keeps a wider one). */
 export function chatGossipsub(overrides: Partial<GossipsubOpts> = {}): ReturnType<typeof gossipsub> {
   return gossipsub({
@@ -187,6 +190,9 @@ export function chatGossipsub(overrides: Partial<GossipsubOpts> = {}): ReturnTyp
     // Peers behind one NAT, on one host or reaching us through a relay share an IP address: gossipsub's
     // default penalty for more than ten peers per IP would graylist them all, silencing presence and chat.
     scoreParams: { IPColocationFactorWeight: 0 },
+    // gossipsub writes to a peer's stream without backpressure: one that stops reading would have every later message
+    // kept for it. Past this its stream is dropped (GossipStreamRepair opens a new one later; catch-up fills the gap).
+    maxOutboundBufferSize: GOSSIP_MAX_UNSENT_BYTES,
     ...overrides
   })
 }

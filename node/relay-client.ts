@@ -120,6 +120,11 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
     return this.links.map((l) => l.peer.toString())
   }
 
+  /** Our relays as PeerIds, in the order given. */
+  get relayPeers(): PeerId[] {
+    return this.links.map((l) => l.peer)
+  }
+
   start(): void {
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
     this.components.notices.addEventListener('notice', this.onNotice)

@@ -8,7 +8,7 @@ import {
   type Fetched,
   ForgedMessageError
 } from '../../protocols/catchup/index.ts'
-import { BoundedMap, errorMessage, MAX_CLOCK_SKEW_MS, type SenderSeq } from '../../protocols/common/index.ts'
+import { BoundedMap, endedEarly, errorMessage, MAX_CLOCK_SKEW_MS } from '../../protocols/common/index.ts'
 import { type GroupRuntime, type GroupService, groupIdOfTopic, groupTopic } from '../../protocols/group/index.ts'
 import { decodeLobbyPost, LOBBY_TOPIC, type LobbyService } from '../../protocols/lobby/index.ts'
 import type { PresenceService } from '../../protocols/presence/index.ts'
@@ -16,6 +16,9 @@ import { errorCode } from '../errors.ts'
 import type { EmitChatEvent } from '../events.ts'
 import type { MessageArchive } from '../history.ts'
 import { GapTracker, type Placed, SeenIds, showOrder } from './gaps.ts'
+import { TailWatch } from './tails.ts'
+
+export { TAIL_GRACE_MS } from './tails.ts'
 
 /**
  * How far before the last message we heard in a conversation a request reaches back: senders' clocks and the
@@ -35,11 +38,6 @@ const MAX_ACTIVE = 2
 const MAX_QUEUED = 64
 /** (peer, conversation) pairs whose last request is remembered for the cooldown. */
 const MAX_ASKED_KEYS = 4096
-/**
- * A presence announcement saying a sender posted more than we hold is acted on this long after it arrived: the post
- * itself may be right behind it on its own topic.
- */
-export const TAIL_GRACE_MS = 2_000
 /** Messages of a conversation read from history at start, to know what was shown already. */
 const HISTORY_SEED = 1000
 
@@ -53,6 +51,8 @@ export interface CatchUpNodeComponents {
     inbound: Pick<GroupService['inbound'], 'validateFrame'>
   }
   history: Pick<MessageArchive, 'history'>
+  /** PeerIds of the relays we use: they keep the lobby for their clients */
+  relays: () => PeerId[]
   emit: EmitChatEvent
   logger: ComponentLogger
 }
@@ -74,9 +74,7 @@ export class CatchUpNode {
   private readonly floor = new Map<string, number>()
   private readonly asked = new BoundedMap<string, number>(MAX_ASKED_KEYS)
   private readonly retried = new Set<string>()
-  /** the latest lobby position announced by each sender that we asked it for, and checks waiting out the grace */
-  private readonly tailsAsked = new BoundedMap<string, SenderSeq>(MAX_ASKED_KEYS)
-  private readonly tailChecks = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly tails: TailWatch
   private readonly queue: Array<{ peer: PeerId; topic: string }> = []
   private active = 0
   private running = false
@@ -87,13 +85,20 @@ export class CatchUpNode {
 
   constructor(private readonly c: CatchUpNodeComponents) {
     this.log = c.logger.forComponent('p2pchat:catchup-node')
+    this.tails = new TailWatch({
+      me: c.me,
+      behind: (sender, tail) => this.gaps.behind(LOBBY_TOPIC, sender, tail),
+      ask: (peer) => this.enqueue(peer, LOBBY_TOPIC),
+      relays: c.relays,
+      log: this.log
+    })
     this.onSubscriptions = this.onSubscriptions.bind(this)
     c.lobby.addEventListener('post', (evt) => {
       const { from, post, catchUp } = evt.detail
       this.heard(LOBBY_TOPIC, from, post, catchUp === true)
     })
     c.lobby.addEventListener('published', (evt) => c.service.keepOwn(evt.detail.topic, evt.detail.data))
-    c.presence.addEventListener('tail', (evt) => this.tailAnnounced(evt.detail.peerId, evt.detail.lobby))
+    c.presence.addEventListener('tail', (evt) => this.tails.announced(evt.detail.peerId, evt.detail.lobby))
     c.groups.addEventListener('post', (evt) => {
       const { groupId, from, post, catchUp } = evt.detail
       const runtime = c.groups.group(groupId)
@@ -128,10 +133,7 @@ export class CatchUpNode {
   stop(): void {
     this.running = false
     this.queue.length = 0
-    for (const timer of this.tailChecks.values()) {
-      clearTimeout(timer)
-    }
-    this.tailChecks.clear()
+    this.tails.stop()
     this.c.pubsub.removeEventListener('subscription-change', this.onSubscriptions)
   }
 
@@ -175,32 +177,6 @@ export class CatchUpNode {
     for (const runtime of this.c.groups.groups()) {
       this.enqueue(peer, runtime.topic)
     }
-  }
-
-  /**
-   * `sender`'s presence says where its lobby posts stand. A post lost on the way is noticed by the gap it leaves before
-   * the sender's next one; its last post leaves no gap, so without this a line dropped at the end of a conversation
-   * (by a relay that hung, a stream that broke) stayed missing. Asks the sender once per announced position.
-   */
-  tailAnnounced(sender: PeerId, tail: SenderSeq): void {
-    const id = sender.toString()
-    if (!this.running || id === this.c.me || this.tailChecks.has(id) || this.tailChecks.size >= MAX_QUEUED) {
-      return
-    }
-    const timer = setTimeout(() => {
-      this.tailChecks.delete(id)
-      const asked = this.tailsAsked.get(id)
-      const askedAlready = asked != null && asked.epoch === tail.epoch && asked.seq >= tail.seq
-      if (askedAlready || !this.gaps.behind(LOBBY_TOPIC, id, tail)) {
-        return
-      }
-      this.log('%s says it posted up to %d in the lobby, we hold less: asking it', id, tail.seq)
-      if (this.enqueue(sender, LOBBY_TOPIC)) {
-        this.tailsAsked.set(id, tail)
-      }
-    }, TAIL_GRACE_MS)
-    timer.unref?.()
-    this.tailChecks.set(id, timer)
   }
 
   /** A peer's subscriptions reached us: it is (back) on some of our conversations' topics. */
@@ -367,14 +343,14 @@ export class CatchUpNode {
 
 /**
  * Whether a failed request is worth one more try: a refusal of a group (the responder may not have seen our
- * subscription yet), a rate limit, or a stream or dial that failed. Not a lobby refusal (the peer keeps no lobby) nor
+ * subscription yet), a rate limit, no answer at all (the stream ended first), or a stream or dial that failed. Not a lobby refusal (the peer keeps no lobby) nor
  * an answer that failed our checks.
  */
 export function worthRetrying(err: unknown, topic: string): boolean {
   if (err instanceof CatchUpRefusedError) {
     return topic !== LOBBY_TOPIC
   }
-  if (err instanceof CatchUpRateLimitedError) {
+  if (err instanceof CatchUpRateLimitedError || endedEarly(err)) {
     return true
   }
   const name = err instanceof Error ? err.name : ''

@@ -46,6 +46,14 @@ function boundedLengthDecoder(maxBytes: number): (buf: Uint8ArrayList) => number
   }
 }
 
+/**
+ * Whether `err` says the stream ended before a frame was whole: the other side closed or reset it, or its connection
+ * went (no answer at all, rather than a wrong one), so asking again may well work.
+ */
+export function endedEarly(err: unknown): boolean {
+  return err instanceof InvalidMessageError && err.cause instanceof Error && err.cause.name === 'UnexpectedEOFError'
+}
+
 /** What @libp2p/utils throws for bad framing, as our two decode errors; anything else passes through. */
 function asFrameError(err: unknown, maxBytes: number): unknown {
   if (!(err instanceof Error) || err instanceof InvalidMessageError || err instanceof MessageTooLargeError) {
@@ -58,7 +66,7 @@ function asFrameError(err: unknown, maxBytes: number): unknown {
     case 'StreamBufferError':
       return new MessageTooLargeError(`frame is larger than ${maxBytes} bytes (${err.message})`)
     case 'UnexpectedEOFError':
-      return new InvalidMessageError(`stream ended before a whole frame arrived (${err.message})`)
+      return new InvalidMessageError(`stream ended before a whole frame arrived (${err.message})`, { cause: err })
     case 'InvalidMessageLengthError':
       return new InvalidMessageError(`bad length prefix (${err.message})`)
     default:

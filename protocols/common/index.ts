@@ -19,6 +19,7 @@ export {
   InvalidNameError,
   MessageTooLargeError
 } from './errors.ts'
+export { endedEarly } from './frames.ts'
 export { MAX_CLOCK_SKEW_MS, MAX_FRAME_BYTES, MAX_TEXT_BYTES } from './limits.ts'
 export { isValidName, MAX_NAME_LENGTH, nameSkeleton, validateName } from './names.ts'
 export { utf8Length, validateText } from './text.ts'

@@ -76,6 +76,7 @@ function rig(history: StoredMessage[], answer: () => Promise<Fetched>) {
     presence,
     groups,
     history: { history: async (conversation) => (conversation === 'lobby' ? history : []) },
+    relays: () => [],
     emit: () => {},
     logger: defaultLogger()
   })
@@ -291,6 +292,9 @@ describe('CatchUpNode', () => {
       expect(worthRetrying(new CatchUpRefusedError('not subscribed yet'), group)).toBe(true)
       expect(worthRetrying(new CatchUpRefusedError('keeps nothing'), LOBBY_TOPIC)).toBe(false)
       expect(worthRetrying(new InvalidMessageError('too many messages'), LOBBY_TOPIC)).toBe(false)
+      // no answer at all: the responder closed the stream (busy, reconnecting) before a frame
+      const eof = Object.assign(new Error('stream closed while reading 0/1 bytes'), { name: 'UnexpectedEOFError' })
+      expect(worthRetrying(new InvalidMessageError('stream ended', { cause: eof }), LOBBY_TOPIC)).toBe(true)
       expect(worthRetrying(new ForgedMessageError('bad signature'), group)).toBe(false)
       expect(worthRetrying(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), LOBBY_TOPIC)).toBe(true)
     })

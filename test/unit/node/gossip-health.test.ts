@@ -6,7 +6,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BACKED_UP_BYTES, type GossipView, gossipAnomalies, isGossipView } from '../../../node/gossip-health.ts'
-import { chatGossipsub } from '../../../node/libp2p.ts'
+import { chatGossipsub, GOSSIP_MAX_UNSENT_BYTES } from '../../../node/libp2p.ts'
 
 const TOPIC = 'health-test'
 const nodes: Libp2p[] = []
@@ -53,10 +53,10 @@ describe('gossip health report', { timeout: 30_000 }, () => {
     await a.dial(b.getMultiaddrs()[0])
     await meshed(a, b)
     expect(gossipAnomalies(viewOf(a))).toEqual([])
-    // the unsent-bytes check reads libp2p's stream internals: they must still be where it looks
+    // the unsent-bytes check reads the stream gossipsub keeps: it must still be where it looks
     const outbound = (a.services.pubsub as unknown as { streamsOutbound: Map<string, unknown> }).streamsOutbound
-    const raw = (outbound.get(b.peerId.toString()) as { rawStream: { writeBuffer: { byteLength: unknown } } }).rawStream
-    expect(typeof raw.writeBuffer.byteLength).toBe('number')
+    const raw = (outbound.get(b.peerId.toString()) as { rawStream: { writeBufferLength: unknown } }).rawStream
+    expect(typeof raw.writeBufferLength).toBe('number')
     // as a PRUNE would leave it: still subscribed, no longer in the mesh (the heartbeat may graft it back)
     const mesh = (a.services.pubsub as unknown as { mesh: Map<string, Set<string>> }).mesh
     mesh.get(TOPIC)?.delete(b.peerId.toString())
@@ -73,8 +73,8 @@ describe('gossip health report', { timeout: 30_000 }, () => {
       getScore: (id) => (id === 'bad' ? -12 : 0)
     }
     const outbound = new Map<string, unknown>([
-      ['slow', { rawStream: { writeBuffer: { byteLength: BACKED_UP_BYTES + 1 } } }],
-      ['bad', { rawStream: { writeBuffer: { byteLength: 10 } } }]
+      ['slow', { rawStream: { writeBufferLength: BACKED_UP_BYTES + 1 } }],
+      ['bad', { rawStream: { writeBufferLength: 10 } }]
     ])
     expect(gossipAnomalies(view, outbound)).toEqual([
       'bad scores -12.0',
@@ -84,5 +84,31 @@ describe('gossip health report', { timeout: 30_000 }, () => {
 
   it('does not take something else for gossipsub', () => {
     expect(isGossipView({})).toBe(false)
+  })
+})
+
+describe('gossip to a peer that stops reading', { timeout: 30_000 }, () => {
+  // A peer that subscribes and then reads nothing (its process stopped, or on purpose) must not make us keep every
+  // later message for it: gossipsub ignores backpressure, so without a cap its outbound buffer grew without end.
+  it('keeps at most GOSSIP_MAX_UNSENT_BYTES for it, then drops its stream (repaired later, catch-up fills in)', async () => {
+    const a = await gossipNode()
+    const b = await gossipNode()
+    await a.dial(b.getMultiaddrs()[0])
+    await meshed(a, b)
+    const inbound = (
+      b.services.pubsub as unknown as { streamsInbound: Map<string, { rawStream: { pause: () => void } }> }
+    ).streamsInbound
+    inbound.get(a.peerId.toString())?.rawStream.pause()
+    const outbound = (
+      a.services.pubsub as unknown as { streamsOutbound: Map<string, { rawStream: { writeBufferLength: number } }> }
+    ).streamsOutbound
+    let most = 0
+    for (let i = 0; i < 200; i++) {
+      await a.services.pubsub.publish(TOPIC, new Uint8Array(16 * 1024).fill(i))
+      most = Math.max(most, outbound.get(b.peerId.toString())?.rawStream.writeBufferLength ?? 0)
+    }
+    expect(most).toBeGreaterThan(0)
+    expect(most).toBeLessThanOrEqual(GOSSIP_MAX_UNSENT_BYTES)
+    expect(outbound.has(b.peerId.toString())).toBe(false)
   })
 })

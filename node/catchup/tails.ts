@@ -1,0 +1,89 @@
+import type { Logger, PeerId } from '@libp2p/interface'
+import { BoundedMap, type SenderSeq } from '../../protocols/common/index.ts'
+
+/**
+ * A presence announcement saying a sender posted more than we hold is acted on this long after it arrived: the post
+ * itself may be right behind it on its own topic.
+ */
+export const TAIL_GRACE_MS = 2_000
+/** A position we asked for and still lack is asked for again after this, at most MAX_TAIL_ASKS times in all. */
+export const TAIL_REASK_MS = 30_000
+export const MAX_TAIL_ASKS = 3
+/** Senders whose asked position is remembered, and checks waiting out the grace at once. */
+const MAX_SENDERS = 4096
+const MAX_PENDING = 64
+
+export interface TailWatchInit {
+  me: string
+  /** whether what we showed of `sender` ends before `tail` */
+  behind: (sender: string, tail: SenderSeq) => boolean
+  /** queues a lobby request to `peer`; false when it was not queued (cooldown, full queue) */
+  ask: (peer: PeerId) => boolean
+  /** the relays we use: they hold the lobby too, and answer when the sender cannot be reached */
+  relays: () => PeerId[]
+  log: Logger
+}
+
+interface Asked {
+  tail: SenderSeq
+  times: number
+  at: number
+}
+
+/**
+ * Notices lobby posts lost at the end of a conversation. A post lost on the way is noticed by the gap it leaves
+ * before the sender's next one; its last post leaves no gap, so without this a line dropped at the end (by a relay
+ * that hung or restarted, a connection that broke) stayed missing. Each sender's presence says where its posts stand;
+ * when we hold less, we ask the sender and our relays. A position asked for and still missing is asked again a few
+ * times (the first requests can fail while everyone reconnects at once), then left alone, so that a sender
+ * announcing posts nobody has cannot make us ask forever.
+ */
+export class TailWatch {
+  private readonly asked = new BoundedMap<string, Asked>(MAX_SENDERS)
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>()
+  private running = true
+
+  constructor(private readonly init: TailWatchInit) {}
+
+  announced(sender: PeerId, tail: SenderSeq): void {
+    const id = sender.toString()
+    if (!this.running || id === this.init.me || this.pending.has(id) || this.pending.size >= MAX_PENDING) {
+      return
+    }
+    const timer = setTimeout(() => {
+      this.pending.delete(id)
+      if (this.running) {
+        this.check(sender, tail)
+      }
+    }, TAIL_GRACE_MS)
+    timer.unref?.()
+    this.pending.set(id, timer)
+  }
+
+  stop(): void {
+    this.running = false
+    for (const timer of this.pending.values()) {
+      clearTimeout(timer)
+    }
+    this.pending.clear()
+  }
+
+  private check(sender: PeerId, tail: SenderSeq): void {
+    const id = sender.toString()
+    const now = Date.now()
+    const before = this.asked.get(id)
+    const again = before != null && before.tail.epoch === tail.epoch && before.tail.seq >= tail.seq
+    if (again && (before.times >= MAX_TAIL_ASKS || now - before.at < TAIL_REASK_MS)) {
+      return
+    }
+    if (!this.init.behind(id, tail)) {
+      return
+    }
+    this.init.log('%s says it posted up to %d in the lobby, we hold less: asking it and our relays', id, tail.seq)
+    // every one is asked (no short-circuit): a relay may answer where the sender cannot be reached
+    const queued = [sender, ...this.init.relays()].map((peer) => this.init.ask(peer))
+    if (queued.includes(true)) {
+      this.asked.set(id, again ? { ...before, times: before.times + 1, at: now } : { tail, times: 1, at: now })
+    }
+  }
+}
