@@ -34,13 +34,14 @@ interface Asked {
  * Notices lobby posts lost at the end of a conversation. A post lost on the way is noticed by the gap it leaves
  * before the sender's next one; its last post leaves no gap, so without this a line dropped at the end (by a relay
  * that hung or restarted, a connection that broke) stayed missing. Each sender's presence says where its posts stand;
- * when we hold less, we ask the sender and our relays. A position asked for and still missing is asked again a few
- * times (the first requests can fail while everyone reconnects at once), then left alone, so that a sender
- * announcing posts nobody has cannot make us ask forever.
+ * when we hold less, we ask the sender. A position asked for and still missing is asked again a few times, of the
+ * sender and of our relays (the first requests can fail while everyone reconnects at once, and a sender may be out
+ * of reach), then left alone, so that a sender announcing posts nobody has cannot make us ask forever.
  */
 export class TailWatch {
   private readonly asked = new BoundedMap<string, Asked>(MAX_SENDERS)
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>()
+  private lastRelayAsk = Number.NEGATIVE_INFINITY
   private running = true
 
   constructor(private readonly init: TailWatchInit) {}
@@ -79,9 +80,20 @@ export class TailWatch {
     if (!this.init.behind(id, tail)) {
       return
     }
-    this.init.log('%s says it posted up to %d in the lobby, we hold less: asking it and our relays', id, tail.seq)
+    // The relays, which serve every client, are asked only when asking the sender did not bring the posts, and at
+    // most once per TAIL_REASK_MS: a sender announcing posts it never made cannot turn every client on the relay.
+    const withRelays = again && now - this.lastRelayAsk >= TAIL_REASK_MS
+    if (withRelays) {
+      this.lastRelayAsk = now
+    }
+    this.init.log(
+      '%s says it posted up to %d in the lobby, we hold less: asking it%s',
+      id,
+      tail.seq,
+      withRelays ? ' and our relays' : ''
+    )
     // every one is asked (no short-circuit): a relay may answer where the sender cannot be reached
-    const queued = [sender, ...this.init.relays()].map((peer) => this.init.ask(peer))
+    const queued = [sender, ...(withRelays ? this.init.relays() : [])].map((peer) => this.init.ask(peer))
     if (queued.includes(true)) {
       this.asked.set(id, again ? { ...before, times: before.times + 1, at: now } : { tail, times: 1, at: now })
     }

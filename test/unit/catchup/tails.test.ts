@@ -7,6 +7,13 @@ import { MAX_TAIL_ASKS, TAIL_GRACE_MS, TAIL_REASK_MS, TailWatch } from '../../..
 const alice = peerIdFromString('12D3KooWJqMSEwWFoMyMoceFu2iCGfqXTrFVmCZyZvoRvAcDpsZP')
 const relay = peerIdFromString('12D3KooWR6ACReTMa1h9DeyUySAUPsphp6gHP9zfiFU5n29viCuD')
 const EPOCH = 1000
+const SENDERS = [
+  '12D3KooWMLFapHwBKUkkzcGWf3t66Dw6DLapdvM8wTfcQLyygUwP',
+  '12D3KooWJrNZ7jZxQkiS8yJzsxhQvbBjYWsWggqURGn3uBzMd6vQ',
+  '12D3KooW9sx6ebi6kQjfLjmxAw2okJVMYoL2uPJpDkh7kVdR9Hwr',
+  '12D3KooWGD95p8T1xif9G8D7vRWUCfEumyEVG8ufp3S5QghrRz9H',
+  '12D3KooWT1kRUtBceAkoJHyVznJHhBi75deAbyoduLaAkW8n97ke'
+]
 
 /** A watch over a receiver that holds alice's posts up to `held`; every ask is queued and recorded. */
 function rig(held: { seq: number }, relays: PeerId[] = [relay]) {
@@ -29,12 +36,32 @@ describe('TailWatch', () => {
     vi.useRealTimers()
   })
 
-  it('asks the sender and our relays when a sender posted past what we hold', async () => {
+  it('asks the sender when it posted past what we hold, and our relays too if that did not bring the posts', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
     const { watch, asked } = rig({ seq: 1 })
     watch.announced(alice, { epoch: EPOCH, seq: 2 })
     await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
-    expect(asked).toEqual([alice.toString(), relay.toString()])
+    expect(asked).toEqual([alice.toString()])
+    await vi.advanceTimersByTimeAsync(TAIL_REASK_MS)
+    watch.announced(alice, { epoch: EPOCH, seq: 2 })
+    await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+    expect(asked).toEqual([alice.toString(), alice.toString(), relay.toString()])
+    watch.stop()
+  })
+
+  it('turns to the relays at most once per TAIL_REASK_MS, however many senders are ahead of us', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+    const senders = Array.from({ length: 5 }, (_, i) => peerIdFromString(SENDERS[i]))
+    const { watch, asked } = rig({ seq: 1 })
+    for (let round = 0; round < 2; round++) {
+      for (const sender of senders) {
+        watch.announced(sender, { epoch: EPOCH, seq: 9 })
+      }
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+      await vi.advanceTimersByTimeAsync(TAIL_REASK_MS)
+    }
+    expect(asked.filter((p) => p === relay.toString())).toHaveLength(1)
+    expect(asked.filter((p) => p !== relay.toString())).toHaveLength(10)
     watch.stop()
   })
 
