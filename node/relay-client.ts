@@ -14,14 +14,16 @@ import type {
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, TransportManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
+import type { Ping } from '@libp2p/ping'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { type AdminReply, sendAdminCommand } from '../protocols/admin/index.ts'
-import { errorMessage } from '../protocols/common/index.ts'
+import { errorMessage, optionalComponent } from '../protocols/common/index.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { BanLists, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
 import { backoffDelay } from './backoff.ts'
 import { RELAY_CONNECT_TIMEOUT_MS } from './constants.ts'
+import { confirmDeparture } from './departures.ts'
 import type { RelayNoticeEvent, RelayStatus } from './events.ts'
 import { authorOf, guardTopic } from './gossip-guard.ts'
 import { pickRelay, settingText } from './relay-target.ts'
@@ -44,6 +46,8 @@ export interface RelayClientComponents {
   connectionManager: ConnectionManager
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
+  /** to check that a peer our relay saw leave is really still reachable over our own connection */
+  ping?: Ping
 }
 
 export interface RelayClientInit {
@@ -334,8 +338,15 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
     if (notice.kind === 'departed' || notice.kind === 'kicked' || notice.kind === 'banned') {
       // the relay saw them go; unless we still reach them some other way, they are gone for us too
       const peer = peerIdFromString(notice.peer)
-      if (!peer.equals(this.components.peerId) && this.components.connectionManager.getConnections(peer).length === 0) {
-        this.components.presence.forget(notice.peer)
+      if (!peer.equals(this.components.peerId)) {
+        const { connectionManager, presence } = this.components
+        const check = {
+          connectionManager,
+          presence,
+          ping: optionalComponent(() => this.components.ping),
+          log: this.log
+        }
+        void confirmDeparture(peer, check, this.shutdown.signal)
       }
     }
   }
