@@ -72,7 +72,8 @@ async function open(
   try {
     stream = await openStreamReusing(cm, peer, GROUP_PROTOCOL, { signal, runOnLimitedConnection: true })
   } catch (err) {
-    throw new GroupSyncError(`could not reach ${peer}: ${errorMessage(err)}`)
+    // the cause marks it as a member out of reach (worth another try), not a wrong answer
+    throw new GroupSyncError(`could not reach ${peer}: ${errorMessage(err)}`, { cause: err })
   }
   return { stream, lp: frameStream(stream, MAX_FRAME_BYTES) }
 }

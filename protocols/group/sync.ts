@@ -2,6 +2,8 @@ import type { Logger, PeerId } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { BoundedMap } from '../common/bounded-map.ts'
+import { abortableDelay } from '../common/delay.ts'
+import { InvalidMessageError, MessageTooLargeError } from '../common/errors.ts'
 import type { SignedEntryBytes } from './codec.ts'
 import { MAX_CONCURRENT_SYNCS, SYNC_INTERVAL_MS, UNKNOWN_KEY_SYNC_INTERVAL_MS } from './constants.ts'
 import { equalBytes, hex } from './crypto.ts'
@@ -37,6 +39,22 @@ const SYNC_INTERVALS: Record<SyncReason, number> = {
 
 /** (group, peer) pairs whose last sync time is remembered. */
 const MAX_SYNC_TIMES = 4096
+/** Rounds of asking every known member for a group's log when none could be reached, and the wait before round n. */
+export const FETCH_ROUNDS = 3
+export const FETCH_RETRY_MS = 1_000
+
+/** Whether a failed log fetch means the member was out of reach, rather than that its answer failed our checks. */
+function isUnreachable(err: unknown): boolean {
+  if (err instanceof GroupSyncError) {
+    // fetchLog's "could not reach" carries the dial's error as its cause
+    return err.cause !== undefined
+  }
+  return !(
+    err instanceof EntryRejectedError ||
+    err instanceof InvalidMessageError ||
+    err instanceof MessageTooLargeError
+  )
+}
 
 /**
  * What a SYNC from `who`, whose head is `knownId`, gets from our log: members and invitees get what they lack (and
@@ -166,24 +184,35 @@ export class Sync implements GroupStreamHooks {
   /** The whole log of a group from the first of `peers` that has it. */
   async fetchFromAny(peers: string[], groupId: string, signal: AbortSignal): Promise<GroupLog> {
     let lastError: unknown = new GroupSyncError('no member of that group is known')
-    for (const peer of peers) {
-      try {
-        const signed = await fetchLog(
-          this.connectionManager,
-          peerIdFromString(peer),
-          { groupId, knownSeq: 0, knownId: new Uint8Array(0) },
-          signal
-        )
-        const log = GroupLog.fromEntries(await verifyAll(signed))
-        if (log.state.groupId !== groupId) {
-          throw new GroupSyncError(`${peer} sent the log of another group`)
-        }
-        return log
-      } catch (err) {
-        lastError = err
+    // A round in which every member was out of reach (a dial or stream that failed) is tried again a little later: a
+    // join through a busy relay failed at its one dial and was never tried again. An answer that failed our checks
+    // is not retried.
+    for (let round = 0; round < FETCH_ROUNDS && (round === 0 || isUnreachable(lastError)); round++) {
+      if (round > 0) {
+        await abortableDelay(FETCH_RETRY_MS * round, signal)
+      }
+      for (const peer of peers) {
         if (signal.aborted) {
           break
         }
+        try {
+          const signed = await fetchLog(
+            this.connectionManager,
+            peerIdFromString(peer),
+            { groupId, knownSeq: 0, knownId: new Uint8Array(0) },
+            signal
+          )
+          const log = GroupLog.fromEntries(await verifyAll(signed))
+          if (log.state.groupId !== groupId) {
+            throw new GroupSyncError(`${peer} sent the log of another group`)
+          }
+          return log
+        } catch (err) {
+          lastError = err
+        }
+      }
+      if (signal.aborted) {
+        break
       }
     }
     throw lastError instanceof GroupSyncError
