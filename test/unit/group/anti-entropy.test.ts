@@ -1,5 +1,4 @@
 import type { PeerId } from '@libp2p/interface'
-import type { ConnectionManager } from '@libp2p/interface-internal'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import fc from 'fast-check'
@@ -8,46 +7,15 @@ import { type AntiEntropyGroup, antiEntropyPicks, groupAntiEntropy } from '../..
 import { hex } from '../../../protocols/group/crypto.ts'
 import { type EngineHooks, GroupEngine, memoryPersistence } from '../../../protocols/group/engine.ts'
 import { GroupLog } from '../../../protocols/group/log.ts'
-import { Reporter } from '../../../protocols/group/report.ts'
-import { type Answer, serveGroupStream } from '../../../protocols/group/streams.ts'
-import { Sync, type SyncComponents } from '../../../protocols/group/sync.ts'
-import { streamPairs } from '../protocols/stream-pairs.ts'
-import { act, addMembers, newGroup, people, type Who } from './fixtures.ts'
+import type { Answer } from '../../../protocols/group/streams.ts'
+import { act, addMembers, newGroup, people, syncServedBy, type Who } from './fixtures.ts'
 
 const log = defaultLogger().forComponent('test')
-const pair = streamPairs()
 const quiet: EngineHooks = { adopted: () => {}, dropped: () => {}, changed: () => {}, error: () => {} }
 
 /** `bob`'s Sync, whose streams reach `serve` as if bob had opened them. */
 function syncOf(bob: Who, engine: GroupEngine, serve: (req: { groupId: string; knownId: Uint8Array }) => Answer) {
-  const bobPeer = peerIdFromString(bob.id)
-  const cm = {
-    openStream: async () => {
-      const [outbound, inbound] = await pair()
-      void serveGroupStream(
-        inbound,
-        bobPeer,
-        {
-          logFor: (_peer, req) => serve(req),
-          invitation: async () => ({ status: 'refused' }),
-          decline: async () => ({ status: 'refused' })
-        },
-        AbortSignal.timeout(5000)
-      ).catch(() => {})
-      return outbound
-    }
-  } as unknown as ConnectionManager
-  const components: SyncComponents = {
-    me: bob.id,
-    isRunning: true,
-    engine,
-    invitations: { add: () => undefined, admitDelivery: () => {} },
-    group: (id) => engine.get(id),
-    act: async () => undefined,
-    signal: () => AbortSignal.timeout(5000),
-    emit: () => {}
-  }
-  return new Sync(components, cm, new Reporter(() => {}, log), log)
+  return syncServedBy(bob, engine, serve)
 }
 
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {

@@ -1,55 +1,24 @@
-import type { ConnectionManager } from '@libp2p/interface-internal'
 import { defaultLogger } from '@libp2p/logger'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import { type EngineHooks, GroupEngine, memoryPersistence } from '../../../protocols/group/engine.ts'
 import { GroupSyncError } from '../../../protocols/group/errors.ts'
 import type { GroupLog } from '../../../protocols/group/log.ts'
-import { Reporter } from '../../../protocols/group/report.ts'
-import { serveGroupStream } from '../../../protocols/group/streams.ts'
-import { FETCH_RETRY_MS, Sync, type SyncComponents } from '../../../protocols/group/sync.ts'
-import { streamPairs } from '../protocols/stream-pairs.ts'
-import { newGroup, people, type Who } from './fixtures.ts'
+import { FETCH_RETRY_MS } from '../../../protocols/group/sync.ts'
+import { newGroup, people, syncServedBy, type Who } from './fixtures.ts'
 
-const log = defaultLogger().forComponent('test')
-const pair = streamPairs()
 const quiet: EngineHooks = { adopted: () => {}, dropped: () => {}, changed: () => {}, error: () => {} }
 
-/** `bob`'s Sync, whose first `failures` dials fail as an unreachable peer's do; later ones reach a member serving `log`. */
+/** `bob`'s Sync, whose first `failures` dials fail as an unreachable peer's do; later ones reach a member serving `served`. */
 function syncReaching(bob: Who, served: GroupLog, failures: number) {
-  const bobPeer = peerIdFromString(bob.id)
   let dials = 0
-  const cm = {
-    openStream: async () => {
-      if (dials++ < failures) {
-        throw new AggregateError([], 'All multiaddr dials failed')
-      }
-      const [outbound, inbound] = await pair()
-      void serveGroupStream(
-        inbound,
-        bobPeer,
-        {
-          logFor: () => ({ status: 'ok', entries: served.all().map((e) => e.bytes) }),
-          invitation: async () => ({ status: 'refused' }),
-          decline: async () => ({ status: 'refused' })
-        },
-        AbortSignal.timeout(5000)
-      ).catch(() => {})
-      return outbound
-    }
-  } as unknown as ConnectionManager
   const engine = new GroupEngine(bob.key, memoryPersistence, quiet, defaultLogger().forComponent('test'))
-  const components: SyncComponents = {
-    me: bob.id,
-    isRunning: true,
+  const sync = syncServedBy(
+    bob,
     engine,
-    invitations: { add: () => undefined, admitDelivery: () => {} },
-    group: (id) => engine.get(id),
-    act: async () => undefined,
-    signal: () => AbortSignal.timeout(10_000),
-    emit: () => {}
-  }
-  return { sync: new Sync(components, cm, new Reporter(() => {}, log), log), dials: () => dials }
+    () => ({ status: 'ok', entries: served.all().map((e) => e.bytes) }),
+    () => dials++ < failures
+  )
+  return { sync, dials: () => dials }
 }
 
 describe('fetching a group log to join it', { timeout: 15_000 }, () => {

@@ -1,10 +1,18 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+import { defaultLogger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { unwrapIdentity } from '../../../protocols/group/crypto.ts'
+import type { GroupEngine } from '../../../protocols/group/engine.ts'
 import { peerIdOfKey, type VerifiedEntry } from '../../../protocols/group/entries.ts'
 import { Keyring } from '../../../protocols/group/keyring.ts'
 import { GroupLog } from '../../../protocols/group/log.ts'
 import { authorEntry, createGroupEntry, type Op } from '../../../protocols/group/ops.ts'
+import { Reporter } from '../../../protocols/group/report.ts'
+import { type Answer, serveGroupStream } from '../../../protocols/group/streams.ts'
+import { Sync, type SyncComponents } from '../../../protocols/group/sync.ts'
+import { streamPairs } from '../protocols/stream-pairs.ts'
 
 /** A test identity: its key, PeerId and a keyring that follows the logs it is shown. */
 export interface Who {
@@ -66,4 +74,45 @@ export async function addMembers(log: GroupLog, by: Who, members: Who[], all: Wh
     await act(log, by, { kind: 'invite', subject: m.raw, memberName: m.name }, all)
     await act(log, m, { kind: 'join', memberName: m.name }, all)
   }
+}
+
+/**
+ * `bob`'s Sync over `engine`, whose streams (opened through `openStream`) reach `serve` as if bob had opened them to
+ * a member; `openStream` may refuse first, as a dial to an unreachable member does.
+ */
+export function syncServedBy(
+  bob: Who,
+  engine: GroupEngine,
+  serve: (req: { groupId: string; knownId: Uint8Array }) => Answer,
+  refuse: () => boolean = () => false
+): Sync {
+  const log = defaultLogger().forComponent('test')
+  const pair = streamPairs()
+  const bobPeer = peerIdFromString(bob.id)
+  const cm = {
+    openStream: async () => {
+      if (refuse()) {
+        throw new AggregateError([], 'All multiaddr dials failed')
+      }
+      const [outbound, inbound] = await pair()
+      const hooks = {
+        logFor: (_peer: unknown, req: { groupId: string; knownId: Uint8Array }) => serve(req),
+        invitation: async () => ({ status: 'refused' as const }),
+        decline: async () => ({ status: 'refused' as const })
+      }
+      void serveGroupStream(inbound, bobPeer, hooks, AbortSignal.timeout(5000)).catch(() => {})
+      return outbound
+    }
+  } as unknown as ConnectionManager
+  const components: SyncComponents = {
+    me: bob.id,
+    isRunning: true,
+    engine,
+    invitations: { add: () => undefined, admitDelivery: () => {} },
+    group: (id) => engine.get(id),
+    act: async () => undefined,
+    signal: () => AbortSignal.timeout(10_000),
+    emit: () => {}
+  }
+  return new Sync(components, cm, new Reporter(() => {}, log), log)
 }
