@@ -343,8 +343,8 @@ export class CatchUpNode {
 
 /**
  * Whether a failed request is worth one more try: a refusal of a group (the responder may not have seen our
- * subscription yet), a rate limit, no answer at all (the stream ended first), or a stream or dial that failed. Not a lobby refusal (the peer keeps no lobby) nor
- * an answer that failed our checks.
+ * subscription yet), a rate limit, no answer at all (the stream ended first), or a stream or dial that failed. Not a
+ * lobby refusal (the peer keeps no lobby) nor an answer that failed our checks.
  */
 export function worthRetrying(err: unknown, topic: string): boolean {
   if (err instanceof CatchUpRefusedError) {

@@ -184,9 +184,9 @@ export class Sync implements GroupStreamHooks {
   /** The whole log of a group from the first of `peers` that has it. */
   async fetchFromAny(peers: string[], groupId: string, signal: AbortSignal): Promise<GroupLog> {
     let lastError: unknown = new GroupSyncError('no member of that group is known')
-    // A round in which every member was out of reach (a dial or stream that failed) is tried again a little later: a
-    // join through a busy relay failed at its one dial and was never tried again. An answer that failed our checks
-    // is not retried.
+    // A round that ended on a member out of reach (a dial or stream that failed) is tried again a little later: a
+    // join through a busy relay failed at its one dial and was never tried again. One that ended on an answer that
+    // failed our checks is not.
     for (let round = 0; round < FETCH_ROUNDS && (round === 0 || isUnreachable(lastError)); round++) {
       if (round > 0) {
         await abortableDelay(FETCH_RETRY_MS * round, signal)
