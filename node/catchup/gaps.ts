@@ -1,4 +1,4 @@
-import { BoundedMap, type SenderSeq } from '../../protocols/common/index.ts'
+import { BoundedMap, BoundedSet, type SenderSeq } from '../../protocols/common/index.ts'
 
 /** Senders (per conversation) whose position is remembered; the least recently heard is forgotten first. */
 export const GAP_TRACKER_KEYS = 4096
@@ -55,21 +55,15 @@ export class GapTracker {
 
 /** Ids of messages already shown (by conversation and sender: ids are unique only per sender), bounded. */
 export class SeenIds {
-  private readonly ids = new Set<string>()
+  private readonly ids: BoundedSet<string>
 
-  constructor(private readonly max = SEEN_IDS) {}
+  constructor(max = SEEN_IDS) {
+    this.ids = new BoundedSet(max)
+  }
 
   /** True the first time; later calls for the same message are false. */
   add(conversation: string, sender: string, id: string): boolean {
-    const key = `${conversation} ${sender} ${id}`
-    if (this.ids.has(key)) {
-      return false
-    }
-    this.ids.add(key)
-    if (this.ids.size > this.max) {
-      this.ids.delete(this.ids.values().next().value as string)
-    }
-    return true
+    return this.ids.addNew(`${conversation} ${sender} ${id}`)
   }
 
   has(conversation: string, sender: string, id: string): boolean {

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
+import { BoundedSet } from '../../protocols/common/index.ts'
 import { isValidPeerIdText } from './contacts.ts'
 import type { OutboxEntry } from './outbox.ts'
 
@@ -90,10 +91,10 @@ export function isOutboxEntry(value: unknown): value is OutboxEntry {
 
 /** Ids of DMs received, newest last, at most MAX_SEEN_IDS. */
 export class SeenIds {
-  private readonly ids: Set<string>
+  private readonly ids: BoundedSet<string>
 
   constructor(ids: string[] = []) {
-    this.ids = new Set(ids.slice(-MAX_SEEN_IDS))
+    this.ids = new BoundedSet(MAX_SEEN_IDS, ids)
   }
 
   has(key: string): boolean {
@@ -102,13 +103,7 @@ export class SeenIds {
 
   /** Adds a key; false when it was there already. */
   add(key: string): boolean {
-    if (this.ids.has(key)) return false
-    this.ids.add(key)
-    for (const oldest of this.ids) {
-      if (this.ids.size <= MAX_SEEN_IDS) break
-      this.ids.delete(oldest)
-    }
-    return true
+    return this.ids.addNew(key)
   }
 
   list(): string[] {

@@ -2,6 +2,7 @@
 
 export { ipOf, splitCircuit, splitPeer } from './addrs.ts'
 export { BoundedMap } from './bounded-map.ts'
+export { BoundedSet } from './bounded-set.ts'
 export {
   describeSuppressed,
   ReportBudget,

@@ -1,6 +1,7 @@
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
+import { BoundedSet } from '../common/bounded-set.ts'
 import { abortableDelay } from '../common/delay.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type Notice } from './codec.ts'
@@ -24,7 +25,7 @@ export interface DeletionEvents {
 export class DeletionService extends TypedEventEmitter<DeletionEvents> implements Startable {
   private readonly components: DeletionComponents
   private readonly log: Logger
-  private readonly seen = new Set<string>()
+  private readonly seen = new BoundedSet<string>(SEEN_NOTICES)
 
   constructor(components: DeletionComponents) {
     super()
@@ -91,15 +92,8 @@ export class DeletionService extends TypedEventEmitter<DeletionEvents> implement
       return
     }
     const key = `${from}/${notice.ts}`
-    if (this.seen.has(key)) {
+    if (!this.seen.addNew(key)) {
       return
-    }
-    this.seen.add(key)
-    if (this.seen.size > SEEN_NOTICES) {
-      const oldest = this.seen.values().next().value
-      if (oldest != null) {
-        this.seen.delete(oldest)
-      }
     }
     this.safeDispatchEvent('notice', { detail: { from: msg.from, notice } })
   }

@@ -1,4 +1,5 @@
 import { toString as bytesToString } from 'uint8arrays/to-string'
+import { BoundedSet } from '../common/bounded-set.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import {
   INVITATION_TTL_MS,
@@ -81,7 +82,7 @@ export interface InvitationsInit {
  */
 export class Invitations {
   private readonly byId = new Map<string, Invitation>()
-  private readonly declined = new Set<string>()
+  private readonly declined = new BoundedSet<string>(MAX_DECLINED)
   /** when each pending invitation arrived, on our clock: what expiry and eviction go by */
   private readonly arrived = new Map<string, number>()
   private readonly known: (peerId: string) => boolean
@@ -218,9 +219,6 @@ export class Invitations {
     }
     this.delete(id)
     this.declined.add(bytesToString(inv.entryId, 'base16'))
-    if (this.declined.size > MAX_DECLINED) {
-      this.declined.delete(this.declined.values().next().value as string)
-    }
   }
 
   list(): Invitation[] {

@@ -1,5 +1,6 @@
 import type { PeerId, PublicKey } from '@libp2p/interface'
 import { BoundedMap } from '../common/bounded-map.ts'
+import { BoundedSet } from '../common/bounded-set.ts'
 import { decodeGroupFrame, decodeTopicFrame, encodeTopicFrame, type GroupPost } from './codec.ts'
 import {
   GROUP_TOPIC_PREFIX,
@@ -50,7 +51,7 @@ export class GroupRuntime {
   readonly pendingEntries = new BoundedMap<string, VerifiedEntry>(MAX_PENDING_ENTRIES)
   private pendingPosts: PendingPost[] = []
   private heldFrames: HeldFrame[] = []
-  private readonly seenPosts = new Set<string>()
+  private readonly seenPosts = new BoundedSet<string>(SEEN_POSTS_SIZE)
   private queue: Promise<unknown> = Promise.resolve()
   rekeyTimer?: ReturnType<typeof setTimeout>
 
@@ -126,15 +127,7 @@ export class GroupRuntime {
 
   /** True the first time a (sender, post id) pair is seen. */
   firstSighting(from: string, id: string): boolean {
-    const key = `${from}/${id}`
-    if (this.seenPosts.has(key)) {
-      return false
-    }
-    this.seenPosts.add(key)
-    if (this.seenPosts.size > SEEN_POSTS_SIZE) {
-      this.seenPosts.delete(this.seenPosts.values().next().value as string)
-    }
-    return true
+    return this.seenPosts.addNew(`${from}/${id}`)
   }
 
   /** Keeps a post from a sender not (yet) a member, in case its join is on the way. */

@@ -7,6 +7,7 @@ import {
 } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
+import { BoundedSet } from '../common/bounded-set.ts'
 import { type SenderSeq, SenderSeqCounter } from '../common/decode.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
@@ -46,7 +47,7 @@ export interface LobbyEvents {
 export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Startable {
   private readonly components: LobbyComponents
   private readonly log: Logger
-  private readonly seen = new Set<string>()
+  private readonly seen = new BoundedSet<string>(SEEN_CACHE_SIZE)
   /** posts the validator decoded, for the message event that follows it with the same object: decoded once */
   private readonly decoded = new WeakMap<Message, LobbyPost>()
   private readonly allowance: PeerBudget
@@ -211,17 +212,7 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
 
   /** Gossipsub dedupes by sequence number; a sender re-publishing the same id is dropped here. */
   private firstSighting(key: string): boolean {
-    if (this.seen.has(key)) {
-      return false
-    }
-    this.seen.add(key)
-    if (this.seen.size > SEEN_CACHE_SIZE) {
-      const oldest = this.seen.values().next().value
-      if (oldest != null) {
-        this.seen.delete(oldest)
-      }
-    }
-    return true
+    return this.seen.addNew(key)
   }
 }
 
