@@ -75,7 +75,8 @@ export class CatchUpNode {
   private readonly asked = new BoundedMap<string, number>(MAX_ASKED_KEYS)
   private readonly retried = new Set<string>()
   private readonly tails: TailWatch
-  private readonly queue: Array<{ peer: PeerId; topic: string }> = []
+  /** requests waiting; `back`: how far back to reach, when further than usual (posts a sender skipped) */
+  private readonly queue: Array<{ peer: PeerId; topic: string; back?: number }> = []
   private active = 0
   private running = false
   private seeded: Promise<void> = Promise.resolve()
@@ -88,7 +89,8 @@ export class CatchUpNode {
     this.tails = new TailWatch({
       me: c.me,
       behind: (sender, tail) => this.gaps.behind(LOBBY_TOPIC, sender, tail),
-      ask: (peer) => this.enqueue(peer, LOBBY_TOPIC),
+      hole: (sender) => this.gaps.hole(LOBBY_TOPIC, sender),
+      ask: (peer, back) => this.enqueue(peer, LOBBY_TOPIC, back),
       relays: c.relays,
       log: this.log
     })
@@ -164,7 +166,8 @@ export class CatchUpNode {
     const gap = this.gaps.observe(topic, sender, { epoch: post.epoch, seq: post.seq })
     if (gap && !catchUp) {
       this.log('posts of %s in %s are missing: asking it', sender, topic)
-      this.enqueue(typeof from === 'string' ? peerIdFromString(from) : from, topic)
+      const back = this.gaps.hole(topic, sender)?.since
+      this.enqueue(typeof from === 'string' ? peerIdFromString(from) : from, topic, back)
     }
   }
 
@@ -198,7 +201,7 @@ export class CatchUpNode {
   }
 
   /** Queues a request of `topic` from `peer`; false if not (stopped, asked within the cooldown, queue full). */
-  private enqueue(peer: PeerId, topic: string): boolean {
+  private enqueue(peer: PeerId, topic: string, back?: number): boolean {
     const key = `${peer.toString()} ${topic}`
     const now = Date.now()
     if (!this.running || now - (this.asked.get(key) ?? Number.NEGATIVE_INFINITY) < ASK_COOLDOWN_MS) {
@@ -208,7 +211,7 @@ export class CatchUpNode {
       return false
     }
     this.asked.set(key, now)
-    this.queue.push({ peer, topic })
+    this.queue.push({ peer, topic, back })
     this.pump()
     return true
   }
@@ -220,30 +223,32 @@ export class CatchUpNode {
         return
       }
       this.active++
-      void this.ask(next.peer, next.topic).finally(() => {
+      void this.ask(next.peer, next.topic, next.back).finally(() => {
         this.active--
         this.pump()
       })
     }
   }
 
-  private since(topic: string): number {
+  /** How far back to ask: from a little before the newest message heard, or from `back` (a skip) if that is earlier. */
+  private since(topic: string, back?: number): number {
     const floor = this.floor.get(topic) ?? this.startedAt
     const heard = this.lastHeard.get(topic)
-    return heard == null ? floor : Math.max(floor, heard - CATCH_UP_SLACK_MS)
+    const usual = heard == null ? floor : Math.max(floor, heard - CATCH_UP_SLACK_MS)
+    return back == null ? usual : Math.min(usual, Math.max(floor, back - CATCH_UP_SLACK_MS))
   }
 
-  private async ask(peer: PeerId, topic: string): Promise<void> {
+  private async ask(peer: PeerId, topic: string, back?: number): Promise<void> {
     try {
       await this.seeded
-      const fetched = await this.c.service.fetch(peer, topic, this.since(topic))
+      const fetched = await this.c.service.fetch(peer, topic, this.since(topic, back))
       this.log('%p had %d messages of %s for us', peer, fetched.messages.length, topic)
       await this.apply(fetched)
     } catch (err) {
       // a peer that is not a member, keeps nothing, or is gone again: others may answer
       this.log('catch-up of %s from %p failed - %e', topic, peer, err)
       if (worthRetrying(err, topic)) {
-        this.retryOnce(peer, topic)
+        this.retryOnce(peer, topic, back)
       }
     }
   }
@@ -254,7 +259,7 @@ export class CatchUpNode {
    * did; a busy responder (many peers back at once after a relay restart) answers RATE_LIMITED or too late. The
    * jitter spreads those many peers' second tries.
    */
-  private retryOnce(peer: PeerId, topic: string): void {
+  private retryOnce(peer: PeerId, topic: string, back?: number): void {
     const key = `${peer.toString()} ${topic}`
     if (this.retried.has(key) || this.retried.size >= MAX_ASKED_KEYS) {
       return
@@ -263,7 +268,7 @@ export class CatchUpNode {
     const timer = setTimeout(
       () => {
         this.asked.delete(key)
-        this.enqueue(peer, topic)
+        this.enqueue(peer, topic, back)
         setTimeout(() => this.retried.delete(key), ASK_COOLDOWN_MS).unref?.()
       },
       RETRY_AFTER_MS + Math.random() * RETRY_JITTER_MS

@@ -1,4 +1,5 @@
 import { BoundedMap, BoundedSet, type SenderSeq } from '../../protocols/common/index.ts'
+import { type Hole, Holes } from './holes.ts'
 
 /** Senders (per conversation) whose position is remembered; the least recently heard is forgotten first. */
 export const GAP_TRACKER_KEYS = 4096
@@ -11,33 +12,51 @@ export const SEEN_IDS = 50_000
  * while the sender was still reachable (a partition, a dropped gossip link). Bounded by GAP_TRACKER_KEYS.
  */
 export class GapTracker {
-  private readonly last: BoundedMap<string, SenderSeq>
+  /** each sender's newest position, and when (local time) it was heard */
+  private readonly last: BoundedMap<string, SenderSeq & { at: number }>
+  private readonly holes: Holes
 
   constructor(maxKeys = GAP_TRACKER_KEYS) {
     this.last = new BoundedMap(maxKeys)
+    this.holes = new Holes(maxKeys)
   }
 
   /**
-   * Records a post at `at` from `sender` in `conversation`; true if posts before it are missing: a later count in the
-   * same run than the next one expected, or a new run that does not start at 1 (both only for senders heard before).
+   * Records a post at `at` from `sender` in `conversation`, heard `now`; true if posts before it are missing: a later
+   * count in the same run than the next one expected, or a new run that does not start at 1 (both only for senders
+   * heard before). The missing posts are remembered until they arrive (see hole()).
    */
-  observe(conversation: string, sender: string, at: SenderSeq): boolean {
+  observe(conversation: string, sender: string, at: SenderSeq, now = Date.now()): boolean {
     const key = `${conversation} ${sender}`
     const known = this.last.get(key)
     let gap = false
-    let next = at
+    let next = { ...at, at: now }
     if (known != null) {
       if (at.epoch === known.epoch) {
         gap = at.seq > known.seq + 1
-        next = at.seq > known.seq ? at : known
+        if (gap) {
+          this.holes.add(key, at.epoch, known.seq + 1, at.seq - 1, known.at)
+        } else if (at.seq <= known.seq) {
+          this.holes.fill(key, at)
+          next = known
+        }
       } else if (at.epoch > known.epoch) {
         gap = at.seq > 1
+        this.holes.clear(key)
+        if (gap) {
+          this.holes.add(key, at.epoch, 1, at.seq - 1, known.at)
+        }
       } else {
         next = known
       }
     }
     this.last.set(key, next)
     return gap
+  }
+
+  /** The first post of `sender` in `conversation` still missing after a skip, and from when to ask for it. */
+  hole(conversation: string, sender: string): Hole | undefined {
+    return this.holes.first(`${conversation} ${sender}`)
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Logger, PeerId } from '@libp2p/interface'
 import { BoundedMap, type SenderSeq } from '../../protocols/common/index.ts'
+import type { Hole } from './holes.ts'
 
 /**
  * A presence announcement saying a sender posted more than we hold is acted on this long after it arrived: the post
@@ -17,17 +18,33 @@ export interface TailWatchInit {
   me: string
   /** whether what we showed of `sender` ends before `tail` */
   behind: (sender: string, tail: SenderSeq) => boolean
-  /** queues a lobby request to `peer`; false when it was not queued (cooldown, full queue) */
-  ask: (peer: PeerId) => boolean
+  /** the first post of `sender` still missing after a skip in its numbering */
+  hole: (sender: string) => Hole | undefined
+  /** queues a lobby request to `peer`, reaching back to `since` if given; false when it was not queued (cooldown, full queue) */
+  ask: (peer: PeerId, since?: number) => boolean
   /** the relays we use: they hold the lobby too, and answer when the sender cannot be reached */
   relays: () => PeerId[]
   log: Logger
 }
 
+/** What we lack of a sender: posts after the last we hold (its tail), or posts it skipped (a hole). */
+interface Want {
+  kind: 'tail' | 'hole'
+  pos: SenderSeq
+}
+
 interface Asked {
-  tail: SenderSeq
+  want: Want
   times: number
   at: number
+}
+
+/** Whether `now` is what `before` asked for: the same hole, or a tail no further on. */
+function sameWant(before: Want, now: Want): boolean {
+  if (before.kind !== now.kind || before.pos.epoch !== now.pos.epoch) {
+    return false
+  }
+  return now.kind === 'hole' ? before.pos.seq === now.pos.seq : before.pos.seq >= now.pos.seq
 }
 
 /**
@@ -36,7 +53,9 @@ interface Asked {
  * that hung or restarted, a connection that broke) stayed missing. Each sender's presence says where its posts stand;
  * when we hold less, we ask the sender. A position asked for and still missing is asked again a few times, of the
  * sender and of our relays (the first requests can fail while everyone reconnects at once, and a sender may be out
- * of reach), then left alone, so that a sender announcing posts nobody has cannot make us ask forever.
+ * of reach), then left alone, so that a sender announcing posts nobody has cannot make us ask forever. The same goes
+ * for posts a sender skipped (a gap) that the first request did not bring: each announcement of the sender is a
+ * reminder, reaching back to before the gap.
  */
 export class TailWatch {
   private readonly asked = new BoundedMap<string, Asked>(MAX_SENDERS)
@@ -72,12 +91,14 @@ export class TailWatch {
   private check(sender: PeerId, tail: SenderSeq): void {
     const id = sender.toString()
     const now = Date.now()
+    const hole = this.init.hole(id)
+    const want: Want = hole == null ? { kind: 'tail', pos: tail } : { kind: 'hole', pos: hole.pos }
     const before = this.asked.get(id)
-    const again = before != null && before.tail.epoch === tail.epoch && before.tail.seq >= tail.seq
+    const again = before != null && sameWant(before.want, want)
     if (again && (before.times >= MAX_TAIL_ASKS || now - before.at < TAIL_REASK_MS)) {
       return
     }
-    if (!this.init.behind(id, tail)) {
+    if (hole == null && !this.init.behind(id, tail)) {
       return
     }
     // The relays, which serve every client, are asked only when asking the sender did not bring the posts, and at
@@ -86,16 +107,16 @@ export class TailWatch {
     if (withRelays) {
       this.lastRelayAsk = now
     }
-    this.init.log(
-      '%s says it posted up to %d in the lobby, we hold less: asking it%s',
-      id,
-      tail.seq,
-      withRelays ? ' and our relays' : ''
-    )
+    const relays = withRelays ? ' and our relays' : ''
+    if (hole == null) {
+      this.init.log('%s says it posted up to %d in the lobby, we hold less: asking it%s', id, tail.seq, relays)
+    } else {
+      this.init.log('%s skipped posts from %d in the lobby that never came: asking it%s', id, hole.pos.seq, relays)
+    }
     // every one is asked (no short-circuit): a relay may answer where the sender cannot be reached
-    const queued = [sender, ...(withRelays ? this.init.relays() : [])].map((peer) => this.init.ask(peer))
+    const queued = [sender, ...(withRelays ? this.init.relays() : [])].map((peer) => this.init.ask(peer, hole?.since))
     if (queued.includes(true)) {
-      this.asked.set(id, again ? { ...before, times: before.times + 1, at: now } : { tail, times: 1, at: now })
+      this.asked.set(id, again ? { ...before, times: before.times + 1, at: now } : { want, times: 1, at: now })
     }
   }
 }

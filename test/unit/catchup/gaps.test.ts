@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { GapTracker, SeenIds, showOrder } from '../../../node/catchup/gaps.ts'
+import { MAX_HOLES_PER_SENDER } from '../../../node/catchup/holes.ts'
 
 describe('GapTracker', () => {
   it('notices a skipped post exactly at the first post after it, per sender and conversation', () => {
@@ -66,6 +67,55 @@ describe('GapTracker', () => {
     t.observe('g', 'c', { epoch: 1, seq: 1 })
     // 'a' was forgotten: its next post is a first sighting, not a gap
     expect(t.observe('g', 'a', { epoch: 1, seq: 5 })).toBe(false)
+  })
+})
+
+describe('GapTracker holes', () => {
+  it('remembers what a sender skipped until it arrives, the first still missing first', () => {
+    const t = new GapTracker()
+    t.observe('lobby', 'a', { epoch: 1, seq: 1 }, 1_000)
+    expect(t.hole('lobby', 'a')).toBeUndefined()
+    t.observe('lobby', 'a', { epoch: 1, seq: 4 }, 2_000)
+    t.observe('lobby', 'a', { epoch: 1, seq: 9 }, 3_000)
+    // reaching back to when the post before the first skip was heard
+    expect(t.hole('lobby', 'a')).toEqual({ pos: { epoch: 1, seq: 2 }, since: 1_000 })
+    t.observe('lobby', 'a', { epoch: 1, seq: 2 }, 4_000)
+    t.observe('lobby', 'a', { epoch: 1, seq: 3 }, 4_000)
+    expect(t.hole('lobby', 'a')?.pos).toEqual({ epoch: 1, seq: 5 })
+    // a new run: what the old one skipped is not asked for, what the new one skipped is
+    t.observe('lobby', 'a', { epoch: 2, seq: 3 }, 5_000)
+    expect(t.hole('lobby', 'a')).toEqual({ pos: { epoch: 2, seq: 1 }, since: 3_000 })
+    expect(t.hole('lobby', 'b')).toBeUndefined()
+  })
+
+  it('keeps at most MAX_HOLES_PER_SENDER of a huge skip, the newest', () => {
+    const t = new GapTracker()
+    t.observe('lobby', 'a', { epoch: 1, seq: 1 })
+    t.observe('lobby', 'a', { epoch: 1, seq: 1_000_000 })
+    expect(t.hole('lobby', 'a')?.pos.seq).toBe(1_000_000 - MAX_HOLES_PER_SENDER)
+  })
+
+  it('matches a model of the posts missing in one run, whatever order they arrive in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 80 }), (arrivals) => {
+        const t = new GapTracker()
+        const got = new Set<number>()
+        for (const seq of arrivals) {
+          const first = got.size === 0
+          got.add(seq)
+          t.observe('lobby', 'a', { epoch: 1, seq })
+          // the model: below the newest, after the first heard, not arrived (the first heard starts the count)
+          const firstSeq = arrivals[0]
+          const newest = Math.max(...got)
+          const missing: number[] = []
+          for (let s = firstSeq + 1; s < newest; s++) {
+            if (!got.has(s)) missing.push(s)
+          }
+          const kept = missing.filter((s) => s >= newest - MAX_HOLES_PER_SENDER)
+          expect(t.hole('lobby', 'a')?.pos.seq).toBe(first ? undefined : kept[0])
+        }
+      })
+    )
   })
 })
 

@@ -7,6 +7,7 @@ import { MAX_TAIL_ASKS, TAIL_GRACE_MS, TAIL_REASK_MS, TailWatch } from '../../..
 const alice = peerIdFromString('12D3KooWJqMSEwWFoMyMoceFu2iCGfqXTrFVmCZyZvoRvAcDpsZP')
 const relay = peerIdFromString('12D3KooWR6ACReTMa1h9DeyUySAUPsphp6gHP9zfiFU5n29viCuD')
 const EPOCH = 1000
+const HOLE_SINCE = 12_345
 const SENDERS = [
   '12D3KooWMLFapHwBKUkkzcGWf3t66Dw6DLapdvM8wTfcQLyygUwP',
   '12D3KooWJrNZ7jZxQkiS8yJzsxhQvbBjYWsWggqURGn3uBzMd6vQ',
@@ -16,19 +17,22 @@ const SENDERS = [
 ]
 
 /** A watch over a receiver that holds alice's posts up to `held`; every ask is queued and recorded. */
-function rig(held: { seq: number }, relays: PeerId[] = [relay]) {
+function rig(held: { seq: number; hole?: number }, relays: PeerId[] = [relay]) {
   const asked: string[] = []
+  const since: Array<number | undefined> = []
   const watch = new TailWatch({
     me: 'me',
     behind: (_sender, tail) => tail.epoch === EPOCH && tail.seq > held.seq,
-    ask: (peer) => {
+    hole: () => (held.hole == null ? undefined : { pos: { epoch: EPOCH, seq: held.hole }, since: HOLE_SINCE }),
+    ask: (peer, back) => {
       asked.push(peer.toString())
+      since.push(back)
       return true
     },
     relays: () => relays,
     log: defaultLogger().forComponent('test:tails')
   })
-  return { watch, asked }
+  return { watch, asked, since }
 }
 
 describe('TailWatch', () => {
@@ -84,6 +88,40 @@ describe('TailWatch', () => {
       await announce()
     }
     expect(asked).toHaveLength(MAX_TAIL_ASKS)
+    watch.stop()
+  })
+
+  // The sender's later posts arrived, so it is no longer ahead of us, but posts it skipped never came: its
+  // announcements keep reminding us, a few times, reaching back to before the skip, then the relays too.
+  it('asks again for posts a sender skipped though we hold its newest, from before the skip', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+    const held = { seq: 20, hole: 3 as number | undefined }
+    const { watch, asked, since } = rig(held)
+    const announce = async (): Promise<void> => {
+      watch.announced(alice, { epoch: EPOCH, seq: 20 })
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+    }
+    await announce()
+    expect(asked).toEqual([alice.toString()])
+    expect(since).toEqual([HOLE_SINCE])
+    for (let i = 0; i < MAX_TAIL_ASKS + 1; i++) {
+      await vi.advanceTimersByTimeAsync(TAIL_REASK_MS)
+      await announce()
+    }
+    expect(asked.filter((p) => p === alice.toString())).toHaveLength(MAX_TAIL_ASKS)
+    expect(asked).toContain(relay.toString())
+    expect(since.every((s) => s === HOLE_SINCE)).toBe(true)
+    // another skip, further on: a new hole, asked for at once
+    held.hole = 12
+    await vi.advanceTimersByTimeAsync(TAIL_REASK_MS)
+    await announce()
+    expect(asked.filter((p) => p === alice.toString())).toHaveLength(MAX_TAIL_ASKS + 1)
+    // filled: nothing more
+    held.hole = undefined
+    const before = asked.length
+    await vi.advanceTimersByTimeAsync(TAIL_REASK_MS)
+    await announce()
+    expect(asked).toHaveLength(before)
     watch.stop()
   })
 
