@@ -17,7 +17,7 @@ import {
   REFUSAL_REPORT_BUDGET,
   signRequest
 } from '../../protocols/admin/index.ts'
-import { BIN, initRelay, killRelays, newIdentity, startRelay } from './harness.ts'
+import { BIN, cleanup, initRelay, killRelays, newIdentity, startRelay } from './harness.ts'
 
 const nodes: Libp2p[] = []
 const children: ChildProcess[] = []
@@ -30,6 +30,8 @@ afterEach(async () => {
     }
   }
   await killRelays()
+  // the relays' and admins' temp data directories (killRelays only ends the processes)
+  await cleanup()
 })
 
 /** A bare libp2p node with its own key: a peer that is no admin of the relay. */
