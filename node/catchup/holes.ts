@@ -32,14 +32,15 @@ export class Holes {
   /** Posts `from`..`to` of run `epoch` are missing; `since`: when the post before them was heard. */
   add(key: string, epoch: number, from: number, to: number, since: number): void {
     const known = this.missing.get(key)
-    const kept = known?.epoch === epoch ? known.seqs.filter((s) => s < from || s > to) : []
+    const sameRun = known?.epoch === epoch ? known : undefined
+    const kept = sameRun == null ? [] : sameRun.seqs.filter((s) => s < from || s > to)
     const first = Math.max(from, to - MAX_HOLES_PER_SENDER + 1)
     for (let s = first; s <= to; s++) {
       kept.push(s)
     }
     kept.sort((a, b) => a - b)
     const seqs = kept.slice(-MAX_HOLES_PER_SENDER)
-    this.missing.set(key, { epoch, seqs, since: Math.min(since, known?.epoch === epoch ? known.since : since) })
+    this.missing.set(key, { epoch, seqs, since: Math.min(since, sameRun?.since ?? since) })
   }
 
   /** Post `at` arrived (late, or by catch-up). */

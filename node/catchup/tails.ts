@@ -20,8 +20,8 @@ export interface TailWatchInit {
   behind: (sender: string, tail: SenderSeq) => boolean
   /** the first post of `sender` still missing after a skip in its numbering */
   hole: (sender: string) => Hole | undefined
-  /** queues a lobby request to `peer`, reaching back to `since` if given; false when it was not queued (cooldown, full queue) */
-  ask: (peer: PeerId, since?: number) => boolean
+  /** queues a lobby request to `peer`, reaching back to `back` if given; false when it was not queued (cooldown, full queue) */
+  ask: (peer: PeerId, back?: number) => boolean
   /** the relays we use: they hold the lobby too, and answer when the sender cannot be reached */
   relays: () => PeerId[]
   log: Logger
