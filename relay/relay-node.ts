@@ -151,10 +151,6 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       connectionList: connectionListFix()
     }
   })
-  const relayed = node
-  relayed.addEventListener('peer:disconnect', (evt) =>
-    releaseSlot(relayed.services.circuitRelay.reservations, evt.detail)
-  )
   return node
 }
 

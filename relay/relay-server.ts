@@ -17,7 +17,7 @@ import { OnlineUsers } from './online-users.ts'
 import { PeerLimits } from './peer-limits.ts'
 import { Refusals } from './refusals.ts'
 import { banNotice, bannedAuthor, guardRelayTopics, welcomeNotices } from './relay-guards.ts'
-import { assembleRelayNode, type RelayLibp2p } from './relay-node.ts'
+import { assembleRelayNode, type RelayLibp2p, releaseSlot } from './relay-node.ts'
 import type { SnapshotStore } from './snapshot-store.ts'
 import { isAdmin, type RelayState } from './state.ts'
 import { StunServer } from './stun-server.ts'
@@ -290,8 +290,11 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     if (this.running) {
       this.groupTopics.removePeer(peer)
     }
-    // only our own clients (who reserved a slot) depart from here; a peer relay's users merely passing through do not
-    const ours = this.libp2p.services.circuitRelay.reservations.has(peer)
+    // only our own clients (who reserved a slot) depart from here; a peer relay's users merely passing through do not.
+    // Asked before the slot is freed: freeing it first made every client look like a passer-by, and nobody was told.
+    const { reservations } = this.libp2p.services.circuitRelay
+    const ours = reservations.has(peer)
+    releaseSlot(reservations, peer)
     if (!this.running || !ours || !this.online.directory.has(id) || this.departures.has(id)) {
       return
     }

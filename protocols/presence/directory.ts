@@ -125,14 +125,17 @@ export class Directory {
     return gone
   }
 
-  /** Removes a peer we found to be unreachable; its next announcement brings it back. */
-  remove(peerId: string): DirectoryChange | undefined {
+  /**
+   * Removes a peer we found to be unreachable, or (`left`) that someone we trust saw leave; its next announcement
+   * brings it back.
+   */
+  remove(peerId: string, reason: 'left' | 'unreachable' = 'unreachable'): DirectoryChange | undefined {
     const entry = this.entries.get(peerId)
     if (entry == null) {
       return undefined
     }
     this.entries.delete(peerId)
-    return { type: 'leave', entry, reason: 'unreachable' }
+    return { type: 'leave', entry, reason }
   }
 
   get(peerId: string): DirectoryEntry | undefined {

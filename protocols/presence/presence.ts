@@ -166,7 +166,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   /** Drops a peer that someone we trust (our relay) saw leave; its next announcement brings it back. */
   forget(peerId: string): void {
-    const change = this.directory.remove(peerId)
+    const change = this.directory.remove(peerId, 'left')
     if (change != null) {
       this.applyAll([change])
     }

@@ -58,4 +58,21 @@ describe('direct WebRTC connections of the web client in Chromium', () => {
     await waitForRoute(alice, 'bob', 'direct')
     await bob.waitFor('route', (r) => r.peerId === aliceId && r.via === 'direct', { timeoutMs: 90_000 })
   })
+
+  it('a tab that crashes while directly connected is seen leaving on the word of the relay, not when WebRTC times out', async () => {
+    const { bob, alice, aliceId } = await pageBesideTerminal()
+    await alice.waitForOnline('bob')
+    bob.send('/msg alice hello')
+    await bob.waitFor('delivered', (d) => d.to.peerId === aliceId)
+    await bob.waitFor('route', (r) => r.peerId === aliceId && r.via === 'direct', { timeoutMs: 90_000 })
+
+    // a crashed renderer says no goodbye and closes nothing over WebRTC: bob's direct connection would look open
+    // until its checks fail. The relay sees the page's WebSocket close and tells its clients, who check and forget.
+    const from = bob.events.length
+    const cdp = await alice.page.context().newCDPSession(alice.page)
+    // the answer never comes: the page it was sent to is gone
+    void cdp.send('Page.crash').catch(() => {})
+    const leave = await bob.waitFor('leave', (e) => e.peerId === aliceId, { from, timeoutMs: 60_000 })
+    expect(leave.reason).toBe('left')
+  }, 120_000)
 })

@@ -96,7 +96,7 @@ describe('the web client in Chromium', () => {
     await screenshotForReadme(alice)
 
     // closing the tab: the others see a leave at once, not a timeout. Usually the page's goodbye ('left') arrives;
-    // when the direct WebRTC connection closes first, bob's check of the dropped connection ('unreachable', 1 s) wins
+    // else bob's check of the dropped connection ('unreachable', 1 s) or the relay's word that it went ('left')
     await alice.page.close({ runBeforeUnload: true })
     const leave = await bob.waitFor('leave', (e) => e.peerId === aliceId)
     expect(['left', 'unreachable']).toContain(leave.reason)
