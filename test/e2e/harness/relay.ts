@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
+import { setPriority } from 'node:os'
 import { canRoute, createStar, ip, type Spoke, type Star } from './netns.ts'
 import { type PeerProcess, spawnPeer } from './peers.ts'
 import { type JsonEvent, JsonProcess, onlyEvent, runCli, spawnCli, tempDir } from './process.ts'
@@ -62,6 +63,27 @@ export async function initRelay(init: {
   return { dataDir, peerId: String(peerId) }
 }
 
+/**
+ * The relay's scheduling priority (nice value) in tests. A relay is a server with a CPU of its own; here it shares two
+ * cores with every client of the test. At an equal share, 50 busy clients left it about 4% of a core while it needed
+ * about a quarter of one after a restart (measured: 1.1-1.4 s of CPU per 5 s); its answers to pings came later than
+ * the clients wait, they dropped it, and reconnecting loaded it more: 134-2,908 lobby lines lost per run, or no heal.
+ * At -10 it gets what it needs and the same scenario lost none in 3 runs of 3.
+ */
+export const RELAY_NICE = -10
+
+/** Gives a relay process RELAY_NICE; a test run without the right to (not root) keeps the usual priority. */
+function favourRelay(child: ChildProcess): void {
+  if (child.pid == null) {
+    return
+  }
+  try {
+    setPriority(child.pid, RELAY_NICE)
+  } catch {
+    // EACCES without CAP_SYS_NICE: the relay still runs, at an equal share
+  }
+}
+
 /** Starts `p2pchat relay start --json` and waits for `ready` (or returns early with `waitReady: false`). */
 export async function startRelay(init: {
   dataDir: string
@@ -80,6 +102,7 @@ export async function startRelay(init: {
     stdin: 'ignore',
     env: { DEBUG: process.env.P2PCHAT_RELAY_DEBUG ?? '' }
   })
+  favourRelay(child)
   const relay = new RelayProcess(child, init.dataDir)
   live.add(relay)
   void relay.exited.then(() => live.delete(relay))
