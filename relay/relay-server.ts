@@ -348,7 +348,8 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
         }
         const notice: RelayNotice = { kind: how, ts: Date.now(), peer, text: reason }
         if (this.libp2p.getConnections(peerId).length > 0) {
-          await notices.send(peerId, notice, { signal: AbortSignal.timeout(2000) }).catch(() => {})
+          // resolves once the client has read it (or after NOTICE_TIMEOUT_MS): hanging up sooner could cut it off
+          await notices.send(peerId, notice).catch(() => {})
         }
         await notices.publish(notice).catch(() => {})
         circuitRelay.reservations.delete(peerId)

@@ -80,6 +80,9 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
     try {
       await lpStream(stream, { maxDataLength: MAX_NOTICE_BYTES }).write(encodeNotice(notice), { signal })
       await stream.close({ signal })
+      // sent is not read: a relay hangs up right after a kick or ban notice, and a connection closed with data still
+      // unread on our side is reset, which throws away what the client had not read yet. It closes once it has.
+      await remoteClosed(stream, signal)
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)))
       throw err
@@ -118,6 +121,34 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
   }
+}
+
+/** Resolves when the other end closed its writing side (or the stream ended); rejects when `signal` aborts first. */
+export function remoteClosed(stream: Stream, signal: AbortSignal): Promise<void> {
+  if (stream.remoteWriteStatus !== 'writable' || stream.status !== 'open') {
+    return Promise.resolve()
+  }
+  return new Promise<void>((resolve, reject) => {
+    const finish = (err?: unknown): void => {
+      stream.removeEventListener('remoteCloseWrite', onClosed)
+      stream.removeEventListener('close', onClosed)
+      signal.removeEventListener('abort', onAbort)
+      if (err == null) {
+        resolve()
+      } else {
+        reject(err)
+      }
+    }
+    const onClosed = (): void => finish()
+    const onAbort = (): void => finish(signal.reason)
+    if (signal.aborted) {
+      onAbort()
+      return
+    }
+    stream.addEventListener('remoteCloseWrite', onClosed)
+    stream.addEventListener('close', onClosed)
+    signal.addEventListener('abort', onAbort)
+  })
 }
 
 /** Gossipsub validator: what does not decode is rejected and goes no further. */

@@ -1,4 +1,4 @@
-import type { Connection, StreamHandler } from '@libp2p/interface'
+import type { Connection, Stream, StreamHandler } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { lpStream } from '@libp2p/utils'
 import { describe, expect, it } from 'vitest'
@@ -9,9 +9,12 @@ import { streamPairs, twoPeerIds } from '../protocols/stream-pairs.ts'
 const pair = streamPairs()
 
 /** A NoticeService on fake components that keeps its stream handler, so a test can feed it streams. */
-async function startedService(): Promise<{ service: NoticeService; handler: StreamHandler }> {
+async function startedService(
+  openStream?: () => Promise<Stream>
+): Promise<{ service: NoticeService; handler: StreamHandler }> {
   let handler: StreamHandler | undefined
   const components = {
+    connectionManager: { openStream },
     pubsub: { topicValidators: new Map(), addEventListener: () => {}, removeEventListener: () => {} },
     registrar: {
       handle: async (_protocol: string, h: StreamHandler) => {
@@ -47,5 +50,28 @@ describe('a notice sent on a stream', () => {
     await serving
 
     expect(heard).toEqual([notice])
+  })
+
+  it('is sent only once the client has read it: a relay hanging up sooner could have cut it off', async () => {
+    const [relay, client] = await twoPeerIds()
+    const [outbound, inbound] = await pair()
+    const sender = await startedService(async () => outbound)
+    const receiver = await startedService()
+    const heard: RelayNotice[] = []
+    receiver.service.addEventListener('notice', (evt) => heard.push(evt.detail.notice))
+    const notice: RelayNotice = { kind: 'kicked', ts: Date.now(), peer: client.toString(), text: '' }
+
+    let sent = false
+    const sending = sender.service.send(client, notice).then(() => {
+      sent = true
+    })
+    // the bytes are on their way and the relay closed its end, but nobody read them yet
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(sent).toBe(false)
+
+    await receiver.handler(inbound, { remotePeer: relay } as unknown as Connection)
+    await sending
+    expect(heard).toEqual([notice])
+    expect(sent).toBe(true)
   })
 })
