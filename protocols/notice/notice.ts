@@ -124,7 +124,7 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
 }
 
 /** Resolves when the other end closed its writing side (or the stream ended); rejects when `signal` aborts first. */
-export function remoteClosed(stream: Stream, signal: AbortSignal): Promise<void> {
+function remoteClosed(stream: Stream, signal: AbortSignal): Promise<void> {
   if (stream.remoteWriteStatus !== 'writable' || stream.status !== 'open') {
     return Promise.resolve()
   }
