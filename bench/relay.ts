@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -29,15 +29,41 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 4)
 const BROADCAST_CLIENTS = Number(process.env.BENCH_BROADCAST_CLIENTS ?? 50)
 const HEAP_SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT
 const BROADCAST_MESSAGES = 200
+/** a short lobby line, and one past gossipsub's 512-byte IDONTWANT threshold (as presence announcements can be) */
+const SHORT_POST_BYTES = 40
+const LONG_POST_BYTES = 700
 const DM_COUNT = 400
 const DM_TEXT = 'x'.repeat(4000)
 const DM_CONCURRENCY = 16
 /** Time for the relay to settle (identify, subscriptions, GC) after clients connect, before reading its memory. */
 const SETTLE_MS = 5000
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+  // after the command: state is field 3, utime 14 and stime 15 (1-based), so 11 and 12 here
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+interface BroadcastFigures {
+  p50: number
+  p99: number
+  delivered: number
+  expected: number
+  /** the relay's CPU over the timed posts and their delivery, per post */
+  relayCpuMsPerPost: number
+}
+
+/**
+ * Lobby latency to every active client, and what each post cost the relay. `textBytes` pads the posts: gossipsub
+ * treats a message of 512 bytes or more differently (it may send IDONTWANT to its mesh), and a presence
+ * announcement with a few addresses is that big.
+ */
 async function broadcastLatency(
-  clients: BenchClient[]
-): Promise<{ p50: number; p99: number; delivered: number; expected: number }> {
+  clients: BenchClient[],
+  relayPid: number,
+  textBytes: number
+): Promise<BroadcastFigures> {
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
   const warm = new Set<string>()
@@ -59,7 +85,10 @@ async function broadcastLatency(
     })
   }
   const publish = (from: BenchClient, id: string): Promise<unknown> =>
-    from.services.pubsub.publish(LOBBY_TOPIC, encodeLobbyPost({ id, ts: Date.now(), senderName: 'bench', text: id }))
+    from.services.pubsub.publish(
+      LOBBY_TOPIC,
+      encodeLobbyPost({ id, ts: Date.now(), senderName: 'bench', text: id.padEnd(textBytes, '.') })
+    )
   // warm up until the relay's mesh reaches every client
   for (let round = 0; round < 60; round++) {
     await publish(clients[0], `warm${round}`)
@@ -68,6 +97,7 @@ async function broadcastLatency(
       break
     }
   }
+  const cpuBefore = await cpuMs(relayPid)
   for (let i = 0; i < BROADCAST_MESSAGES; i++) {
     const id = `m${i}-${randomUUID().slice(0, 8)}`
     sentAt.set(id, performance.now())
@@ -79,8 +109,15 @@ async function broadcastLatency(
   while (latencies.length < expected && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100))
   }
+  const relayCpuMsPerPost = ((await cpuMs(relayPid)) - cpuBefore) / BROADCAST_MESSAGES
   const sorted = [...latencies].sort((a, b) => a - b)
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), delivered: latencies.length, expected }
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    delivered: latencies.length,
+    expected,
+    relayCpuMsPerPost
+  }
 }
 
 async function dmRun(a: BenchClient, b: BenchClient): Promise<{ perSecond: number; kibPerSecond: number }> {
@@ -131,6 +168,8 @@ interface SizeFigures {
   heapMiB: number
   perClientKiB: number
   heapPerClientKiB: number
+  /** the relay's CPU while this crowd connected, per client that got in */
+  relayCpuMsPerNewcomer: number
 }
 
 /** Grows the idle crowd size by size, reading the relay's memory at each; the clients stay held. */
@@ -138,7 +177,9 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
   const out: SizeFigures[] = []
   let held = 0
   for (const size of SIZES) {
+    const cpuBefore = await cpuMs(relay.child.pid!)
     const crowd = await holdIdleClients(relay, size - held, WORKERS)
+    const relayCpuMsPerNewcomer = ((await cpuMs(relay.child.pid!)) - cpuBefore) / Math.max(1, crowd.held)
     crowds.push(crowd)
     held += crowd.held
     await new Promise((r) => setTimeout(r, SETTLE_MS))
@@ -157,10 +198,11 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
       rssMiB: m.rss / 1024,
       heapMiB: m.heapUsed / 1024,
       perClientKiB: (m.rss - before.rss) / Math.max(1, connected),
-      heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, connected)
+      heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, connected),
+      relayCpuMsPerNewcomer
     })
     process.stderr.write(
-      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB\n`
+      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB, relay CPU ${relayCpuMsPerNewcomer.toFixed(1)} ms per newcomer\n`
     )
   }
   return out
@@ -198,7 +240,9 @@ async function main(): Promise<void> {
     const held = sizes.at(-1)?.held ?? 0
     const join = await joinToUserList(relay, BROADCAST_CLIENTS, AbortSignal.timeout(120_000))
     active.push(...join.clients)
-    const broadcast = await broadcastLatency(active)
+    const relayPid = relay.child.pid!
+    const broadcast = await broadcastLatency(active, relayPid, SHORT_POST_BYTES)
+    const longBroadcast = await broadcastLatency(active, relayPid, LONG_POST_BYTES)
     const dm = await dmThroughput(relay)
     const report = [
       'relay benchmark (loopback, this machine)',
@@ -209,6 +253,7 @@ async function main(): Promise<void> {
       ),
       `  join to user list        ${f(join.ms, 0)} ms (${BROADCAST_CLIENTS} active users, ${held} idle clients connected)`,
       `  lobby latency            p50 ${f(broadcast.p50)} ms, p99 ${f(broadcast.p99)} ms (${BROADCAST_CLIENTS} active, ${held} idle connected, ${broadcast.delivered}/${broadcast.expected} deliveries)`,
+      `  relay CPU per post        ${f(longBroadcast.relayCpuMsPerPost, 2)} ms for ${LONG_POST_BYTES}-byte posts (p50 ${f(longBroadcast.p50)} ms, p99 ${f(longBroadcast.p99)} ms, ${longBroadcast.delivered}/${longBroadcast.expected}), ${f(broadcast.relayCpuMsPerPost, 2)} ms for ${SHORT_POST_BYTES}-byte posts (baseline)`,
       `  DM throughput, circuit   ${f(dm.circuit.perSecond, 0)} msg/s, ${f(dm.circuit.kibPerSecond / 1024, 2)} MiB/s`,
       `  DM throughput, direct    ${f(dm.direct.perSecond, 0)} msg/s, ${f(dm.direct.kibPerSecond / 1024, 2)} MiB/s (baseline)`,
       `  circuit / direct         ${f((dm.circuit.perSecond / dm.direct.perSecond) * 100, 0)} %`
@@ -217,13 +262,18 @@ async function main(): Promise<void> {
     mergeResults([
       ...sizes.flatMap((s) => [
         figure(`relay.idle.${s.size}.rss_per_client`, s.perClientKiB, 'KiB'),
-        figure(`relay.idle.${s.size}.heap_per_client`, s.heapPerClientKiB, 'KiB')
+        figure(`relay.idle.${s.size}.heap_per_client`, s.heapPerClientKiB, 'KiB'),
+        figure(`relay.idle.${s.size}.cpu_per_newcomer`, s.relayCpuMsPerNewcomer, 'ms')
       ]),
       figure(`relay.join_to_user_list.${held}`, join.ms, 'ms'),
-      figure(`relay.lobby.p99.${held}`, broadcast.p99, 'ms')
+      figure(`relay.lobby.p99.${held}`, broadcast.p99, 'ms'),
+      figure(`relay.lobby.cpu_per_post.${LONG_POST_BYTES}b`, longBroadcast.relayCpuMsPerPost, 'ms', {
+        name: `relay CPU per ${SHORT_POST_BYTES}-byte post, same run`,
+        value: broadcast.relayCpuMsPerPost
+      })
     ])
     process.stdout.write(
-      `${JSON.stringify({ before, sizes, joinMs: join.ms, broadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
+      `${JSON.stringify({ before, sizes, joinMs: join.ms, broadcast, longBroadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
     )
   } finally {
     await Promise.allSettled(active.map((c) => c.stop()))
