@@ -121,7 +121,12 @@ export class UnheardLobby {
    * late (`catchUp`) by receivers that missed the first send, see LobbyService.
    */
   private async sendOwed(before: boolean): Promise<void> {
-    if (this.stopped || this.c.pubsub.getSubscribers(LOBBY_TOPIC).length === 0) {
+    // nothing owed first: listing the subscribers costs one step per peer, and a relay (which owes nothing) is asked
+    // at every newcomer's subscription, which made each newcomer cost it a walk over every client it holds
+    if (this.stopped || !this.store.has(LOBBY_TOPIC, Date.now())) {
+      return
+    }
+    if (this.c.pubsub.getSubscribers(LOBBY_TOPIC).length === 0) {
       return
     }
     const queue = this.store.take(LOBBY_TOPIC, Date.now())

@@ -19,12 +19,15 @@ import { NewestSeq } from '../../../protocols/lobby/unheard.ts'
 async function setup(init: { burst?: number } = {}) {
   const peer: PeerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
   const published: Uint8Array[] = []
-  const net = { subscribers: [] as PeerId[] }
+  const net = { subscribers: [] as PeerId[], listed: 0 }
   const pubsub = Object.assign(new TypedEventEmitter<GossipSubEvents>(), {
     topicValidators: new Map<string, TopicValidatorFn>(),
     subscribe: () => {},
     unsubscribe: () => {},
-    getSubscribers: () => net.subscribers,
+    getSubscribers: () => {
+      net.listed++
+      return net.subscribers
+    },
     publish: async (_topic: string, data?: Uint8Array): Promise<PublishResult> => {
       published.push(data ?? new Uint8Array())
       return { recipients: [...net.subscribers] }
@@ -47,6 +50,17 @@ const post = (text: string): LobbyPost => ({ id: crypto.randomUUID(), ts: Date.n
 describe('a lobby post that reached nobody', () => {
   afterEach(() => {
     vi.useRealTimers()
+  })
+
+  it('costs nothing when a subscriber appears while nothing is owed (a relay hears one per newcomer)', async () => {
+    const { lobby, appears, net } = await setup()
+    for (let i = 0; i < 10; i++) {
+      appears()
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    // listing the subscribers walks every peer: with thousands of clients on a relay, once per newcomer added up
+    expect(net.listed).toBe(0)
+    lobby.stop()
   })
 
   it('is published again, the same bytes, when a lobby subscriber appears', async () => {
