@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { libp2pReceiver, libp2pSender, tcpReceiver, tcpSender } from './files-baselines.ts'
+import { cpuMs } from './proc.ts'
 
 const SELF = fileURLToPath(import.meta.url)
 const BIN = fileURLToPath(new URL('../../bin/p2pchat.js', import.meta.url))
@@ -66,12 +67,6 @@ async function next(child: Child, pred: (e: Record<string, unknown>) => boolean)
 function peakRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024
-}
-
-/** CPU time (user + system) process `pid` has used, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
 }
 
 function exited(child: Child): Promise<void> {

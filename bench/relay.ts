@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeLobbyPost, encodeLobbyPost, LOBBY_TOPIC } from '../protocols/lobby/index.ts'
+import { cpuMs } from './proc.ts'
 import { type BenchClient, benchClient, percentile } from './relay-clients.ts'
 import {
   type BenchRelay,
@@ -37,13 +38,6 @@ const DM_TEXT = 'x'.repeat(4000)
 const DM_CONCURRENCY = 16
 /** Time for the relay to settle (identify, subscriptions, GC) after clients connect, before reading its memory. */
 const SETTLE_MS = 5000
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
-async function cpuMs(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
-  // after the command: state is field 3, utime 14 and stime 15 (1-based), so 11 and 12 here
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
 
 interface BroadcastFigures {
   p50: number
@@ -97,7 +91,7 @@ async function broadcastLatency(
       break
     }
   }
-  const cpuBefore = await cpuMs(relayPid)
+  const cpuBefore = cpuMs(relayPid)
   for (let i = 0; i < BROADCAST_MESSAGES; i++) {
     const id = `m${i}-${randomUUID().slice(0, 8)}`
     sentAt.set(id, performance.now())
@@ -109,7 +103,7 @@ async function broadcastLatency(
   while (latencies.length < expected && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100))
   }
-  const relayCpuMsPerPost = ((await cpuMs(relayPid)) - cpuBefore) / BROADCAST_MESSAGES
+  const relayCpuMsPerPost = (cpuMs(relayPid) - cpuBefore) / BROADCAST_MESSAGES
   const sorted = [...latencies].sort((a, b) => a - b)
   return {
     p50: percentile(sorted, 50),
@@ -177,9 +171,9 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
   const out: SizeFigures[] = []
   let held = 0
   for (const size of SIZES) {
-    const cpuBefore = await cpuMs(relay.child.pid!)
+    const cpuBefore = cpuMs(relay.child.pid!)
     const crowd = await holdIdleClients(relay, size - held, WORKERS)
-    const relayCpuMsPerNewcomer = ((await cpuMs(relay.child.pid!)) - cpuBefore) / Math.max(1, crowd.held)
+    const relayCpuMsPerNewcomer = (cpuMs(relay.child.pid!) - cpuBefore) / Math.max(1, crowd.held)
     crowds.push(crowd)
     held += crowd.held
     await new Promise((r) => setTimeout(r, SETTLE_MS))
