@@ -43,6 +43,18 @@ async function dm(from: PeerProcess, to: PeerProcess, text: string): Promise<voi
   await from.waitFor('delivered', (d) => d.id === sent.id, { from: before })
 }
 
+/**
+ * The errors `peers` showed, but for a direct DM try that failed and was then delivered from the outbox: a dial through
+ * another relay's circuit can outlast libp2p's 6 s per address on a loaded machine (CI), and the DM waits and arrives
+ * as it should. Anything else is a failure.
+ */
+function unexpectedErrors(peers: PeerProcess[]): unknown[] {
+  return peers.flatMap((p) => {
+    const delivered = new Set(p.all('delivered').map((d) => d.id))
+    return p.all('error').filter((e) => !(e.code === 'DELIVERY_FAILED' && e.id != null && delivered.has(e.id)))
+  })
+}
+
 /** `from` posts in the lobby and every one of `to` shows it from them. */
 async function lobby(from: PeerProcess, to: PeerProcess[], text: string): Promise<void> {
   from.send(text)
@@ -123,7 +135,7 @@ describe('several relays, one network (network namespaces)', () => {
       'relay 0 still hears relay 1'
     )
     await dm(alice, dave, 'alice to dave after the loss')
-    expect([alice, bob, dave].flatMap((p) => p.all('error'))).toEqual([])
+    expect(unexpectedErrors([alice, bob, dave])).toEqual([])
 
     // a ban on relay 0 hides bob from relay 0's clients only: relay 1's own clients still hear him
     alice.send('/admin ban bob spam')
@@ -174,6 +186,6 @@ describe('several relays, one network (network namespaces)', () => {
     await back.waitFor('message', (m) => m.scope === 'dm' && m.text === 'waiting at both relays')
     await dm(bob, back, 'bob to erin through the relay that is left')
     await dm(back, bob, 'erin to bob through the relay that is left')
-    expect([back, bob].flatMap((p) => p.all('error'))).toEqual([])
+    expect(unexpectedErrors([back, bob])).toEqual([])
   }, 120_000)
 })
