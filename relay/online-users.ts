@@ -7,6 +7,7 @@ import {
   PRESENCE_TOPIC,
   validatePresenceMessage as validatePresence
 } from '../protocols/presence/index.ts'
+import { signedAnnouncementOf } from '../protocols/presence-sync/index.ts'
 import type { KnownUsers } from './known-users.ts'
 
 /**
@@ -86,7 +87,7 @@ export class OnlineUsers {
     try {
       const announcement = decodeAnnouncement(msg.data)
       const peerId = msg.from.toString()
-      this.directory.apply(peerId, announcement, Date.now())
+      this.directory.apply(peerId, announcement, Date.now(), signedAnnouncementOf(msg))
       // the relay announces departures itself when connections close; an eviction needs no notice
       this.directory.takeEvicted()
       // the durable directory keeps this relay's own users; peer relays keep theirs

@@ -17,6 +17,7 @@ import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { MailboxServer, type MailboxServerInit } from '../protocols/mailbox/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
+import { PresenceSync, type PresenceSyncComponents, type SyncEntry } from '../protocols/presence-sync/index.ts'
 import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import { connectionListFix, type LinearConnectionList } from './connection-list.ts'
@@ -39,6 +40,7 @@ export type RelayServices = {
   stunInfo: StunInfoServer
   mailbox: MailboxServer
   prekeys: PrekeyService
+  presenceSync: PresenceSync
   connectionList: LinearConnectionList
 }
 
@@ -72,6 +74,8 @@ export interface RelayNodeInit {
   federation?: FederationPeer[]
   /** the prekey sets clients published before a restart, and where new ones go */
   prekeys: Pick<PrekeyServiceInit, 'stored' | 'persist'>
+  /** the presence announcements the relay holds, signed by their authors: handed to a client that asks */
+  presence: () => Iterable<SyncEntry>
 }
 
 /**
@@ -146,6 +150,8 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
           defaultDurationLimit: config.relayedDurationLimitSeconds * 1000
         }
       }),
+      // a newcomer lists everyone online at once, from what the relay heard, instead of one heartbeat at a time
+      presenceSync: (components: PresenceSyncComponents) => new PresenceSync(components, { entries: init.presence }),
       stunInfo: stunInfoServer({ port: init.stunPort ?? (() => 0) }),
       // libp2p lists every connection on each new one, quadratically: see connection-list.ts
       connectionList: connectionListFix()

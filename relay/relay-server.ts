@@ -156,6 +156,7 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
       listen: init.tls == null ? init.listen : withTls(init.listen ?? state.settings.listen),
       tls: init.tls,
       federation: peers,
+      presence: () => server?.online.directory.signedEntries(Date.now()) ?? [],
       ...(await mail.services(mailboxSettings(state.settings))),
       gate: {
         refuse: (peer, what) => server?.refusals.reason(peer, what),

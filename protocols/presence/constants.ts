@@ -60,3 +60,9 @@ export const MAX_REFUSED_PER_WINDOW = 256
 
 /** The window for MAX_REFUSED_PER_WINDOW: one heartbeat. */
 export const REFUSAL_WINDOW_MS = 10_000
+
+/**
+ * Neighbours other than our relays asked for their directory when they appear, per session: the first few are
+ * enough for a newcomer to list the peers around it at once, and gossip brings the rest.
+ */
+export const SYNC_NEIGHBOURS = 2

@@ -1,4 +1,5 @@
 import { BoundedMap } from '../common/bounded-map.ts'
+import type { SignedAnnouncement, SyncEntry } from '../presence-sync/index.ts'
 import type { Announcement } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, MAX_DIRECTORY_SIZE, PRESENCE_TTL_MS } from './constants.ts'
 
@@ -17,6 +18,8 @@ export interface DirectoryEntry {
   ts: number
   /** our clock when we last heard from it */
   lastSeen: number
+  /** the newest announcement applied, as its author signed it: what a presence sync passes on */
+  signed?: SignedAnnouncement
 }
 
 export type DirectoryChange =
@@ -54,8 +57,11 @@ export class Directory {
     this.staleAfterMs = init.staleAfterMs ?? STALE_AFTER_MS
   }
 
-  /** Applies an announcement from `peerId` (already authenticated by its signature). */
-  apply(peerId: string, a: Announcement, now: number): DirectoryChange | undefined {
+  /**
+   * Applies an announcement from `peerId` (already authenticated by its signature), heard at `now` (earlier for one
+   * a sync passed on), with the signed original to pass on in turn.
+   */
+  apply(peerId: string, a: Announcement, now: number, signed?: SignedAnnouncement): DirectoryChange | undefined {
     const current = this.entries.get(peerId)
     const newestKnown = Math.max(current?.ts ?? -1, this.departed.get(peerId) ?? -1)
     if (a.ts <= newestKnown) {
@@ -74,12 +80,18 @@ export class Directory {
       if (this.entries.size >= this.maxSize && !this.evictStale(now)) {
         return undefined
       }
-      const entry: DirectoryEntry = { peerId, name: a.name, addrs: a.addrs, ts: a.ts, lastSeen: now }
+      const entry: DirectoryEntry = { peerId, name: a.name, addrs: a.addrs, ts: a.ts, lastSeen: now, signed }
       this.entries.set(peerId, entry)
       return { type: 'join', entry }
     }
     const previousName = current.name
-    Object.assign(current, { name: a.name, addrs: a.addrs, ts: a.ts, lastSeen: now })
+    Object.assign(current, {
+      name: a.name,
+      addrs: a.addrs,
+      ts: a.ts,
+      lastSeen: Math.max(current.lastSeen, now),
+      signed
+    })
     return previousName === a.name ? undefined : { type: 'rename', entry: current, previousName }
   }
 
@@ -148,6 +160,15 @@ export class Directory {
 
   list(): DirectoryEntry[] {
     return [...this.entries.values()]
+  }
+
+  /** What a presence sync hands out: every entry's signed announcement, and how long ago we heard from its author. */
+  *signedEntries(now: number): Generator<SyncEntry> {
+    for (const entry of this.entries.values()) {
+      if (entry.signed != null) {
+        yield { announcement: entry.signed, ageMs: Math.min(Math.max(0, now - entry.lastSeen), 0xffffffff) }
+      }
+    }
   }
 
   get size(): number {

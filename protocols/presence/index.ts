@@ -1,3 +1,4 @@
+export { validate as validatePresenceMessage } from './admission.ts'
 export { answersNewcomer } from './answers.ts'
 export { type Announcement, decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 export { HEARTBEAT_INTERVAL_MS, PRESENCE_TOPIC, PRESENCE_TTL_MS, REPLY_FANOUT } from './constants.ts'
@@ -7,6 +8,5 @@ export {
   type PresenceEvents,
   type PresenceInit,
   PresenceService,
-  presence,
-  validate as validatePresenceMessage
+  presence
 } from './presence.ts'

@@ -1,4 +1,4 @@
-import { type GossipSub, type Message, type SubscriptionChangeData, TopicValidatorResult } from '@libp2p/gossipsub'
+import type { GossipSub, Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type {
   ComponentLogger,
   Libp2pEvents,
@@ -9,19 +9,19 @@ import type {
   TypedEventTarget
 } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
-import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
+import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { ipOf } from '../common/addrs.ts'
 import { optionalComponent } from '../common/components.ts'
 import type { SenderSeq } from '../common/decode.ts'
-import { decodingValidator } from '../common/gossip-validator.ts'
+import { PresenceSync, type SignedAnnouncement, signedAnnouncementOf } from '../presence-sync/index.ts'
+import { Admission } from './admission.ts'
 import { addrsToAnnounce, transportPart } from './announced-addrs.ts'
 import { NewcomerAnswers } from './answers.ts'
-import { IntroductionBudget } from './budget.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
-import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC } from './constants.ts'
+import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, PRESENCE_TTL_MS } from './constants.ts'
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
+import { DirectorySyncer, type SyncedAnnouncement } from './synced.ts'
 
 export interface PresenceComponents {
   peerId: PeerId
@@ -31,6 +31,8 @@ export interface PresenceComponents {
   peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
+  /** to answer and ask presence syncs (without it, a newcomer lists others as their announcements come) */
+  registrar?: Pick<Registrar, 'handle' | 'unhandle'>
   /** where our own lobby posts stand, announced with us (the lobby service, when the node runs one) */
   lobby?: { lastPosted: () => SenderSeq | undefined }
 }
@@ -70,7 +72,7 @@ export interface PresenceEvents {
 /** Tells the network who we are, and keeps the list of who else is online. */
 export class PresenceService extends TypedEventEmitter<PresenceEvents> implements Startable {
   readonly directory: Directory
-  private readonly budget = new IntroductionBudget()
+  private readonly admission: Admission
   private readonly trustedForwarder: (peer: PeerId) => boolean
   private readonly localizeAddr: (addr: Multiaddr) => Multiaddr
   private readonly components: PresenceComponents
@@ -80,6 +82,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private readonly disconnectCheckDelayMs: number
   private heartbeat?: ReturnType<typeof setInterval>
   private readonly answers: NewcomerAnswers
+  private readonly sync?: PresenceSync
+  private readonly syncer?: DirectorySyncer
   private readonly disconnectChecks = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly shutdown = new AbortController()
   /** the addresses in our last announcement, to notice when they change */
@@ -96,20 +100,43 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.directory = new Directory({ ttlMs: init.ttlMs })
     this.trustedForwarder = init.trustedForwarder ?? (() => false)
     this.localizeAddr = init.localizeAddr ?? ((addr) => addr)
+    this.admission = new Admission({
+      connectionManager: components.connectionManager,
+      trusted: this.trustedForwarder,
+      known: (author) => this.directory.has(author),
+      log: this.log
+    })
     this.answers = new NewcomerAnswers(
       () => this.announce('alive'),
       () => this.directory.size,
       init.random ?? Math.random
     )
+    const registrar = optionalComponent(() => components.registrar)
+    if (registrar != null) {
+      const sync = new PresenceSync(
+        { registrar, connectionManager: components.connectionManager, logger: components.logger },
+        { entries: () => this.directory.signedEntries(Date.now()) }
+      )
+      this.sync = sync
+      this.syncer = new DirectorySyncer({
+        fetch: (peer, options) => sync.fetch(peer, options),
+        trusted: this.trustedForwarder,
+        take: (synced, via) => this.takeSynced(synced, via),
+        ttlMs: init.ttlMs ?? PRESENCE_TTL_MS,
+        log: this.log,
+        signal: this.shutdown.signal
+      })
+    }
     this.onMessage = this.onMessage.bind(this)
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
     this.onSelfUpdate = this.onSelfUpdate.bind(this)
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    await this.sync?.start()
     const { pubsub, events } = this.components
-    pubsub.topicValidators.set(PRESENCE_TOPIC, (propagator, msg) => this.admitAnnouncement(propagator, msg))
+    pubsub.topicValidators.set(PRESENCE_TOPIC, (propagator, msg) => this.admission.gossip(propagator, msg))
     pubsub.addEventListener('message', this.onMessage)
     pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     events.addEventListener('peer:disconnect', this.onPeerDisconnect)
@@ -150,7 +177,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     await new Promise((resolve) => setTimeout(resolve, LEAVE_FLUSH_MS))
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    await this.sync?.stop()
     const { pubsub, events } = this.components
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
@@ -170,49 +198,6 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     if (change != null) {
       this.applyAll([change])
     }
-  }
-
-  /**
-   * Decodes, then admits the announcement within the budget of the connection it came over: over budget it is
-   * ignored (not forwarded, not penalised: an honest neighbour may be forwarding a crowd).
-   */
-  private admitAnnouncement(propagator: PeerId, msg: Message): TopicValidatorResult {
-    const verdict = validate(msg)
-    if (verdict !== TopicValidatorResult.Accept || msg.type !== 'signed') {
-      return verdict
-    }
-    const author = msg.from.toString()
-    // a peer we hold a connection with costs nobody's budget, whoever forwarded its copy first (gossipsub would
-    // drop its own copy as a duplicate of the one we ignored)
-    const direct = msg.from.equals(propagator) || this.components.connectionManager.getConnections(msg.from).length > 0
-    const known = this.directory.has(author)
-    if (direct) {
-      this.budget.release(author)
-      return TopicValidatorResult.Accept
-    }
-    if (!known && decodeAnnouncement(msg.data).kind === 'leave') {
-      // nothing of ours to remove, and forwarding it on costs everyone a signature check
-      return TopicValidatorResult.Ignore
-    }
-    const from = {
-      peerId: propagator.toString(),
-      ip: this.ipOf(propagator),
-      trusted: this.trustedForwarder(propagator)
-    }
-    if (this.budget.admit(author, from, known)) {
-      return TopicValidatorResult.Accept
-    }
-    if (this.budget.refused(from.peerId, Date.now())) {
-      this.log('%p keeps forwarding identities past its budget, closing its connection', propagator)
-      this.budget.disconnected(from.peerId)
-      void this.components.connectionManager.closeConnections(propagator).catch(() => {})
-    }
-    return TopicValidatorResult.Ignore
-  }
-
-  private ipOf(peer: PeerId): string | undefined {
-    const connection = this.components.connectionManager.getConnections(peer)[0]
-    return connection == null ? undefined : ipOf(connection.remoteAddr)
   }
 
   /** Publishes our announcement; resolves with the peers it was handed to. */
@@ -271,28 +256,48 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       this.log('dropping bad announcement from %s - %e', peerId, err)
       return
     }
+    this.take({ author: msg.from, announcement, signed: signedAnnouncementOf(msg), heardAt: Date.now() }, true)
+  }
+
+  /**
+   * An announcement a presence sync passed on, already checked (synced.ts): taken within the budget of the peer that
+   * passed it on, as if that peer had forwarded it over gossip (ignored over budget).
+   */
+  private takeSynced(synced: SyncedAnnouncement, via: PeerId): void {
+    if (!synced.author.equals(this.components.peerId) && this.admission.synced(synced.author, via)) {
+      this.take(synced, false)
+    }
+  }
+
+  /**
+   * Applies one authenticated announcement to the directory and tells the node what changed. `live`: it came over
+   * gossip just now (a join then gets answered), rather than from a sync (what a neighbour heard a while ago).
+   */
+  private take(a: Omit<SyncedAnnouncement, 'signed'> & { signed?: SignedAnnouncement }, live: boolean): void {
+    const { announcement } = a
+    const peerId = a.author.toString()
     const known = this.directory.has(peerId)
     const addrsBefore = this.directory.get(peerId)?.addrs
-    const change = this.directory.apply(peerId, announcement, Date.now())
+    const change = this.directory.apply(peerId, announcement, a.heardAt, a.signed)
     this.applyAll(this.directory.takeEvicted())
     if (!this.directory.has(peerId)) {
-      this.budget.release(peerId)
+      this.admission.budget.release(peerId)
     }
-    if (change?.type === 'join' || (announcement.kind === 'join' && !known)) {
+    if (live && (change?.type === 'join' || (announcement.kind === 'join' && !known))) {
       this.answers.joined(peerId)
     }
     if (announcement.lobbyTail != null) {
-      this.safeDispatchEvent('tail', { detail: { peerId: msg.from, lobby: announcement.lobbyTail } })
+      this.safeDispatchEvent('tail', { detail: { peerId: a.author, lobby: announcement.lobbyTail } })
     }
     if (change != null) {
       if (change.type !== 'leave') {
-        this.rememberAddrs(msg.from, announcement.addrs)
+        this.rememberAddrs(a.author, announcement.addrs)
       }
       this.applyAll([change])
     } else if (addrsChanged(addrsBefore, this.directory.get(peerId)?.addrs, announcement.addrs)) {
       // new addresses of a peer we knew (it reserved a relay slot after its first announcement reached us): without
       // them we could not dial it where it is now reachable, only where it was
-      this.rememberAddrs(msg.from, announcement.addrs)
+      this.rememberAddrs(a.author, announcement.addrs)
     }
   }
 
@@ -314,6 +319,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     const joined = evt.detail.subscriptions.some((s) => s.topic === PRESENCE_TOPIC && s.subscribe)
     if (joined) {
       this.answers.subscribed(evt.detail.peerId.toString())
+      this.syncer?.subscribed(evt.detail.peerId)
     }
   }
 
@@ -321,7 +327,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private onPeerDisconnect(evt: CustomEvent<PeerId>): void {
     const peer = evt.detail
     const key = peer.toString()
-    this.budget.disconnected(key)
+    this.admission.budget.disconnected(key)
     this.answers.disconnected(key)
     if (!this.directory.has(key) || this.disconnectChecks.has(key) || this.shutdown.signal.aborted) {
       return
@@ -356,7 +362,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private applyAll(changes: DirectoryChange[]): void {
     for (const change of changes) {
       if (change.type === 'leave') {
-        this.budget.release(change.entry.peerId)
+        this.admission.budget.release(change.entry.peerId)
       }
       if (change.type === 'join') {
         this.safeDispatch('join', change.entry)
@@ -382,9 +388,6 @@ function addrKey(addrs: Uint8Array[]): string {
     .sort()
     .join(',')
 }
-
-/** Gossipsub validator: reject (and do not forward) what does not decode, so junk dies at the first hop. */
-export const validate = decodingValidator(decodeAnnouncement)
 
 /** Service factory: `services: { presence: presence({ name }) }`, after `pubsub`. */
 export function presence(init: PresenceInit): (components: PresenceComponents) => PresenceService {

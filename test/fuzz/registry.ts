@@ -5,6 +5,7 @@ import { directTargets } from './targets/direct.ts'
 import { groupTargets } from './targets/group.ts'
 import { gossipTargets, handlerTargets } from './targets/handlers.ts'
 import { nodeTargets } from './targets/node.ts'
+import { presenceSyncTargets } from './targets/presence-sync.ts'
 import { sessionTargets } from './targets/sessions.ts'
 import { stunTargets } from './targets/stun.ts'
 
@@ -16,6 +17,7 @@ export const TARGETS: Target[] = [
   ...handlerTargets,
   ...gossipTargets,
   ...nodeTargets,
+  ...presenceSyncTargets,
   ...sessionTargets,
   ...stunTargets,
   ...directTargets

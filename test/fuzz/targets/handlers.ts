@@ -276,8 +276,8 @@ export const gossipTargets: Target[] = [
     'presence.gossip',
     PRESENCE_TOPIC,
     () => presenceArb,
-    (pubsub, pool) => {
-      new PresenceService(
+    async (pubsub, pool) => {
+      await new PresenceService(
         {
           peerId: pool.peers[0],
           pubsub: pubsub.asGossipSub(),

@@ -1,0 +1,112 @@
+import type { AbortOptions, Logger, PeerId } from '@libp2p/interface'
+import { MAX_CLOCK_SKEW_MS } from '../common/limits.ts'
+import { type SignedAnnouncement, type SyncEntry, verifyAnnouncement } from '../presence-sync/index.ts'
+import { type Announcement, decodeAnnouncement } from './codec.ts'
+import { PRESENCE_TOPIC, SYNC_NEIGHBOURS } from './constants.ts'
+
+/** One announcement a sync passed on, checked: its author signed it, it decodes, it is recent and not a leave. */
+export interface SyncedAnnouncement {
+  author: PeerId
+  announcement: Announcement
+  signed: SignedAnnouncement
+  /** when the peer that passed it on last heard from the author, on our clock */
+  heardAt: number
+}
+
+/**
+ * The announcement of a synced entry if it holds up: signed by its author on the presence topic, a valid presence
+ * message, heard within `ttlMs`, made within `ttlMs` by the author's clock (give or take the clock skew we allow),
+ * and saying its author is here (a leave is not passed on: there is nothing to add). Undefined otherwise; never
+ * throws. The author's own timestamp bounds replays: whoever passes an announcement on says how old it is, and a
+ * liar could otherwise bring back anyone who was ever online.
+ */
+export async function checkSynced(
+  entry: SyncEntry,
+  now: number,
+  ttlMs: number
+): Promise<SyncedAnnouncement | undefined> {
+  if (entry.ageMs > ttlMs) {
+    return undefined
+  }
+  try {
+    const author = await verifyAnnouncement(entry.announcement, PRESENCE_TOPIC)
+    const announcement = decodeAnnouncement(entry.announcement.data, now)
+    if (announcement.kind === 'leave' || announcement.ts < now - ttlMs - MAX_CLOCK_SKEW_MS) {
+      return undefined
+    }
+    return { author, announcement, signed: entry.announcement, heardAt: now - entry.ageMs }
+  } catch {
+    return undefined
+  }
+}
+
+export interface DirectorySyncerInit {
+  /** the announcements `peer` holds, unchecked */
+  fetch: (peer: PeerId, options: AbortOptions) => Promise<SyncEntry[]>
+  /** a peer whose answers we take whatever their number (our relays) */
+  trusted: (peer: PeerId) => boolean
+  /** takes one checked announcement that `via` passed on, within `via`'s budget */
+  take: (synced: SyncedAnnouncement, via: PeerId) => void
+  ttlMs: number
+  log: Logger
+  /** aborted at shutdown */
+  signal: AbortSignal
+}
+
+/**
+ * Asks neighbours for the directory when they appear, so that a newcomer lists everyone online at once instead of
+ * one heartbeat at a time: every relay we use (each time it comes back), and the first SYNC_NEIGHBOURS others.
+ */
+export class DirectorySyncer {
+  /** neighbours other than relays already asked this session: only the first few, gossip brings the rest */
+  private readonly askedNeighbours = new Set<string>()
+  private readonly inProgress = new Set<string>()
+
+  constructor(private readonly init: DirectorySyncerInit) {}
+
+  /** `peer` subscribed to presence: ask it, if it is one of the peers worth asking. */
+  subscribed(peer: PeerId): void {
+    const key = peer.toString()
+    if (this.init.signal.aborted || this.inProgress.has(key)) {
+      return
+    }
+    if (!this.init.trusted(peer)) {
+      if (this.askedNeighbours.has(key) || this.askedNeighbours.size >= SYNC_NEIGHBOURS) {
+        return
+      }
+      this.askedNeighbours.add(key)
+    }
+    this.inProgress.add(key)
+    void this.syncFrom(peer).finally(() => this.inProgress.delete(key))
+  }
+
+  private async syncFrom(peer: PeerId): Promise<void> {
+    let entries: SyncEntry[]
+    try {
+      entries = await this.init.fetch(peer, { signal: this.init.signal })
+    } catch (err) {
+      this.init.log('no presence sync from %p - %e', peer, err)
+      return
+    }
+    const now = Date.now()
+    let taken = 0
+    for (const [i, entry] of entries.entries()) {
+      if (this.init.signal.aborted) {
+        return
+      }
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+        // a full directory is thousands of signature checks: let other work in between
+        await new Promise((resolve) => setTimeout(resolve, 0))
+      }
+      const synced = await checkSynced(entry, now, this.init.ttlMs)
+      if (synced != null) {
+        this.init.take(synced, peer)
+        taken++
+      }
+    }
+    this.init.log('presence sync from %p: %d of %d announcements taken', peer, taken, entries.length)
+  }
+}
+
+/** Signature checks between two turns of the event loop. */
+const YIELD_EVERY = 128
