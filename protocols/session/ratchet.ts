@@ -11,7 +11,7 @@ import { type Bytes, MAX_PLAINTEXT_BYTES, MAX_SKIP, MAX_SKIPPED_KEYS } from './c
 import { DuplicateMessageError, SessionDecryptError, TooManySkippedError } from './errors.ts'
 import { concatAd, decodeHeader, encodeHeader, type Header } from './header.ts'
 import { decrypt, encrypt, kdfCk, kdfRk } from './kdf.ts'
-import { publicKeyOf, randomSecretKey, sharedSecret } from './x25519.ts'
+import { ephemeralSharedSecret, publicKeyOf, randomSecretKey, sharedSecret } from './x25519.ts'
 
 /** An X25519 key pair. */
 export interface DhKeyPair {
@@ -61,6 +61,20 @@ export function dh(pair: DhKeyPair, publicKey: Bytes): Bytes {
     throw new SessionDecryptError('ratchet public key has low order')
   }
   return shared
+}
+
+/** A one-time key pair's public key and its DH with `publicKey` (a peer's identity key), checked like dh(). */
+export function ephemeralDh(publicKey: Bytes): { publicKey: Bytes; shared: Bytes } {
+  let out: { publicKey: Bytes; shared: Bytes }
+  try {
+    out = ephemeralSharedSecret(publicKey)
+  } catch {
+    throw new SessionDecryptError('invalid public key')
+  }
+  if (out.shared.every((b) => b === 0)) {
+    throw new SessionDecryptError('public key has low order')
+  }
+  return out
 }
 
 /** RatchetInitAlice: the initiator knows the shared secret and the responder's signed prekey. */

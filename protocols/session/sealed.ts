@@ -15,7 +15,7 @@ import { decodeEnvelope, encodeEnvelope } from './codec.ts'
 import { type Bytes, KEY_BYTES } from './constants.ts'
 import { InvalidSessionMessageError, SessionDecryptError } from './errors.ts'
 import { identityDh, identityDhPublic, type SessionIdentity } from './identity.ts'
-import { dh, generateDh } from './ratchet.ts'
+import { dh, ephemeralDh } from './ratchet.ts'
 import type { Envelope } from './session.ts'
 
 const SEAL_INFO = utf8ToBytes('p2pchat_SealedSender_X25519_XChaCha20Poly1305')
@@ -32,8 +32,8 @@ function sealKey(shared: Uint8Array, ephemeral: Uint8Array, recipientX: Uint8Arr
 /** Wraps an envelope for `recipientIdentity` (an Ed25519 public key), naming us inside only. */
 export function seal(sender: SessionIdentity, recipientIdentity: Uint8Array, envelope: Envelope): Bytes {
   const recipientX = identityDhPublic(recipientIdentity)
-  const ephemeral = generateDh()
-  const key = sealKey(dh(ephemeral, recipientX), ephemeral.publicKey, recipientX)
+  const ephemeral = ephemeralDh(recipientX)
+  const key = sealKey(ephemeral.shared, ephemeral.publicKey, recipientX)
   const nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
   const aad = concatBytes(ephemeral.publicKey, recipientIdentity)
   const body = xchacha20poly1305(key, nonce, aad).encrypt(concatBytes(sender.publicKey, encodeEnvelope(envelope)))
