@@ -88,7 +88,12 @@ async function main(): Promise<void> {
   const out: Figure[] = []
   for (const peers of sizes) {
     process.stderr.write(`presence: ${peers} peers in one process...\n`)
-    out.push(...presenceFigures(await benchPresence(peers, idleMs)))
+    const f = await benchPresence(peers, idleMs)
+    // each size as it ends: a larger one may take minutes
+    process.stderr.write(
+      `  converged in ${f.convergeMs.toFixed(0)} ms, idle ${f.cpuPerPeerPct.toFixed(2)} % of a core per peer\n`
+    )
+    out.push(...presenceFigures(f))
   }
   process.stdout.write(`${formatFigures(out)}\n`)
 }

@@ -76,12 +76,13 @@ function asFrameError(err: unknown, maxBytes: number): unknown {
 
 /**
  * Wraps `stream` for length-prefixed frames of at most `maxBytes`. Reads buffer at most one frame, so a peer
- * that pushes more than that is cut off instead of filling our memory.
+ * that pushes more than that is cut off instead of filling our memory; a protocol whose peer sends several frames
+ * without waiting (an answer in pages) gives the most it reads in all as `maxBufferedBytes`.
  */
-export function frameStream(stream: Stream, maxBytes: number): FrameStream {
+export function frameStream(stream: Stream, maxBytes: number, maxBufferedBytes = maxBytes): FrameStream {
   const lp = lpStream(stream, {
     maxDataLength: maxBytes,
-    maxBufferSize: maxBytes + MAX_VARINT_BYTES,
+    maxBufferSize: Math.max(maxBytes, maxBufferedBytes) + MAX_VARINT_BYTES,
     lengthDecoder: boundedLengthDecoder(maxBytes)
   })
   return {

@@ -6,6 +6,12 @@ export const PRESENCE_SYNC_PROTOCOL = '/p2pchat/presence-sync/1.0.0'
 /** Most announcements one answer carries: a full directory (the presence directory holds at most 10,000). */
 export const MAX_SYNC_ENTRIES = 10_000
 
+/**
+ * Most bytes of one answer a peer reads: a full directory of typical announcements (about 300 bytes each) fits in
+ * 3 MiB; a peer filling every entry to its limit must not make us hold 80 MiB.
+ */
+export const MAX_SYNC_BYTES = 8 * 1024 * 1024
+
 /** Largest frame either way: a request, or one page of the answer. */
 export const MAX_PAGE_BYTES = MAX_FRAME_BYTES
 

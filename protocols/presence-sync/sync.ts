@@ -9,6 +9,7 @@ import {
   MAX_CONCURRENT_SYNCS,
   MAX_PAGE_BYTES,
   MAX_SYNC_BUCKETS,
+  MAX_SYNC_BYTES,
   MAX_SYNC_ENTRIES,
   PRESENCE_SYNC_PROTOCOL,
   SYNC_BURST_PER_IP,
@@ -116,8 +117,9 @@ export class PresenceSync implements Startable {
    * The announcements `peer` holds, at most `limit`, unchecked: each is only as good as its signature. Throws when
    * the peer refuses, the stream fails or the answer is malformed (what came before is dropped with it).
    */
-  async fetch(peer: PeerId, options: AbortOptions & { limit?: number } = {}): Promise<SyncEntry[]> {
+  async fetch(peer: PeerId, options: AbortOptions & { limit?: number; maxBytes?: number } = {}): Promise<SyncEntry[]> {
     const limit = Math.min(options.limit ?? MAX_SYNC_ENTRIES, MAX_SYNC_ENTRIES)
+    const maxBytes = Math.min(options.maxBytes ?? MAX_SYNC_BYTES, MAX_SYNC_BYTES)
     const timeout = AbortSignal.timeout(SYNC_TIMEOUT_MS)
     const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
     const stream = await openStreamReusing(this.components.connectionManager, peer, PRESENCE_SYNC_PROTOCOL, {
@@ -125,11 +127,18 @@ export class PresenceSync implements Startable {
       runOnLimitedConnection: true
     })
     try {
-      const frames = frameStream(stream, MAX_PAGE_BYTES)
+      // the pages come without waiting for us: what arrived before we read it is bounded by the answer's size
+      const frames = frameStream(stream, MAX_PAGE_BYTES, maxBytes)
       await frames.write(encodeRequest(limit), { signal })
       const entries: SyncEntry[] = []
+      let bytes = 0
       for (;;) {
-        const page = decodePage(await frames.read({ signal }))
+        const frame = await frames.read({ signal })
+        bytes += frame.byteLength
+        if (bytes > maxBytes) {
+          throw new SyncRefusedError(`the answer is larger than ${maxBytes} bytes`)
+        }
+        const page = decodePage(frame)
         if (entries.length + page.entries.length > limit) {
           throw new SyncRefusedError(`the answer holds more than the ${limit} entries asked for`)
         }

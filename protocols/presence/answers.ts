@@ -1,3 +1,4 @@
+import type { PeerId } from '@libp2p/interface'
 import { MAX_MISSED_ANSWERS, REPLY_FANOUT, REPLY_WINDOW_MS } from './constants.ts'
 import { ReplyPacer } from './reply-pacer.ts'
 
@@ -7,6 +8,16 @@ import { ReplyPacer } from './reply-pacer.ts'
  */
 export function answersNewcomer(known: number, random: () => number): boolean {
   return known <= REPLY_FANOUT || random() * known < REPLY_FANOUT
+}
+
+/**
+ * Whether a newcomer needs our answer, given the peers we hold connections with: not when its join reached us through
+ * a relay we use, without a connection of its own. It is then a relay's client (ours, or a peer relay's), and it gets
+ * the list, us included, by presence sync from its relay; an answer would cost the relay one delivery to each of its
+ * clients, for every peer that answers.
+ */
+export function needsAnswer(newcomer: PeerId, connected: PeerId[], trusted: (peer: PeerId) => boolean): boolean {
+  return connected.some((p) => p.equals(newcomer)) || !connected.some(trusted)
 }
 
 /** Announces us and says which peers the announcement was handed to. */

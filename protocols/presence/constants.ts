@@ -66,3 +66,9 @@ export const REFUSAL_WINDOW_MS = 10_000
  * enough for a newcomer to list the peers around it at once, and gossip brings the rest.
  */
 export const SYNC_NEIGHBOURS = 2
+
+/**
+ * Entries of one sync from a neighbour other than our relays that we check at all: its budget lets it introduce
+ * MAX_FORWARDED_IDENTITIES_PER_PEER identities, and the rest are updates of peers we know, which gossip brings anyway.
+ */
+export const MAX_UNTRUSTED_SYNC_ENTRIES = 256

@@ -14,14 +14,14 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { optionalComponent } from '../common/components.ts'
 import type { SenderSeq } from '../common/decode.ts'
-import { PresenceSync, type SignedAnnouncement, signedAnnouncementOf } from '../presence-sync/index.ts'
+import { type PresenceSync, type SignedAnnouncement, signedAnnouncementOf } from '../presence-sync/index.ts'
 import { Admission } from './admission.ts'
 import { addrsToAnnounce, transportPart } from './announced-addrs.ts'
-import { NewcomerAnswers } from './answers.ts'
+import { NewcomerAnswers, needsAnswer } from './answers.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, PRESENCE_TTL_MS } from './constants.ts'
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
-import { DirectorySyncer, type SyncedAnnouncement } from './synced.ts'
+import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
 
 export interface PresenceComponents {
   peerId: PeerId
@@ -113,19 +113,17 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     )
     const registrar = optionalComponent(() => components.registrar)
     if (registrar != null) {
-      const sync = new PresenceSync(
+      ;({ sync: this.sync, syncer: this.syncer } = presenceSync(
         { registrar, connectionManager: components.connectionManager, logger: components.logger },
-        { entries: () => this.directory.signedEntries(Date.now()) }
-      )
-      this.sync = sync
-      this.syncer = new DirectorySyncer({
-        fetch: (peer, options) => sync.fetch(peer, options),
-        trusted: this.trustedForwarder,
-        take: (synced, via) => this.takeSynced(synced, via),
-        ttlMs: init.ttlMs ?? PRESENCE_TTL_MS,
-        log: this.log,
-        signal: this.shutdown.signal
-      })
+        {
+          entries: () => this.directory.signedEntries(Date.now()),
+          trusted: this.trustedForwarder,
+          take: (synced, via) => this.takeSynced(synced, via),
+          ttlMs: init.ttlMs ?? PRESENCE_TTL_MS,
+          log: this.log,
+          signal: this.shutdown.signal
+        }
+      ))
     }
     this.onMessage = this.onMessage.bind(this)
     this.onSubscriptionChange = this.onSubscriptionChange.bind(this)
@@ -283,7 +281,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     if (!this.directory.has(peerId)) {
       this.admission.budget.release(peerId)
     }
-    if (live && (change?.type === 'join' || (announcement.kind === 'join' && !known))) {
+    const joined = change?.type === 'join' || (announcement.kind === 'join' && !known)
+    if (live && joined && needsAnswer(a.author, this.connectedPeers(), this.trustedForwarder)) {
       this.answers.joined(peerId)
     }
     if (announcement.lobbyTail != null) {
@@ -299,6 +298,10 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       // them we could not dial it where it is now reachable, only where it was
       this.rememberAddrs(a.author, announcement.addrs)
     }
+  }
+
+  private connectedPeers(): PeerId[] {
+    return this.components.connectionManager.getConnections().map((c) => c.remotePeer)
   }
 
   private rememberAddrs(peer: PeerId, addrs: Uint8Array[]): void {

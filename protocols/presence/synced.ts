@@ -1,8 +1,14 @@
 import type { AbortOptions, Logger, PeerId } from '@libp2p/interface'
 import { MAX_CLOCK_SKEW_MS } from '../common/limits.ts'
-import { type SignedAnnouncement, type SyncEntry, verifyAnnouncement } from '../presence-sync/index.ts'
+import {
+  PresenceSync,
+  type PresenceSyncComponents,
+  type SignedAnnouncement,
+  type SyncEntry,
+  verifyAnnouncement
+} from '../presence-sync/index.ts'
 import { type Announcement, decodeAnnouncement } from './codec.ts'
-import { PRESENCE_TOPIC, SYNC_NEIGHBOURS } from './constants.ts'
+import { MAX_UNTRUSTED_SYNC_ENTRIES, PRESENCE_TOPIC, SYNC_NEIGHBOURS } from './constants.ts'
 
 /** One announcement a sync passed on, checked: its author signed it, it decodes, it is recent and not a leave. */
 export interface SyncedAnnouncement {
@@ -90,7 +96,10 @@ export class DirectorySyncer {
     }
     const now = Date.now()
     let taken = 0
-    for (const [i, entry] of entries.entries()) {
+    // a neighbour we do not trust can bring few new identities (its introduction budget): checking thousands of
+    // signatures for it would cost more than anything it may add
+    const considered = this.init.trusted(peer) ? entries : entries.slice(0, MAX_UNTRUSTED_SYNC_ENTRIES)
+    for (const [i, entry] of considered.entries()) {
       if (this.init.signal.aborted) {
         return
       }
@@ -110,3 +119,13 @@ export class DirectorySyncer {
 
 /** Signature checks between two turns of the event loop. */
 const YIELD_EVERY = 128
+
+/** The presence sync service (answering others) and the syncer (asking them) of a presence service. */
+export function presenceSync(
+  components: PresenceSyncComponents,
+  init: Omit<DirectorySyncerInit, 'fetch'> & { entries: () => Iterable<SyncEntry> }
+): { sync: PresenceSync; syncer: DirectorySyncer } {
+  const sync = new PresenceSync(components, { entries: init.entries })
+  const syncer = new DirectorySyncer({ ...init, fetch: (peer, options) => sync.fetch(peer, options) })
+  return { sync, syncer }
+}

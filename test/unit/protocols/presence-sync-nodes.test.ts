@@ -4,18 +4,21 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { PeerId } from '@libp2p/interface'
+import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
 import { chatGossipsub } from '../../../node/libp2p.ts'
-import { MAX_FORWARDED_IDENTITIES_PER_PEER } from '../../../protocols/presence/constants.ts'
+import { needsAnswer } from '../../../protocols/presence/answers.ts'
+import { MAX_FORWARDED_IDENTITIES_PER_PEER, MAX_UNTRUSTED_SYNC_ENTRIES } from '../../../protocols/presence/constants.ts'
 import {
   encodeAnnouncement,
   PRESENCE_TOPIC,
   type PresenceService,
   presence
 } from '../../../protocols/presence/index.ts'
+import { DirectorySyncer } from '../../../protocols/presence/synced.ts'
 import {
   PresenceSync,
   type PresenceSyncComponents,
@@ -24,6 +27,9 @@ import {
 } from '../../../protocols/presence-sync/index.ts'
 
 const nodes: Libp2p[] = []
+const [hubId, newcomerId, otherId] = await Promise.all(
+  [0, 1, 2].map(async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+)
 
 afterEach(async () => {
   await Promise.allSettled(nodes.splice(0).map((n) => n.stop()))
@@ -129,5 +135,60 @@ describe('presence sync between nodes', () => {
     // the first ones in the budget, in order; the forged and the stale ones taken for nobody
     const expected = Array.from({ length: MAX_FORWARDED_IDENTITIES_PER_PEER }, (_, i) => `fake${i}`)
     expect(names(victim)).toEqual(expected.sort())
+  })
+})
+
+describe('what a sync is worth checking', () => {
+  it('from a neighbour we do not trust, only the first few hundred entries are checked at all', async () => {
+    const answer = await madeUp(MAX_UNTRUSTED_SYNC_ENTRIES + 44)
+    const taken = async (trusted: boolean): Promise<number> => {
+      let count = 0
+      const syncer = new DirectorySyncer({
+        fetch: async () => answer,
+        trusted: () => trusted,
+        take: () => {
+          count++
+        },
+        ttlMs: 30_000,
+        log: defaultLogger().forComponent('test'),
+        signal: new AbortController().signal
+      })
+      syncer.subscribed(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+      await until(() => count >= Math.min(answer.length, trusted ? answer.length : MAX_UNTRUSTED_SYNC_ENTRIES))
+      await new Promise((r) => setTimeout(r, 200))
+      return count
+    }
+    expect(await taken(false)).toBe(MAX_UNTRUSTED_SYNC_ENTRIES)
+    expect(await taken(true)).toBe(answer.length)
+  })
+})
+
+describe('answering newcomers', () => {
+  it('answers a newcomer on its own connection, or without a relay; not one that came through a relay we use', () => {
+    const [relay, newcomer, other] = [hubId, newcomerId, otherId]
+    const trusted = (p: PeerId): boolean => p.equals(relay)
+    expect(needsAnswer(newcomer, [relay, newcomer], trusted)).toBe(true)
+    expect(needsAnswer(newcomer, [other], trusted)).toBe(true)
+    expect(needsAnswer(newcomer, [relay, other], trusted)).toBe(false)
+  })
+
+  it("a relay client leaves the answer to the newcomer's sync: nobody announces, yet the newcomer lists everyone", async () => {
+    const hub = await peer('hub')
+    const alice = await peer('alice', (p) => p.equals(hub.peerId))
+    await alice.dial(hub.getMultiaddrs()[0])
+    await until(() => names(hub).join() === 'alice')
+    let announced = 0
+    const publish = alice.services.pubsub.publish.bind(alice.services.pubsub)
+    alice.services.pubsub.publish = async (topic: string, data?: Uint8Array) => {
+      if (topic === PRESENCE_TOPIC) announced++
+      return publish(topic, data)
+    }
+    const newcomer = await peer('newcomer', (p) => p.equals(hub.peerId))
+    await newcomer.dial(hub.getMultiaddrs()[0])
+    await until(() => names(newcomer).join() === 'alice,hub')
+    await until(() => names(alice).includes('newcomer'))
+    // an answer goes out at once or within the 300 ms pacing window
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(announced).toBe(0)
   })
 })

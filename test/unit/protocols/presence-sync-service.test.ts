@@ -3,25 +3,64 @@ import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
+import { MessageTooLargeError } from '../../../protocols/common/errors.ts'
 import { frameStream } from '../../../protocols/common/frames.ts'
 import { MAX_CONCURRENT_SYNCS, MAX_PAGE_BYTES } from '../../../protocols/presence-sync/constants.ts'
-import { encodeRequest, PresenceSync, SYNC_BURST_PER_PEER } from '../../../protocols/presence-sync/index.ts'
+import {
+  encodeRequest,
+  PresenceSync,
+  SYNC_BURST_PER_PEER,
+  type SyncEntry,
+  SyncRefusedError
+} from '../../../protocols/presence-sync/index.ts'
 import { streamPairs } from './stream-pairs.ts'
 
 const pair = streamPairs()
 
-function service(): PresenceSync {
-  const unused = (): never => {
-    throw new Error('not in this test')
-  }
+const unused = (): never => {
+  throw new Error('not in this test')
+}
+
+function service(entries: SyncEntry[] = []): PresenceSync {
   return new PresenceSync(
     {
       registrar: { handle: unused, unhandle: unused },
       connectionManager: { openStream: unused },
       logger: defaultLogger()
     },
+    { entries: () => entries }
+  )
+}
+
+/** A client whose streams go to `server`'s handler. */
+async function clientOf(server: PresenceSync): Promise<PresenceSync> {
+  const connection = await connectionFrom('10.9.9.9')
+  return new PresenceSync(
+    {
+      registrar: { handle: unused, unhandle: unused },
+      connectionManager: {
+        openStream: async () => {
+          const [outbound, inbound] = await pair()
+          void server.handleStream(inbound, connection)
+          return outbound
+        }
+      },
+      logger: defaultLogger()
+    },
     { entries: () => [] }
   )
+}
+
+function entries(count: number, dataBytes: number): SyncEntry[] {
+  return Array.from({ length: count }, (_, i) => ({
+    announcement: {
+      from: Uint8Array.of(i),
+      seqno: new Uint8Array(8),
+      data: new Uint8Array(dataBytes),
+      signature: new Uint8Array(64)
+    },
+    ageMs: i
+  }))
 }
 
 async function connectionFrom(ip = '10.0.0.1') {
@@ -46,6 +85,18 @@ async function ask(sync: PresenceSync, connection: Awaited<ReturnType<typeof con
 }
 
 describe('presence sync answers', () => {
+  it('an answer comes whole, within the entries asked for and the bytes a peer reads', async () => {
+    const server = service(entries(300, 1000))
+    const client = await clientOf(server)
+    const peer = (await connectionFrom()).remotePeer
+    expect(await client.fetch(peer)).toEqual(entries(300, 1000))
+    // more entries than asked for, or more bytes than we read: refused, nothing kept
+    await expect(client.fetch(peer, { limit: 10 })).resolves.toHaveLength(10)
+    // (whichever notices first: our count of the pages, or the read buffer of pages not yet read)
+    const tooBig = await client.fetch(peer, { maxBytes: 100_000 }).catch((err: unknown) => err)
+    expect(tooBig instanceof SyncRefusedError || tooBig instanceof MessageTooLargeError).toBe(true)
+  })
+
   it('a peer gets a few syncs, then waits; another peer is not held up by it', async () => {
     const sync = service()
     const mallory = await connectionFrom()
