@@ -1,5 +1,5 @@
 import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
-import { ipOf } from '../common/addrs.ts'
+import { sourceOf } from '../common/addrs.ts'
 import { errorMessage } from '../common/errors.ts'
 import { frameStream } from '../common/frames.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
@@ -108,7 +108,7 @@ export class CatchUpServer {
     if (this.answering >= MAX_CONCURRENT_ANSWERS) {
       return 'busy: try again later'
     }
-    const ip = ipOf(connection.remoteAddr) ?? connection.remoteAddr.toString()
+    const ip = sourceOf(connection.remoteAddr)
     if (!this.perIp.take(ip, 1, now)) {
       return 'too many catch-up requests from your address'
     }

@@ -5,6 +5,11 @@ export function ipOf(addr: Multiaddr): string | undefined {
   return addr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')?.value
 }
 
+/** What a per-IP budget counts a connection under: its IP address, or its whole address when it has none. */
+export function sourceOf(addr: Multiaddr): string {
+  return ipOf(addr) ?? addr.toString()
+}
+
 /** The text of a circuit address split at its first hop: the relay's own address (with its PeerId), and the rest. */
 export function splitCircuit(text: string): { relayAddr: string; rest: string } | undefined {
   const at = text.indexOf('/p2p-circuit')

@@ -2,7 +2,7 @@ import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@li
 import type { Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { ipOf } from '../common/addrs.ts'
+import { sourceOf } from '../common/addrs.ts'
 import { MailboxBook, RateLimiter, type StoredMail } from './book.ts'
 import { decodeRequest, encodeResponse, type Request, type Response } from './codec.ts'
 import {
@@ -44,11 +44,6 @@ const MEMORY_ONLY: MailPersistence = { put: async () => {}, delete: async () => 
 /** Recipients are keyed by the hex of their PeerId's bytes, which is what a deposit names and a connection proves. */
 export function recipientKey(peerIdBytes: Uint8Array): string {
   return bytesToHex(peerIdBytes)
-}
-
-/** The IP address a connection comes from, for per-address budgets (the whole address when it has none). */
-function sourceOf(connection: Pick<Connection, 'remoteAddr'>): string {
-  return ipOf(connection.remoteAddr) ?? connection.remoteAddr.toString()
 }
 
 /** The relay side of `/p2pchat/mailbox/1.0.0`: one request and one response per stream. */
@@ -135,7 +130,7 @@ export class MailboxServer implements Startable {
     const now = this.now()
     switch (request.op) {
       case 'deposit': {
-        if (!this.senders.take(self, now) || !this.sources.take(sourceOf(connection), now)) {
+        if (!this.senders.take(self, now) || !this.sources.take(sourceOf(connection.remoteAddr), now)) {
           throw new MailboxRefusedError('RATE_LIMITED', 'too many deposits: try again in a minute')
         }
         const mail = {

@@ -3,7 +3,7 @@ import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { ipOf } from '../common/addrs.ts'
+import { sourceOf } from '../common/addrs.ts'
 import { exchangeFrames } from '../common/streams.ts'
 import {
   decodeBundle,
@@ -120,7 +120,7 @@ export class PrekeyService implements Startable {
   serve(request: Request, connection: Pick<Connection, 'remotePeer' | 'remoteAddr'>): Response {
     const requester = bytesToHex(connection.remotePeer.toMultihash().bytes)
     const now = this.now()
-    this.budgets.admit(requester, sourceOf(connection), now)
+    this.budgets.admit(requester, sourceOf(connection.remoteAddr), now)
     if (request.op === 'publish') {
       return this.takePublished(request.prekeys, connection)
     }
@@ -174,7 +174,7 @@ export class PrekeyService implements Startable {
       throw new PrekeyRefusedError('BAD_REQUEST', 'you may publish only your own prekeys')
     }
     const owner = bytesToHex(connection.remotePeer.toMultihash().bytes)
-    const ip = sourceOf(connection)
+    const ip = sourceOf(connection.remoteAddr)
     this.holder.publish(owner, ip, published)
     this.init.persist?.(owner, ip, bytes).catch((err: unknown) => {
       this.log.error('could not store the prekeys of %p - %e', connection.remotePeer, err)
@@ -214,11 +214,6 @@ export class PrekeyService implements Startable {
       decode: decodeResponse
     })
   }
-}
-
-/** The IP address a connection comes from, for per-address budgets (the whole address when it has none). */
-function sourceOf(connection: Pick<Connection, 'remoteAddr'>): string {
-  return ipOf(connection.remoteAddr) ?? connection.remoteAddr.toString()
 }
 
 function decodeOrRefuse(frame: Parameters<typeof decodeRequest>[0]): Request {

@@ -1,6 +1,6 @@
 import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { ipOf } from '../common/addrs.ts'
+import { sourceOf } from '../common/addrs.ts'
 import { frameStream } from '../common/frames.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
 import { openStreamReusing } from '../common/streams.ts'
@@ -105,7 +105,7 @@ export class PresenceSync implements Startable {
       return 'busy'
     }
     const now = this.now()
-    const ip = ipOf(connection.remoteAddr) ?? connection.remoteAddr.toString()
+    const ip = sourceOf(connection.remoteAddr)
     if (this.perIp.available(ip, now) < 1 || !this.perPeer.take(connection.remotePeer.toString(), 1, now)) {
       return 'asked too often'
     }
