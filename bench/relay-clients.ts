@@ -7,9 +7,16 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { chatGossipsub } from '../node/libp2p.ts'
+import { relayClient } from '../node/relay-client.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
-import { PRESENCE_TOPIC, type PresenceService, presence } from '../protocols/presence/index.ts'
+import { notices } from '../protocols/notice/index.ts'
+import {
+  FIRST_JOIN_RELAY_WAIT_MS,
+  PRESENCE_TOPIC,
+  type PresenceService,
+  presence
+} from '../protocols/presence/index.ts'
 
 export type BenchClient = Libp2p<{ identify: unknown; pubsub: GossipSub; dm: DirectMessages }>
 
@@ -57,12 +64,15 @@ export async function benchClient(init: BenchClientInit = {}): Promise<BenchClie
   return node
 }
 
-/** A bench client with presence under `name`, trusting the relay it uses to forward everyone's announcements. */
+/**
+ * A bench client with presence under `name`, trusting the relay it uses to forward everyone's announcements. It takes
+ * its slot as a p2pchat client does (RelayClient, retrying with backoff): libp2p's own circuit listen gives up after a
+ * fixed 5 s, which a relay busy with 1,000 newcomers could miss, failing the whole benchmark.
+ */
 export async function presenceClient(relay: string, name: string): Promise<PresenceClient> {
   const relayId = relay.split('/p2p/').at(-1) ?? ''
   const node = await createLibp2p({
     privateKey: await generateKeyPair('Ed25519'),
-    addresses: { listen: [`${relay}/p2p-circuit`] },
     transports: [tcp(), circuitRelayTransport({ reservationCompletionTimeout: 60_000 })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -71,7 +81,14 @@ export async function presenceClient(relay: string, name: string): Promise<Prese
       identify: identify(),
       pubsub: chatGossipsub(),
       dm: directMessages(),
-      presence: presence({ name, trustedForwarder: (peer) => peer.toString() === relayId })
+      presence: presence({
+        name,
+        trustedForwarder: (peer) => peer.toString() === relayId,
+        // as a p2pchat client with relays: one announcement, once the slot is granted
+        firstJoinRelayWaitMs: FIRST_JOIN_RELAY_WAIT_MS
+      }),
+      notices: notices(),
+      relayClient: relayClient({ relays: [relay] })
     }
   })
   node.services.pubsub.subscribe(LOBBY_TOPIC)

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { initRelay } from '../relay/init.ts'
+import { cpuMs } from './proc.ts'
 import { type PresenceClient, presenceClient } from './relay-clients.ts'
 
 /**
@@ -195,9 +196,12 @@ export async function joinToUserList(
   relay: BenchRelay,
   active: number,
   signal: AbortSignal
-): Promise<{ ms: number; clients: PresenceClient[] }> {
+): Promise<{ ms: number; clients: PresenceClient[]; relayCpuMsPerClient: number }> {
   const addr = relay.addrs[0]
   const clients: PresenceClient[] = []
+  // what a client with presence costs the relay, from its connection until everyone lists everyone: its handshake
+  // and slot, and its announcements, each forwarded to every client subscribed to presence (the idle ones too)
+  const cpuBefore = cpuMs(relay.child.pid ?? 0)
   for (let i = 0; i < active; i += 10) {
     clients.push(
       ...(await Promise.all(
@@ -206,11 +210,12 @@ export async function joinToUserList(
     )
   }
   await until(() => clients.every((c) => c.services.presence.list().length >= active - 1), signal)
+  const relayCpuMsPerClient = (cpuMs(relay.child.pid ?? 0) - cpuBefore) / active
   const t0 = performance.now()
   const newcomer = await presenceClient(addr, 'newcomer')
   clients.push(newcomer)
   await until(() => newcomer.services.presence.list().length >= active, signal)
-  return { ms: performance.now() - t0, clients }
+  return { ms: performance.now() - t0, clients, relayCpuMsPerClient }
 }
 
 async function until(condition: () => boolean, signal: AbortSignal): Promise<void> {

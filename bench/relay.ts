@@ -246,6 +246,7 @@ async function main(): Promise<void> {
           `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, ${s.connected} connected, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client)`
       ),
       `  join to user list        ${f(join.ms, 0)} ms (${BROADCAST_CLIENTS} active users, ${held} idle clients connected)`,
+      `  relay CPU per active     ${f(join.relayCpuMsPerClient, 1)} ms per client with presence joining (idle newcomer: ${f(sizes.at(-1)?.relayCpuMsPerNewcomer ?? Number.NaN, 1)} ms)`,
       `  lobby latency            p50 ${f(broadcast.p50)} ms, p99 ${f(broadcast.p99)} ms (${BROADCAST_CLIENTS} active, ${held} idle connected, ${broadcast.delivered}/${broadcast.expected} deliveries)`,
       `  relay CPU per post        ${f(longBroadcast.relayCpuMsPerPost, 2)} ms for ${LONG_POST_BYTES}-byte posts (p50 ${f(longBroadcast.p50)} ms, p99 ${f(longBroadcast.p99)} ms, ${longBroadcast.delivered}/${longBroadcast.expected}), ${f(broadcast.relayCpuMsPerPost, 2)} ms for ${SHORT_POST_BYTES}-byte posts (baseline)`,
       `  DM throughput, circuit   ${f(dm.circuit.perSecond, 0)} msg/s, ${f(dm.circuit.kibPerSecond / 1024, 2)} MiB/s`,
@@ -260,6 +261,10 @@ async function main(): Promise<void> {
         figure(`relay.idle.${s.size}.cpu_per_newcomer`, s.relayCpuMsPerNewcomer, 'ms')
       ]),
       figure(`relay.join_to_user_list.${held}`, join.ms, 'ms'),
+      figure(`relay.join.cpu_per_active_client.${held}`, join.relayCpuMsPerClient, 'ms', {
+        name: 'relay CPU per idle newcomer (no presence), same run',
+        value: sizes.at(-1)?.relayCpuMsPerNewcomer ?? Number.NaN
+      }),
       figure(`relay.lobby.p99.${held}`, broadcast.p99, 'ms'),
       figure(`relay.lobby.cpu_per_post.${LONG_POST_BYTES}b`, longBroadcast.relayCpuMsPerPost, 'ms', {
         name: `relay CPU per ${SHORT_POST_BYTES}-byte post, same run`,
@@ -267,7 +272,7 @@ async function main(): Promise<void> {
       })
     ])
     process.stdout.write(
-      `${JSON.stringify({ before, sizes, joinMs: join.ms, broadcast, longBroadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
+      `${JSON.stringify({ before, sizes, joinMs: join.ms, joinCpuMsPerClient: join.relayCpuMsPerClient, broadcast, longBroadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
     )
   } finally {
     await Promise.allSettled(active.map((c) => c.stop()))

@@ -19,7 +19,12 @@ import { type GroupService, type GroupServiceInit, groups } from '../protocols/g
 import { type LobbyInit, type LobbyService, lobby } from '../protocols/lobby/index.ts'
 import { type NoticeService, notices } from '../protocols/notice/index.ts'
 import { type PrekeyService, type PrekeyServiceInit, prekeyService } from '../protocols/prekeys/index.ts'
-import { type PresenceInit, type PresenceService, presence } from '../protocols/presence/index.ts'
+import {
+  FIRST_JOIN_RELAY_WAIT_MS,
+  type PresenceInit,
+  type PresenceService,
+  presence
+} from '../protocols/presence/index.ts'
 import { peerCatchUpService } from './catchup/policy.ts'
 import { MAX_PING_STREAMS, MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS, PING_MIN_TIMEOUT_MS } from './constants.ts'
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
@@ -137,6 +142,8 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
       presence: presence({
         trustedForwarder: (peer) => ourRelays.has(peer.toString()),
         localizeAddr: (ma) => ourRelays.localize(ma),
+        // one announcement per newcomer on the relay, naming its circuit address, instead of two
+        firstJoinRelayWaitMs: relayIds.length > 0 ? FIRST_JOIN_RELAY_WAIT_MS : 0,
         ...init.presence
       }),
       dm: directMessages({ accept: init.acceptDm, openSealed: init.openSealedDm }),

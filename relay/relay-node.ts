@@ -129,6 +129,10 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
         Dlo: mesh,
         Dhi: mesh,
         Dscore: mesh,
+        // An IDONTWANT asks mesh peers not to send a message we already hold. Each client hears a message from the
+        // relay alone, so the relay's (one to every client for each message of 512 bytes or more, sent just before
+        // the message itself) saved nothing: 12% of its CPU with 1,000 clients, presence announcements being over 512
+        idontwantMinDataSize: Number.POSITIVE_INFINITY,
         maxTopicBytesPerPeer: RELAY_TOPIC_BYTES_PER_PEER,
         directPeers: init.federation ?? []
       }),

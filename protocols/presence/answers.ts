@@ -35,6 +35,8 @@ export class NewcomerAnswers {
   private reached = new Set<string>()
   /** subscribers our immediate answer missed (our stream to them was not open yet): their join is answered at once */
   private readonly missed = new Set<string>()
+  /** until we have joined there is nothing to answer: our join, when it goes, reaches every subscriber there is */
+  private weJoined = false
   private stopped = false
 
   constructor(
@@ -46,6 +48,11 @@ export class NewcomerAnswers {
   /** Every announcement of ours (heartbeats too) reports whom it reached. */
   reachedBy(recipients: Set<string>): void {
     this.reached = recipients
+  }
+
+  /** Our join went out: from now on newcomers are answered. */
+  afterJoin(): void {
+    this.weJoined = true
   }
 
   /** A neighbour subscribed to presence. */
@@ -73,6 +80,7 @@ export class NewcomerAnswers {
   private answer(newcomer?: string, subscriber?: string): void {
     if (
       this.stopped ||
+      !this.weJoined ||
       (newcomer != null && this.reached.has(newcomer)) ||
       !answersNewcomer(this.crowd(), this.random)
     ) {

@@ -1,19 +1,9 @@
-import type { GossipSub, Message, SubscriptionChangeData } from '@libp2p/gossipsub'
-import type {
-  ComponentLogger,
-  Libp2pEvents,
-  Logger,
-  PeerId,
-  PeerStore,
-  Startable,
-  TypedEventTarget
-} from '@libp2p/interface'
+import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
+import type { Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
-import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { optionalComponent } from '../common/components.ts'
-import type { SenderSeq } from '../common/decode.ts'
 import { type PresenceSync, type SignedAnnouncement, signedAnnouncementOf } from '../presence-sync/index.ts'
 import { Admission } from './admission.ts'
 import { addrsToAnnounce, transportPart } from './announced-addrs.ts'
@@ -21,53 +11,11 @@ import { NewcomerAnswers, needsAnswer } from './answers.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, PRESENCE_TTL_MS } from './constants.ts'
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
+import { publishJoin, untilRelayed } from './first-join.ts'
 import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
+import type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
-export interface PresenceComponents {
-  peerId: PeerId
-  pubsub: GossipSub
-  addressManager: AddressManager
-  connectionManager: ConnectionManager
-  peerStore: PeerStore
-  events: TypedEventTarget<Libp2pEvents>
-  logger: ComponentLogger
-  /** to answer and ask presence syncs (without it, a newcomer lists others as their announcements come) */
-  registrar?: Pick<Registrar, 'handle' | 'unhandle'>
-  /** where our own lobby posts stand, announced with us (the lobby service, when the node runs one) */
-  lobby?: { lastPosted: () => SenderSeq | undefined }
-}
-
-export interface PresenceInit {
-  /** this session's display name */
-  name: string
-  /** @default HEARTBEAT_INTERVAL_MS */
-  heartbeatIntervalMs?: number
-  /** @default PRESENCE_TTL_MS */
-  ttlMs?: number
-  /** wait after a disconnect before checking whether the peer is really gone */
-  disconnectCheckDelayMs?: number
-  /**
-   * Peers that may vouch for any number of identities (the relays we use, which accept presence only from their
-   * own clients' connections). Everyone else forwards new identities within a budget.
-   * @default nobody
-   */
-  trustedForwarder?: (peer: PeerId) => boolean
-  /** decides who answers a newcomer in a crowd (tests pin it). @default Math.random */
-  random?: () => number
-  /**
-   * How we reach an announced address: a circuit through one of our relays goes through the address we reach that
-   * relay at, not the one its announcer uses (which may be on a network we are not on). @default as announced
-   */
-  localizeAddr?: (addr: Multiaddr) => Multiaddr
-}
-
-export interface PresenceEvents {
-  join: CustomEvent<DirectoryEntry>
-  leave: CustomEvent<{ entry: DirectoryEntry; reason: 'left' | 'timeout' | 'unreachable' }>
-  rename: CustomEvent<{ entry: DirectoryEntry; previousName: string }>
-  /** an announcement said where its sender's lobby posts stand (signed by the sender, like the posts) */
-  tail: CustomEvent<{ peerId: PeerId; lobby: SenderSeq }>
-}
+export type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
 /** Tells the network who we are, and keeps the list of who else is online. */
 export class PresenceService extends TypedEventEmitter<PresenceEvents> implements Startable {
@@ -80,6 +28,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private readonly name: string
   private readonly heartbeatIntervalMs: number
   private readonly disconnectCheckDelayMs: number
+  private readonly firstJoinRelayWaitMs: number
   private heartbeat?: ReturnType<typeof setInterval>
   private readonly answers: NewcomerAnswers
   private readonly sync?: PresenceSync
@@ -97,6 +46,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.name = init.name
     this.heartbeatIntervalMs = init.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS
     this.disconnectCheckDelayMs = init.disconnectCheckDelayMs ?? 1000
+    this.firstJoinRelayWaitMs = init.firstJoinRelayWaitMs ?? 0
     this.directory = new Directory({ ttlMs: init.ttlMs })
     this.trustedForwarder = init.trustedForwarder ?? (() => false)
     this.localizeAddr = init.localizeAddr ?? ((addr) => addr)
@@ -144,7 +94,22 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   /** Gossipsub is running once every service has started, so only now can we announce ourselves. */
   async afterStart(): Promise<void> {
     this.components.pubsub.subscribe(PRESENCE_TOPIC)
-    await this.announce('join')
+    const joined = this.join()
+    if (this.firstJoinRelayWaitMs === 0) {
+      await joined
+    }
+  }
+
+  /** Announces us once (after our relay slot, see first-join.ts), then every heartbeat. */
+  private async join(): Promise<void> {
+    const { signal } = this.shutdown
+    const relayed = await untilRelayed(this.components, this.trustedForwarder, this.firstJoinRelayWaitMs, signal)
+    if (signal.aborted) {
+      return
+    }
+    const announced = publishJoin(() => this.announce('join'), this.trustedForwarder, relayed, signal)
+    this.answers.afterJoin()
+    await announced
     this.heartbeat = setInterval(() => {
       void this.announce('alive')
       this.applyAll(this.directory.expire(Date.now()))

@@ -4,11 +4,12 @@ import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { RPC } from '@libp2p/gossipsub/message'
 import { type Identify, identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { peerIdFromMultihash, peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { tcp } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import * as Digest from 'multiformats/hashes/digest'
 import { concat } from 'uint8arrays/concat'
 import { fromString } from 'uint8arrays/from-string'
 
@@ -21,16 +22,25 @@ export interface HostileNode {
   node: Libp2p<{ identify: Identify }>
   /** topics each remote peer told us it subscribes to */
   remoteTopics: Map<string, Set<string>>
+  /** what remote peers sent us, over all of them: messages, GRAFTs and the message ids in IDONTWANTs */
+  received: { messages: number; grafts: number; idontwants: number }
+  /** the messages remote peers sent us: topic and author (PeerId), in arrival order */
+  messages: Array<{ topic: string; from: string }>
 }
 
 /** Gossipsub's stream protocol; p2pchat's gossipsub speaks it. */
 const MESHSUB = '/meshsub/1.1.0'
+/** The version with IDONTWANT, answered too so that a peer may send us those. */
+const MESHSUB_IDONTWANT = '/meshsub/1.2.0'
 
 /** An RPC we send stays under this, below the 64 KiB frame p2pchat accepts. */
 const RPC_BUDGET_BYTES = 60 * 1024
 
 /** A remote's RPCs we decode up to this: we are the observer and want to see oversized ones. */
 const OBSERVED_RPC_BYTES = 4 * 1024 * 1024
+
+/** Messages a node records (topic and author): enough for any test, bounded against a flood. */
+const MAX_RECORDED_MESSAGES = 10_000
 
 const nodes = new Set<HostileNode>()
 
@@ -43,10 +53,19 @@ export async function hostileNode(privateKey?: PrivateKey): Promise<HostileNode>
     streamMuxers: [yamux()],
     services: { identify: identify() }
   })
-  const hostile: HostileNode = { node, remoteTopics: new Map() }
-  await node.handle(MESHSUB, (stream, connection) => observe(hostile, connection.remotePeer.toString(), stream), {
-    runOnLimitedConnection: true
-  })
+  const hostile: HostileNode = {
+    node,
+    remoteTopics: new Map(),
+    received: { messages: 0, grafts: 0, idontwants: 0 },
+    messages: []
+  }
+  await node.handle(
+    [MESHSUB_IDONTWANT, MESHSUB],
+    (stream, connection) => observe(hostile, connection.remotePeer.toString(), stream),
+    {
+      runOnLimitedConnection: true
+    }
+  )
   nodes.add(hostile)
   return hostile
 }
@@ -65,6 +84,16 @@ async function observe(hostile: HostileNode, peer: string, stream: Stream): Prom
   try {
     for (;;) {
       const rpc = RPC.decode(await lp.read())
+      hostile.received.messages += rpc.messages.length
+      for (const m of rpc.messages) {
+        if (hostile.messages.length < MAX_RECORDED_MESSAGES && m.from != null) {
+          hostile.messages.push({ topic: m.topic, from: peerIdFromMultihash(Digest.decode(m.from)).toString() })
+        }
+      }
+      hostile.received.grafts += rpc.control?.graft.length ?? 0
+      for (const idontwant of rpc.control?.idontwant ?? []) {
+        hostile.received.idontwants += idontwant.messageIDs.length
+      }
       for (const { topic, subscribe } of rpc.subscriptions) {
         if (topic != null && subscribe === true) {
           topics.add(topic)

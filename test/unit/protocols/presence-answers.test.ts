@@ -14,6 +14,7 @@ function answers(reach: () => string[]): { a: NewcomerAnswers; count: () => numb
     () => 1,
     () => 0
   )
+  a.afterJoin()
   return { a, count: () => count }
 }
 
@@ -23,6 +24,26 @@ describe('NewcomerAnswers', () => {
   })
   afterEach(() => {
     vi.useRealTimers()
+  })
+
+  it('answers nobody before our own join went out (the join reaches them)', async () => {
+    let count = 0
+    const a = new NewcomerAnswers(
+      async () => {
+        count++
+        return new Set<string>()
+      },
+      () => 1,
+      () => 0
+    )
+    a.subscribed('relay')
+    a.joined('bob')
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(count).toBe(0)
+    a.afterJoin()
+    a.subscribed('carol')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(count).toBe(1)
   })
 
   it('answers a subscriber at once, and not again for its join once the answer reached it', async () => {
