@@ -76,12 +76,12 @@ export function encodeRequest(req: Request): Uint8Array {
     kind: KIND_TO_WIRE[req.kind],
     id: '',
     name: '',
-    size: 0n,
+    size: 0,
     sha256: new Uint8Array(0),
     chunkSize: 0,
     senderName: '',
-    ttlMs: 0n,
-    offset: 0n,
+    ttlMs: 0,
+    offset: 0,
     wantHashes: false,
     reason: ''
   }
@@ -92,15 +92,15 @@ export function encodeRequest(req: Request): Uint8Array {
         ...base,
         id: o.id,
         name: o.name,
-        size: BigInt(o.size),
+        size: o.size,
         sha256: Uint8Array.from(o.sha256),
         chunkSize: o.chunkSize,
         senderName: o.senderName,
-        ttlMs: BigInt(o.ttlMs)
+        ttlMs: o.ttlMs
       })
     }
     case 'fetch':
-      return FileRequest.encode({ ...base, id: req.id, offset: BigInt(req.offset), wantHashes: req.wantHashes })
+      return FileRequest.encode({ ...base, id: req.id, offset: req.offset, wantHashes: req.wantHashes })
     case 'decline':
     case 'cancel':
     case 'complete':
@@ -108,11 +108,12 @@ export function encodeRequest(req: Request): Uint8Array {
   }
 }
 
-function toSafeNumber(value: bigint, what: string, max: number): number {
-  if (value > BigInt(max)) {
+/** A 64-bit field as decoded (a number: past 2^53 it is no longer exact, and so refused), at most `max`. */
+function toSafeNumber(value: number, what: string, max: number): number {
+  if (!Number.isSafeInteger(value) || value > max) {
     throw new InvalidMessageError(`${what} is too large`)
   }
-  return Number(value)
+  return value
 }
 
 function checkReason(reason: string): string {

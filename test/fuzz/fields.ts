@@ -51,6 +51,13 @@ export const uint64Arb: fc.Arbitrary<bigint> = fc.oneof(
   fc.nat().map(BigInt)
 )
 
+/** A uint64 field kept as a number (`jstype = JS_NUMBER`): any safe integer, the edges of 32 bits included. */
+export const uint64NumberArb: fc.Arbitrary<number> = fc.oneof(
+  fc.maxSafeNat(),
+  fc.constantFrom(0, 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER),
+  fc.nat()
+)
+
 export const uint32Arb: fc.Arbitrary<number> = fc.oneof(
   fc.nat({ max: 4096 }),
   fc.constantFrom(0, 1, 3600, 3601, 2 ** 31 - 1, 2 ** 32 - 1)

@@ -7,12 +7,12 @@ export interface FileRequest {
   kind: FileRequest.Kind
   id: string
   name: string
-  size: bigint
+  size: number
   sha256: Uint8Array<ArrayBuffer>
   chunkSize: number
   senderName: string
-  ttlMs: bigint
-  offset: bigint
+  ttlMs: number
+  offset: number
   wantHashes: boolean
   reason: string
 }
@@ -64,9 +64,9 @@ export namespace FileRequest {
           w.string(obj.name)
         }
 
-        if ((obj.size != null && obj.size !== 0n)) {
+        if ((obj.size != null && obj.size !== 0)) {
           w.uint32(32)
-          w.uint64(obj.size)
+          w.uint64Number(obj.size)
         }
 
         if ((obj.sha256 != null && obj.sha256.byteLength > 0)) {
@@ -84,14 +84,14 @@ export namespace FileRequest {
           w.string(obj.senderName)
         }
 
-        if ((obj.ttlMs != null && obj.ttlMs !== 0n)) {
+        if ((obj.ttlMs != null && obj.ttlMs !== 0)) {
           w.uint32(64)
-          w.uint64(obj.ttlMs)
+          w.uint64Number(obj.ttlMs)
         }
 
-        if ((obj.offset != null && obj.offset !== 0n)) {
+        if ((obj.offset != null && obj.offset !== 0)) {
           w.uint32(72)
-          w.uint64(obj.offset)
+          w.uint64Number(obj.offset)
         }
 
         if ((obj.wantHashes != null && obj.wantHashes !== false)) {
@@ -112,12 +112,12 @@ export namespace FileRequest {
           kind: Kind.OFFER,
           id: '',
           name: '',
-          size: 0n,
+          size: 0,
           sha256: uint8ArrayAlloc(0),
           chunkSize: 0,
           senderName: '',
-          ttlMs: 0n,
-          offset: 0n,
+          ttlMs: 0,
+          offset: 0,
           wantHashes: false,
           reason: ''
         }
@@ -141,7 +141,7 @@ export namespace FileRequest {
               break
             }
             case 4: {
-              obj.size = reader.uint64()
+              obj.size = reader.uint64Number()
               break
             }
             case 5: {
@@ -157,11 +157,11 @@ export namespace FileRequest {
               break
             }
             case 8: {
-              obj.ttlMs = reader.uint64()
+              obj.ttlMs = reader.uint64Number()
               break
             }
             case 9: {
-              obj.offset = reader.uint64()
+              obj.offset = reader.uint64Number()
               break
             }
             case 10: {
@@ -211,7 +211,7 @@ export namespace FileRequest {
             case 4: {
               yield {
                 field: `${prefix}.size`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -239,14 +239,14 @@ export namespace FileRequest {
             case 8: {
               yield {
                 field: `${prefix}.ttlMs`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
             case 9: {
               yield {
                 field: `${prefix}.offset`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -293,7 +293,7 @@ export namespace FileRequest {
 
   export interface FileRequestSizeFieldEvent {
     field: '$.size'
-    value: bigint
+    value: number
   }
 
   export interface FileRequestSha256FieldEvent {
@@ -313,12 +313,12 @@ export namespace FileRequest {
 
   export interface FileRequestTtlMsFieldEvent {
     field: '$.ttlMs'
-    value: bigint
+    value: number
   }
 
   export interface FileRequestOffsetFieldEvent {
     field: '$.offset'
-    value: bigint
+    value: number
   }
 
   export interface FileRequestWantHashesFieldEvent {

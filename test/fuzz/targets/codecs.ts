@@ -30,7 +30,8 @@ import {
   textArb,
   tsArb,
   uint32Arb,
-  uint64Arb
+  uint64Arb,
+  uint64NumberArb
 } from '../fields.ts'
 import { bytesFrom } from '../mutate.ts'
 import { defineTarget, type Target, type TargetSpec } from '../target.ts'
@@ -93,12 +94,12 @@ export function fileRequestArb(): fc.Arbitrary<Uint8Array> {
       kind: enumArb(FileRequest.Kind),
       id: transferIdArb,
       name: mostly(fc.constantFrom('photo.jpg', 'a', '../../etc/passwd', 'x'.repeat(1024)), oddStringArb),
-      size: mostly(fc.nat().map(BigInt), uint64Arb),
+      size: mostly(fc.nat(), uint64NumberArb),
       sha256: sizedBytesArb(32),
       chunkSize: mostly(fc.constantFrom(1024 * 1024, 4 * 1024 * 1024, 256 * 1024 * 1024), uint32Arb),
       senderName: nameArb,
-      ttlMs: mostly(fc.constantFrom(1n, 3_600_000n, 604_800_000n), uint64Arb),
-      offset: mostly(fc.nat().map(BigInt), uint64Arb),
+      ttlMs: mostly(fc.constantFrom(1, 3_600_000, 604_800_000), uint64NumberArb),
+      offset: mostly(fc.nat(), uint64NumberArb),
       wantHashes: fc.boolean(),
       reason: reasonArb
     })

@@ -11,7 +11,14 @@ import {
   type Offer,
   type Request
 } from '../../../protocols/file/codec.ts'
-import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from '../../../protocols/file/constants.ts'
+import {
+  MAX_CHUNK_SIZE,
+  MAX_CHUNKS,
+  MAX_FILE_SIZE,
+  MAX_OFFER_TTL_MS,
+  MAX_REQUEST_BYTES,
+  MAX_RESPONSE_BYTES
+} from '../../../protocols/file/constants.ts'
 
 const offer: Offer = {
   id: '0123456789abcdef0123456789abcdef',
@@ -54,6 +61,28 @@ describe('file protocol codec', () => {
     for (const req of requests) {
       expect(decodeRequest(encodeRequest(req))).toEqual(req)
     }
+  })
+
+  it('round-trips every size, offset and lifetime, 2 to 4 GiB included', () => {
+    // protons-runtime 7.1.2 wrote a uint64 between 2^31 and 2^32 as one byte of a five-byte varint, leaving the
+    // other four as whatever the buffer held: a 3 GB file's offer went out corrupt
+    const inBuggyRange = fc.integer({ min: 2 ** 31, max: 2 ** 32 - 1 })
+    const offerable = fc.oneof(inBuggyRange, fc.integer({ min: 1, max: MAX_CHUNK_SIZE * MAX_CHUNKS }))
+    const ttlMs = fc.integer({ min: 1, max: MAX_OFFER_TTL_MS })
+    fc.assert(
+      fc.property(offerable, ttlMs, (s, ttl) => {
+        const o: Offer = { ...offer, size: s, chunkSize: chooseChunkSize(s), ttlMs: ttl }
+        expect(decodeRequest(encodeRequest({ kind: 'offer', offer: o }))).toEqual({ kind: 'offer', offer: o })
+      }),
+      { numRuns: 500 }
+    )
+    fc.assert(
+      fc.property(fc.oneof(inBuggyRange, fc.integer({ min: 0, max: MAX_FILE_SIZE })), (offset) => {
+        const fetch: Request = { kind: 'fetch', id: offer.id, offset, wantHashes: false }
+        expect(decodeRequest(encodeRequest(fetch))).toEqual(fetch)
+      }),
+      { numRuns: 500 }
+    )
   })
 
   it('round-trips responses', () => {
