@@ -90,6 +90,7 @@ export class CatchUpNode {
       me: c.me,
       behind: (sender, tail) => this.gaps.behind(LOBBY_TOPIC, sender, tail),
       hole: (sender) => this.gaps.hole(LOBBY_TOPIC, sender),
+      earliestHole: () => this.gaps.earliestHole(LOBBY_TOPIC),
       ask: (peer, back) => this.enqueue(peer, LOBBY_TOPIC, back),
       relays: c.relays,
       log: this.log

@@ -59,6 +59,11 @@ export class GapTracker {
     return this.holes.first(`${conversation} ${sender}`)
   }
 
+  /** From when to ask for every post still missing in `conversation`, whoever skipped it (undefined: none). */
+  earliestHole(conversation: string): number | undefined {
+    return this.holes.earliestSince(`${conversation} `)
+  }
+
   /**
    * Whether `sender` says its posts in `conversation` stand at `tail` while we hold fewer: a later count in the run
    * we know, or a later run. False for a sender we never heard in that conversation (nothing to compare with).

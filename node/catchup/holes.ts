@@ -63,6 +63,17 @@ export class Holes {
     this.missing.delete(key)
   }
 
+  /** When the earliest missing posts of any sender whose key starts with `prefix` began (see add's `since`). */
+  earliestSince(prefix: string): number | undefined {
+    let earliest: number | undefined
+    for (const [key, missing] of this.missing) {
+      if (key.startsWith(prefix) && (earliest == null || missing.since < earliest)) {
+        earliest = missing.since
+      }
+    }
+    return earliest
+  }
+
   first(key: string): Hole | undefined {
     const known = this.missing.get(key)
     return known == null ? undefined : { pos: { epoch: known.epoch, seq: known.seqs[0] }, since: known.since }

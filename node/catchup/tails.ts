@@ -20,6 +20,8 @@ export interface TailWatchInit {
   behind: (sender: string, tail: SenderSeq) => boolean
   /** the first post of `sender` still missing after a skip in its numbering */
   hole: (sender: string) => Hole | undefined
+  /** from when to ask for every post still missing, whoever skipped it */
+  earliestHole: () => number | undefined
   /** queues a lobby request to `peer`, reaching back to `back` if given; false when it was not queued (cooldown, full queue) */
   ask: (peer: PeerId, back?: number) => boolean
   /** the relays we use: they hold the lobby too, and answer when the sender cannot be reached */
@@ -113,10 +115,21 @@ export class TailWatch {
     } else {
       this.init.log('%s skipped posts from %d in the lobby that never came: asking it%s', id, hole.pos.seq, relays)
     }
-    // every one is asked (no short-circuit): a relay may answer where the sender cannot be reached
-    const queued = [sender, ...(withRelays ? this.init.relays() : [])].map((peer) => this.init.ask(peer, hole?.since))
+    // Every one is asked (no short-circuit): a relay may answer where the sender cannot be reached. A relay answers
+    // for every sender at once, and is asked at most once per TAIL_REASK_MS for all of them, so it is asked from the
+    // earliest post missing of anyone: reaching back only to this sender's, the answer could end after the posts
+    // other senders skipped earlier, and their own turns may find the relay asked already.
+    const relayBack = earliest(hole?.since, this.init.earliestHole())
+    const queued = [
+      this.init.ask(sender, hole?.since),
+      ...(withRelays ? this.init.relays().map((relay) => this.init.ask(relay, relayBack)) : [])
+    ]
     if (queued.includes(true)) {
       this.asked.set(id, again ? { ...before, times: before.times + 1, at: now } : { want, times: 1, at: now })
     }
   }
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a == null ? b : b == null ? a : Math.min(a, b)
 }

@@ -88,6 +88,23 @@ describe('GapTracker holes', () => {
     expect(t.hole('lobby', 'b')).toBeUndefined()
   })
 
+  it('says from when to ask for every missing post of a conversation, whoever skipped it', () => {
+    const t = new GapTracker()
+    expect(t.earliestHole('lobby')).toBeUndefined()
+    t.observe('lobby', 'a', { epoch: 1, seq: 1 }, 5_000)
+    t.observe('lobby', 'a', { epoch: 1, seq: 3 }, 6_000)
+    t.observe('lobby', 'b', { epoch: 1, seq: 1 }, 2_000)
+    t.observe('lobby', 'b', { epoch: 1, seq: 4 }, 7_000)
+    t.observe('group', 'c', { epoch: 1, seq: 1 }, 1_000)
+    t.observe('group', 'c', { epoch: 1, seq: 5 }, 7_000)
+    expect(t.earliestHole('lobby')).toBe(2_000)
+    // b's posts arrive: a's skip is the earliest left
+    t.observe('lobby', 'b', { epoch: 1, seq: 2 }, 8_000)
+    t.observe('lobby', 'b', { epoch: 1, seq: 3 }, 8_000)
+    expect(t.earliestHole('lobby')).toBe(5_000)
+    expect(t.earliestHole('group')).toBe(1_000)
+  })
+
   it('keeps at most MAX_HOLES_PER_SENDER of a huge skip, the newest', () => {
     const t = new GapTracker()
     t.observe('lobby', 'a', { epoch: 1, seq: 1 })

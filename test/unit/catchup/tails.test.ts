@@ -17,13 +17,14 @@ const SENDERS = [
 ]
 
 /** A watch over a receiver that holds alice's posts up to `held`; every ask is queued and recorded. */
-function rig(held: { seq: number; hole?: number }, relays: PeerId[] = [relay]) {
+function rig(held: { seq: number; hole?: number; earliestHole?: number }, relays: PeerId[] = [relay]) {
   const asked: string[] = []
   const since: Array<number | undefined> = []
   const watch = new TailWatch({
     me: 'me',
     behind: (_sender, tail) => tail.epoch === EPOCH && tail.seq > held.seq,
     hole: () => (held.hole == null ? undefined : { pos: { epoch: EPOCH, seq: held.hole }, since: HOLE_SINCE }),
+    earliestHole: () => held.earliestHole ?? (held.hole == null ? undefined : HOLE_SINCE),
     ask: (peer, back) => {
       asked.push(peer.toString())
       since.push(back)
@@ -122,6 +123,20 @@ describe('TailWatch', () => {
     await vi.advanceTimersByTimeAsync(TAIL_REASK_MS)
     await announce()
     expect(asked).toHaveLength(before)
+    watch.stop()
+  })
+
+  it('asks the relays from the earliest post missing of any sender, the sender from its own skip', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+    // another sender skipped posts earlier than alice did: the relay, asked once for all, must reach back to those
+    const { watch, asked, since } = rig({ seq: 20, hole: 3, earliestHole: HOLE_SINCE - 5_000 })
+    for (let i = 0; i < 2; i++) {
+      watch.announced(alice, { epoch: EPOCH, seq: 20 })
+      await vi.advanceTimersByTimeAsync(TAIL_GRACE_MS + 10)
+      await vi.advanceTimersByTimeAsync(TAIL_REASK_MS)
+    }
+    expect(asked).toEqual([alice.toString(), alice.toString(), relay.toString()])
+    expect(since).toEqual([HOLE_SINCE, HOLE_SINCE, HOLE_SINCE - 5_000])
     watch.stop()
   })
 
