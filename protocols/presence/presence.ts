@@ -114,6 +114,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       void this.announce('alive')
       this.applyAll(this.directory.expire(Date.now()))
     }, this.heartbeatIntervalMs)
+    // a slot on another relay granted while the join went out is news too (onSelfUpdate waits for the heartbeat)
+    this.onSelfUpdate()
   }
 
   /**

@@ -30,10 +30,12 @@ afterEach(async () => {
 const NO_HEARTBEAT = 3_600_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** A circuit relay that also listens on the presence topic, as ours does. */
-async function relayNode(): Promise<Libp2p<{ pubsub: GossipSub }>> {
+/** A circuit relay that also listens on the presence topic, as ours does; it may refuse the first reservations. */
+async function relayNode(refuseFirst = 0): Promise<Libp2p<{ pubsub: GossipSub }>> {
+  let refused = 0
   const node = await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    connectionGater: { denyInboundRelayReservation: () => refused++ < refuseFirst },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -44,8 +46,10 @@ async function relayNode(): Promise<Libp2p<{ pubsub: GossipSub }>> {
   return node
 }
 
-async function clientNode(relay: string, firstJoinRelayWaitMs: number) {
+async function clientNode(relay: string | string[], firstJoinRelayWaitMs: number, start = true) {
+  const relays = typeof relay === 'string' ? [relay] : relay
   const node = await createLibp2p({
+    start,
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
@@ -57,10 +61,10 @@ async function clientNode(relay: string, firstJoinRelayWaitMs: number) {
         name: 'client',
         heartbeatIntervalMs: NO_HEARTBEAT,
         firstJoinRelayWaitMs,
-        trustedForwarder: (peer) => relay.endsWith(`/p2p/${peer.toString()}`)
+        trustedForwarder: (peer) => relays.some((r) => r.endsWith(`/p2p/${peer.toString()}`))
       }),
       notices: notices(),
-      relayClient: relayClient({ relays: [relay], maxRetryDelayMs: 200 })
+      relayClient: relayClient({ relays, maxRetryDelayMs: 200 })
     }
   })
   nodes.push(node)
@@ -100,6 +104,31 @@ describe('first presence announcement of a relay client', () => {
     expect(announcements).toHaveLength(1)
     expect(announcements[0].kind).toBe('join')
     expect(announcements[0].addrs.some((a) => a.includes('/p2p-circuit'))).toBe(true)
+  }, 30_000)
+
+  it('on two relays, announces the second circuit address also when that slot came while its join went out', async () => {
+    // the second relay grants a slot only on the client's fourth try, and the join takes 2 s to go out
+    const [first, second] = await Promise.all([relayNode(), relayNode(3)])
+    const announcements = heard(first)
+    const client = await clientNode(
+      [first, second].map((r) => r.getMultiaddrs()[0].toString()),
+      5_000,
+      false
+    )
+    const pubsub = client.services.pubsub
+    const publish = pubsub.publish.bind(pubsub)
+    let delayed = false
+    pubsub.publish = async (topic: string, data?: Uint8Array) => {
+      if (topic === PRESENCE_TOPIC && !delayed) {
+        delayed = true
+        await sleep(2_000)
+      }
+      return publish(topic, data)
+    }
+    await client.start()
+    const circuits = (a: { addrs: string[] }) => a.addrs.filter((addr) => addr.includes('/p2p-circuit')).length
+    // no heartbeat in this test: only the join, or an announcement of changed addresses, can bring both
+    await until(() => announcements.some((a) => circuits(a) === 2), 10_000)
   }, 30_000)
 
   it('announces anyway when no slot comes in time', async () => {
