@@ -22,8 +22,8 @@ export interface HostileNode {
   node: Libp2p<{ identify: Identify }>
   /** topics each remote peer told us it subscribes to */
   remoteTopics: Map<string, Set<string>>
-  /** what remote peers sent us, over all of them: messages, GRAFTs and the message ids in IDONTWANTs */
-  received: { messages: number; grafts: number; idontwants: number }
+  /** what remote peers sent us, over all of them: GRAFTs and the message ids in IDONTWANTs */
+  received: { grafts: number; idontwants: number }
   /** the messages remote peers sent us: topic and author (PeerId), in arrival order */
   messages: Array<{ topic: string; from: string }>
 }
@@ -56,7 +56,7 @@ export async function hostileNode(privateKey?: PrivateKey): Promise<HostileNode>
   const hostile: HostileNode = {
     node,
     remoteTopics: new Map(),
-    received: { messages: 0, grafts: 0, idontwants: 0 },
+    received: { grafts: 0, idontwants: 0 },
     messages: []
   }
   await node.handle(
@@ -84,7 +84,6 @@ async function observe(hostile: HostileNode, peer: string, stream: Stream): Prom
   try {
     for (;;) {
       const rpc = RPC.decode(await lp.read())
-      hostile.received.messages += rpc.messages.length
       for (const m of rpc.messages) {
         if (hostile.messages.length < MAX_RECORDED_MESSAGES && m.from != null) {
           hostile.messages.push({ topic: m.topic, from: peerIdFromMultihash(Digest.decode(m.from)).toString() })

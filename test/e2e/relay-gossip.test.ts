@@ -44,7 +44,12 @@ describe('relay gossip', () => {
     expect(post.byteLength).toBeGreaterThan(512)
     await sender.publish([await forge(key, LOBBY_TOPIC, post)])
 
-    await until('the post to reach the watcher', () => watcher.received.messages > 0, 30_000)
+    const senderId = peerIdFromPrivateKey(key).toString()
+    await until(
+      'the post to reach the watcher',
+      () => watcher.messages.some((m) => m.topic === LOBBY_TOPIC && m.from === senderId),
+      30_000
+    )
     expect(watcher.received.idontwants).toBe(0)
   }, 90_000)
 
