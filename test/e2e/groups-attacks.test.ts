@@ -22,7 +22,7 @@ import {
   stopInProcess,
   streamsOf
 } from './group-helpers.ts'
-import { cleanup, type PeerProcess, spawnPeers } from './harness.ts'
+import { cleanup, type PeerProcess, spawnPeers, until } from './harness.ts'
 
 /** Waits until each member reports refusing something from `peerId` whose reason matches. */
 async function refusedByAll(members: PeerProcess[], marks: number[], reason: RegExp, code = 'GROUP_OP_REJECTED') {
@@ -144,7 +144,10 @@ describe('group attacks', () => {
     alice.send('/remove secret carol')
     await carol.waitFor('group-left', (e) => e.group.id === group.id && e.reason === 'removed')
     const runtime = runtimeOf(mallory, group.id)
-    const removal = runtime.log.all().findLast((e) => e.kind === 'remove')!
+    // carol may hear of her removal before mallory's copy of the log has it
+    const removalOf = () => runtime.log.all().findLast((e) => e.kind === 'remove')
+    await until("the removal in mallory's log", () => removalOf() != null)
+    const removal = removalOf()!
     expect(removal.subjectId).toBe(carol.peerId)
     await bringIn(alice, group, carol)
 
