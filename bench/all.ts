@@ -51,6 +51,10 @@ const QUICK: Plan = {
   lan: { runs: 2 }
 }
 
+function cpuSecondsPerGib(cpuMs: number, bytes: number): number {
+  return cpuMs / 1000 / (bytes / (1024 * MB))
+}
+
 async function figures(plan: Plan): Promise<Figure[]> {
   const out: Figure[] = []
   process.stderr.write('DM round trip and throughput...\n')
@@ -83,6 +87,16 @@ async function figures(plan: Plan): Promise<Figure[]> {
     figure('file.mem', files.ours.mbPerSecond, 'MiB/s', {
       name: 'bare libp2p stream, memory to memory',
       value: files.bare.mbPerSecond
+    }),
+    // CPU seconds per GiB moved, each side against the bare stream's same side disk to disk: unlike MiB/s, hardly
+    // moved by other load on the machine
+    figure('file.cpu.receiver', cpuSecondsPerGib(files.ours.receiverCpuMs, plan.files.size), 's/GiB', {
+      name: 'bare libp2p stream receiver, disk to disk',
+      value: cpuSecondsPerGib(files.disk.receiverCpuMs, plan.files.size)
+    }),
+    figure('file.cpu.sender', cpuSecondsPerGib(files.ours.senderCpuMs, plan.files.size), 's/GiB', {
+      name: 'bare libp2p stream sender, disk to disk',
+      value: cpuSecondsPerGib(files.disk.senderCpuMs, plan.files.size)
     })
   )
   process.stderr.write('peer start-up and idle memory...\n')

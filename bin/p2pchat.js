@@ -16,7 +16,7 @@ if (major < REQUIRED_MAJOR) {
 }
 // Loading the client allocates a burst of short-lived objects that would grow V8's young generation to its
 // maximum (2 x 16 MiB) and keep it there for an idle peer: hold it at its initial size until the client is
-// ready (cli/young-generation.ts lets it grow again from then on, for the load of real traffic).
+// ready (cli/heap-tuning.ts lets it grow again from then on, for the load of real traffic).
 import('node:v8')
   .then((v8) => {
     v8.setFlagsFromString('--semi-space-growth-factor=1')

@@ -14,12 +14,12 @@ import {
 } from './account-command.ts'
 import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
+import { giveOldGenerationRoom, releaseYoungGeneration } from './heap-tuning.ts'
 import { jsonLine } from './json-line.ts'
 import { holdOutput, lineBars, lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
 import { registerRelayCommands } from './relay-command.ts'
 import { durationArg, sizeArg } from './transfer-args.ts'
-import { releaseYoungGeneration } from './young-generation.ts'
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage. */
 const EXIT_FAILURE = 1
@@ -90,6 +90,7 @@ async function startNode(
   beforeStart(node)
   await node.start()
   releaseYoungGeneration()
+  giveOldGenerationRoom()
   return node
 }
 

@@ -8,9 +8,9 @@ import type { RelayServer } from '../relay/relay-server.ts'
 import type { TlsFiles } from '../relay/web-client.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
+import { releaseYoungGeneration } from './heap-tuning.ts'
 import { jsonLine } from './json-line.ts'
 import { sanitize } from './sanitize.ts'
-import { releaseYoungGeneration } from './young-generation.ts'
 
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
