@@ -1,10 +1,10 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js'
-import writeFileAtomic from 'write-file-atomic'
+import { AtomicFiles } from './atomic-file.ts'
 
 /** Folder of the data directory that holds session state (listed in account/wipe.ts, so destroy removes it). */
 export const SESSIONS_DIR = 'sessions'
@@ -42,6 +42,7 @@ function checkName(name: string): string {
 /** Session records in `<dataDir>/sessions/`, each XChaCha20-Poly1305 under the vault key with its name as AAD. */
 export class FileSessionVault implements SessionVault {
   private readonly dir: string
+  private readonly files = new AtomicFiles()
 
   constructor(
     dataDir: string,
@@ -62,9 +63,8 @@ export class FileSessionVault implements SessionVault {
   }
 
   async write(name: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 })
     const sealed = sealRecord(this.key, checkName(name), bytes)
-    await writeFileAtomic(join(this.dir, `${name}.bin`), Buffer.from(sealed), { mode: 0o600, fsync: true })
+    await this.files.write(join(this.dir, `${name}.bin`), sealed, 0o600)
   }
 
   async list(): Promise<string[]> {
