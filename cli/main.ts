@@ -14,7 +14,7 @@ import {
 } from './account-command.ts'
 import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
-import { giveOldGenerationRoom, releaseYoungGeneration } from './heap-tuning.ts'
+import { giveOldGenerationRoom, PEER_OLD_GENERATION_GROWTH_PERCENT, releaseYoungGeneration } from './heap-tuning.ts'
 import { jsonLine } from './json-line.ts'
 import { holdOutput, lineBars, lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
@@ -90,7 +90,7 @@ async function startNode(
   beforeStart(node)
   await node.start()
   releaseYoungGeneration()
-  giveOldGenerationRoom()
+  giveOldGenerationRoom(PEER_OLD_GENERATION_GROWTH_PERCENT)
   return node
 }
 

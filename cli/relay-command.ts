@@ -8,7 +8,7 @@ import type { RelayServer } from '../relay/relay-server.ts'
 import type { TlsFiles } from '../relay/web-client.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
-import { releaseYoungGeneration } from './heap-tuning.ts'
+import { giveOldGenerationRoom, RELAY_OLD_GENERATION_GROWTH_PERCENT, releaseYoungGeneration } from './heap-tuning.ts'
 import { jsonLine } from './json-line.ts'
 import { sanitize } from './sanitize.ts'
 
@@ -134,6 +134,7 @@ async function start(opts: StartOptions): Promise<void> {
   try {
     await server.start()
     releaseYoungGeneration()
+    giveOldGenerationRoom(RELAY_OLD_GENERATION_GROWTH_PERCENT)
   } catch (err) {
     fail(json, err)
     await server.stop('failed to start').catch(() => {})
