@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
@@ -13,7 +14,6 @@ import { dirname } from 'node:path'
  */
 export class AtomicFiles {
   private readonly queues = new Map<string, Promise<void>>()
-  private written = 0
 
   /** Writes `bytes` to `path` with file mode `mode`, creating its folder when missing. */
   write(path: string, bytes: Uint8Array, mode: number): Promise<void> {
@@ -31,7 +31,9 @@ export class AtomicFiles {
   }
 
   private async replace(path: string, bytes: Uint8Array, mode: number): Promise<void> {
-    const temporary = `${path}.${process.pid}.${++this.written}.tmp`
+    // random, not the pid and a count: a restarted process often gets the same pid (in a container, always), and a
+    // temporary file its crashed predecessor left would then block the write that picks its name
+    const temporary = `${path}.${randomBytes(8).toString('hex')}.tmp`
     try {
       await this.writeFlushed(temporary, bytes, mode)
       await rename(temporary, path)

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -47,6 +47,18 @@ describe('AtomicFiles', () => {
     await rm(join(dir, 'sessions'), { recursive: true })
     await files.write(path, Buffer.from('b'), 0o600)
     expect(await readFile(path, 'utf8')).toBe('b')
+  })
+
+  it('is not blocked by temporary files a crashed process with the same pid left beside the record', async () => {
+    const path = join(dir, 'peer.bin')
+    for (let n = 0; n <= 50; n++) {
+      await writeFile(`${path}.${process.pid}.${n}.tmp`, 'left by a crash')
+    }
+    const files = new AtomicFiles()
+    for (let n = 0; n < 5; n++) {
+      await files.write(path, Buffer.from(`record ${n}`), 0o600)
+    }
+    expect(await readFile(path, 'utf8')).toBe('record 4')
   })
 
   it('keeps the old record when a write fails, cleans up after itself, and goes on with the next write', async () => {
