@@ -10,7 +10,7 @@ import { dirname } from 'node:path'
  * Written out rather than taken from write-file-atomic for the session records, which are written once per DM
  * received: the library also resolves the real path, stats the old file, chowns and chmods the new one and hooks
  * process exit on every call, and took 0.87-1.09 ms per record on this machine against 0.22-0.55 ms for the five
- * calls below (docs/performance.md, "Where a DM round trip goes").
+ * calls below (docs/performance.md, "DMs: where a round trip goes").
  */
 export class AtomicFiles {
   private readonly queues = new Map<string, Promise<void>>()
