@@ -18,22 +18,20 @@ export const PEER_OLD_GENERATION_GROWTH_PERCENT = 100
 export const RELAY_OLD_GENERATION_GROWTH_PERCENT = 50
 
 /**
- * Lets V8's young generation grow again under load. bin/p2pchat.js holds it at its initial size while the client
- * loads, so that the allocations of start-up do not leave an idle peer with 30 MiB of young generation it never
- * needs; once the peer is ready, real traffic (a file, a burst of messages) grows it as V8 would.
+ * Sets V8's heap up for traffic once a peer or relay has started.
+ *
+ * The young generation may grow again under load. bin/p2pchat.js holds it at its initial size while the client loads,
+ * so that the allocations of start-up do not leave an idle peer with 30 MiB of young generation it never needs; once
+ * it is ready, real traffic (a file, a burst of messages) grows it as V8 would.
+ *
+ * The old generation gets room to grow by `oldGenerationGrowthPercent` of its live size after each full collection.
+ * A peer's heap is small (about 26 MiB live while it sends a file), and the factor V8 chose left it a limit of about
+ * 36 MiB; V8 then started its next incremental marking within 60-70 ms of each full collection, so a peer sending or
+ * receiving a file ran 37 mark-compacts in 256 MiB, most of its CPU beyond the bare libp2p stream's
+ * (docs/performance.md, "Files: a full collection every 60-70 ms"). A smaller young generation did not stop it; this
+ * does (one mark-compact). A relay's forwarding showed the same.
  */
-export function releaseYoungGeneration(): void {
+export function tuneHeapForTraffic(oldGenerationGrowthPercent: number): void {
   setFlagsFromString(`--semi-space-growth-factor=${V8_SEMI_SPACE_GROWTH_FACTOR}`)
-}
-
-/**
- * Gives the old generation room to grow by `percent` of its live size after each full collection. A peer's heap is
- * small (about 26 MiB live while it sends a file), and the factor V8 chose left it a limit of about 36 MiB; V8 then
- * started its next incremental marking within 60-70 ms of each full collection, so a peer sending or receiving a file
- * ran 37 mark-compacts in 256 MiB, most of its CPU beyond the bare libp2p stream's (docs/performance.md, "Files: a
- * full collection every 60-70 ms"). A smaller young generation did not stop it; this does (one mark-compact). A
- * relay's forwarding showed the same.
- */
-export function giveOldGenerationRoom(percent: number): void {
-  setFlagsFromString(`--heap-growing-percent=${percent}`)
+  setFlagsFromString(`--heap-growing-percent=${oldGenerationGrowthPercent}`)
 }

@@ -14,7 +14,7 @@ import {
 } from './account-command.ts'
 import { collectMultiaddr, collectRelayAddr, nameArg } from './args.ts'
 import { ChatController } from './controller.ts'
-import { giveOldGenerationRoom, PEER_OLD_GENERATION_GROWTH_PERCENT, releaseYoungGeneration } from './heap-tuning.ts'
+import { PEER_OLD_GENERATION_GROWTH_PERCENT, tuneHeapForTraffic } from './heap-tuning.ts'
 import { jsonLine } from './json-line.ts'
 import { holdOutput, lineBars, lineWriter, runLineMode } from './line-ui.ts'
 import { stripControls } from './output.ts'
@@ -89,8 +89,7 @@ async function startNode(
   })
   beforeStart(node)
   await node.start()
-  releaseYoungGeneration()
-  giveOldGenerationRoom(PEER_OLD_GENERATION_GROWTH_PERCENT)
+  tuneHeapForTraffic(PEER_OLD_GENERATION_GROWTH_PERCENT)
   return node
 }
 

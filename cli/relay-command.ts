@@ -8,7 +8,7 @@ import type { RelayServer } from '../relay/relay-server.ts'
 import type { TlsFiles } from '../relay/web-client.ts'
 import { adminOutput, adminText, splitAdminWords } from './admin-command.ts'
 import { collectMultiaddr } from './args.ts'
-import { giveOldGenerationRoom, RELAY_OLD_GENERATION_GROWTH_PERCENT, releaseYoungGeneration } from './heap-tuning.ts'
+import { RELAY_OLD_GENERATION_GROWTH_PERCENT, tuneHeapForTraffic } from './heap-tuning.ts'
 import { jsonLine } from './json-line.ts'
 import { sanitize } from './sanitize.ts'
 
@@ -133,8 +133,7 @@ async function start(opts: StartOptions): Promise<void> {
   process.once('SIGTERM', onSignal)
   try {
     await server.start()
-    releaseYoungGeneration()
-    giveOldGenerationRoom(RELAY_OLD_GENERATION_GROWTH_PERCENT)
+    tuneHeapForTraffic(RELAY_OLD_GENERATION_GROWTH_PERCENT)
   } catch (err) {
     fail(json, err)
     await server.stop('failed to start').catch(() => {})
