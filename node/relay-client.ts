@@ -19,7 +19,7 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { type AdminReply, sendAdminCommand } from '../protocols/admin/index.ts'
 import { errorMessage, optionalComponent } from '../protocols/common/index.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
-import { BanLists, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
+import { BanLists, isDepartureNotice, type NoticeService, type RelayNotice } from '../protocols/notice/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
 import { backoffDelay } from './backoff.ts'
 import { RELAY_CONNECT_TIMEOUT_MS } from './constants.ts'
@@ -321,7 +321,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
     const { from, notice } = evt.detail
     const relay = from.toString()
     if (!this.links.some((l) => l.peer.equals(from))) {
-      this.log('ignoring a notice from %s, which is not one of our relays', relay)
+      this.takeVouchedDeparture(from, notice)
       return
     }
     if (notice.kind === 'bans') {
@@ -335,20 +335,33 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
       // before the presence change below, so that listeners can still name the user concerned
       this.safeDispatchEvent('notice', { detail: { relay, notice } })
     }
-    if (notice.kind === 'departed' || notice.kind === 'kicked' || notice.kind === 'banned') {
-      // the relay saw them go; unless we still reach them some other way, they are gone for us too
-      const peer = peerIdFromString(notice.peer)
-      if (!peer.equals(this.components.peerId)) {
-        const { connectionManager, presence } = this.components
-        const check = {
-          connectionManager,
-          presence,
-          ping: optionalComponent(() => this.components.ping),
-          log: this.log
-        }
-        void confirmDeparture(peer, check, this.shutdown.signal)
-      }
+    if (isDepartureNotice(notice)) {
+      this.departed(notice.peer)
     }
+  }
+
+  /**
+   * A relay we do not use (one federated with ours) saw a user go. Its word counts for users whose announcement names
+   * a circuit through it: it holds their slot, and they announce themselves rarely, relying on it to tell (presence's
+   * RELAYED_HEARTBEAT_INTERVAL_MS). Anyone else's departure is not its to announce.
+   */
+  private takeVouchedDeparture(from: PeerId, notice: RelayNotice): void {
+    if (isDepartureNotice(notice) && this.components.presence.vouchedBy(notice.peer, from.toString())) {
+      this.departed(notice.peer)
+      return
+    }
+    this.log('ignoring a %s notice from %p, which is not one of our relays', notice.kind, from)
+  }
+
+  /** A relay saw `peerId` go; unless we still reach it some other way, it is gone for us too. */
+  private departed(peerId: string): void {
+    const peer = peerIdFromString(peerId)
+    if (peer.equals(this.components.peerId)) {
+      return
+    }
+    const { connectionManager, presence } = this.components
+    const check = { connectionManager, presence, ping: optionalComponent(() => this.components.ping), log: this.log }
+    void confirmDeparture(peer, check, this.shutdown.signal)
   }
 
   /** A kicked user hears of it directly and through gossip: show it once. */

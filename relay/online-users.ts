@@ -1,10 +1,12 @@
 import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
+import { isDepartureNotice, type RelayNotice } from '../protocols/notice/index.ts'
 import {
   Directory,
   type DirectoryEntry,
   decodeAnnouncement,
   PRESENCE_TOPIC,
+  relaysNamedIn,
   validatePresenceMessage as validatePresence
 } from '../protocols/presence/index.ts'
 import { signedAnnouncementOf } from '../protocols/presence-sync/index.ts'
@@ -77,6 +79,21 @@ export class OnlineUsers {
   /** Forgets a peer that left the relay; true if it was online. */
   remove(peerId: string): boolean {
     return this.directory.remove(peerId) != null
+  }
+
+  /**
+   * A notice from `relay`: if it is a configured peer relay saying one of the users it vouches for left (their
+   * announcement names a circuit through it), they leave our list too. They announce themselves only every few
+   * minutes, and this list answers every newcomer's presence sync.
+   */
+  takeNotice(relay: PeerId, notice: RelayNotice): void {
+    if (!this.peerRelay(relay) || !isDepartureNotice(notice)) {
+      return
+    }
+    const entry = this.directory.get(notice.peer)
+    if (entry != null && relaysNamedIn(entry.addrs).has(relay.toString())) {
+      this.directory.remove(notice.peer, 'left')
+    }
   }
 
   private onMessage(evt: CustomEvent<Message>): void {

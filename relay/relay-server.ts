@@ -207,6 +207,9 @@ export class RelayServer extends TypedEventEmitter<RelayServerEvents> {
     await this.libp2p.start()
     this.running = true
     this.online.start()
+    this.libp2p.services.notices.addEventListener('notice', (evt) =>
+      this.online.takeNotice(evt.detail.from, evt.detail.notice)
+    )
     const { pubsub, admin } = this.libp2p.services
     this.unguards.push(...guardRelayTopics(pubsub, this.state))
     this.groupTopics.start()

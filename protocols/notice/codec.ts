@@ -23,6 +23,11 @@ export type RelayNotice =
 
 export type NoticeKind = RelayNotice['kind']
 
+/** The notices that say a user left a relay: of its own accord, kicked or banned. */
+export function isDepartureNotice(notice: RelayNotice): notice is Extract<RelayNotice, { peer: string }> {
+  return notice.kind === 'departed' || notice.kind === 'kicked' || notice.kind === 'banned'
+}
+
 const KIND_TO_WIRE: Record<NoticeKind, Notice.Kind> = {
   announcement: Notice.Kind.ANNOUNCEMENT,
   message: Notice.Kind.MESSAGE,

@@ -1,4 +1,6 @@
+import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { splitCircuit, splitPeer } from '../common/addrs.ts'
 import { MAX_ADDR_BYTES, MAX_ANNOUNCED_ADDRS } from './constants.ts'
 
@@ -56,4 +58,24 @@ export function addrsToAnnounce(
 /** A connection's remote address without a trailing `/p2p/<id>`, as circuit addresses name the relay's transport. */
 export function transportPart(addr: string): string {
   return splitPeer(addr)?.transport ?? addr
+}
+
+/** Our addresses as an announcement carries them: bounded, each relay we hold a slot on named first. */
+export function ourAddrsToAnnounce(components: {
+  addressManager: Pick<AddressManager, 'getAddresses'>
+  connectionManager: Pick<ConnectionManager, 'getConnections'>
+}): Uint8Array[] {
+  const { addressManager, connectionManager } = components
+  const connectedVia = new Map(
+    connectionManager.getConnections().map((c) => [c.remotePeer.toString(), transportPart(c.remoteAddr.toString())])
+  )
+  return addrsToAnnounce(addressManager.getAddresses(), (relay) => connectedVia.get(relay)).map((ma) => ma.bytes)
+}
+
+/** The same addresses in any order give the same key: how we notice that the addresses to announce changed. */
+export function addrKey(addrs: Uint8Array[]): string {
+  return addrs
+    .map((a) => uint8ArrayToString(a, 'base16'))
+    .sort()
+    .join(',')
 }

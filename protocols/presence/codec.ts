@@ -17,6 +17,8 @@ export interface Announcement {
   addrs: Uint8Array[]
   /** where the announcer's own lobby posts stand in this run, if it posted */
   lobbyTail?: SenderSeq
+  /** how long receivers may list the announcer without hearing from it again; absent: their PRESENCE_TTL_MS */
+  lifetimeMs?: number
 }
 
 const KIND_TO_WIRE: Record<PresenceKind, Presence.Kind> = {
@@ -31,7 +33,8 @@ export function encodeAnnouncement(a: Announcement): Uint8Array {
     name: a.name,
     timestamp: BigInt(a.ts),
     addrs: a.addrs.map((bytes) => Uint8Array.from(bytes)),
-    ...lobbyTailWire(a.lobbyTail)
+    ...lobbyTailWire(a.lobbyTail),
+    lifetimeMs: a.lifetimeMs ?? 0
   })
 }
 
@@ -61,6 +64,7 @@ export function decodeAnnouncement(bytes: Uint8Array | Uint8ArrayList, now: numb
     name: msg.name,
     ts: checkTimestamp(msg.timestamp, now, MAX_CLOCK_SKEW_MS),
     addrs: msg.addrs,
-    ...(lobbyTail == null ? {} : { lobbyTail })
+    ...(lobbyTail == null ? {} : { lobbyTail }),
+    ...(msg.lifetimeMs === 0 ? {} : { lifetimeMs: msg.lifetimeMs })
   }
 }

@@ -7,6 +7,20 @@ export const HEARTBEAT_INTERVAL_MS = 10_000
 /** A peer silent this long is gone: three missed heartbeats, so one lost gossip message does not drop anyone. */
 export const PRESENCE_TTL_MS = 30_000
 
+/**
+ * How often a peer that holds a relay slot says it is still here. Its relay sees its connection close and announces
+ * the departure (to every relay's clients, see `vouchedBy`), so its heartbeats need not reach every client every
+ * HEARTBEAT_INTERVAL_MS: at 10,000 clients on one relay each such broadcast costs the relay about half a second of CPU.
+ * It still announces within a heartbeat when its addresses or its lobby tail change.
+ */
+export const RELAYED_HEARTBEAT_INTERVAL_MS = 120_000
+
+/** The lifetime a peer with a relay slot announces: three of its heartbeats, as PRESENCE_TTL_MS is three of ours. */
+export const RELAYED_LIFETIME_MS = 3 * RELAYED_HEARTBEAT_INTERVAL_MS
+
+/** The longest lifetime receivers grant an announcement, whatever it asks: a peer gone unnoticed is listed no longer. */
+export const MAX_LIFETIME_MS = 10 * 60_000
+
 /** Most dial addresses we keep per announcement; real peers have a handful. */
 export const MAX_ANNOUNCED_ADDRS = 16
 

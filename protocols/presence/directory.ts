@@ -1,10 +1,18 @@
 import { BoundedMap } from '../common/bounded-map.ts'
 import type { SignedAnnouncement, SyncEntry } from '../presence-sync/index.ts'
 import type { Announcement } from './codec.ts'
-import { HEARTBEAT_INTERVAL_MS, MAX_DIRECTORY_SIZE, PRESENCE_TTL_MS } from './constants.ts'
+import { HEARTBEAT_INTERVAL_MS, MAX_DIRECTORY_SIZE, MAX_LIFETIME_MS, PRESENCE_TTL_MS } from './constants.ts'
 
 /** A peer that missed a heartbeat (plus slack) may make room for a newcomer in a full directory. */
 export const STALE_AFTER_MS = HEARTBEAT_INTERVAL_MS * 1.5
+
+/**
+ * How long we list a peer after hearing `announcement` without hearing from it again: what it asked for, never less
+ * than our own TTL (what older versions, which ask nothing, were always granted) nor more than MAX_LIFETIME_MS.
+ */
+export function grantedLifetime(announcement: Pick<Announcement, 'lifetimeMs'>, ttlMs: number): number {
+  return Math.min(Math.max(announcement.lifetimeMs ?? 0, ttlMs), Math.max(MAX_LIFETIME_MS, ttlMs))
+}
 
 /** Evictions kept for a caller that does not take them. */
 const MAX_PENDING_EVICTIONS = 64
@@ -18,6 +26,8 @@ export interface DirectoryEntry {
   ts: number
   /** our clock when we last heard from it */
   lastSeen: number
+  /** how long after lastSeen it stays listed without another announcement (grantedLifetime) */
+  lifetimeMs: number
   /** the newest announcement applied, as its author signed it: what a presence sync passes on */
   signed?: SignedAnnouncement
 }
@@ -80,7 +90,16 @@ export class Directory {
       if (this.entries.size >= this.maxSize && !this.evictStale(now)) {
         return undefined
       }
-      const entry: DirectoryEntry = { peerId, name: a.name, addrs: a.addrs, ts: a.ts, lastSeen: now, signed }
+      const lifetimeMs = grantedLifetime(a, this.ttlMs)
+      const entry: DirectoryEntry = {
+        peerId,
+        name: a.name,
+        addrs: a.addrs,
+        ts: a.ts,
+        lastSeen: now,
+        lifetimeMs,
+        signed
+      }
       this.entries.set(peerId, entry)
       return { type: 'join', entry }
     }
@@ -90,6 +109,7 @@ export class Directory {
       addrs: a.addrs,
       ts: a.ts,
       lastSeen: Math.max(current.lastSeen, now),
+      lifetimeMs: grantedLifetime(a, this.ttlMs),
       signed
     })
     return previousName === a.name ? undefined : { type: 'rename', entry: current, previousName }
@@ -103,18 +123,18 @@ export class Directory {
   }
 
   /**
-   * Full: the peer silent longest makes room, if it missed a heartbeat. Peers that keep announcing are never
-   * pushed out by newcomers, so a flood cannot evict them, and a full directory still takes newcomers in
+   * Full: the peer silent longest for its lifetime makes room, if it missed a heartbeat. Peers that keep announcing
+   * are never pushed out by newcomers, so a flood cannot evict them, and a full directory still takes newcomers in
    * as stale entries age.
    */
   private evictStale(now: number): boolean {
     let oldest: DirectoryEntry | undefined
     for (const entry of this.entries.values()) {
-      if (oldest == null || entry.lastSeen < oldest.lastSeen) {
+      if (oldest == null || this.staleness(entry, now) > this.staleness(oldest, now)) {
         oldest = entry
       }
     }
-    if (oldest == null || now - oldest.lastSeen < this.staleAfterMs) {
+    if (oldest == null || this.staleness(oldest, now) < this.staleAfterMs) {
       return false
     }
     this.entries.delete(oldest.peerId)
@@ -125,11 +145,16 @@ export class Directory {
     return true
   }
 
-  /** Removes peers not heard from within the TTL. */
+  /** How long `entry` has been silent, scaled to our TTL: a peer that asked for a longer lifetime goes stale later. */
+  private staleness(entry: DirectoryEntry, now: number): number {
+    return ((now - entry.lastSeen) * this.ttlMs) / entry.lifetimeMs
+  }
+
+  /** Removes peers not heard from within their lifetime. */
   expire(now: number): DirectoryChange[] {
     const gone: DirectoryChange[] = []
     for (const [peerId, entry] of this.entries) {
-      if (now - entry.lastSeen > this.ttlMs) {
+      if (now - entry.lastSeen > entry.lifetimeMs) {
         this.entries.delete(peerId)
         gone.push({ type: 'leave', entry, reason: 'timeout' })
       }

@@ -1,17 +1,26 @@
 import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
-import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { optionalComponent } from '../common/components.ts'
+import type { SenderSeq } from '../common/decode.ts'
 import { type PresenceSync, type SignedAnnouncement, signedAnnouncementOf } from '../presence-sync/index.ts'
 import { Admission } from './admission.ts'
-import { addrsToAnnounce, transportPart } from './announced-addrs.ts'
+import { addrKey, ourAddrsToAnnounce } from './announced-addrs.ts'
 import { NewcomerAnswers, needsAnswer } from './answers.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
-import { HEARTBEAT_INTERVAL_MS, LEAVE_FLUSH_MS, PRESENCE_TOPIC, PRESENCE_TTL_MS } from './constants.ts'
+import {
+  HEARTBEAT_INTERVAL_MS,
+  LEAVE_FLUSH_MS,
+  PRESENCE_TOPIC,
+  PRESENCE_TTL_MS,
+  RELAYED_HEARTBEAT_INTERVAL_MS
+} from './constants.ts'
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
+import { DisconnectChecks } from './disconnect-checks.ts'
 import { publishJoin, untilRelayed } from './first-join.ts'
+import { heartbeatDue, type LastAnnouncement, relaysNamedIn } from './heartbeat.ts'
 import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
 import type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
@@ -27,16 +36,20 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private readonly log: Logger
   private readonly name: string
   private readonly heartbeatIntervalMs: number
-  private readonly disconnectCheckDelayMs: number
+  private readonly relayedHeartbeatIntervalMs: number
   private readonly firstJoinRelayWaitMs: number
   private heartbeat?: ReturnType<typeof setInterval>
   private readonly answers: NewcomerAnswers
   private readonly sync?: PresenceSync
   private readonly syncer?: DirectorySyncer
-  private readonly disconnectChecks = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly disconnectChecks: DisconnectChecks
   private readonly shutdown = new AbortController()
   /** the addresses in our last announcement, to notice when they change */
   private announcedAddrs = ''
+  /** our last announcement that reached someone */
+  private lastHeard?: LastAnnouncement
+  /** whether our last announcement named a relay of ours, which then vouches for us (RELAYED_HEARTBEAT_INTERVAL_MS) */
+  private vouched = false
   private addrTimer?: ReturnType<typeof setTimeout>
 
   constructor(components: PresenceComponents, init: PresenceInit) {
@@ -45,7 +58,14 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.log = components.logger.forComponent('p2pchat:presence')
     this.name = init.name
     this.heartbeatIntervalMs = init.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS
-    this.disconnectCheckDelayMs = init.disconnectCheckDelayMs ?? 1000
+    this.relayedHeartbeatIntervalMs = init.relayedHeartbeatIntervalMs ?? RELAYED_HEARTBEAT_INTERVAL_MS
+    this.disconnectChecks = new DisconnectChecks({
+      connectionManager: components.connectionManager,
+      delayMs: init.disconnectCheckDelayMs ?? 1000,
+      gone: (peer) => this.applyAll(optionalChange(this.directory.remove(peer.toString()))),
+      log: this.log,
+      signal: this.shutdown.signal
+    })
     this.firstJoinRelayWaitMs = init.firstJoinRelayWaitMs ?? 0
     this.directory = new Directory({ ttlMs: init.ttlMs })
     this.trustedForwarder = init.trustedForwarder ?? (() => false)
@@ -110,12 +130,29 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     const announced = publishJoin(() => this.announce('join'), this.trustedForwarder, relayed, signal)
     this.answers.afterJoin()
     await announced
-    this.heartbeat = setInterval(() => {
-      void this.announce('alive')
-      this.applyAll(this.directory.expire(Date.now()))
-    }, this.heartbeatIntervalMs)
+    this.heartbeat = setInterval(() => this.tick(), this.heartbeatIntervalMs)
     // a slot on another relay granted while the join went out is news too (onSelfUpdate waits for the heartbeat)
     this.onSelfUpdate()
+  }
+
+  /** Every HEARTBEAT_INTERVAL_MS: drops peers past their lifetime, and announces us if it is time (heartbeat.ts). */
+  private tick(): void {
+    const now = Date.now()
+    const due = heartbeatDue({
+      now,
+      intervalMs: this.vouched ? this.relayedHeartbeatIntervalMs : this.heartbeatIntervalMs,
+      tickMs: this.heartbeatIntervalMs,
+      lobbyTail: this.lobbyTail(),
+      last: this.lastHeard
+    })
+    if (due) {
+      void this.announce('alive')
+    }
+    this.applyAll(this.directory.expire(now))
+  }
+
+  private lobbyTail(): SenderSeq | undefined {
+    return optionalComponent(() => this.components.lobby)?.lastPosted()
   }
 
   /**
@@ -134,9 +171,6 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     clearInterval(this.heartbeat)
     this.answers.stop()
     clearTimeout(this.addrTimer)
-    for (const timer of this.disconnectChecks.values()) {
-      clearTimeout(timer)
-    }
     await this.announce('leave')
     // gossipsub queues the frame; give it a moment on the wire before connections close under it
     await new Promise((resolve) => setTimeout(resolve, LEAVE_FLUSH_MS))
@@ -159,22 +193,38 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   /** Drops a peer that someone we trust (our relay) saw leave; its next announcement brings it back. */
   forget(peerId: string): void {
-    const change = this.directory.remove(peerId, 'left')
-    if (change != null) {
-      this.applyAll([change])
-    }
+    this.applyAll(optionalChange(this.directory.remove(peerId, 'left')))
   }
 
-  /** Publishes our announcement; resolves with the peers it was handed to. */
+  /**
+   * Whether `relay` vouches for `peerId`: the peer's announcement names a circuit through it, so the relay holds its
+   * slot and its word that the peer departed is worth taking, also from a relay we do not use ourselves.
+   */
+  vouchedBy(peerId: string, relay: string): boolean {
+    const entry = this.directory.get(peerId)
+    return entry != null && relaysNamedIn(entry.addrs).has(relay)
+  }
+
+  /**
+   * Publishes our announcement; resolves with the peers it was handed to. Named in it, a relay of ours vouches for us,
+   * so we announce a lifetime of minutes and repeat ourselves as rarely (RELAYED_HEARTBEAT_INTERVAL_MS).
+   */
   private async announce(kind: PresenceKind): Promise<Set<string>> {
     const addrs = this.addrsToAnnounce()
     this.announcedAddrs = addrKey(addrs)
-    const lobbyTail = optionalComponent(() => this.components.lobby)?.lastPosted()
-    const data = encodeAnnouncement({ kind, name: this.name, ts: Date.now(), addrs, lobbyTail })
+    const lobbyTail = this.lobbyTail()
+    const vouched = [...relaysNamedIn(addrs)].some((relay) => this.isOurRelay(relay))
+    const lifetimeMs = vouched ? 3 * this.relayedHeartbeatIntervalMs : undefined
+    const ts = Date.now()
+    const data = encodeAnnouncement({ kind, name: this.name, ts, addrs, lobbyTail, lifetimeMs })
     try {
       const { recipients } = await this.components.pubsub.publish(PRESENCE_TOPIC, data)
       const reached = new Set(recipients.map((p) => p.toString()))
       this.answers.reachedBy(reached)
+      if (reached.size > 0) {
+        this.lastHeard = { at: ts, lobbyTail }
+        this.vouched = vouched
+      }
       return reached
     } catch (err) {
       this.log.error('could not announce %s - %e', kind, err)
@@ -182,13 +232,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
   }
 
-  /** Our addresses as an announcement carries them: bounded, each relay we hold a slot on named first. */
   private addrsToAnnounce(): Uint8Array[] {
-    const { addressManager, connectionManager } = this.components
-    const connectedVia = new Map(
-      connectionManager.getConnections().map((c) => [c.remotePeer.toString(), transportPart(c.remoteAddr.toString())])
-    )
-    return addrsToAnnounce(addressManager.getAddresses(), (relay) => connectedVia.get(relay)).map((ma) => ma.bytes)
+    return ourAddrsToAnnounce(this.components)
   }
 
   /** A new way to reach us (a relay slot granted or lost) is announced at once, not at the next heartbeat. */
@@ -267,6 +312,14 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
   }
 
+  private isOurRelay(relay: string): boolean {
+    try {
+      return this.trustedForwarder(peerIdFromString(relay))
+    } catch {
+      return false
+    }
+  }
+
   private connectedPeers(): PeerId[] {
     return this.components.connectionManager.getConnections().map((c) => c.remotePeer)
   }
@@ -293,39 +346,14 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
   }
 
-  /** A dropped connection may mean the peer died: confirm by dialing it, rather than waiting for the TTL. */
+  /** A dropped connection may mean the peer died (disconnect-checks.ts). */
   private onPeerDisconnect(evt: CustomEvent<PeerId>): void {
     const peer = evt.detail
     const key = peer.toString()
     this.admission.budget.disconnected(key)
     this.answers.disconnected(key)
-    if (!this.directory.has(key) || this.disconnectChecks.has(key) || this.shutdown.signal.aborted) {
-      return
-    }
-    const timer = setTimeout(() => {
-      void this.confirmGone(peer).finally(() => this.disconnectChecks.delete(key))
-    }, this.disconnectCheckDelayMs)
-    this.disconnectChecks.set(key, timer)
-  }
-
-  private async confirmGone(peer: PeerId): Promise<void> {
-    const { connectionManager } = this.components
-    if (connectionManager.getConnections(peer).length > 0) {
-      return
-    }
-    try {
-      await connectionManager.openConnection(peer, {
-        signal: AbortSignal.any([AbortSignal.timeout(5000), this.shutdown.signal])
-      })
-    } catch (err) {
-      if (this.shutdown.signal.aborted) {
-        return
-      }
-      this.log('%p did not answer after disconnecting - %e', peer, err)
-      const change = this.directory.remove(peer.toString())
-      if (change != null) {
-        this.applyAll([change])
-      }
+    if (this.directory.has(key)) {
+      this.disconnectChecks.disconnected(peer)
     }
   }
 
@@ -352,11 +380,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 /** Address updates often come in bursts (one per relay address); announce once they settle. */
 const ADDR_CHANGE_DELAY_MS = 100
 
-function addrKey(addrs: Uint8Array[]): string {
-  return addrs
-    .map((a) => uint8ArrayToString(a, 'base16'))
-    .sort()
-    .join(',')
+function optionalChange(change: DirectoryChange | undefined): DirectoryChange[] {
+  return change == null ? [] : [change]
 }
 
 /** Service factory: `services: { presence: presence({ name }) }`, after `pubsub`. */

@@ -8,7 +8,8 @@ import {
   verifyAnnouncement
 } from '../presence-sync/index.ts'
 import { type Announcement, decodeAnnouncement } from './codec.ts'
-import { MAX_UNTRUSTED_SYNC_ENTRIES, PRESENCE_TOPIC, SYNC_NEIGHBOURS } from './constants.ts'
+import { MAX_LIFETIME_MS, MAX_UNTRUSTED_SYNC_ENTRIES, PRESENCE_TOPIC, SYNC_NEIGHBOURS } from './constants.ts'
+import { grantedLifetime } from './directory.ts'
 
 /** One announcement a sync passed on, checked: its author signed it, it decodes, it is recent and not a leave. */
 export interface SyncedAnnouncement {
@@ -21,7 +22,7 @@ export interface SyncedAnnouncement {
 
 /**
  * The announcement of a synced entry if it holds up: signed by its author on the presence topic, a valid presence
- * message, heard within `ttlMs`, made within `ttlMs` by the author's clock (give or take the clock skew we allow),
+ * message, heard within its lifetime (`grantedLifetime`), made within it by the author's clock (give or take the clock skew we allow),
  * and saying its author is here (a leave is not passed on: there is nothing to add). Undefined otherwise; never
  * throws. The author's own timestamp bounds replays: whoever passes an announcement on says how old it is, and a
  * liar could otherwise bring back anyone who was ever online.
@@ -31,13 +32,19 @@ export async function checkSynced(
   now: number,
   ttlMs: number
 ): Promise<SyncedAnnouncement | undefined> {
-  if (entry.ageMs > ttlMs) {
+  // the longest lifetime anyone may ask for bounds the age before the signature is checked; its own bounds it after
+  if (entry.ageMs > grantedLifetime({ lifetimeMs: MAX_LIFETIME_MS }, ttlMs)) {
     return undefined
   }
   try {
     const author = await verifyAnnouncement(entry.announcement, PRESENCE_TOPIC)
     const announcement = decodeAnnouncement(entry.announcement.data, now)
-    if (announcement.kind === 'leave' || announcement.ts < now - ttlMs - MAX_CLOCK_SKEW_MS) {
+    const lifetimeMs = grantedLifetime(announcement, ttlMs)
+    if (
+      announcement.kind === 'leave' ||
+      entry.ageMs > lifetimeMs ||
+      announcement.ts < now - lifetimeMs - MAX_CLOCK_SKEW_MS
+    ) {
       return undefined
     }
     return { author, announcement, signed: entry.announcement, heardAt: now - entry.ageMs }

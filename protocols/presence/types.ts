@@ -24,6 +24,8 @@ export interface PresenceInit {
   name: string
   /** @default HEARTBEAT_INTERVAL_MS */
   heartbeatIntervalMs?: number
+  /** with a slot on one of our relays, which vouches for us; we announce a lifetime of three. @default RELAYED_HEARTBEAT_INTERVAL_MS */
+  relayedHeartbeatIntervalMs?: number
   /** @default PRESENCE_TTL_MS */
   ttlMs?: number
   /** wait after a disconnect before checking whether the peer is really gone */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { PRESENCE_TTL_MS } from '../../protocols/presence/index.ts'
 import { randomFile } from './files-helpers.ts'
 import { chaosSize } from './harness/chaos.ts'
 import {
@@ -23,6 +24,13 @@ const EXTRA = [
   { name: 'erin', relay: 2 },
   { name: 'frank', relay: 0 }
 ].slice(0, Math.max(0, CLIENTS - 4))
+
+/**
+ * How long a client on another relay may take to drop a user killed with SIGKILL: the relay's grace (1 s) and its
+ * notice crossing the federation. Under the TTL that older clients, which expire users after three missed
+ * heartbeats, would take at best; far under the lifetime a user with a relay slot announces.
+ */
+const DEPARTURE_WAIT_MS = 20_000
 
 /** Resolves once `relay` reports a link to each of `peers`. */
 async function linked(relay: RelayProcess, peers: RelayProcess[]): Promise<void> {
@@ -148,17 +156,25 @@ describe('several relays, one network (network namespaces)', () => {
   }, 180_000)
 
   it('a client on two relays stays reachable when one goes, and mail waits for it at both', async () => {
-    const world = await createFederationWorld(2, 3)
+    const world = await createFederationWorld(2, 4)
     // erin administers both relays
     const { dataDir: erinDir, peerId: erinId } = await newIdentity()
     const relays = await startFederation(world, [erinId])
     await Promise.all(relays.map((r) => linked(r, relays)))
-    const [alice, erin, bob] = await Promise.all([
+    const [alice, erin, bob, frank] = await Promise.all([
       spawnFederatedClient('alice', world, relays, 0, [0]),
       spawnFederatedClient('erin', world, relays, 1, [0, 1], { dataDir: erinDir }),
-      spawnFederatedClient('bob', world, relays, 2, [1])
+      spawnFederatedClient('bob', world, relays, 2, [1]),
+      spawnFederatedClient('frank', world, relays, 3, [1])
     ])
-    await Promise.all([alice, erin, bob].map((p) => p.waitForUsers((users) => users.length === 3)))
+    await Promise.all([alice, erin, bob, frank].map((p) => p.waitForUsers((users) => users.length === 4)))
+
+    // frank dies without a word. He announced a lifetime of minutes (relay 1 vouches for him), so alice, on relay 0
+    // and with no connection to him, drops him on relay 1's word that he departed, passed on by relay 0
+    const killedAt = Date.now()
+    frank.kill('SIGKILL')
+    await alice.waitFor('leave', (e) => e.peerId === frank.peerId, { timeoutMs: DEPARTURE_WAIT_MS })
+    expect(Date.now() - killedAt).toBeLessThan(PRESENCE_TTL_MS)
     await dm(alice, erin, 'alice to erin while she is on both relays')
 
     // admin commands go to the relay named with @ (here by its name), which lists only its own clients: not alice,

@@ -24,8 +24,8 @@ export interface HostileNode {
   remoteTopics: Map<string, Set<string>>
   /** what remote peers sent us, over all of them: GRAFTs and the message ids in IDONTWANTs */
   received: { grafts: number; idontwants: number }
-  /** the messages remote peers sent us: topic and author (PeerId), in arrival order */
-  messages: Array<{ topic: string; from: string }>
+  /** the messages remote peers sent us: topic, author (PeerId) and payload, in arrival order */
+  messages: Array<{ topic: string; from: string; data: Uint8Array }>
 }
 
 /** Gossipsub's stream protocol; p2pchat's gossipsub speaks it. */
@@ -86,7 +86,8 @@ async function observe(hostile: HostileNode, peer: string, stream: Stream): Prom
       const rpc = RPC.decode(await lp.read())
       for (const m of rpc.messages) {
         if (hostile.messages.length < MAX_RECORDED_MESSAGES && m.from != null) {
-          hostile.messages.push({ topic: m.topic, from: peerIdFromMultihash(Digest.decode(m.from)).toString() })
+          const from = peerIdFromMultihash(Digest.decode(m.from)).toString()
+          hostile.messages.push({ topic: m.topic, from, data: m.data ?? new Uint8Array() })
         }
       }
       hostile.received.grafts += rpc.control?.graft.length ?? 0

@@ -2,7 +2,12 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeLobbyPost, LOBBY_TOPIC } from '../../protocols/lobby/index.ts'
-import { HEARTBEAT_INTERVAL_MS, PRESENCE_TOPIC } from '../../protocols/presence/index.ts'
+import {
+  decodeAnnouncement,
+  HEARTBEAT_INTERVAL_MS,
+  PRESENCE_TOPIC,
+  RELAYED_LIFETIME_MS
+} from '../../protocols/presence/index.ts'
 import { cleanup, initRelay, killRelays, type RelayProcess, spawnPeer, startRelay, until } from './harness.ts'
 import { forge, GossipLink, type HostileNode, hostileNode, stopHostileNodes } from './hostile-node.ts'
 
@@ -53,7 +58,7 @@ describe('relay gossip', () => {
     expect(watcher.received.idontwants).toBe(0)
   }, 90_000)
 
-  it('a client that joins through the relay costs it one presence broadcast, which names its relay address', async () => {
+  it('a client that joins through the relay costs it one presence broadcast naming its relay address, then none for minutes but its lobby tail', async () => {
     const { relay, watcher } = await relayAndWatcher(PRESENCE_TOPIC)
     const alice = await spawnPeer({ name: 'alice', extraArgs: ['--relay', relay.addrOn()] })
     await alice.waitFor('relay', (e) => e.state === 'reserved', { timeoutMs: 30_000 })
@@ -65,5 +70,15 @@ describe('relay gossip', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000))
     expect(Date.now() - first).toBeLessThan(HEARTBEAT_INTERVAL_MS)
     expect(fromAlice()).toHaveLength(1)
-  }, 90_000)
+
+    // the relay vouches for her (it announces her departure), so she asks to be listed for minutes, and her heartbeats
+    // stop reaching every client every HEARTBEAT_INTERVAL_MS: still one announcement after three of those
+    expect(decodeAnnouncement(fromAlice()[0].data).lifetimeMs).toBe(RELAYED_LIFETIME_MS)
+    await new Promise((resolve) => setTimeout(resolve, 3 * HEARTBEAT_INTERVAL_MS - 3_000))
+    expect(fromAlice()).toHaveLength(1)
+    // ...but where her lobby posts stand goes out within a heartbeat of a post (how others find they missed her last)
+    alice.send('a line to move her lobby tail')
+    await until('alice to announce her lobby tail', () => fromAlice().length > 1, 2 * HEARTBEAT_INTERVAL_MS)
+    expect(decodeAnnouncement(fromAlice()[1].data).lobbyTail?.seq).toBe(1)
+  }, 120_000)
 })

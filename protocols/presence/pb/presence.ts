@@ -9,6 +9,7 @@ export interface Presence {
   addrs: Uint8Array<ArrayBuffer>[]
   lobbyEpoch: bigint
   lobbySeq: bigint
+  lifetimeMs: number
 }
 
 export namespace Presence {
@@ -71,6 +72,11 @@ export namespace Presence {
           w.uint64(obj.lobbySeq)
         }
 
+        if ((obj.lifetimeMs != null && obj.lifetimeMs !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.lifetimeMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -81,7 +87,8 @@ export namespace Presence {
           timestamp: 0n,
           addrs: [],
           lobbyEpoch: 0n,
-          lobbySeq: 0n
+          lobbySeq: 0n,
+          lifetimeMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -116,6 +123,10 @@ export namespace Presence {
             }
             case 6: {
               obj.lobbySeq = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.lifetimeMs = reader.uint32()
               break
             }
             default: {
@@ -187,6 +198,13 @@ export namespace Presence {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.lifetimeMs`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -230,6 +248,11 @@ export namespace Presence {
     value: bigint
   }
 
+  export interface PresenceLifetimeMsFieldEvent {
+    field: '$.lifetimeMs'
+    value: number
+  }
+
   export function encode (obj: Partial<Presence>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Presence.codec())
   }
@@ -238,7 +261,7 @@ export namespace Presence {
     return decodeMessage(buf, Presence.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceKindFieldEvent | PresenceNameFieldEvent | PresenceTimestampFieldEvent | PresenceAddrsFieldEvent | PresenceLobbyEpochFieldEvent | PresenceLobbySeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceKindFieldEvent | PresenceNameFieldEvent | PresenceTimestampFieldEvent | PresenceAddrsFieldEvent | PresenceLobbyEpochFieldEvent | PresenceLobbySeqFieldEvent | PresenceLifetimeMsFieldEvent> {
     return streamMessage(buf, Presence.codec(), opts)
   }
 }

@@ -180,7 +180,8 @@ export const presenceArb: fc.Arbitrary<Uint8Array> = fc
     kind: enumArb(Presence.Kind),
     name: nameArb,
     timestamp: tsArb,
-    addrs: fc.array(addrArb, { maxLength: 18 })
+    addrs: fc.array(addrArb, { maxLength: 18 }),
+    lifetimeMs: mostly(fc.constant(0), fc.nat({ max: 0xffff_ffff }))
   })
   .map((a) => Presence.encode(a))
 

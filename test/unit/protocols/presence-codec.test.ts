@@ -31,7 +31,8 @@ const announcementArb: fc.Arbitrary<Announcement> = fc.record({
   kind: kindArb,
   name: nameArb,
   ts: tsArb,
-  addrs: fc.array(fc.oneof(addrArb, fc.constant(LOOPBACK_ADDR)), { maxLength: MAX_ANNOUNCED_ADDRS })
+  addrs: fc.array(fc.oneof(addrArb, fc.constant(LOOPBACK_ADDR)), { maxLength: MAX_ANNOUNCED_ADDRS }),
+  lifetimeMs: fc.option(fc.integer({ min: 1, max: 0xffff_ffff }), { nil: undefined })
 })
 
 function expectValid(a: Announcement): void {
@@ -172,7 +173,8 @@ describe('presence codec properties', () => {
           kind: fc.constantFrom(Presence.Kind.ALIVE, Presence.Kind.JOIN, Presence.Kind.LEAVE),
           name: anyStringArb,
           timestamp: anyUint64Arb,
-          addrs: fc.array(fc.uint8Array({ maxLength: MAX_ADDR_BYTES + 2 }), { maxLength: MAX_ANNOUNCED_ADDRS + 2 })
+          addrs: fc.array(fc.uint8Array({ maxLength: MAX_ADDR_BYTES + 2 }), { maxLength: MAX_ANNOUNCED_ADDRS + 2 }),
+          lifetimeMs: fc.nat({ max: 0xffff_ffff })
         }),
         (fields) => {
           const a = decodeOrReject(() => decodeAnnouncement(Presence.encode(fields), NOW))
@@ -186,6 +188,8 @@ describe('presence codec properties', () => {
             expect(a.name).toBe(fields.name)
             expect(a.ts).toBe(Number(fields.timestamp))
             expect(a.addrs.map((x) => [...x])).toEqual(fields.addrs.map((x) => [...x]))
+            // 0 is what an older version sends: no lifetime asked, the receiver's own TTL applies
+            expect(a.lifetimeMs).toBe(fields.lifetimeMs === 0 ? undefined : fields.lifetimeMs)
           }
         }
       ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Announcement, PresenceKind } from '../../../protocols/presence/codec.ts'
-import { PRESENCE_TTL_MS } from '../../../protocols/presence/constants.ts'
+import { MAX_LIFETIME_MS, PRESENCE_TTL_MS } from '../../../protocols/presence/constants.ts'
 import { addrsChanged, Directory, STALE_AFTER_MS } from '../../../protocols/presence/directory.ts'
 
 const T0 = 1_700_000_000_000
@@ -16,7 +16,7 @@ describe('Directory', () => {
     const change = dir.apply('peerA', ann('join', 'alice', T0), T0)
     expect(change).toEqual({
       type: 'join',
-      entry: { peerId: 'peerA', name: 'alice', addrs: [ADDR], ts: T0, lastSeen: T0 }
+      entry: { peerId: 'peerA', name: 'alice', addrs: [ADDR], ts: T0, lastSeen: T0, lifetimeMs: PRESENCE_TTL_MS }
     })
     expect(dir.has('peerA')).toBe(true)
     expect(dir.get('peerA')?.name).toBe('alice')
@@ -112,6 +112,28 @@ describe('Directory', () => {
     expect(dir.size).toBe(0)
   })
 
+  it('keeps a peer for the lifetime it announced, never less than the TTL nor more than MAX_LIFETIME_MS', () => {
+    const dir = new Directory()
+    const withLifetime = (peer: string, lifetimeMs: number): void => {
+      dir.apply(peer, { ...ann('join', peer, T0), lifetimeMs }, T0)
+    }
+    withLifetime('relayed', 6 * 60_000)
+    withLifetime('short', 1_000)
+    withLifetime('greedy', 24 * 60 * 60_000)
+    expect(dir.expire(T0 + PRESENCE_TTL_MS + 1).map((c) => c.entry.peerId)).toEqual(['short'])
+    expect(dir.expire(T0 + 6 * 60_000).map((c) => c.entry.peerId)).toEqual([])
+    expect(dir.expire(T0 + 6 * 60_000 + 1).map((c) => c.entry.peerId)).toEqual(['relayed'])
+    expect(dir.expire(T0 + MAX_LIFETIME_MS + 1).map((c) => c.entry.peerId)).toEqual(['greedy'])
+  })
+
+  it('a later announcement without a lifetime takes the longer one back', () => {
+    const dir = new Directory()
+    dir.apply('peerA', { ...ann('join', 'alice', T0), lifetimeMs: 6 * 60_000 }, T0)
+    // the relay slot was lost: the peer repeats itself every heartbeat again, and goes as soon as it stops
+    dir.apply('peerA', ann('alive', 'alice', T0 + 1), T0 + 1)
+    expect(dir.expire(T0 + 1 + PRESENCE_TTL_MS + 1)).toHaveLength(1)
+  })
+
   it('a refresh keeps a peer from expiring', () => {
     const dir = new Directory({ ttlMs: 1000 })
     dir.apply('peerA', ann('join', 'alice', T0), T0)
@@ -171,6 +193,22 @@ describe('Directory', () => {
     // both left are fresh: the next newcomer waits
     expect(dir.apply('peerD', ann('join', 'dave', later + 1), later + 1)).toBeUndefined()
     expect(dir.has('peerA') && dir.has('peerC')).toBe(true)
+  })
+
+  it('full: a peer that announced a long lifetime goes stale as much later', () => {
+    const dir = new Directory({ maxSize: 2 })
+    dir.apply('relayed', { ...ann('join', 'alice', T0), lifetimeMs: 10 * PRESENCE_TTL_MS }, T0)
+    dir.apply('plain', ann('join', 'bob', T0 + 1), T0 + 1)
+    // past the plain peer's staleness: it makes room, though the relayed one was heard from earlier
+    const later = T0 + STALE_AFTER_MS + 2
+    expect(dir.apply('peerC', ann('join', 'carol', later), later)?.type).toBe('join')
+    expect(dir.has('plain')).toBe(false)
+    // the relayed one is not stale until ten times as long
+    expect(dir.apply('peerD', ann('join', 'dave', later), later)).toBeUndefined()
+    const muchLater = T0 + 10 * STALE_AFTER_MS + 1
+    dir.apply('peerC', ann('alive', 'carol', muchLater), muchLater)
+    expect(dir.apply('peerD', ann('join', 'dave', muchLater), muchLater)?.type).toBe('join')
+    expect(dir.has('relayed')).toBe(false)
   })
 
   it('tells when a known peer announced new addresses, and not for stale or unchanged announcements', () => {

@@ -3,6 +3,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InvalidMessageError, MessageTooLargeError } from '../../../protocols/common/errors.ts'
+import { MAX_CLOCK_SKEW_MS } from '../../../protocols/common/limits.ts'
+import { MAX_LIFETIME_MS } from '../../../protocols/presence/constants.ts'
 import { encodeAnnouncement, PRESENCE_TOPIC } from '../../../protocols/presence/index.ts'
 import { checkSynced } from '../../../protocols/presence/synced.ts'
 import { MAX_PAGE_BYTES, MAX_PAGE_ENTRIES } from '../../../protocols/presence-sync/constants.ts'
@@ -29,11 +31,15 @@ const entryArb: fc.Arbitrary<SyncEntry> = fc.record({
 })
 
 /** An announcement signed by a fresh Ed25519 identity as gossipsub signs it. */
-async function signed(kind: 'join' | 'alive' | 'leave' = 'alive', ts = Date.now()): Promise<SignedAnnouncement> {
+async function signed(
+  kind: 'join' | 'alive' | 'leave' = 'alive',
+  ts = Date.now(),
+  lifetimeMs?: number
+): Promise<SignedAnnouncement> {
   const key = await generateKeyPair('Ed25519')
   const from = Uint8Array.from(peerIdFromPrivateKey(key).toMultihash().bytes)
   const seqno = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 1])
-  const data = Uint8Array.from(encodeAnnouncement({ kind, name: 'carol', ts, addrs: [] }))
+  const data = Uint8Array.from(encodeAnnouncement({ kind, name: 'carol', ts, addrs: [], lifetimeMs }))
   const signature = Uint8Array.from(await key.sign(signedBytes({ from, data, seqno }, PRESENCE_TOPIC)))
   return { from, seqno, data, signature }
 }
@@ -135,5 +141,19 @@ describe('signed announcements (libp2p pubsub message signing)', () => {
       data: Uint8Array.from(encodeAnnouncement({ kind: 'alive', name: 'mallory', ts: now, addrs: [] }))
     }
     expect(await checkSynced({ announcement: forged, ageMs: 0 }, now, 30_000)).toBeUndefined()
+  })
+
+  it('a synced entry is recent within the lifetime its author signed, bounded by MAX_LIFETIME_MS', async () => {
+    const now = Date.now()
+    // a peer with a relay slot repeats itself every few minutes: a relay's copy is often older than our TTL
+    const relayed = await signed('alive', now - 100_000, 360_000)
+    expect(await checkSynced({ announcement: relayed, ageMs: 100_000 }, now, 30_000)).toBeDefined()
+    expect(await checkSynced({ announcement: relayed, ageMs: 360_001 }, now, 30_000)).toBeUndefined()
+    // the age a neighbour states cannot stretch it, nor can the author's own timestamp
+    const old = await signed('alive', now - 360_001 - MAX_CLOCK_SKEW_MS, 360_000)
+    expect(await checkSynced({ announcement: old, ageMs: 0 }, now, 30_000)).toBeUndefined()
+    const greedy = await signed('alive', now - MAX_LIFETIME_MS, 0xffff_ffff)
+    expect(await checkSynced({ announcement: greedy, ageMs: MAX_LIFETIME_MS }, now, 30_000)).toBeDefined()
+    expect(await checkSynced({ announcement: greedy, ageMs: MAX_LIFETIME_MS + 1 }, now, 30_000)).toBeUndefined()
   })
 })
