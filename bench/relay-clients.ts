@@ -6,6 +6,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { PING_MIN_TIMEOUT_MS } from '../node/constants.ts'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { relayClient } from '../node/relay-client.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
@@ -50,8 +51,13 @@ export async function benchClient(init: BenchClientInit = {}): Promise<BenchClie
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: 50 },
     // hundreds of clients share a worker process on a busy machine: a late ping would have them drop their relay
-    // connection, and a benchmark client does not reconnect (a real one does)
-    connectionMonitor: { enabled: false },
+    // connection, and a benchmark client does not reconnect (a real one does). BENCH_IDLE_PINGS=1 has them ping the
+    // relay as p2pchat clients do (every 10 s, each on a new stream) without dropping it for a late answer, to show
+    // what those pings cost the relay
+    connectionMonitor:
+      process.env.BENCH_IDLE_PINGS === '1'
+        ? { pingTimeout: { minTimeout: PING_MIN_TIMEOUT_MS }, abortConnectionOnPingFailure: false }
+        : { enabled: false },
     services: {
       identify: identify(),
       pubsub: chatGossipsub(),

@@ -30,6 +30,14 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 4)
 const BROADCAST_CLIENTS = Number(process.env.BENCH_BROADCAST_CLIENTS ?? 50)
 const HEAP_SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT
 const BROADCAST_MESSAGES = 200
+/** the flood above: one post every 20 ms, past what a relay can forward to a crowd (it measures CPU per post) */
+const FLOOD_GAP_MS = 20
+/**
+ * Lobby latency at a pace a relay with a crowd can forward: one post a second, each to every client, as a busy lobby
+ * might see. At 10,000 clients one post costs the relay about half a second of CPU.
+ */
+const PACED_MESSAGES = 30
+const PACED_GAP_MS = 1000
 /** a short lobby line, and one past gossipsub's 512-byte IDONTWANT threshold (as presence announcements can be) */
 const SHORT_POST_BYTES = 40
 const LONG_POST_BYTES = 700
@@ -38,6 +46,15 @@ const DM_TEXT = 'x'.repeat(4000)
 const DM_CONCURRENCY = 16
 /** Time for the relay to settle (identify, subscriptions, GC) after clients connect, before reading its memory. */
 const SETTLE_MS = 5000
+/** How long the relay's CPU is read with a crowd idle: one round of yamux keep-alive pings (every 30 s each way). */
+const IDLE_CPU_WINDOW_MS = 30_000
+
+/** The relay's CPU over IDLE_CPU_WINDOW_MS, in percent of one core. */
+async function idleCpuPercent(pid: number): Promise<number> {
+  const before = cpuMs(pid)
+  await new Promise((r) => setTimeout(r, IDLE_CPU_WINDOW_MS))
+  return ((cpuMs(pid) - before) / IDLE_CPU_WINDOW_MS) * 100
+}
 
 interface BroadcastFigures {
   p50: number
@@ -56,7 +73,8 @@ interface BroadcastFigures {
 async function broadcastLatency(
   clients: BenchClient[],
   relayPid: number,
-  textBytes: number
+  textBytes: number,
+  pace: { messages: number; gapMs: number } = { messages: BROADCAST_MESSAGES, gapMs: FLOOD_GAP_MS }
 ): Promise<BroadcastFigures> {
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
@@ -92,18 +110,18 @@ async function broadcastLatency(
     }
   }
   const cpuBefore = cpuMs(relayPid)
-  for (let i = 0; i < BROADCAST_MESSAGES; i++) {
+  for (let i = 0; i < pace.messages; i++) {
     const id = `m${i}-${randomUUID().slice(0, 8)}`
     sentAt.set(id, performance.now())
     await publish(clients[i % clients.length], id)
-    await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, pace.gapMs))
   }
-  const expected = BROADCAST_MESSAGES * (clients.length - 1)
+  const expected = pace.messages * (clients.length - 1)
   const deadline = Date.now() + 15_000
   while (latencies.length < expected && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100))
   }
-  const relayCpuMsPerPost = (cpuMs(relayPid) - cpuBefore) / BROADCAST_MESSAGES
+  const relayCpuMsPerPost = (cpuMs(relayPid) - cpuBefore) / pace.messages
   const sorted = [...latencies].sort((a, b) => a - b)
   return {
     p50: percentile(sorted, 50),
@@ -164,6 +182,8 @@ interface SizeFigures {
   heapPerClientKiB: number
   /** the relay's CPU while this crowd connected, per client that got in */
   relayCpuMsPerNewcomer: number
+  /** the relay's CPU with the crowd connected and idle, in percent of a core */
+  idleCpuPercent: number
 }
 
 /** Grows the idle crowd size by size, reading the relay's memory at each; the clients stay held. */
@@ -179,6 +199,7 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
     await new Promise((r) => setTimeout(r, SETTLE_MS))
     const m = await probeMemory(relay, AbortSignal.timeout(60_000))
     const connected = m.sockets - before.sockets
+    const idleCpu = await idleCpuPercent(relay.child.pid!)
     if (HEAP_SNAPSHOT_DIR != null) {
       relay.child.kill('SIGUSR2')
       await new Promise((r) => setTimeout(r, 2000 + held * 5))
@@ -193,10 +214,11 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
       heapMiB: m.heapUsed / 1024,
       perClientKiB: (m.rss - before.rss) / Math.max(1, connected),
       heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, connected),
-      relayCpuMsPerNewcomer
+      relayCpuMsPerNewcomer,
+      idleCpuPercent: idleCpu
     })
     process.stderr.write(
-      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB, relay CPU ${relayCpuMsPerNewcomer.toFixed(1)} ms per newcomer\n`
+      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB, relay CPU ${relayCpuMsPerNewcomer.toFixed(1)} ms per newcomer, ${idleCpu.toFixed(1)} % of a core idle\n`
     )
   }
   return out
@@ -221,7 +243,10 @@ async function main(): Promise<void> {
     process.stderr.write(`relay ${relay.peerId} at ${relay.addrs.join(' ')}\n`)
     await new Promise((r) => setTimeout(r, 2000))
     const before = await probeMemory(relay, AbortSignal.timeout(60_000))
-    process.stderr.write(`  no clients: relay RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB\n`)
+    const idleCpuAlone = await idleCpuPercent(relay.child.pid!)
+    process.stderr.write(
+      `  no clients: relay RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB, ${f(idleCpuAlone)} % of a core\n`
+    )
     if (HEAP_SNAPSHOT_DIR != null) {
       relay.child.kill('SIGUSR2')
       await new Promise((r) => setTimeout(r, 3000))
@@ -235,6 +260,11 @@ async function main(): Promise<void> {
     const join = await joinToUserList(relay, BROADCAST_CLIENTS, AbortSignal.timeout(120_000))
     active.push(...join.clients)
     const relayPid = relay.child.pid!
+    // paced first: the flood leaves the relay a backlog to forward
+    const paced = await broadcastLatency(active, relayPid, SHORT_POST_BYTES, {
+      messages: PACED_MESSAGES,
+      gapMs: PACED_GAP_MS
+    })
     const broadcast = await broadcastLatency(active, relayPid, SHORT_POST_BYTES)
     const longBroadcast = await broadcastLatency(active, relayPid, LONG_POST_BYTES)
     const dm = await dmThroughput(relay)
@@ -243,11 +273,12 @@ async function main(): Promise<void> {
       `  relay with no clients    RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB (after a full GC, as below)`,
       ...sizes.map(
         (s) =>
-          `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, ${s.connected} connected, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client)`
+          `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, ${s.connected} connected, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client), idle CPU ${f(s.idleCpuPercent)} % of a core`
       ),
       `  join to user list        ${f(join.ms, 0)} ms (${BROADCAST_CLIENTS} active users, ${held} idle clients connected)`,
       `  relay CPU per active     ${f(join.relayCpuMsPerClient, 1)} ms per client with presence joining (idle newcomer: ${f(sizes.at(-1)?.relayCpuMsPerNewcomer ?? Number.NaN, 1)} ms)`,
-      `  lobby latency            p50 ${f(broadcast.p50)} ms, p99 ${f(broadcast.p99)} ms (${BROADCAST_CLIENTS} active, ${held} idle connected, ${broadcast.delivered}/${broadcast.expected} deliveries)`,
+      `  lobby latency, 1 post/s  p50 ${f(paced.p50)} ms, p99 ${f(paced.p99)} ms (${BROADCAST_CLIENTS} active, ${held} idle connected, ${paced.delivered}/${paced.expected} deliveries, relay CPU ${f(paced.relayCpuMsPerPost, 1)} ms per post)`,
+      `  lobby latency, 50 post/s p50 ${f(broadcast.p50)} ms, p99 ${f(broadcast.p99)} ms (${BROADCAST_CLIENTS} active, ${held} idle connected, ${broadcast.delivered}/${broadcast.expected} deliveries)`,
       `  relay CPU per post        ${f(longBroadcast.relayCpuMsPerPost, 2)} ms for ${LONG_POST_BYTES}-byte posts (p50 ${f(longBroadcast.p50)} ms, p99 ${f(longBroadcast.p99)} ms, ${longBroadcast.delivered}/${longBroadcast.expected}), ${f(broadcast.relayCpuMsPerPost, 2)} ms for ${SHORT_POST_BYTES}-byte posts (baseline)`,
       `  DM throughput, circuit   ${f(dm.circuit.perSecond, 0)} msg/s, ${f(dm.circuit.kibPerSecond / 1024, 2)} MiB/s`,
       `  DM throughput, direct    ${f(dm.direct.perSecond, 0)} msg/s, ${f(dm.direct.kibPerSecond / 1024, 2)} MiB/s (baseline)`,
@@ -258,7 +289,11 @@ async function main(): Promise<void> {
       ...sizes.flatMap((s) => [
         figure(`relay.idle.${s.size}.rss_per_client`, s.perClientKiB, 'KiB'),
         figure(`relay.idle.${s.size}.heap_per_client`, s.heapPerClientKiB, 'KiB'),
-        figure(`relay.idle.${s.size}.cpu_per_newcomer`, s.relayCpuMsPerNewcomer, 'ms')
+        figure(`relay.idle.${s.size}.cpu_per_newcomer`, s.relayCpuMsPerNewcomer, 'ms'),
+        figure(`relay.idle.${s.size}.cpu_percent`, s.idleCpuPercent, '%', {
+          name: 'relay with no clients, same run',
+          value: idleCpuAlone
+        })
       ]),
       figure(`relay.join_to_user_list.${held}`, join.ms, 'ms'),
       figure(`relay.join.cpu_per_active_client.${held}`, join.relayCpuMsPerClient, 'ms', {
@@ -266,13 +301,15 @@ async function main(): Promise<void> {
         value: sizes.at(-1)?.relayCpuMsPerNewcomer ?? Number.NaN
       }),
       figure(`relay.lobby.p99.${held}`, broadcast.p99, 'ms'),
+      figure(`relay.lobby.paced.p99.${held}`, paced.p99, 'ms'),
+      figure(`relay.lobby.paced.delivered.${held}`, (paced.delivered / Math.max(1, paced.expected)) * 100, '%'),
       figure(`relay.lobby.cpu_per_post.${LONG_POST_BYTES}b`, longBroadcast.relayCpuMsPerPost, 'ms', {
         name: `relay CPU per ${SHORT_POST_BYTES}-byte post, same run`,
         value: broadcast.relayCpuMsPerPost
       })
     ])
     process.stdout.write(
-      `${JSON.stringify({ before, sizes, joinMs: join.ms, joinCpuMsPerClient: join.relayCpuMsPerClient, broadcast, longBroadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
+      `${JSON.stringify({ before, sizes, joinMs: join.ms, joinCpuMsPerClient: join.relayCpuMsPerClient, paced, broadcast, longBroadcast, dm, config: { SIZES, WORKERS, BROADCAST_CLIENTS, BROADCAST_MESSAGES, DM_COUNT, DM_CONCURRENCY } })}\n`
     )
   } finally {
     await Promise.allSettled(active.map((c) => c.stop()))

@@ -2,7 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { splitCircuit, splitPeer } from '../common/addrs.ts'
 import type { SenderSeq } from '../common/decode.ts'
 
-/** Our last announcement that reached someone: what the next heartbeat compares against. */
+/** Our last announcement, if it reached someone: what the next heartbeat compares against. */
 export interface LastAnnouncement {
   /** our clock when it was handed to at least one peer */
   at: number
@@ -18,15 +18,15 @@ export interface HeartbeatCheck {
   tickMs: number
   /** where our lobby posts stand now */
   lobbyTail?: SenderSeq
-  /** undefined until an announcement reached someone */
+  /** undefined until an announcement reached someone, and again after one reached nobody */
   last?: LastAnnouncement
 }
 
 /**
  * Whether a heartbeat goes out at this tick: when the interval is over, and also when our lobby tail moved since the
  * last announcement anyone heard (it is how others learn that they missed our last posts, which no later post would
- * reveal) or when nobody heard one yet (an announcement made while our relay was down reached nobody; peers with a
- * relay slot repeat themselves only every few minutes, and those who missed it would wait that long).
+ * reveal), and when our last one reached nobody (made while our relay was down: peers with a relay slot repeat
+ * themselves only every few minutes, and those who missed it would wait that long).
  */
 export function heartbeatDue(c: HeartbeatCheck): boolean {
   if (c.last == null) {

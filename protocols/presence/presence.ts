@@ -221,8 +221,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       const { recipients } = await this.components.pubsub.publish(PRESENCE_TOPIC, data)
       const reached = new Set(recipients.map((p) => p.toString()))
       this.answers.reachedBy(reached)
+      // one that reached nobody (our relay was down) does not count: the next tick announces again
+      this.lastHeard = reached.size > 0 ? { at: ts, lobbyTail } : undefined
       if (reached.size > 0) {
-        this.lastHeard = { at: ts, lobbyTail }
         this.vouched = vouched
       }
       return reached

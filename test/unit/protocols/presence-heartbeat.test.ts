@@ -30,8 +30,8 @@ function simulate(
     }
     if (heartbeatDue({ now, intervalMs, tickMs: TICK, lobbyTail: tail, last })) {
       made.push({ at: i, heard: t.heard, tailMoved: unannouncedTail })
+      last = t.heard ? { at: now, lobbyTail: tail } : undefined
       if (t.heard) {
-        last = { at: now, lobbyTail: tail }
         unannouncedTail = false
       }
     }
@@ -49,16 +49,20 @@ describe('heartbeat schedule', () => {
           const made = simulate(ticks, interval)
           const madeAt = new Set(made.map((m) => m.at))
           let lastHeard = -1
+          let lastUnheard = false
           let owedTail = false
           for (const [i, t] of ticks.entries()) {
             owedTail ||= t.tailMoves
             const sinceHeard = (i - lastHeard) * TICK
-            // due: the interval is over, or a tail nobody heard, or nothing heard yet since we started
-            const due = sinceHeard >= interval || owedTail
+            // due: the interval is over, or a tail nobody heard, or our last announcement reached nobody
+            const due = sinceHeard >= interval || owedTail || lastUnheard
             expect(madeAt.has(i)).toBe(due)
-            if (madeAt.has(i) && t.heard) {
-              lastHeard = i
-              owedTail = false
+            if (madeAt.has(i)) {
+              lastUnheard = !t.heard
+              if (t.heard) {
+                lastHeard = i
+                owedTail = false
+              }
             }
           }
         }
