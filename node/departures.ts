@@ -1,6 +1,7 @@
 import type { Logger, PeerId } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
+import type { RelayNotice } from '../protocols/notice/index.ts'
 import type { PresenceService } from '../protocols/presence/index.ts'
 
 /** How long a peer our relay saw leave has to answer a ping over a connection we still hold to it. */
@@ -19,7 +20,12 @@ export interface DepartureCheck {
  * consent checks fail, about half a minute later. So a peer we still hold a connection to must answer a ping within
  * DEPARTED_PING_TIMEOUT_MS; if it does not, those connections are closed and the peer forgotten.
  */
-export async function confirmDeparture(peer: PeerId, c: DepartureCheck, signal: AbortSignal): Promise<void> {
+export async function confirmDeparture(
+  peer: PeerId,
+  leftAt: number,
+  c: DepartureCheck,
+  signal: AbortSignal
+): Promise<void> {
   const open = c.connectionManager.getConnections(peer)
   if (open.length > 0) {
     if (c.ping == null) {
@@ -38,5 +44,25 @@ export async function confirmDeparture(peer: PeerId, c: DepartureCheck, signal: 
       }
     }
   }
-  c.presence.forget(peer.toString())
+  c.presence.forget(peer.toString(), leftAt)
+}
+
+/** The last notices shown, to show a notice heard twice (directly and through gossip) once. */
+export class RecentNotices {
+  private readonly recent: string[] = []
+
+  constructor(private readonly max = 32) {}
+
+  /** Whether `notice` was seen among the last `max`; remembers it if not. */
+  isRepeat(notice: RelayNotice): boolean {
+    const key = JSON.stringify(notice)
+    if (this.recent.includes(key)) {
+      return true
+    }
+    this.recent.push(key)
+    if (this.recent.length > this.max) {
+      this.recent.shift()
+    }
+    return false
+  }
 }

@@ -23,7 +23,7 @@ import { BanLists, isDepartureNotice, type NoticeService, type RelayNotice } fro
 import type { PresenceService } from '../protocols/presence/index.ts'
 import { backoffDelay } from './backoff.ts'
 import { RELAY_CONNECT_TIMEOUT_MS } from './constants.ts'
-import { confirmDeparture } from './departures.ts'
+import { confirmDeparture, RecentNotices } from './departures.ts'
 import type { RelayNoticeEvent, RelayStatus } from './events.ts'
 import { authorOf, guardTopic } from './gossip-guard.ts'
 import { pickRelay, settingText } from './relay-target.ts'
@@ -70,6 +70,8 @@ interface RelayLink {
   peer: PeerId
   attempts: number
   reserved: boolean
+  /** whether we held a slot on it before: a slot regained is announced (see PresenceService.relayRegained) */
+  everReserved: boolean
   /** an outage was already reported, so retries stay quiet */
   reported: boolean
   busy: boolean
@@ -90,7 +92,8 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
   private readonly maxRetryDelayMs: number
   private readonly checkIntervalMs: number
   private readonly banLists = new BanLists()
-  private readonly recentNotices: string[] = []
+  /** a kicked user hears of it directly and through gossip: shown once */
+  private readonly recentNotices = new RecentNotices()
   private readonly shutdown = new AbortController()
   private checkTimer?: ReturnType<typeof setInterval>
   private unguard?: () => void
@@ -108,7 +111,15 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
       if (id == null) {
         throw new NoRelayError(`relay address ${text} must end in /p2p/<relay PeerId>`)
       }
-      return { addr, peer: peerIdFromString(id), attempts: 0, reserved: false, reported: false, busy: false }
+      return {
+        addr,
+        peer: peerIdFromString(id),
+        attempts: 0,
+        reserved: false,
+        everReserved: false,
+        reported: false,
+        busy: false
+      }
     })
     this.onDisconnect = this.onDisconnect.bind(this)
     this.onNotice = this.onNotice.bind(this)
@@ -232,6 +243,10 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
         link.reserved = true
         this.log('reserved a slot on %p', link.peer)
         this.emitStatus({ relay: link.peer.toString(), state: 'reserved', addrs })
+        if (link.everReserved) {
+          this.components.presence.relayRegained()
+        }
+        link.everReserved = true
       }
     } catch (err) {
       if (this.shutdown.signal.aborted) {
@@ -328,7 +343,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
       this.banLists.update(relay, notice.bans)
       return
     }
-    if (notice.kind !== 'departed' && this.isRepeat(notice)) {
+    if (notice.kind !== 'departed' && this.recentNotices.isRepeat(notice)) {
       return
     }
     if (notice.kind !== 'departed') {
@@ -336,7 +351,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
       this.safeDispatchEvent('notice', { detail: { relay, notice } })
     }
     if (isDepartureNotice(notice)) {
-      this.departed(notice.peer)
+      this.departed(notice.peer, notice.ts)
     }
   }
 
@@ -347,34 +362,21 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
    */
   private takeVouchedDeparture(from: PeerId, notice: RelayNotice): void {
     if (isDepartureNotice(notice) && this.components.presence.vouchedBy(notice.peer, from.toString())) {
-      this.departed(notice.peer)
+      this.departed(notice.peer, notice.ts)
       return
     }
     this.log('ignoring a %s notice from %p, which is not one of our relays', notice.kind, from)
   }
 
-  /** A relay saw `peerId` go; unless we still reach it some other way, it is gone for us too. */
-  private departed(peerId: string): void {
+  /** A relay saw `peerId` go at `leftAt`; unless we still reach it some other way, it is gone for us too. */
+  private departed(peerId: string, leftAt: number): void {
     const peer = peerIdFromString(peerId)
     if (peer.equals(this.components.peerId)) {
       return
     }
     const { connectionManager, presence } = this.components
     const check = { connectionManager, presence, ping: optionalComponent(() => this.components.ping), log: this.log }
-    void confirmDeparture(peer, check, this.shutdown.signal)
-  }
-
-  /** A kicked user hears of it directly and through gossip: show it once. */
-  private isRepeat(notice: RelayNotice): boolean {
-    const key = JSON.stringify(notice)
-    if (this.recentNotices.includes(key)) {
-      return true
-    }
-    this.recentNotices.push(key)
-    if (this.recentNotices.length > 32) {
-      this.recentNotices.shift()
-    }
-    return false
+    void confirmDeparture(peer, leftAt, check, this.shutdown.signal)
   }
 
   private circuitAddrs(link: RelayLink): string[] {

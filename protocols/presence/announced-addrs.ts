@@ -1,5 +1,5 @@
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { splitCircuit, splitPeer } from '../common/addrs.ts'
 import { MAX_ADDR_BYTES, MAX_ANNOUNCED_ADDRS } from './constants.ts'
@@ -78,4 +78,16 @@ export function addrKey(addrs: Uint8Array[]): string {
     .map((a) => uint8ArrayToString(a, 'base16'))
     .sort()
     .join(',')
+}
+
+/** An announcement's addresses as we dial them (`localize`: see PresenceInit.localizeAddr), unparsable ones skipped. */
+export function dialableAddrs(addrs: readonly Uint8Array[], localize: (addr: Multiaddr) => Multiaddr): Multiaddr[] {
+  const byText = new Map<string, Multiaddr>()
+  for (const bytes of addrs) {
+    try {
+      const ma = localize(multiaddr(bytes))
+      byText.set(ma.toString(), ma)
+    } catch {}
+  }
+  return [...byText.values()]
 }

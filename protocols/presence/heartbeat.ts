@@ -1,3 +1,5 @@
+import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { splitCircuit, splitPeer } from '../common/addrs.ts'
 import type { SenderSeq } from '../common/decode.ts'
@@ -55,4 +57,15 @@ export function relaysNamedIn(addrs: readonly Uint8Array[]): Set<string> {
     } catch {}
   }
   return relays
+}
+
+/** Whether `addrs` name a circuit through one of the relays `isRelay` accepts (ours: they vouch for us). */
+export function namesOneOf(addrs: readonly Uint8Array[], isRelay: (peer: PeerId) => boolean): boolean {
+  return [...relaysNamedIn(addrs)].some((relay) => {
+    try {
+      return isRelay(peerIdFromString(relay))
+    } catch {
+      return false
+    }
+  })
 }

@@ -1,13 +1,12 @@
 import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { optionalComponent } from '../common/components.ts'
 import type { SenderSeq } from '../common/decode.ts'
 import { type PresenceSync, type SignedAnnouncement, signedAnnouncementOf } from '../presence-sync/index.ts'
 import { Admission } from './admission.ts'
-import { addrKey, ourAddrsToAnnounce } from './announced-addrs.ts'
+import { addrKey, dialableAddrs, ourAddrsToAnnounce } from './announced-addrs.ts'
 import { NewcomerAnswers, needsAnswer } from './answers.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 import {
@@ -20,7 +19,7 @@ import {
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 import { DisconnectChecks } from './disconnect-checks.ts'
 import { publishJoin, untilRelayed } from './first-join.ts'
-import { heartbeatDue, type LastAnnouncement, relaysNamedIn } from './heartbeat.ts'
+import { heartbeatDue, type LastAnnouncement, namesOneOf, relaysNamedIn } from './heartbeat.ts'
 import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
 import type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
@@ -51,6 +50,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   /** whether our last announcement named a relay of ours, which then vouches for us (RELAYED_HEARTBEAT_INTERVAL_MS) */
   private vouched = false
   private addrTimer?: ReturnType<typeof setTimeout>
+  /** set when a relay slot came back: the next address check announces us whether or not the addresses changed */
+  private announceOwed = false
 
   constructor(components: PresenceComponents, init: PresenceInit) {
     super()
@@ -62,7 +63,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.disconnectChecks = new DisconnectChecks({
       connectionManager: components.connectionManager,
       delayMs: init.disconnectCheckDelayMs ?? 1000,
-      gone: (peer) => this.applyAll(optionalChange(this.directory.remove(peer.toString()))),
+      gone: (peer) => this.unreachable(peer.toString()),
       log: this.log,
       signal: this.shutdown.signal
     })
@@ -155,10 +156,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     return optionalComponent(() => this.components.lobby)?.lastPosted()
   }
 
-  /**
-   * Stops announcing (heartbeats, replies) without saying goodbye, so that another announcement can be the last
-   * word: an account deletion notice must not be followed by an `alive` that would bring the peer back.
-   */
+  /** Stops announcing without a goodbye: an account deletion notice must not be followed by an `alive`. */
   silence(): void {
     this.shutdown.abort()
     clearInterval(this.heartbeat)
@@ -191,15 +189,36 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     return this.directory.list()
   }
 
-  /** Drops a peer that someone we trust (our relay) saw leave; its next announcement brings it back. */
-  forget(peerId: string): void {
+  /** Drops a peer a relay saw leave at `leftAt`, unless it announced itself after that (the notice came late). */
+  forget(peerId: string, leftAt = Number.POSITIVE_INFINITY): void {
+    const entry = this.directory.get(peerId)
+    if (entry != null && entry.ts > leftAt) {
+      return
+    }
     this.applyAll(optionalChange(this.directory.remove(peerId, 'left')))
   }
 
   /**
-   * Whether `relay` vouches for `peerId`: the peer's announcement names a circuit through it, so the relay holds its
-   * slot and its word that the peer departed is worth taking, also from a relay we do not use ourselves.
+   * A relay slot of ours came back after we lost it: the relay may have told everyone we departed meanwhile, so we
+   * announce ourselves again even if our addresses are as they were (our next heartbeat may be minutes away).
    */
+  relayRegained(): void {
+    this.announceOwed = true
+    this.onSelfUpdate()
+  }
+
+  /**
+   * A peer we lost our connection to did not answer our dial. One a relay vouches for is left to that relay's notice
+   * and its lifetime: the dial may have failed with the relay between us down, and it would not announce again soon.
+   */
+  private unreachable(peerId: string): void {
+    const entry = this.directory.get(peerId)
+    if (entry != null && relaysNamedIn(entry.addrs).size === 0) {
+      this.applyAll(optionalChange(this.directory.remove(peerId)))
+    }
+  }
+
+  /** Whether `relay` vouches for `peerId` (its announcement names a circuit through it): its departures count. */
   vouchedBy(peerId: string, relay: string): boolean {
     const entry = this.directory.get(peerId)
     return entry != null && relaysNamedIn(entry.addrs).has(relay)
@@ -213,7 +232,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     const addrs = this.addrsToAnnounce()
     this.announcedAddrs = addrKey(addrs)
     const lobbyTail = this.lobbyTail()
-    const vouched = [...relaysNamedIn(addrs)].some((relay) => this.isOurRelay(relay))
+    const vouched = namesOneOf(addrs, this.trustedForwarder)
     const lifetimeMs = vouched ? 3 * this.relayedHeartbeatIntervalMs : undefined
     const ts = Date.now()
     const data = encodeAnnouncement({ kind, name: this.name, ts, addrs, lobbyTail, lifetimeMs })
@@ -244,8 +263,10 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
     this.addrTimer = setTimeout(() => {
       this.addrTimer = undefined
+      const owed = this.announceOwed
+      this.announceOwed = false
       const current = addrKey(this.addrsToAnnounce())
-      if (current !== this.announcedAddrs && !this.shutdown.signal.aborted) {
+      if ((owed || current !== this.announcedAddrs) && !this.shutdown.signal.aborted) {
         void this.announce('alive')
       }
     }, ADDR_CHANGE_DELAY_MS)
@@ -313,27 +334,12 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
   }
 
-  private isOurRelay(relay: string): boolean {
-    try {
-      return this.trustedForwarder(peerIdFromString(relay))
-    } catch {
-      return false
-    }
-  }
-
   private connectedPeers(): PeerId[] {
     return this.components.connectionManager.getConnections().map((c) => c.remotePeer)
   }
 
   private rememberAddrs(peer: PeerId, addrs: Uint8Array[]): void {
-    const byText = new Map<string, Multiaddr>()
-    for (const bytes of addrs) {
-      try {
-        const ma = this.localizeAddr(multiaddr(bytes))
-        byText.set(ma.toString(), ma)
-      } catch {}
-    }
-    const multiaddrs = [...byText.values()]
+    const multiaddrs = dialableAddrs(addrs, this.localizeAddr)
     this.components.peerStore.merge(peer, { multiaddrs }).catch((err: unknown) => {
       this.log.error('could not store addresses of %p - %e', peer, err)
     })

@@ -38,13 +38,13 @@ function rig(connections: number, answer: 'yes' | 'no' | 'never' | 'no ping serv
 describe('confirmDeparture', { timeout: DEPARTED_PING_TIMEOUT_MS + 5_000 }, () => {
   it('forgets a peer we hold no connection to', async () => {
     const { check, forgotten } = rig(0, 'yes')
-    await confirmDeparture(alice, check, new AbortController().signal)
+    await confirmDeparture(alice, Date.now(), check, new AbortController().signal)
     expect(forgotten).toEqual([alice.toString()])
   })
 
   it('keeps a peer that answers over a connection we still hold (it left only that relay)', async () => {
     const { check, forgotten, aborted } = rig(1, 'yes')
-    await confirmDeparture(alice, check, new AbortController().signal)
+    await confirmDeparture(alice, Date.now(), check, new AbortController().signal)
     expect(forgotten).toEqual([])
     expect(aborted).toEqual([])
   })
@@ -54,7 +54,7 @@ describe('confirmDeparture', { timeout: DEPARTED_PING_TIMEOUT_MS + 5_000 }, () =
   it('closes the connections of a peer that does not answer, and forgets it', async () => {
     for (const answer of ['no', 'never'] as const) {
       const { check, forgotten, aborted } = rig(2, answer)
-      await confirmDeparture(alice, check, new AbortController().signal)
+      await confirmDeparture(alice, Date.now(), check, new AbortController().signal)
       expect(aborted).toEqual(['c0', 'c1'])
       expect(forgotten).toEqual([alice.toString()])
     }
@@ -62,11 +62,11 @@ describe('confirmDeparture', { timeout: DEPARTED_PING_TIMEOUT_MS + 5_000 }, () =
 
   it('without a ping service, trusts the connection; once stopping, does nothing', async () => {
     const noPing = rig(1, 'no ping service')
-    await confirmDeparture(alice, noPing.check, new AbortController().signal)
+    await confirmDeparture(alice, Date.now(), noPing.check, new AbortController().signal)
     expect(noPing.forgotten).toEqual([])
     const stopping = rig(1, 'never')
     const controller = new AbortController()
-    const checking = confirmDeparture(alice, stopping.check, controller.signal)
+    const checking = confirmDeparture(alice, Date.now(), stopping.check, controller.signal)
     controller.abort()
     await checking
     expect(stopping.forgotten).toEqual([])
