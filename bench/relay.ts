@@ -22,14 +22,18 @@ import { figure, mergeResults } from './results.ts'
  * connected a newcomer's join-to-user-list time and lobby latency to 50 active clients, and DM throughput through the
  * relay's circuit against a direct connection, in one run. Everything runs on loopback. BENCH_IDLE is a comma list
  * of sizes (default 1000; e.g. 1000,5000,10000), BENCH_WORKERS the client processes, BENCH_BROADCAST_CLIENTS the
- * active clients; BENCH_HEAP_SNAPSHOT=<dir> writes a relay heap snapshot there at each size.
+ * active clients; BENCH_HEAP_SNAPSHOT=<dir> writes a relay heap snapshot there at each size; BENCH_JOIN_TIMEOUT_S and
+ * BENCH_FLOOD_POSTS give a big crowd's join more time and its flood fewer posts.
  */
 const SIZES = (process.env.BENCH_IDLE ?? '1000').split(',').map(Number)
 const IDLE = Math.max(...SIZES)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4)
 const BROADCAST_CLIENTS = Number(process.env.BENCH_BROADCAST_CLIENTS ?? 50)
 const HEAP_SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT
-const BROADCAST_MESSAGES = 200
+/** the flood's posts: at 10,000 clients each costs the relay about half a second, so big runs may ask for fewer */
+const BROADCAST_MESSAGES = Number(process.env.BENCH_FLOOD_POSTS ?? 200)
+/** how long the 50 presence clients may take to list each other (the crowd's size decides what they need) */
+const JOIN_TIMEOUT_MS = Number(process.env.BENCH_JOIN_TIMEOUT_S ?? 120) * 1000
 /** the flood above: one post every 20 ms, past what a relay can forward to a crowd (it measures CPU per post) */
 const FLOOD_GAP_MS = 20
 /**
@@ -257,7 +261,7 @@ async function main(): Promise<void> {
       return
     }
     const held = sizes.at(-1)?.held ?? 0
-    const join = await joinToUserList(relay, BROADCAST_CLIENTS, AbortSignal.timeout(120_000))
+    const join = await joinToUserList(relay, BROADCAST_CLIENTS, AbortSignal.timeout(JOIN_TIMEOUT_MS))
     active.push(...join.clients)
     const relayPid = relay.child.pid!
     // paced first: the flood leaves the relay a backlog to forward
