@@ -1,24 +1,7 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { afterEach, describe, expect, it } from 'vitest'
-import { assembleLibp2p, type ChatLibp2p } from '../../../node/libp2p.ts'
+import { describe, expect, it } from 'vitest'
+import { presencePeers } from './presence-peers.ts'
 
-const nodes: ChatLibp2p[] = []
-
-async function peer(name: string): Promise<ChatLibp2p> {
-  const node = await assembleLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    mdns: false,
-    presence: { name, heartbeatIntervalMs: 300 }
-  })
-  nodes.push(node)
-  await node.start()
-  return node
-}
-
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((n) => n.stop()))
-})
+const peer = presencePeers()
 
 describe("a relay's word that a peer departed", () => {
   it('drops the peer, unless the peer announced itself after the departure (the notice came late)', {

@@ -1,25 +1,8 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { afterEach, describe, expect, it } from 'vitest'
-import { assembleLibp2p, type ChatLibp2p } from '../../../node/libp2p.ts'
+import { describe, expect, it } from 'vitest'
 import type { SenderSeq } from '../../../protocols/common/index.ts'
+import { presencePeers } from './presence-peers.ts'
 
-const nodes: ChatLibp2p[] = []
-
-async function peer(name: string): Promise<ChatLibp2p> {
-  const node = await assembleLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    mdns: false,
-    presence: { name, heartbeatIntervalMs: 300 }
-  })
-  nodes.push(node)
-  await node.start()
-  return node
-}
-
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((n) => n.stop()))
-})
+const peer = presencePeers()
 
 describe("presence carries where a peer's lobby posts stand", () => {
   it("a peer's heartbeats say how far its lobby posts go, and the other side hears it", {
