@@ -10,6 +10,8 @@ export interface LastAnnouncement {
   at: number
   /** the lobby tail it carried */
   lobbyTail?: SenderSeq
+  /** whether it named a relay of ours, which then vouches for us: we repeat ourselves every few minutes */
+  vouched?: boolean
 }
 
 export interface HeartbeatCheck {

@@ -45,10 +45,8 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
   private readonly shutdown = new AbortController()
   /** the addresses in our last announcement, to notice when they change */
   private announcedAddrs = ''
-  /** our last announcement that reached someone */
+  /** our last announcement, if it reached someone */
   private lastHeard?: LastAnnouncement
-  /** whether our last announcement named a relay of ours, which then vouches for us (RELAYED_HEARTBEAT_INTERVAL_MS) */
-  private vouched = false
   private addrTimer?: ReturnType<typeof setTimeout>
   /** set when a relay slot came back: the next address check announces us whether or not the addresses changed */
   private announceOwed = false
@@ -141,7 +139,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     const now = Date.now()
     const due = heartbeatDue({
       now,
-      intervalMs: this.vouched ? this.relayedHeartbeatIntervalMs : this.heartbeatIntervalMs,
+      intervalMs: this.lastHeard?.vouched === true ? this.relayedHeartbeatIntervalMs : this.heartbeatIntervalMs,
       tickMs: this.heartbeatIntervalMs,
       lobbyTail: this.lobbyTail(),
       last: this.lastHeard
@@ -241,10 +239,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       const reached = new Set(recipients.map((p) => p.toString()))
       this.answers.reachedBy(reached)
       // one that reached nobody (our relay was down) does not count: the next tick announces again
-      this.lastHeard = reached.size > 0 ? { at: ts, lobbyTail } : undefined
-      if (reached.size > 0) {
-        this.vouched = vouched
-      }
+      this.lastHeard = reached.size > 0 ? { at: ts, lobbyTail, vouched } : undefined
       return reached
     } catch (err) {
       this.log.error('could not announce %s - %e', kind, err)
