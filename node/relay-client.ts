@@ -361,7 +361,7 @@ export class RelayClient extends TypedEventEmitter<RelayClientEvents> implements
    * RELAYED_HEARTBEAT_INTERVAL_MS). Anyone else's departure is not its to announce.
    */
   private takeVouchedDeparture(from: PeerId, notice: RelayNotice): void {
-    if (isDepartureNotice(notice) && this.components.presence.vouchedBy(notice.peer, from.toString())) {
+    if (isDepartureNotice(notice) && this.components.presence.directory.relaysOf(notice.peer).has(from.toString())) {
       this.departed(notice.peer, notice.ts)
       return
     }

@@ -6,7 +6,6 @@ import {
   type DirectoryEntry,
   decodeAnnouncement,
   PRESENCE_TOPIC,
-  relaysNamedIn,
   validatePresenceMessage as validatePresence
 } from '../protocols/presence/index.ts'
 import { signedAnnouncementOf } from '../protocols/presence-sync/index.ts'
@@ -90,8 +89,7 @@ export class OnlineUsers {
     if (!this.peerRelay(relay) || !isDepartureNotice(notice)) {
       return
     }
-    const entry = this.directory.get(notice.peer)
-    if (entry != null && relaysNamedIn(entry.addrs).has(relay.toString())) {
+    if (this.directory.relaysOf(notice.peer).has(relay.toString())) {
       this.directory.remove(notice.peer, 'left')
     }
   }

@@ -1,4 +1,6 @@
+import type { PeerId } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { splitCircuit, splitPeer } from '../common/addrs.ts'
@@ -53,6 +55,34 @@ export function addrsToAnnounce(
     }
   }
   return [...[...firstPerRelay.values()].map((f) => f.ma), ...direct, ...otherCircuits].slice(0, max)
+}
+
+/**
+ * The relays an announcement names a circuit through (`<relay addr>/p2p/<relay>/p2p-circuit/...`): those that hold a
+ * slot for its author, see its connection close and announce its departure. Addresses that do not parse are skipped.
+ */
+export function relaysNamedIn(addrs: readonly Uint8Array[]): Set<string> {
+  const relays = new Set<string>()
+  for (const bytes of addrs) {
+    try {
+      const circuit = circuitOf(multiaddr(bytes).toString())
+      if (circuit != null) {
+        relays.add(circuit.relay)
+      }
+    } catch {}
+  }
+  return relays
+}
+
+/** Whether `addrs` name a circuit through one of the relays `isRelay` accepts (ours: they vouch for us). */
+export function namesOneOf(addrs: readonly Uint8Array[], isRelay: (peer: PeerId) => boolean): boolean {
+  return [...relaysNamedIn(addrs)].some((relay) => {
+    try {
+      return isRelay(peerIdFromString(relay))
+    } catch {
+      return false
+    }
+  })
 }
 
 /** A connection's remote address without a trailing `/p2p/<id>`, as circuit addresses name the relay's transport. */

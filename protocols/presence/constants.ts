@@ -9,7 +9,7 @@ export const PRESENCE_TTL_MS = 30_000
 
 /**
  * How often a peer that holds a relay slot says it is still here. Its relay sees its connection close and announces
- * the departure (to every relay's clients, see `vouchedBy`), so its heartbeats need not reach every client every
+ * the departure (to every relay's clients, see `Directory.relaysOf`), so its heartbeats need not reach every client every
  * HEARTBEAT_INTERVAL_MS: at 10,000 clients on one relay each such broadcast costs the relay about half a second of CPU.
  * It still announces within a heartbeat when its addresses or its lobby tail change.
  */

@@ -1,5 +1,6 @@
 import { BoundedMap } from '../common/bounded-map.ts'
 import type { SignedAnnouncement, SyncEntry } from '../presence-sync/index.ts'
+import { relaysNamedIn } from './announced-addrs.ts'
 import type { Announcement } from './codec.ts'
 import { HEARTBEAT_INTERVAL_MS, MAX_DIRECTORY_SIZE, MAX_LIFETIME_MS, PRESENCE_TTL_MS } from './constants.ts'
 
@@ -173,6 +174,15 @@ export class Directory {
     }
     this.entries.delete(peerId)
     return { type: 'leave', entry, reason }
+  }
+
+  /**
+   * The relays that vouch for `peerId`: those its announcement names a circuit through, which hold its slot and
+   * announce its departure (none for a peer we do not list).
+   */
+  relaysOf(peerId: string): Set<string> {
+    const entry = this.entries.get(peerId)
+    return entry == null ? new Set() : relaysNamedIn(entry.addrs)
   }
 
   get(peerId: string): DirectoryEntry | undefined {

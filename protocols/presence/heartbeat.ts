@@ -1,7 +1,3 @@
-import type { PeerId } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import { splitCircuit, splitPeer } from '../common/addrs.ts'
 import type { SenderSeq } from '../common/decode.ts'
 
 /** Our last announcement, if it reached someone: what the next heartbeat compares against. */
@@ -41,33 +37,4 @@ export function heartbeatDue(c: HeartbeatCheck): boolean {
 
 function sameTail(a: SenderSeq | undefined, b: SenderSeq | undefined): boolean {
   return a?.epoch === b?.epoch && a?.seq === b?.seq
-}
-
-/**
- * The relays an announcement names a circuit through (`<relay addr>/p2p/<relay>/p2p-circuit/...`): those that hold a
- * slot for its author, see its connection close and announce its departure. Addresses that do not parse are skipped.
- */
-export function relaysNamedIn(addrs: readonly Uint8Array[]): Set<string> {
-  const relays = new Set<string>()
-  for (const bytes of addrs) {
-    try {
-      const relayAddr = splitCircuit(multiaddr(bytes).toString())?.relayAddr
-      const relay = relayAddr == null ? undefined : splitPeer(relayAddr)?.peer
-      if (relay != null) {
-        relays.add(relay)
-      }
-    } catch {}
-  }
-  return relays
-}
-
-/** Whether `addrs` name a circuit through one of the relays `isRelay` accepts (ours: they vouch for us). */
-export function namesOneOf(addrs: readonly Uint8Array[], isRelay: (peer: PeerId) => boolean): boolean {
-  return [...relaysNamedIn(addrs)].some((relay) => {
-    try {
-      return isRelay(peerIdFromString(relay))
-    } catch {
-      return false
-    }
-  })
 }

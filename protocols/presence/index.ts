@@ -1,4 +1,5 @@
 export { validate as validatePresenceMessage } from './admission.ts'
+export { relaysNamedIn } from './announced-addrs.ts'
 export { answersNewcomer } from './answers.ts'
 export { type Announcement, decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 export {
@@ -11,7 +12,6 @@ export {
 } from './constants.ts'
 export { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 export { FIRST_JOIN_RELAY_WAIT_MS } from './first-join.ts'
-export { relaysNamedIn } from './heartbeat.ts'
 export {
   type PresenceComponents,
   type PresenceEvents,

@@ -6,7 +6,7 @@ import { optionalComponent } from '../common/components.ts'
 import type { SenderSeq } from '../common/decode.ts'
 import { type PresenceSync, type SignedAnnouncement, signedAnnouncementOf } from '../presence-sync/index.ts'
 import { Admission } from './admission.ts'
-import { addrKey, dialableAddrs, ourAddrsToAnnounce } from './announced-addrs.ts'
+import { addrKey, dialableAddrs, namesOneOf, ourAddrsToAnnounce } from './announced-addrs.ts'
 import { NewcomerAnswers, needsAnswer } from './answers.ts'
 import { decodeAnnouncement, encodeAnnouncement, type PresenceKind } from './codec.ts'
 import {
@@ -19,7 +19,7 @@ import {
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 import { DisconnectChecks } from './disconnect-checks.ts'
 import { publishJoin, untilRelayed } from './first-join.ts'
-import { heartbeatDue, type LastAnnouncement, namesOneOf, relaysNamedIn } from './heartbeat.ts'
+import { heartbeatDue, type LastAnnouncement } from './heartbeat.ts'
 import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
 import type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
@@ -210,16 +210,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
    * and its lifetime: the dial may have failed with the relay between us down, and it would not announce again soon.
    */
   private unreachable(peerId: string): void {
-    const entry = this.directory.get(peerId)
-    if (entry != null && relaysNamedIn(entry.addrs).size === 0) {
+    if (this.directory.has(peerId) && this.directory.relaysOf(peerId).size === 0) {
       this.applyAll(optionalChange(this.directory.remove(peerId)))
     }
-  }
-
-  /** Whether `relay` vouches for `peerId` (its announcement names a circuit through it): its departures count. */
-  vouchedBy(peerId: string, relay: string): boolean {
-    const entry = this.directory.get(peerId)
-    return entry != null && relaysNamedIn(entry.addrs).has(relay)
   }
 
   /**

@@ -4,7 +4,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { SenderSeq } from '../../../protocols/common/decode.ts'
-import { heartbeatDue, type LastAnnouncement, relaysNamedIn } from '../../../protocols/presence/heartbeat.ts'
+import { relaysNamedIn } from '../../../protocols/presence/announced-addrs.ts'
+import { heartbeatDue, type LastAnnouncement } from '../../../protocols/presence/heartbeat.ts'
 
 const TICK = 10_000
 const RELAYED = 120_000
