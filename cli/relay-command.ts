@@ -111,8 +111,10 @@ async function start(opts: StartOptions): Promise<void> {
     const tls = await tlsFiles(opts)
     const peers = await peerRelayAddrs(opts.peer ?? [])
     // this process is the relay: size V8's heap for many connections before any of them arrives
-    const { tuneRelayHeap } = await import('../relay/process-limits.ts')
-    tuneRelayHeap()
+    const { tuneRelayMemory } = await import('../relay/process-limits.ts')
+    tuneRelayMemory()
+    const { lightenEventListeners } = await import('../relay/light-listeners.ts')
+    lightenEventListeners()
     const { RelayServer } = await import('../relay/relay-server.ts')
     server = await RelayServer.open({ dataDir: opts.dataDir ?? defaultRelayDir(), listen: opts.listen, tls, peers })
   } catch (err) {
