@@ -5,7 +5,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { PING_MIN_TIMEOUT_MS } from '../node/constants.ts'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { relayClient } from '../node/relay-client.ts'
@@ -18,6 +18,7 @@ import {
   type PresenceService,
   presence
 } from '../protocols/presence/index.ts'
+import { sinkGossip } from './sink-gossip.ts'
 
 export type BenchClient = Libp2p<{ identify: unknown; pubsub: GossipSub; dm: DirectMessages }>
 
@@ -50,14 +51,7 @@ export async function benchClient(init: BenchClientInit = {}): Promise<BenchClie
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: 50 },
-    // hundreds of clients share a worker process on a busy machine: a late ping would have them drop their relay
-    // connection, and a benchmark client does not reconnect (a real one does). BENCH_IDLE_PINGS=1 has them ping the
-    // relay as p2pchat clients do (every 10 s, each on a new stream) without dropping it for a late answer, to show
-    // what those pings cost the relay
-    connectionMonitor:
-      process.env.BENCH_IDLE_PINGS === '1'
-        ? { pingTimeout: { minTimeout: PING_MIN_TIMEOUT_MS }, abortConnectionOnPingFailure: false }
-        : { enabled: false },
+    connectionMonitor: idleClientPings(),
     services: {
       identify: identify(),
       pubsub: chatGossipsub(),
@@ -68,6 +62,43 @@ export async function benchClient(init: BenchClientInit = {}): Promise<BenchClie
   node.services.pubsub.subscribe(LOBBY_TOPIC)
   node.services.pubsub.subscribe(PRESENCE_TOPIC)
   return node
+}
+
+/**
+ * An idle client as the relay sees a p2pchat client: a connection, a relay slot, and gossip subscriptions to the
+ * lobby and presence. Its gossip side reads and discards what the relay forwards (sink-gossip.ts), so that thousands
+ * of them in the benchmark's workers do not take the relay's CPU; BENCH_IDLE_GOSSIP=full gives them real gossipsub.
+ */
+export async function idleClient(init: BenchClientInit): Promise<Pick<Libp2p, 'stop'>> {
+  if (process.env.BENCH_IDLE_GOSSIP === 'full') {
+    return benchClient(init)
+  }
+  const listen = init.relay == null ? [] : [`${init.relay}/p2p-circuit`]
+  return createLibp2p({
+    privateKey: await generateKeyPair('Ed25519'),
+    addresses: { listen },
+    transports: [tcp(), circuitRelayTransport({ reservationCompletionTimeout: 60_000 })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections: 50 },
+    connectionMonitor: idleClientPings(),
+    services: {
+      identify: identify(),
+      gossip: sinkGossip([LOBBY_TOPIC, PRESENCE_TOPIC])
+    }
+  })
+}
+
+/**
+ * Hundreds of clients share a worker process on a busy machine: a late ping would have them drop their relay
+ * connection, and a benchmark client does not reconnect (a real one does). BENCH_IDLE_PINGS=1 has them ping the relay
+ * as p2pchat clients do (every 10 s, each on a new stream) without dropping it for a late answer, to show what those
+ * pings cost the relay.
+ */
+function idleClientPings(): Libp2pOptions['connectionMonitor'] {
+  return process.env.BENCH_IDLE_PINGS === '1'
+    ? { pingTimeout: { minTimeout: PING_MIN_TIMEOUT_MS }, abortConnectionOnPingFailure: false }
+    : { enabled: false }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { type BenchClient, benchClient } from './relay-clients.ts'
+import type { Libp2p } from 'libp2p'
+import { idleClient } from './relay-clients.ts'
 
 /**
  * A child process holding `count` idle clients on the relay, so the relay's connection count is not limited by one
@@ -8,13 +9,13 @@ async function main(): Promise<void> {
   const [relay, countText, batchText] = process.argv.slice(2)
   const count = Number(countText)
   const batch = Number(batchText ?? 10)
-  const nodes: BenchClient[] = []
+  const nodes: Array<Pick<Libp2p, 'stop'>> = []
   let failed = 0
   // a busy relay turns away connections beyond its pending-handshake limit, and on a loaded machine reservations
   // time out; those clients try again, as real ones do
   for (let round = 0; nodes.length < count && round < (3 * count) / batch + 20; round++) {
     const started = await Promise.allSettled(
-      Array.from({ length: Math.min(batch, count - nodes.length) }, () => benchClient({ relay }))
+      Array.from({ length: Math.min(batch, count - nodes.length) }, () => idleClient({ relay }))
     )
     for (const s of started) {
       if (s.status === 'fulfilled') {

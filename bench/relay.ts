@@ -273,7 +273,7 @@ async function main(): Promise<void> {
     const longBroadcast = await broadcastLatency(active, relayPid, LONG_POST_BYTES)
     const dm = await dmThroughput(relay)
     const report = [
-      'relay benchmark (loopback, this machine)',
+      `relay benchmark (loopback, this machine; relay at nice ${relay.nice})`,
       `  relay with no clients    RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB (after a full GC, as below)`,
       ...sizes.map(
         (s) =>
