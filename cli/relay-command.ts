@@ -111,8 +111,8 @@ async function start(opts: StartOptions): Promise<void> {
     const tls = await tlsFiles(opts)
     const peers = await peerRelayAddrs(opts.peer ?? [])
     // this process is the relay: size V8's heap for many connections before any of them arrives
-    const { tuneRelayMemory } = await import('../relay/process-limits.ts')
-    tuneRelayMemory()
+    const { tuneRelayHeap } = await import('../relay/process-limits.ts')
+    tuneRelayHeap()
     const { lightenEventListeners } = await import('../relay/light-listeners.ts')
     lightenEventListeners()
     const { RelayServer } = await import('../relay/relay-server.ts')

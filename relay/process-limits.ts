@@ -15,15 +15,9 @@ export const FD_HEADROOM = 256
  */
 export const RELAY_V8_FLAGS = '--optimize-for-size'
 
-/**
- * Applies RELAY_V8_FLAGS to this process, and turns off Node's Buffer pool: call once, before the relay starts
- * taking connections. Small buffers are cut from shared 64 KiB slabs, and a connection keeps a few small pieces for
- * its whole life (its peer's key digest, its remote address): at 1,000 clients they held 136 slabs, 8.5 MiB, that
- * every other piece had written to and left (heap snapshot). Without the pool each such piece costs its own size.
- */
-export function tuneRelayMemory(): void {
+/** Applies RELAY_V8_FLAGS to this process: call once, before the relay starts taking connections. */
+export function tuneRelayHeap(): void {
   setFlagsFromString(RELAY_V8_FLAGS)
-  Buffer.poolSize = 0
 }
 
 /** The soft limit on open files from the text of /proc/self/limits; undefined if absent or unlimited. */
