@@ -51,6 +51,10 @@ export function rssKiB(pid: number): Promise<number> {
 export interface RelayMemory {
   rss: number
   heapUsed: number
+  /** what V8 holds for its heap, used or not (its young generation grown by a burst, pages not yet given back) */
+  heapTotal: number
+  /** memory outside V8's heap that JavaScript objects own: buffers' contents, sockets' native parts */
+  external: number
   /** open sockets: connections held, plus the relay's listeners */
   sockets: number
 }
@@ -63,7 +67,13 @@ export async function probeMemory(relay: BenchRelay, signal: AbortSignal): Promi
     signal.throwIfAborted()
     try {
       const m = JSON.parse(await readFile(relay.probeFile, 'utf8')) as RelayMemory
-      return { rss: m.rss / 1024, heapUsed: m.heapUsed / 1024, sockets: m.sockets }
+      return {
+        rss: m.rss / 1024,
+        heapUsed: m.heapUsed / 1024,
+        heapTotal: m.heapTotal / 1024,
+        external: m.external / 1024,
+        sockets: m.sockets
+      }
     } catch {
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -229,7 +239,14 @@ export async function joinToUserList(
       ))
     )
   }
-  await until(() => clients.every((c) => c.services.presence.list().length >= active - 1), signal)
+  await until(
+    () => clients.every((c) => c.services.presence.list().length >= active - 1),
+    signal,
+    () => {
+      const listed = clients.map((c) => c.services.presence.list().length)
+      return `join: ${clients.length} active clients list ${Math.min(...listed)} to ${Math.max(...listed)} of ${active - 1} others`
+    }
+  )
   const relayCpuMsPerClient = (cpuMs(relay.child.pid ?? 0) - cpuBefore) / active
   const t0 = performance.now()
   const newcomer = await presenceClient(addr, 'newcomer')
@@ -238,9 +255,15 @@ export async function joinToUserList(
   return { ms: performance.now() - t0, clients, relayCpuMsPerClient }
 }
 
-async function until(condition: () => boolean, signal: AbortSignal): Promise<void> {
+/** Waits for `condition`, saying where things stand every 10 s while it takes long. */
+async function until(condition: () => boolean, signal: AbortSignal, progress?: () => string): Promise<void> {
+  let said = Date.now()
   while (!condition()) {
     signal.throwIfAborted()
     await new Promise((r) => setTimeout(r, 20))
+    if (progress != null && Date.now() - said >= 10_000) {
+      said = Date.now()
+      process.stderr.write(`  ${progress()}\n`)
+    }
   }
 }

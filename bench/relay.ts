@@ -22,8 +22,9 @@ import { figure, mergeResults } from './results.ts'
  * connected a newcomer's join-to-user-list time and lobby latency to 50 active clients, and DM throughput through the
  * relay's circuit against a direct connection, in one run. Everything runs on loopback. BENCH_IDLE is a comma list
  * of sizes (default 1000; e.g. 1000,5000,10000), BENCH_WORKERS the client processes, BENCH_BROADCAST_CLIENTS the
- * active clients; BENCH_HEAP_SNAPSHOT=<dir> writes a relay heap snapshot there at each size; BENCH_JOIN_TIMEOUT_S and
- * BENCH_FLOOD_POSTS give a big crowd's join more time and its flood fewer posts.
+ * active clients; BENCH_HEAP_SNAPSHOT=<dir> writes a relay heap snapshot there at each size; BENCH_PACED_ONLY=1
+ * stops after the join and the lobby at one post a second; BENCH_JOIN_TIMEOUT_S and BENCH_FLOOD_POSTS give a big
+ * crowd's join more time and its flood fewer posts.
  */
 const SIZES = (process.env.BENCH_IDLE ?? '1000').split(',').map(Number)
 const IDLE = Math.max(...SIZES)
@@ -222,7 +223,7 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
       idleCpuPercent: idleCpu
     })
     process.stderr.write(
-      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB, relay CPU ${relayCpuMsPerNewcomer.toFixed(1)} ms per newcomer, ${idleCpu.toFixed(1)} % of a core idle\n`
+      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB (V8 holds ${(m.heapTotal / 1024).toFixed(1)}, external ${(m.external / 1024).toFixed(1)}), relay CPU ${relayCpuMsPerNewcomer.toFixed(1)} ms per newcomer, ${idleCpu.toFixed(1)} % of a core idle\n`
     )
   }
   return out
@@ -269,6 +270,13 @@ async function main(): Promise<void> {
       messages: PACED_MESSAGES,
       gapMs: PACED_GAP_MS
     })
+    if (process.env.BENCH_PACED_ONLY === '1') {
+      // the figures the crowd sizes are about, without the flood, CPU-per-post and DM phases that follow
+      process.stdout.write(
+        `join to user list ${f(join.ms, 0)} ms, relay CPU ${f(join.relayCpuMsPerClient)} ms per presence client; lobby at 1 post/s p50 ${f(paced.p50)} ms, p99 ${f(paced.p99)} ms, ${paced.delivered}/${paced.expected} delivered, relay CPU ${f(paced.relayCpuMsPerPost)} ms per post (${held} idle connected)\n${JSON.stringify({ before, sizes, joinMs: join.ms, paced })}\n`
+      )
+      return
+    }
     const broadcast = await broadcastLatency(active, relayPid, SHORT_POST_BYTES)
     const longBroadcast = await broadcastLatency(active, relayPid, LONG_POST_BYTES)
     const dm = await dmThroughput(relay)
