@@ -55,6 +55,8 @@ export interface RelayMemory {
   heapTotal: number
   /** memory outside V8's heap that JavaScript objects own: buffers' contents, sockets' native parts */
   external: number
+  /** RSS after V8's last-resort collection, which compacts the heap and gives back what it freed */
+  compactedRss: number
   /** open sockets: connections held, plus the relay's listeners */
   sockets: number
 }
@@ -66,8 +68,9 @@ export async function probeMemory(relay: BenchRelay, signal: AbortSignal): Promi
   for (;;) {
     signal.throwIfAborted()
     try {
-      const m = JSON.parse(await readFile(relay.probeFile, 'utf8')) as RelayMemory
+      const m = JSON.parse(await readFile(relay.probeFile, 'utf8')) as RelayMemory & { compacted: { rss: number } }
       return {
+        compactedRss: m.compacted.rss / 1024,
         rss: m.rss / 1024,
         heapUsed: m.heapUsed / 1024,
         heapTotal: m.heapTotal / 1024,

@@ -184,6 +184,8 @@ interface SizeFigures {
   rssMiB: number
   heapMiB: number
   perClientKiB: number
+  /** the same after V8's last-resort collection (compacted heap, freed pages given back) */
+  compactedPerClientKiB: number
   heapPerClientKiB: number
   /** the relay's CPU while this crowd connected, per client that got in */
   relayCpuMsPerNewcomer: number
@@ -218,12 +220,13 @@ async function idleSizes(relay: BenchRelay, before: RelayMemory, crowds: IdleCli
       rssMiB: m.rss / 1024,
       heapMiB: m.heapUsed / 1024,
       perClientKiB: (m.rss - before.rss) / Math.max(1, connected),
+      compactedPerClientKiB: (m.compactedRss - before.compactedRss) / Math.max(1, connected),
       heapPerClientKiB: (m.heapUsed - before.heapUsed) / Math.max(1, connected),
       relayCpuMsPerNewcomer,
       idleCpuPercent: idleCpu
     })
     process.stderr.write(
-      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB (V8 holds ${(m.heapTotal / 1024).toFixed(1)}, external ${(m.external / 1024).toFixed(1)}), relay CPU ${relayCpuMsPerNewcomer.toFixed(1)} ms per newcomer, ${idleCpu.toFixed(1)} % of a core idle\n`
+      `  ${held} idle clients (${connected} connected): relay RSS ${(m.rss / 1024).toFixed(1)} MiB, heap ${(m.heapUsed / 1024).toFixed(1)} MiB (V8 holds ${(m.heapTotal / 1024).toFixed(1)}, external ${(m.external / 1024).toFixed(1)}; RSS ${(m.compactedRss / 1024).toFixed(1)} MiB compacted), relay CPU ${relayCpuMsPerNewcomer.toFixed(1)} ms per newcomer, ${idleCpu.toFixed(1)} % of a core idle\n`
     )
   }
   return out
@@ -285,7 +288,7 @@ async function main(): Promise<void> {
       `  relay with no clients    RSS ${f(before.rss / 1024)} MiB, heap ${f(before.heapUsed / 1024)} MiB (after a full GC, as below)`,
       ...sizes.map(
         (s) =>
-          `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, ${s.connected} connected, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client), idle CPU ${f(s.idleCpuPercent)} % of a core`
+          `  ${String(s.size).padStart(6)} idle clients     ${s.held} held, ${s.connected} connected, RSS ${f(s.rssMiB)} MiB (${f(s.perClientKiB)} KiB per client; ${f(s.compactedPerClientKiB)} KiB compacted), heap ${f(s.heapMiB)} MiB (${f(s.heapPerClientKiB)} KiB per client), idle CPU ${f(s.idleCpuPercent)} % of a core`
       ),
       `  join to user list        ${f(join.ms, 0)} ms (${BROADCAST_CLIENTS} active users, ${held} idle clients connected)`,
       `  relay CPU per active     ${f(join.relayCpuMsPerClient, 1)} ms per client with presence joining (idle newcomer: ${f(sizes.at(-1)?.relayCpuMsPerNewcomer ?? Number.NaN, 1)} ms)`,
@@ -300,6 +303,7 @@ async function main(): Promise<void> {
     mergeResults([
       ...sizes.flatMap((s) => [
         figure(`relay.idle.${s.size}.rss_per_client`, s.perClientKiB, 'KiB'),
+        figure(`relay.idle.${s.size}.rss_per_client_compacted`, s.compactedPerClientKiB, 'KiB'),
         figure(`relay.idle.${s.size}.heap_per_client`, s.heapPerClientKiB, 'KiB'),
         figure(`relay.idle.${s.size}.cpu_per_newcomer`, s.relayCpuMsPerNewcomer, 'ms'),
         figure(`relay.idle.${s.size}.cpu_percent`, s.idleCpuPercent, '%', {
