@@ -1,0 +1,87 @@
+/**
+ * A child process of the presence benchmark (presence.ts) hosting some of its chat peers, so that 200 peers are not
+ * one event loop. Commands on stdin, one a line; answers on stdout as JSON lines:
+ * - `start <index> <name> <ip> <bootstrap...>`: starts a peer listening on `ip` (its own 127.0.0.0/8 address, as each
+ *   peer on a LAN has its own) and dialing from it; answers {type:'ready', index, addr}
+ * - `status`: {type:'status', least}, the shortest user list among its peers (each counts itself)
+ * - `mark`: starts an idle window (and a CPU profile when PROFILE_ENV is set), answers {type:'marked'}; `cpu`: {type:'cpu', ms, rssBytes},
+ *   the CPU time this process used since the mark
+ * It stops its peers and exits when stdin closes, which also happens when the parent dies.
+ */
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { type TCPSocketOptions, tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { ChatNode } from '../node/chat-node.ts'
+import { PhaseProfiler } from './broadcast-procs.ts'
+import { UNLIMITED_LOBBY } from './peers.ts'
+
+export type WorkerLine =
+  | { type: 'ready'; index: number; addr: string }
+  | { type: 'failed'; index: number; error: string }
+  | { type: 'status'; least: number }
+  | { type: 'marked' }
+  | { type: 'cpu'; ms: number; rssBytes: number }
+
+async function main(root: string, tag: string): Promise<void> {
+  const nodes: ChatNode[] = []
+  const profiler = new PhaseProfiler(tag)
+  let mark = process.cpuUsage()
+  const out = (line: WorkerLine): void => {
+    process.stdout.write(`${JSON.stringify(line)}\n`)
+  }
+  const startPeer = async (index: number, name: string, ip: string, bootstrap: string[]): Promise<void> => {
+    // dialing from our own address too: an inbound connection's IP is the dialer's, and budgets are kept per IP
+    const dialOpts: TCPSocketOptions & { localAddress: string } = { localAddress: ip }
+    const node = await ChatNode.create({
+      name,
+      dataDir: join(root, name),
+      listen: [`/ip4/${ip}/tcp/0`],
+      mdns: false,
+      bootstrap,
+      lobby: UNLIMITED_LOBBY,
+      platform: { transports: [tcp({ dialOpts }), webSockets(), circuitRelayTransport()], webRtc: true }
+    })
+    nodes.push(node)
+    await node.start()
+    out({ type: 'ready', index, addr: node.addrs[0] })
+  }
+  // one start at a time: the parent waits for each `ready` anyway
+  let starting = Promise.resolve()
+  const rl = createInterface({ input: process.stdin })
+  rl.on('line', (line) => {
+    const [command, ...args] = line.split(' ')
+    if (command === 'start') {
+      const [index, name, ip, ...bootstrap] = args
+      starting = starting.then(() =>
+        startPeer(Number(index), name, ip, bootstrap).catch((err: unknown) => {
+          out({ type: 'failed', index: Number(index), error: err instanceof Error ? err.message : String(err) })
+        })
+      )
+    } else if (command === 'status') {
+      out({ type: 'status', least: Math.min(...nodes.map((n) => n.users().length)) })
+    } else if (command === 'mark') {
+      void profiler.start().then(() => {
+        mark = process.cpuUsage()
+        out({ type: 'marked' })
+      })
+    } else if (command === 'cpu') {
+      const used = process.cpuUsage(mark)
+      out({ type: 'cpu', ms: (used.user + used.system) / 1000, rssBytes: process.memoryUsage().rss })
+      void profiler.stop()
+    }
+  })
+  rl.on('close', () => {
+    void profiler
+      .stop()
+      .then(() => Promise.allSettled(nodes.map((n) => n.stop())))
+      .finally(() => process.exit(0))
+  })
+}
+
+const [root, tag] = process.argv.slice(2)
+main(root, tag).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exit(1)
+})
