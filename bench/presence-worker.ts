@@ -5,7 +5,8 @@
  *   peer on a LAN has its own) and dialing from it; answers {type:'ready', index, addr}
  * - `status`: {type:'status', least}, the shortest user list among its peers (each counts itself)
  * - `mark`: starts an idle window (and a CPU profile when PROFILE_ENV is set), answers {type:'marked'}; `cpu`: {type:'cpu', ms, rssBytes},
- *   the CPU time this process used since the mark
+ *   the CPU time this process used since the mark, with its peers' connections and the gossip messages they
+ *   received since, by topic (what a profile cannot tell apart)
  * It stops its peers and exits when stdin closes, which also happens when the parent dies.
  */
 import { join } from 'node:path'
@@ -22,12 +23,13 @@ export type WorkerLine =
   | { type: 'failed'; index: number; error: string }
   | { type: 'status'; least: number }
   | { type: 'marked' }
-  | { type: 'cpu'; ms: number; rssBytes: number }
+  | { type: 'cpu'; ms: number; rssBytes: number; connections: number; messages: Record<string, number> }
 
 async function main(root: string, tag: string): Promise<void> {
   const nodes: ChatNode[] = []
   const profiler = new PhaseProfiler(tag)
   let mark = process.cpuUsage()
+  let messages: Record<string, number> = {}
   const out = (line: WorkerLine): void => {
     process.stdout.write(`${JSON.stringify(line)}\n`)
   }
@@ -45,6 +47,9 @@ async function main(root: string, tag: string): Promise<void> {
     })
     nodes.push(node)
     await node.start()
+    node.libp2p.services.pubsub.addEventListener('message', (evt) => {
+      messages[evt.detail.topic] = (messages[evt.detail.topic] ?? 0) + 1
+    })
     out({ type: 'ready', index, addr: node.addrs[0] })
   }
   // one start at a time: the parent waits for each `ready` anyway
@@ -64,11 +69,14 @@ async function main(root: string, tag: string): Promise<void> {
     } else if (command === 'mark') {
       void profiler.start().then(() => {
         mark = process.cpuUsage()
+        messages = {}
         out({ type: 'marked' })
       })
     } else if (command === 'cpu') {
       const used = process.cpuUsage(mark)
-      out({ type: 'cpu', ms: (used.user + used.system) / 1000, rssBytes: process.memoryUsage().rss })
+      const connections = nodes.reduce((sum, n) => sum + n.libp2p.getConnections().length, 0)
+      const rssBytes = process.memoryUsage().rss
+      out({ type: 'cpu', ms: (used.user + used.system) / 1000, rssBytes, connections, messages })
       void profiler.stop()
     }
   })

@@ -24,6 +24,8 @@ const PEERS_PER_PROC = 25
 /** Longest wait for one peer to start, and for a full user list, before the run is called failed. */
 const START_TIMEOUT_MS = 60_000
 const CONVERGE_TIMEOUT_MS = 180_000
+/** Time after convergence before the idle window, for what the last joins set off (syncs, answers) to end. */
+const SETTLE_MS = 10_000
 /** Set in a worker's environment: where it writes its CPU profile (PhaseProfiler). */
 const PROFILE_ENV = 'P2PCHAT_BENCH_PROFILE_DIR'
 
@@ -38,6 +40,9 @@ export interface PresenceFigures {
   rssPerPeer: number
   /** 1-minute load average when the idle window ended */
   load: number
+  /** connections per peer, and gossip messages each peer received per second in the idle window, by topic */
+  connectionsPerPeer: number
+  receivedPerPeerPerSecond: Record<string, number>
 }
 
 interface Worker {
@@ -151,19 +156,29 @@ async function run(workers: Worker[], peers: number, idleMs: number): Promise<Pr
     }
   }
   const convergeMs = performance.now() - started
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
   await ask(workers, 'mark', 'marked')
   const from = performance.now()
   await new Promise((resolve) => setTimeout(resolve, idleMs))
   const used = await ask(workers, 'cpu', 'cpu')
   const elapsed = performance.now() - from
   const cpuMs = used.reduce((sum, u) => sum + u.ms, 0)
+  const receivedPerPeerPerSecond: Record<string, number> = {}
+  for (const u of used) {
+    for (const [topic, count] of Object.entries(u.messages)) {
+      const name = topic.split('/')[2] ?? topic
+      receivedPerPeerPerSecond[name] = (receivedPerPeerPerSecond[name] ?? 0) + count / peers / (elapsed / 1000)
+    }
+  }
   return {
     peers,
     procs: workers.length,
     convergeMs,
     cpuPerPeerPct: (cpuMs / elapsed / peers) * 100,
     rssPerPeer: used.reduce((sum, u) => sum + u.rssBytes, 0) / peers,
-    load: loadavg()[0]
+    load: loadavg()[0],
+    connectionsPerPeer: used.reduce((sum, u) => sum + u.connections, 0) / peers,
+    receivedPerPeerPerSecond
   }
 }
 
@@ -220,7 +235,11 @@ async function main(): Promise<void> {
     // each size as it ends: a larger one takes minutes
     process.stderr.write(
       `  ${f.procs} processes: converged in ${f.convergeMs.toFixed(0)} ms, idle ${f.cpuPerPeerPct.toFixed(2)} % ` +
-        `of a core per peer, ${(f.rssPerPeer / 2 ** 20).toFixed(0)} MiB per peer (load ${f.load.toFixed(2)})\n`
+        `of a core per peer, ${(f.rssPerPeer / 2 ** 20).toFixed(0)} MiB per peer (load ${f.load.toFixed(2)}); ` +
+        `${f.connectionsPerPeer.toFixed(1)} connections per peer, gossip received per peer per second: ` +
+        `${Object.entries(f.receivedPerPeerPerSecond)
+          .map(([topic, rate]) => `${topic} ${rate.toFixed(2)}`)
+          .join(', ')}\n`
     )
     out.push(...presenceFigures(f))
   }
