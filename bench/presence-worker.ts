@@ -3,7 +3,8 @@
  * one event loop. Commands on stdin, one a line; answers on stdout as JSON lines:
  * - `start <index> <name> <ip> <bootstrap...>`: starts a peer listening on `ip` (its own 127.0.0.0/8 address, as each
  *   peer on a LAN has its own) and dialing from it; answers {type:'ready', index, addr}
- * - `status`: {type:'status', least}, the shortest user list among its peers (each counts itself)
+ * - `status [detail]`: {type:'status', least}, the shortest user list among its peers (each counts itself); with
+ *   `detail`, that peer's name, whom it lists and its connections
  * - `mark`: starts an idle window (and a CPU profile when PROFILE_ENV is set), answers {type:'marked'}; `cpu`: {type:'cpu', ms, rssBytes},
  *   the CPU time this process used since the mark, with its peers' connections and the gossip messages they
  *   received since, by topic (what a profile cannot tell apart)
@@ -21,7 +22,7 @@ import { UNLIMITED_LOBBY } from './peers.ts'
 export type WorkerLine =
   | { type: 'ready'; index: number; addr: string }
   | { type: 'failed'; index: number; error: string }
-  | { type: 'status'; least: number }
+  | { type: 'status'; least: number; shortest?: { name: string; listed: string[]; connections: number } }
   | { type: 'marked' }
   | { type: 'cpu'; ms: number; rssBytes: number; connections: number; messages: Record<string, number> }
 
@@ -65,7 +66,23 @@ async function main(root: string, tag: string): Promise<void> {
         })
       )
     } else if (command === 'status') {
-      out({ type: 'status', least: Math.min(...nodes.map((n) => n.users().length)) })
+      const shortest = nodes.reduce<ChatNode | undefined>(
+        (a, n) => (a == null || n.users().length < a.users().length ? n : a),
+        undefined
+      )
+      out({
+        type: 'status',
+        least: shortest?.users().length ?? 0,
+        // who is missing where, should the run not converge
+        shortest:
+          args[0] === 'detail' && shortest != null
+            ? {
+                name: shortest.name,
+                listed: shortest.users().map((u) => u.name),
+                connections: shortest.libp2p.getConnections().length
+              }
+            : undefined
+      })
     } else if (command === 'mark') {
       void profiler.start().then(() => {
         mark = process.cpuUsage()
