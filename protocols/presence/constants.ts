@@ -46,8 +46,8 @@ export const MAX_DIRECTORY_SIZE = 10_000
 /**
  * Peers expected to answer a newcomer. With up to this many in our directory we always answer; with more, each
  * answers with probability REPLY_FANOUT / known, so a join costs the network about this many announcements whatever
- * its size (everyone answering cost every peer one message per peer per join). The newcomer hears the rest at
- * their next heartbeat, within HEARTBEAT_INTERVAL_MS.
+ * its size (everyone answering cost every peer one message per peer per join). The newcomer gets the rest by presence
+ * sync from its neighbours (synced.ts), or at their next heartbeat.
  */
 export const REPLY_FANOUT = 8
 
