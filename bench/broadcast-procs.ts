@@ -289,7 +289,7 @@ async function peerRole(name: string, dataDir: string, bootstrap: string[]): Pro
 }
 
 /** A CPU profile of one phase of a peer, written where PROFILE_ENV says (nothing when it is not set). */
-class PhaseProfiler {
+export class PhaseProfiler {
   private session?: Session
   private readonly dir = process.env[PROFILE_ENV]
 

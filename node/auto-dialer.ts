@@ -1,8 +1,9 @@
 import type { Logger, PeerId, PeerInfo } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { backoffDelay } from './backoff.ts'
-import { DIAL_TIMEOUT_MS, DISCOVERY_YIELD_MS, MAX_DISCOVERIES_WAITING } from './constants.ts'
+import { DIAL_TIMEOUT_MS, DISCOVERY_YIELD_MS, MAX_DISCOVERIES_WAITING, MIN_NEIGHBOURS } from './constants.ts'
 import { DialTargets } from './dial-targets.ts'
+import type { LanDiscoveries } from './lan-discoveries.ts'
 import type { ChatLibp2p } from './libp2p.ts'
 
 export interface AutoDialerInit {
@@ -10,6 +11,14 @@ export interface AutoDialerInit {
   bootstrap: Multiaddr[]
   /** how long one dial may take. @default DIAL_TIMEOUT_MS */
   dialTimeoutMs?: number
+  /**
+   * the peers to dial on sight (what mDNS finds). Others that libp2p reports (`peer:discovery`, raised for every peer
+   * first added to the peer store: presence adds every peer it lists) are dialed only while we hold fewer than
+   * `minNeighbours` connections. Unset: every `peer:discovery` is dialed.
+   */
+  discoveries?: Pick<LanDiscoveries, 'addEventListener' | 'removeEventListener'>
+  /** @default MIN_NEIGHBOURS */
+  minNeighbours?: number
 }
 
 /**
@@ -29,6 +38,10 @@ export class AutoDialer {
   private readonly log: Logger
   private readonly bootstrap: Multiaddr[]
   private readonly dialTimeoutMs: number
+  private readonly discoveries?: AutoDialerInit['discoveries']
+  private readonly minNeighbours: number
+  /** peers only heard of that we are dialing to make up our neighbours */
+  private readonly heardDialing = new Set<string>()
   private readonly attempts = new Map<string, number>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   /** which bootstrap address reached which peer, so a disconnect triggers the right re-dial */
@@ -47,14 +60,18 @@ export class AutoDialer {
     this.log = node.logger.forComponent('p2pchat:dialer')
     this.bootstrap = init.bootstrap
     this.dialTimeoutMs = init.dialTimeoutMs ?? DIAL_TIMEOUT_MS
+    this.discoveries = init.discoveries
+    this.minNeighbours = init.discoveries == null ? Number.POSITIVE_INFINITY : (init.minNeighbours ?? MIN_NEIGHBOURS)
     this.onDiscovery = this.onDiscovery.bind(this)
+    this.onHeardOf = this.onHeardOf.bind(this)
     this.onDisconnect = this.onDisconnect.bind(this)
     this.onStart = this.onStart.bind(this)
   }
 
   /** Call before libp2p starts, so that no peer mDNS finds during its start is missed; dials once it has started. */
   start(): void {
-    this.node.addEventListener('peer:discovery', this.onDiscovery)
+    this.node.addEventListener('peer:discovery', this.onHeardOf)
+    this.discoveries?.addEventListener('peer', this.onDiscovery)
     this.node.addEventListener('peer:disconnect', this.onDisconnect)
     if (this.node.status === 'started') {
       this.onStart()
@@ -68,8 +85,10 @@ export class AutoDialer {
     this.online = false
     this.early.clear()
     this.yielding.clear()
+    this.heardDialing.clear()
     this.node.removeEventListener('start', this.onStart)
-    this.node.removeEventListener('peer:discovery', this.onDiscovery)
+    this.node.removeEventListener('peer:discovery', this.onHeardOf)
+    this.discoveries?.removeEventListener('peer', this.onDiscovery)
     this.node.removeEventListener('peer:disconnect', this.onDisconnect)
     for (const timer of this.timers) {
       clearTimeout(timer)
@@ -86,6 +105,28 @@ export class AutoDialer {
       this.discovered(info)
     }
     this.early.clear()
+  }
+
+  /**
+   * A peer new to the peer store: one found on the LAN, or (with `discoveries` set) only heard of. Those we are
+   * dialing count as neighbours already: a presence sync adds a whole crowd to the peer store at once.
+   */
+  private onHeardOf(evt: CustomEvent<PeerInfo>): void {
+    if (this.discoveries == null) {
+      this.onDiscovery(evt)
+      return
+    }
+    const key = evt.detail.id.toString()
+    if (
+      this.node.getConnections().length + this.heardDialing.size >= this.minNeighbours ||
+      this.heardDialing.has(key)
+    ) {
+      return
+    }
+    this.heardDialing.add(key)
+    // once the dial (or the other side's, see dialsFirst) had its time, the connection count tells
+    this.later(DISCOVERY_YIELD_MS + this.dialTimeoutMs, () => this.heardDialing.delete(key))
+    this.onDiscovery(evt)
   }
 
   private onDiscovery(evt: CustomEvent<PeerInfo>): void {

@@ -12,6 +12,7 @@ import { DEFAULT_DM_TTL_MS } from './direct/outbox.ts'
 import { prekeySlice } from './direct/relays.ts'
 import { GroupFileStore } from './groups/group-store.ts'
 import { MessageArchive } from './history.ts'
+import { LanDiscoveries } from './lan-discoveries.ts'
 import { assembleLibp2p, type ChatLibp2p, type ChatPlatform } from './libp2p.ts'
 import { OurRelays } from './our-relays.ts'
 import { ChatStore, type MessageStore } from './store.ts'
@@ -61,6 +62,8 @@ export interface ChatNodeParts {
   transfers: TransferManagerInit
   /** end-to-end sessions, the outbox and relay mail */
   direct: Direct
+  /** the peers mDNS finds, which the auto-dialer dials */
+  lanDiscoveries: LanDiscoveries
 }
 
 /**
@@ -106,11 +109,13 @@ export async function assembleChatNode<N>(
       emit: (type, detail) => hooks.emit(type, detail)
     })
     const ourRelays = new OurRelays(init.relays ?? [])
+    const lanDiscoveries = new LanDiscoveries()
     const libp2p = await assembleLibp2p({
       privateKey: account.privateKey,
       platform: init.platform,
       listen,
       mdns: init.mdns ?? true,
+      lanDiscoveries,
       presence: { name, ...init.presence },
       relays: init.relays,
       ourRelays,
@@ -152,6 +157,7 @@ export async function assembleChatNode<N>(
       archive,
       controls,
       bootstrap,
+      lanDiscoveries,
       transfers: { ...init.transfers, dataDir: account.dataDir, selfName: name }
     })
   } catch (err) {

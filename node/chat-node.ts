@@ -64,7 +64,16 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.safeDispatchEvent(type, { detail })
   }
 
-  private constructor({ name, libp2p, archive, controls, bootstrap, transfers, direct }: ChatNodeParts) {
+  private constructor({
+    name,
+    libp2p,
+    archive,
+    controls,
+    bootstrap,
+    transfers,
+    direct,
+    lanDiscoveries
+  }: ChatNodeParts) {
     super()
     this.name = name
     this.libp2p = libp2p
@@ -77,7 +86,7 @@ export class ChatNode extends TypedEventEmitter<ChatEvents> {
     this.dms = libp2p.services.dm
     this.relayClient = libp2p.services.relayClient
     this.direct = direct
-    this.dialer = new AutoDialer(libp2p, { bootstrap })
+    this.dialer = new AutoDialer(libp2p, { bootstrap, discoveries: lanDiscoveries })
     this.transfers = new TransferManager(transfers, {
       service: libp2p.services.file,
       events: libp2p,

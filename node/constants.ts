@@ -26,6 +26,14 @@ export const DISCOVERY_YIELD_MS = 1000
 export const MAX_DISCOVERIES_WAITING = 256
 
 /**
+ * Connections below which we dial peers we only heard of (presence lists them, with their direct addresses), not
+ * found on the LAN: enough neighbours that gossip reaches us by several paths and that their introduction budgets
+ * (64 identities each, MAX_FORWARDED_IDENTITIES_PER_PEER) cover a crowd of hundreds; dialing all of them made a full
+ * mesh, whose pings and keep-alives cost every peer in proportion to the crowd.
+ */
+export const MIN_NEIGHBOURS = 8
+
+/**
  * A public group's listing can arrive before any of its announcers' presence does (both travel by gossip, through a
  * relay often by different paths): `/join` waits this long for one of them to be reachable before it gives up.
  */

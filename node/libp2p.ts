@@ -4,7 +4,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
-import type { ConnectionGater, PeerId, PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PeerDiscovery, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
@@ -30,6 +30,7 @@ import { MAX_PING_STREAMS, MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS, PING_MIN_T
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
 import { type GossipStreamRepair, gossipStreamRepair } from './gossip-streams.ts'
 import { IceServers } from './ice-servers.ts'
+import type { LanDiscoveries } from './lan-discoveries.ts'
 import { OurRelays, reachOurRelaysAsConfigured } from './our-relays.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
@@ -97,6 +98,8 @@ export interface AssembleInit {
   lobby?: LobbyInit
   /** the account's retention: what catch-up keeps for others and serves within. @default keeps and serves nothing */
   retention?: () => RetentionSettings
+  /** told of every peer mDNS finds (the auto-dialer dials those) */
+  lanDiscoveries?: LanDiscoveries
 }
 
 /**
@@ -121,7 +124,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES } })],
     connectionMonitor: { pingTimeout: { minTimeout: PING_MIN_TIMEOUT_MS } },
-    peerDiscovery: init.mdns ? [await mdnsDiscovery()] : [],
+    peerDiscovery: init.mdns ? [observed(await mdnsDiscovery(), init.lanDiscoveries)] : [],
     connectionGater: reachOurRelaysAsConfigured(
       ourRelays,
       refuseUnconnectedWebRtc(
@@ -176,6 +179,10 @@ async function webRtcTransports(
 }
 
 /** mDNS, loaded only when it is on: a peer started with --no-mdns (every test, every relay client) never needs it. */
+function observed<F extends (components: never) => PeerDiscovery>(factory: F, lan?: LanDiscoveries): F {
+  return lan == null ? factory : (lan.observe(factory) as F)
+}
+
 async function mdnsDiscovery(): Promise<ReturnType<typeof import('@libp2p/mdns').mdns>> {
   const { mdns } = await import('@libp2p/mdns')
   return mdns({ interval: MDNS_INTERVAL_MS })

@@ -15,6 +15,19 @@ export const PRESENCE_TTL_MS = 30_000
  */
 export const RELAYED_HEARTBEAT_INTERVAL_MS = 120_000
 
+/**
+ * Crowd up to which a peer without a relay slot (on a LAN) keeps HEARTBEAT_INTERVAL_MS; in a larger one its interval
+ * grows in proportion (`lanHeartbeatIntervalMs`), so each peer receives about this many heartbeats per
+ * HEARTBEAT_INTERVAL_MS (2 a second) whatever the crowd.
+ */
+export const LAN_CROWD_PER_HEARTBEAT = 20
+
+/**
+ * How far a LAN peer's interval may stretch, in base intervals: 200 s from 400 peers on. With three intervals of
+ * lifetime, a crashed LAN peer that nobody holds a connection with stays listed up to 10 minutes (MAX_LIFETIME_MS).
+ */
+export const MAX_HEARTBEAT_STRETCH = 20
+
 /** The lifetime a peer with a relay slot announces: three of its heartbeats, as PRESENCE_TTL_MS is three of ours. */
 export const RELAYED_LIFETIME_MS = 3 * RELAYED_HEARTBEAT_INTERVAL_MS
 
@@ -33,8 +46,8 @@ export const MAX_DIRECTORY_SIZE = 10_000
 /**
  * Peers expected to answer a newcomer. With up to this many in our directory we always answer; with more, each
  * answers with probability REPLY_FANOUT / known, so a join costs the network about this many announcements whatever
- * its size (everyone answering cost every peer one message per peer per join). The newcomer hears the rest at
- * their next heartbeat, within HEARTBEAT_INTERVAL_MS.
+ * its size (everyone answering cost every peer one message per peer per join). The newcomer gets the rest by presence
+ * sync from its neighbours (synced.ts), or at their next heartbeat.
  */
 export const REPLY_FANOUT = 8
 
@@ -80,6 +93,13 @@ export const REFUSAL_WINDOW_MS = 10_000
  * enough for a newcomer to list the peers around it at once, and gossip brings the rest.
  */
 export const SYNC_NEIGHBOURS = 2
+
+/**
+ * Neighbours other than our relays asked at most, when the first ones' answers were cut by their introduction budget
+ * (MAX_FORWARDED_IDENTITIES_PER_PEER each): 8 may introduce 512 identities, a LAN crowd that would otherwise only be
+ * listed as its heartbeats come (minutes apart in a crowd of hundreds, see LAN_CROWD_PER_HEARTBEAT).
+ */
+export const MAX_SYNC_NEIGHBOURS = 8
 
 /**
  * Entries of one sync from a neighbour other than our relays that we check at all: its budget lets it introduce

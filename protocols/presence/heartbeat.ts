@@ -1,4 +1,5 @@
 import type { SenderSeq } from '../common/decode.ts'
+import { LAN_CROWD_PER_HEARTBEAT, MAX_HEARTBEAT_STRETCH, MAX_LIFETIME_MS } from './constants.ts'
 
 /** Our last announcement, if it reached someone: what the next heartbeat compares against. */
 export interface LastAnnouncement {
@@ -8,6 +9,11 @@ export interface LastAnnouncement {
   lobbyTail?: SenderSeq
   /** whether it named a relay of ours, which then vouches for us: we repeat ourselves every few minutes */
   vouched?: boolean
+  /**
+   * the interval it was made with (a third of the lifetime it asked for): the next one goes out within it even when
+   * the interval has grown since, or receivers would drop us before hearing from us again. Unset: the base interval.
+   */
+  intervalMs?: number
 }
 
 export interface HeartbeatCheck {
@@ -32,7 +38,33 @@ export function heartbeatDue(c: HeartbeatCheck): boolean {
   if (c.last == null) {
     return true
   }
-  return c.now - c.last.at >= c.intervalMs - c.tickMs / 2 || !sameTail(c.lobbyTail, c.last.lobbyTail)
+  const intervalMs = Math.min(c.intervalMs, c.last.intervalMs ?? c.intervalMs)
+  return c.now - c.last.at >= intervalMs - c.tickMs / 2 || !sameTail(c.lobbyTail, c.last.lobbyTail)
+}
+
+/**
+ * How often a peer without a relay slot repeats itself when `known` peers are in its directory: the base interval
+ * in a crowd of up to LAN_CROWD_PER_HEARTBEAT, then growing with the crowd, so that the heartbeats each peer receives
+ * stay about LAN_CROWD_PER_HEARTBEAT per base interval whatever the crowd's size (every peer hearing every peer's
+ * heartbeat every 10 s made idle CPU per peer grow with the crowd). Clamped twice, since the directory's size is in
+ * the hands of whoever announces themselves: at MAX_HEARTBEAT_STRETCH times the base, and so that three intervals
+ * (the lifetime we then ask for) stay within MAX_LIFETIME_MS, the most receivers grant.
+ */
+export function lanHeartbeatIntervalMs(known: number, baseMs: number): number {
+  const crowd = Number.isNaN(known) ? 0 : Math.max(0, known)
+  const stretched = Math.min((baseMs * crowd) / LAN_CROWD_PER_HEARTBEAT, baseMs * MAX_HEARTBEAT_STRETCH)
+  return Math.max(baseMs, Math.min(stretched, MAX_LIFETIME_MS / HEARTBEATS_PER_LIFETIME))
+}
+
+/** Heartbeats a lifetime spans, so one lost announcement does not drop anyone (as PRESENCE_TTL_MS is three of ours). */
+export const HEARTBEATS_PER_LIFETIME = 3
+
+/**
+ * The lifetime to ask for with an announcement made at `intervalMs`: none at the base interval (receivers grant their
+ * own TTL, three base intervals, as they did before lifetimes existed), else three intervals.
+ */
+export function lifetimeFor(intervalMs: number, baseMs: number): number | undefined {
+  return intervalMs > baseMs ? HEARTBEATS_PER_LIFETIME * intervalMs : undefined
 }
 
 function sameTail(a: SenderSeq | undefined, b: SenderSeq | undefined): boolean {

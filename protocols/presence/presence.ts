@@ -19,7 +19,7 @@ import {
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 import { DisconnectChecks } from './disconnect-checks.ts'
 import { publishJoin, untilRelayed } from './first-join.ts'
-import { heartbeatDue, type LastAnnouncement } from './heartbeat.ts'
+import { heartbeatDue, type LastAnnouncement, lanHeartbeatIntervalMs, lifetimeFor } from './heartbeat.ts'
 import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
 import type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
@@ -139,7 +139,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     const now = Date.now()
     const due = heartbeatDue({
       now,
-      intervalMs: this.lastHeard?.vouched === true ? this.relayedHeartbeatIntervalMs : this.heartbeatIntervalMs,
+      intervalMs: this.intervalMs(this.lastHeard?.vouched === true),
       tickMs: this.heartbeatIntervalMs,
       lobbyTail: this.lobbyTail(),
       last: this.lastHeard
@@ -148,6 +148,13 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       void this.announce('alive')
     }
     this.applyAll(this.directory.expire(now))
+  }
+
+  /** Every few minutes when a relay vouches for us, else in proportion to the crowd we list (heartbeat.ts). */
+  private intervalMs(vouched: boolean): number {
+    return vouched
+      ? this.relayedHeartbeatIntervalMs
+      : lanHeartbeatIntervalMs(this.directory.size, this.heartbeatIntervalMs)
   }
 
   private lobbyTail(): SenderSeq | undefined {
@@ -217,14 +224,16 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   /**
    * Publishes our announcement; resolves with the peers it was handed to. Named in it, a relay of ours vouches for us,
-   * so we announce a lifetime of minutes and repeat ourselves as rarely (RELAYED_HEARTBEAT_INTERVAL_MS).
+   * so we announce a lifetime of minutes and repeat ourselves as rarely (RELAYED_HEARTBEAT_INTERVAL_MS); without
+   * one, a lifetime of three of our current intervals, which grow with the crowd.
    */
   private async announce(kind: PresenceKind): Promise<Set<string>> {
     const addrs = this.addrsToAnnounce()
     this.announcedAddrs = addrKey(addrs)
     const lobbyTail = this.lobbyTail()
     const vouched = namesOneOf(addrs, this.trustedForwarder)
-    const lifetimeMs = vouched ? 3 * this.relayedHeartbeatIntervalMs : undefined
+    const intervalMs = this.intervalMs(vouched)
+    const lifetimeMs = vouched ? 3 * intervalMs : lifetimeFor(intervalMs, this.heartbeatIntervalMs)
     const ts = Date.now()
     const data = encodeAnnouncement({ kind, name: this.name, ts, addrs, lobbyTail, lifetimeMs })
     try {
@@ -232,7 +241,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       const reached = new Set(recipients.map((p) => p.toString()))
       this.answers.reachedBy(reached)
       // one that reached nobody (our relay was down) does not count: the next tick announces again
-      this.lastHeard = reached.size > 0 ? { at: ts, lobbyTail, vouched } : undefined
+      this.lastHeard = reached.size > 0 ? { at: ts, lobbyTail, vouched, intervalMs } : undefined
       return reached
     } catch (err) {
       this.log.error('could not announce %s - %e', kind, err)
@@ -281,12 +290,17 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
 
   /**
    * An announcement a presence sync passed on, already checked (synced.ts): taken within the budget of the peer that
-   * passed it on, as if that peer had forwarded it over gossip (ignored over budget).
+   * passed it on, as if that peer had forwarded it over gossip (ignored over budget, and then false).
    */
-  private takeSynced(synced: SyncedAnnouncement, via: PeerId): void {
-    if (!synced.author.equals(this.components.peerId) && this.admission.synced(synced.author, via)) {
+  private takeSynced(synced: SyncedAnnouncement, via: PeerId): boolean {
+    if (synced.author.equals(this.components.peerId)) {
+      return true
+    }
+    const admitted = this.admission.synced(synced.author, via)
+    if (admitted) {
       this.take(synced, false)
     }
+    return admitted
   }
 
   /**

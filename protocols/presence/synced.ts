@@ -8,7 +8,13 @@ import {
   verifyAnnouncement
 } from '../presence-sync/index.ts'
 import { type Announcement, decodeAnnouncement } from './codec.ts'
-import { MAX_LIFETIME_MS, MAX_UNTRUSTED_SYNC_ENTRIES, PRESENCE_TOPIC, SYNC_NEIGHBOURS } from './constants.ts'
+import {
+  MAX_LIFETIME_MS,
+  MAX_SYNC_NEIGHBOURS,
+  MAX_UNTRUSTED_SYNC_ENTRIES,
+  PRESENCE_TOPIC,
+  SYNC_NEIGHBOURS
+} from './constants.ts'
 import { grantedLifetime } from './directory.ts'
 
 /** One announcement a sync passed on, checked: its author signed it, it decodes, it is recent and not a leave. */
@@ -58,8 +64,8 @@ export interface DirectorySyncerInit {
   fetch: (peer: PeerId, options: AbortOptions) => Promise<SyncEntry[]>
   /** a peer whose answers we take whatever their number (our relays) */
   trusted: (peer: PeerId) => boolean
-  /** takes one checked announcement that `via` passed on, within `via`'s budget */
-  take: (synced: SyncedAnnouncement, via: PeerId) => void
+  /** takes one checked announcement that `via` passed on, within `via`'s budget; false when over it */
+  take: (synced: SyncedAnnouncement, via: PeerId) => boolean
   ttlMs: number
   log: Logger
   /** aborted at shutdown */
@@ -68,11 +74,17 @@ export interface DirectorySyncerInit {
 
 /**
  * Asks neighbours for the directory when they appear, so that a newcomer lists everyone online at once instead of
- * one heartbeat at a time: every relay we use (each time it comes back), and the first SYNC_NEIGHBOURS others.
+ * one heartbeat at a time: every relay we use (each time it comes back), and the first SYNC_NEIGHBOURS others; one
+ * more each time a neighbour's answer was cut short by its introduction budget, up to MAX_SYNC_NEIGHBOURS. A crowd
+ * larger than one neighbour may introduce is then listed at once too, rather than as its heartbeats come, which
+ * on a LAN grow rarer as the crowd grows.
  */
 export class DirectorySyncer {
-  /** neighbours other than relays already asked this session: only the first few, gossip brings the rest */
+  /** neighbours other than relays already asked: only the first few, more only while their answers fall short */
   private readonly askedNeighbours = new Set<string>()
+  /** subscribed neighbours not asked (yet), in the order they came; MAX_SYNC_NEIGHBOURS at most */
+  private readonly waiting = new Map<string, PeerId>()
+  private neighbourLimit = SYNC_NEIGHBOURS
   private readonly inProgress = new Set<string>()
 
   constructor(private readonly init: DirectorySyncerInit) {}
@@ -83,44 +95,72 @@ export class DirectorySyncer {
     if (this.init.signal.aborted || this.inProgress.has(key)) {
       return
     }
-    if (!this.init.trusted(peer)) {
-      if (this.askedNeighbours.has(key) || this.askedNeighbours.size >= SYNC_NEIGHBOURS) {
+    const trusted = this.init.trusted(peer)
+    if (!trusted) {
+      if (this.askedNeighbours.has(key)) {
+        return
+      }
+      if (this.askedNeighbours.size >= this.neighbourLimit) {
+        if (this.waiting.size < MAX_SYNC_NEIGHBOURS) {
+          this.waiting.set(key, peer)
+        }
         return
       }
       this.askedNeighbours.add(key)
+      this.waiting.delete(key)
     }
     this.inProgress.add(key)
-    void this.syncFrom(peer).finally(() => this.inProgress.delete(key))
+    void this.syncFrom(peer)
+      .then((cut) => {
+        if (cut && !trusted && this.neighbourLimit < MAX_SYNC_NEIGHBOURS) {
+          this.neighbourLimit++
+          this.askNext()
+        }
+      })
+      .finally(() => this.inProgress.delete(key))
   }
 
-  private async syncFrom(peer: PeerId): Promise<void> {
+  /** Asks the next waiting neighbour, if any (one that has gone since fails its fetch and counts as asked). */
+  private askNext(): void {
+    const next = this.waiting.values().next()
+    if (!next.done) {
+      this.waiting.delete(next.value.toString())
+      this.subscribed(next.value)
+    }
+  }
+
+  /** Takes what `peer` holds; true when its answer was cut short (more than we check, or over its budget). */
+  private async syncFrom(peer: PeerId): Promise<boolean> {
     let entries: SyncEntry[]
     try {
       entries = await this.init.fetch(peer, { signal: this.init.signal })
     } catch (err) {
       this.init.log('no presence sync from %p - %e', peer, err)
-      return
+      return false
     }
     const now = Date.now()
     let taken = 0
+    let refused = 0
     // a neighbour we do not trust can bring few new identities (its introduction budget): checking thousands of
     // signatures for it would cost more than anything it may add
     const considered = this.init.trusted(peer) ? entries : entries.slice(0, MAX_UNTRUSTED_SYNC_ENTRIES)
     for (const [i, entry] of considered.entries()) {
       if (this.init.signal.aborted) {
-        return
+        return false
       }
       if (i % YIELD_EVERY === YIELD_EVERY - 1) {
         // a full directory is thousands of signature checks: let other work in between
         await new Promise((resolve) => setTimeout(resolve, 0))
       }
       const synced = await checkSynced(entry, now, this.init.ttlMs)
-      if (synced != null) {
-        this.init.take(synced, peer)
+      if (synced != null && this.init.take(synced, peer)) {
         taken++
+      } else if (synced != null) {
+        refused++
       }
     }
     this.init.log('presence sync from %p: %d of %d announcements taken', peer, taken, entries.length)
+    return refused > 0 || considered.length < entries.length
   }
 }
 

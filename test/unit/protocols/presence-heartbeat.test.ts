@@ -5,7 +5,19 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { SenderSeq } from '../../../protocols/common/decode.ts'
 import { relaysNamedIn } from '../../../protocols/presence/announced-addrs.ts'
-import { heartbeatDue, type LastAnnouncement } from '../../../protocols/presence/heartbeat.ts'
+import {
+  LAN_CROWD_PER_HEARTBEAT,
+  MAX_HEARTBEAT_STRETCH,
+  MAX_LIFETIME_MS,
+  PRESENCE_TTL_MS
+} from '../../../protocols/presence/constants.ts'
+import {
+  HEARTBEATS_PER_LIFETIME,
+  heartbeatDue,
+  type LastAnnouncement,
+  lanHeartbeatIntervalMs,
+  lifetimeFor
+} from '../../../protocols/presence/heartbeat.ts'
 
 const TICK = 10_000
 const RELAYED = 120_000
@@ -80,6 +92,69 @@ describe('heartbeat schedule', () => {
     const quiet = Array.from({ length: 120 }, () => ({ tailMoves: false, heard: true }))
     expect(simulate(quiet, RELAYED).length).toBe(10)
     expect(simulate(quiet, TICK).length).toBe(120)
+  })
+})
+
+/** Any directory size, including what a bug or a hostile crowd could make of it. */
+const anySize = fc.oneof(
+  fc.integer({ min: -10, max: 100_000 }),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_SAFE_INTEGER)
+)
+
+describe('LAN heartbeat interval', () => {
+  it('stays between the base and its caps whatever the directory says, and grows with the crowd', () => {
+    fc.assert(
+      fc.property(anySize, anySize, fc.integer({ min: 100, max: 60_000 }), (a, b, base) => {
+        const interval = lanHeartbeatIntervalMs(a, base)
+        expect(Number.isFinite(interval)).toBe(true)
+        expect(interval).toBeGreaterThanOrEqual(base)
+        expect(interval).toBeLessThanOrEqual(Math.max(base, base * MAX_HEARTBEAT_STRETCH))
+        // the lifetime we ask for is one receivers grant in full (they clamp at MAX_LIFETIME_MS)
+        const lifetime = lifetimeFor(interval, base)
+        if (lifetime != null) {
+          expect(lifetime).toBeLessThanOrEqual(MAX_LIFETIME_MS)
+          expect(lifetime).toBe(HEARTBEATS_PER_LIFETIME * interval)
+        }
+        const [small, large] = [a, b].map((n) => (Number.isNaN(n) ? 0 : n)).sort((x, y) => x - y)
+        expect(lanHeartbeatIntervalMs(small, base)).toBeLessThanOrEqual(lanHeartbeatIntervalMs(large, base))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('keeps the heartbeats each peer receives about flat up to the stretch, and at the base in small crowds', () => {
+    const base = 10_000
+    for (let peers = 1; peers <= LAN_CROWD_PER_HEARTBEAT * MAX_HEARTBEAT_STRETCH; peers++) {
+      // every other peer's heartbeats, per base interval
+      const received = ((peers - 1) * base) / lanHeartbeatIntervalMs(peers - 1, base)
+      expect(received).toBeLessThanOrEqual(LAN_CROWD_PER_HEARTBEAT)
+    }
+    expect(lanHeartbeatIntervalMs(LAN_CROWD_PER_HEARTBEAT, base)).toBe(base)
+    expect(lifetimeFor(base, base)).toBeUndefined()
+    expect(lanHeartbeatIntervalMs(200, base)).toBe(100_000)
+    expect(lanHeartbeatIntervalMs(10_000, base)).toBe(200_000)
+  })
+
+  it('never leaves receivers longer without a heartbeat than the lifetime it last asked for, as the crowd changes', () => {
+    fc.assert(
+      fc.property(fc.array(anySize, { minLength: 1, maxLength: 300 }), (sizes) => {
+        let last: LastAnnouncement | undefined
+        let lifetime = 0
+        for (const [i, size] of sizes.entries()) {
+          const now = (i + 1) * TICK + ((i * 37) % 200) - 100
+          const intervalMs = lanHeartbeatIntervalMs(size, TICK)
+          if (last != null) {
+            // still listed at this tick, with a tick to spare for the next one
+            expect(now - last.at + TICK).toBeLessThanOrEqual(lifetime + TICK / 2 + 200)
+          }
+          if (heartbeatDue({ now, intervalMs, tickMs: TICK, last })) {
+            last = { at: now, intervalMs }
+            lifetime = lifetimeFor(intervalMs, TICK) ?? PRESENCE_TTL_MS
+          }
+        }
+      }),
+      { numRuns: 300 }
+    )
   })
 })
 

@@ -11,7 +11,12 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
 import { chatGossipsub } from '../../../node/libp2p.ts'
 import { needsAnswer } from '../../../protocols/presence/answers.ts'
-import { MAX_FORWARDED_IDENTITIES_PER_PEER, MAX_UNTRUSTED_SYNC_ENTRIES } from '../../../protocols/presence/constants.ts'
+import {
+  MAX_FORWARDED_IDENTITIES_PER_PEER,
+  MAX_SYNC_NEIGHBOURS,
+  MAX_UNTRUSTED_SYNC_ENTRIES,
+  SYNC_NEIGHBOURS
+} from '../../../protocols/presence/constants.ts'
 import {
   encodeAnnouncement,
   PRESENCE_TOPIC,
@@ -148,6 +153,7 @@ describe('what a sync is worth checking', () => {
         trusted: () => trusted,
         take: () => {
           count++
+          return true
         },
         ttlMs: 30_000,
         log: defaultLogger().forComponent('test'),
@@ -160,6 +166,36 @@ describe('what a sync is worth checking', () => {
     }
     expect(await taken(false)).toBe(MAX_UNTRUSTED_SYNC_ENTRIES)
     expect(await taken(true)).toBe(answer.length)
+  })
+})
+
+describe('how many neighbours are asked', () => {
+  /** Neighbours a syncer asked when `count` subscribed, each answer taken or refused (over budget) by `admit`. */
+  async function asked(count: number, admit: boolean): Promise<number> {
+    const answer = await madeUp(4)
+    const fetched = new Set<string>()
+    const syncer = new DirectorySyncer({
+      fetch: async (peer) => {
+        fetched.add(peer.toString())
+        return answer
+      },
+      trusted: () => false,
+      take: () => admit,
+      ttlMs: 30_000,
+      log: defaultLogger().forComponent('test'),
+      signal: new AbortController().signal
+    })
+    for (let i = 0; i < count; i++) {
+      syncer.subscribed(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    return fetched.size
+  }
+
+  it('the first few when their answers are taken whole; one more per answer cut by the budget, to a bound', async () => {
+    expect(await asked(12, true)).toBe(SYNC_NEIGHBOURS)
+    expect(await asked(12, false)).toBe(MAX_SYNC_NEIGHBOURS)
+    expect(await asked(5, false)).toBe(5)
   })
 })
 
