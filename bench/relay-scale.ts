@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { PRESENCE_TOPIC } from '../protocols/presence/index.ts'
 import { initRelay } from '../relay/init.ts'
 import { cpuMs } from './proc.ts'
 import { type PresenceClient, presenceClient } from './relay-clients.ts'
@@ -247,7 +248,8 @@ export async function joinToUserList(
     signal,
     () => {
       const listed = clients.map((c) => c.services.presence.list().length)
-      return `join: ${clients.length} active clients list ${Math.min(...listed)} to ${Math.max(...listed)} of ${active - 1} others`
+      const behind = clients[listed.indexOf(Math.min(...listed))]
+      return `join: ${clients.length} active clients list ${Math.min(...listed)} to ${Math.max(...listed)} of ${active - 1} others; furthest behind: ${gossipLink(behind)}`
     }
   )
   const relayCpuMsPerClient = (cpuMs(relay.child.pid ?? 0) - cpuBefore) / active
@@ -256,6 +258,16 @@ export async function joinToUserList(
   clients.push(newcomer)
   await until(() => newcomer.services.presence.list().length >= active, signal)
   return { ms: performance.now() - t0, clients, relayCpuMsPerClient }
+}
+
+/** What a client's gossip link to the relay looks like: its connections, their streams, its presence mesh. */
+function gossipLink(client: PresenceClient): string {
+  const streams = client
+    .getConnections()
+    .map((c) => `${c.status} [${c.streams.map((st) => `${st.protocol ?? '?'} ${st.direction}`).join(', ')}]`)
+  const pubsub = client.services.pubsub
+  const slot = client.getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit'))
+  return `connections ${streams.join('; ') || 'none'}, presence subscribers ${pubsub.getSubscribers(PRESENCE_TOPIC).length}, gossip peers ${pubsub.getPeers().length}, ${slot ? 'with' : 'without'} a relay slot`
 }
 
 /** Waits for `condition`, saying where things stand every 10 s while it takes long. */
