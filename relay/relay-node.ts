@@ -22,7 +22,6 @@ import { type StunInfoServer, stunInfoServer } from '../protocols/stun/index.ts'
 import type { RelayConfig } from './config.ts'
 import { connectionListFix, type LinearConnectionList } from './connection-list.ts'
 import type { FederationPeer } from './federation.ts'
-import { gossipStreamOpener } from './gossip-stream-opener.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 import { quietLogger } from './quiet-logger.ts'
 import { relayCatchUp } from './relay-catch-up.ts'
@@ -138,8 +137,6 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
         directPeers: init.federation ?? []
       }),
       gossipStreams: gossipStreamRepair(),
-      // gossipsub opens each newcomer's gossip stream after every earlier one's: see gossip-stream-opener.ts
-      gossipStreamOpener: gossipStreamOpener(),
       lobby: lobby(),
       catchUp: catchUp(relayCatchUp(() => node?.services.pubsub)),
       notices: notices(),
