@@ -43,15 +43,8 @@ export interface BenchClientInit {
  * `relay`, once the relay granted a reservation).
  */
 export async function benchClient(init: BenchClientInit = {}): Promise<BenchClient> {
-  const listen = [...(init.listen ?? []), ...(init.relay == null ? [] : [`${init.relay}/p2p-circuit`])]
   const node = await createLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    addresses: { listen },
-    transports: [tcp(), circuitRelayTransport({ reservationCompletionTimeout: 60_000 })],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { maxConnections: 50 },
-    connectionMonitor: idleClientPings(),
+    ...(await clientBase(init)),
     services: {
       identify: identify(),
       pubsub: chatGossipsub(),
@@ -73,20 +66,26 @@ export async function idleClient(init: BenchClientInit): Promise<Pick<Libp2p, 's
   if (process.env.BENCH_IDLE_GOSSIP === 'full') {
     return benchClient(init)
   }
-  const listen = init.relay == null ? [] : [`${init.relay}/p2p-circuit`]
   return createLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    addresses: { listen },
-    transports: [tcp(), circuitRelayTransport({ reservationCompletionTimeout: 60_000 })],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { maxConnections: 50 },
-    connectionMonitor: idleClientPings(),
+    ...(await clientBase(init)),
     services: {
       identify: identify(),
       gossip: sinkGossip([LOBBY_TOPIC, PRESENCE_TOPIC])
     }
   })
+}
+
+/** What bench and idle clients have in common: a fresh key, TCP and circuits, and a slot on `init.relay` if given. */
+async function clientBase(init: BenchClientInit): Promise<Omit<Libp2pOptions, 'services'>> {
+  return {
+    privateKey: await generateKeyPair('Ed25519'),
+    addresses: { listen: [...(init.listen ?? []), ...(init.relay == null ? [] : [`${init.relay}/p2p-circuit`])] },
+    transports: [tcp(), circuitRelayTransport({ reservationCompletionTimeout: 60_000 })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections: 50 },
+    connectionMonitor: idleClientPings()
+  }
 }
 
 /**
