@@ -178,11 +178,12 @@ async function webRtcTransports(
   return [webRTC({ rtcConfiguration: () => ice.configuration() })]
 }
 
-/** mDNS, loaded only when it is on: a peer started with --no-mdns (every test, every relay client) never needs it. */
+/** `factory`, reporting what it finds to `lan` as well when given (the auto-dialer dials those on sight). */
 function observed<F extends (components: never) => PeerDiscovery>(factory: F, lan?: LanDiscoveries): F {
   return lan == null ? factory : (lan.observe(factory) as F)
 }
 
+/** mDNS, loaded only when it is on: a peer started with --no-mdns (every test, every relay client) never needs it. */
 async function mdnsDiscovery(): Promise<ReturnType<typeof import('@libp2p/mdns').mdns>> {
   const { mdns } = await import('@libp2p/mdns')
   return mdns({ interval: MDNS_INTERVAL_MS })

@@ -19,7 +19,13 @@ import {
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 import { DisconnectChecks } from './disconnect-checks.ts'
 import { publishJoin, untilRelayed } from './first-join.ts'
-import { heartbeatDue, type LastAnnouncement, lanHeartbeatIntervalMs, lifetimeFor } from './heartbeat.ts'
+import {
+  HEARTBEATS_PER_LIFETIME,
+  heartbeatDue,
+  type LastAnnouncement,
+  lanHeartbeatIntervalMs,
+  lifetimeFor
+} from './heartbeat.ts'
 import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
 import type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
@@ -233,7 +239,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     const lobbyTail = this.lobbyTail()
     const vouched = namesOneOf(addrs, this.trustedForwarder)
     const intervalMs = this.intervalMs(vouched)
-    const lifetimeMs = vouched ? 3 * intervalMs : lifetimeFor(intervalMs, this.heartbeatIntervalMs)
+    const lifetimeMs = vouched
+      ? HEARTBEATS_PER_LIFETIME * intervalMs
+      : lifetimeFor(intervalMs, this.heartbeatIntervalMs)
     const ts = Date.now()
     const data = encodeAnnouncement({ kind, name: this.name, ts, addrs, lobbyTail, lifetimeMs })
     try {

@@ -29,9 +29,9 @@ export interface SyncedAnnouncement {
 /**
  * The announcement of a synced entry if it holds up: signed by its author on the presence topic, a valid presence
  * message, heard within its lifetime (`grantedLifetime`), made within it by the author's clock (give or take the
- * clock skew we allow), and saying its author is here (a leave is not passed on: there is nothing to add). Undefined otherwise; never
- * throws. The author's own timestamp bounds replays: whoever passes an announcement on says how old it is, and a
- * liar could otherwise bring back anyone who was ever online.
+ * clock skew we allow), and saying its author is here (a leave is not passed on: there is nothing to add).
+ * Undefined otherwise; never throws. The author's own timestamp bounds replays: whoever passes an announcement on
+ * says how old it is, and a liar could otherwise bring back anyone who was ever online.
  */
 export async function checkSynced(
   entry: SyncEntry,
