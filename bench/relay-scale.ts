@@ -102,6 +102,12 @@ export function jsonLines(child: ChildProcess, onLine: (obj: Record<string, unkn
   })
 }
 
+/** BENCH_RELAY_DEBUG=<namespaces> turns on libp2p's debug log in the relay alone (the clients would drown it out). */
+function relayDebug(): Record<string, string> {
+  const namespaces = process.env.BENCH_RELAY_DEBUG
+  return namespaces == null || namespaces === '' ? {} : { DEBUG: namespaces }
+}
+
 /** Creates and starts a relay sized for `capacity` clients, all from loopback (per-IP limits lifted). */
 export async function startBenchRelay(init: BenchRelayInit): Promise<BenchRelay> {
   const { dataDir, capacity } = init
@@ -138,7 +144,11 @@ export async function startBenchRelay(init: BenchRelayInit): Promise<BenchRelay>
       '--data-dir',
       dataDir
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], cwd: init.cwd, env: { ...process.env, BENCH_PROBE_FILE: probeFile } }
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: init.cwd,
+      env: { ...process.env, ...relayDebug(), BENCH_PROBE_FILE: probeFile }
+    }
   )
   const niced = prioritise(child, RELAY_NICE)
   let addrs: string[] = []

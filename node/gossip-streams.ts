@@ -27,6 +27,9 @@ export interface GossipInternals {
   onPeerConnected: (peerId: PeerId, connection: Connection) => void
 }
 
+/** How gossipsub opens the outbound stream it queued (also private): watched, to catch one that died meanwhile. */
+type CreateOutboundStream = (peerId: PeerId, connection: Connection) => Promise<void>
+
 export function gossipInternalsOf(pubsub: object): GossipInternals | undefined {
   const found = pubsub as Partial<GossipInternals>
   const { peers, streamsOutbound, onPeerConnected } = found
@@ -34,6 +37,18 @@ export function gossipInternalsOf(pubsub: object): GossipInternals | undefined {
     return undefined
   }
   return { peers, streamsOutbound, onPeerConnected: onPeerConnected.bind(pubsub) }
+}
+
+/**
+ * Whether gossipsub's outbound stream can still carry anything. Gossipsub forgets a stream on its `close` event, which
+ * it listens for only once the stream is open: one the remote reset while the protocol was being negotiated (a peer
+ * that closed its connection, or refused the stream, under load) has closed already, and stays in its table for as
+ * long as the peer is connected, every message to the peer failing on it.
+ */
+export function outboundStreamWritable(stream: unknown): boolean {
+  const raw = (stream as { rawStream?: { writeStatus?: unknown } } | undefined)?.rawStream
+  // a shape we do not know: gossipsub's word stands
+  return raw?.writeStatus == null || raw.writeStatus === 'writable' || raw.writeStatus === 'paused'
 }
 
 export interface GossipStreamRepairComponents {
@@ -59,6 +74,9 @@ export class GossipStreamRepair implements Startable {
   private readonly gossip: GossipInternals | undefined
   private sweep?: ReturnType<typeof setInterval>
   private running = false
+  /** peers whose new stream was found dead and repaired at once since the last sweep (then they wait for it) */
+  private readonly quicklyRepaired = new Set<string>()
+  private ownCreateOutboundStream?: CreateOutboundStream
 
   constructor(private readonly components: GossipStreamRepairComponents) {
     this.log = components.logger.forComponent('p2pchat:gossip-streams')
@@ -74,7 +92,9 @@ export class GossipStreamRepair implements Startable {
   start(): void {
     this.running = true
     this.components.events.addEventListener('connection:close', this.onClose)
+    this.watchNewStreams()
     this.sweep = setInterval(() => {
+      this.quicklyRepaired.clear()
       this.repairAll()
       this.reportAnomalies()
     }, GOSSIP_REPAIR_SWEEP_MS)
@@ -86,6 +106,34 @@ export class GossipStreamRepair implements Startable {
     this.components.events.removeEventListener('connection:close', this.onClose)
     clearInterval(this.sweep)
     this.pending.clear()
+    this.quicklyRepaired.clear()
+    if (this.ownCreateOutboundStream != null) {
+      ;(this.components.pubsub as { createOutboundStream?: CreateOutboundStream }).createOutboundStream =
+        this.ownCreateOutboundStream
+      this.ownCreateOutboundStream = undefined
+    }
+  }
+
+  /**
+   * Looks at each outbound stream gossipsub opens once it is open: one that died meanwhile is repaired a second later
+   * (once per peer per sweep; after that, at the sweep), rather than leave the peer without gossip until the sweep.
+   */
+  private watchNewStreams(): void {
+    const pubsub = this.components.pubsub as { createOutboundStream?: CreateOutboundStream }
+    const own = pubsub.createOutboundStream
+    if (typeof own !== 'function' || this.gossip == null) {
+      return
+    }
+    this.ownCreateOutboundStream = own
+    pubsub.createOutboundStream = async (peerId, connection) => {
+      await own.call(pubsub, peerId, connection)
+      const id = peerId.toString()
+      const stream = this.gossip?.streamsOutbound.get(id)
+      if (stream != null && !outboundStreamWritable(stream) && !this.quicklyRepaired.has(id)) {
+        this.quicklyRepaired.add(id)
+        this.repairSoon(peerId)
+      }
+    }
   }
 
   /** Looks at every gossip peer now; returns how many got a new outbound stream. */
@@ -99,11 +147,18 @@ export class GossipStreamRepair implements Startable {
     return repaired
   }
 
-  /** Gives `peer` a new outbound gossip stream if it is a gossip peer, connected, and has none; true if it did. */
+  /**
+   * Gives `peer` a new outbound gossip stream if it is a gossip peer, connected, and has none or only one that can no
+   * longer be written to (outboundStreamWritable); true if it did.
+   */
   repair(peer: PeerId): boolean {
     const id = peer.toString()
     const gossip = this.gossip
-    if (!this.running || gossip == null || !gossip.peers.has(id) || gossip.streamsOutbound.has(id)) {
+    if (!this.running || gossip == null || !gossip.peers.has(id)) {
+      return false
+    }
+    const current = gossip.streamsOutbound.get(id)
+    if (current != null && outboundStreamWritable(current)) {
       return false
     }
     // gossipsub does not run over limited (relayed) connections: only a full one will do
@@ -113,7 +168,11 @@ export class GossipStreamRepair implements Startable {
     if (connection == null) {
       return false
     }
-    this.log('%p is connected but has no outbound gossip stream: opening one', peer)
+    if (current != null) {
+      // gossipsub opens no stream while it holds one, dead or not
+      gossip.streamsOutbound.delete(id)
+    }
+    this.log('%p is connected but has no outbound gossip stream that works: opening one', peer)
     gossip.onPeerConnected(peer, connection)
     return true
   }
@@ -130,7 +189,10 @@ export class GossipStreamRepair implements Startable {
   }
 
   private onClose(evt: CustomEvent<Connection>): void {
-    const peer = evt.detail.remotePeer
+    this.repairSoon(evt.detail.remotePeer)
+  }
+
+  private repairSoon(peer: PeerId): void {
     const id = peer.toString()
     if (this.pending.has(id)) {
       return

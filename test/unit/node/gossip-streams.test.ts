@@ -5,7 +5,7 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
-import { gossipInternalsOf, gossipStreamRepair } from '../../../node/gossip-streams.ts'
+import { gossipInternalsOf, gossipStreamRepair, outboundStreamWritable } from '../../../node/gossip-streams.ts'
 import { chatGossipsub } from '../../../node/libp2p.ts'
 
 const TOPIC = 'repair-test'
@@ -108,5 +108,50 @@ describe('gossip stream repair', { timeout: 30_000 }, () => {
     expect(repair.repairAll()).toBe(1)
     expect(await reaches(a, b, 'a again', 8_000)).toBe(true)
     expect(repair.repairAll()).toBe(0)
+  })
+
+  /**
+   * `a` with a connection to `b` whose outbound gossip stream gossipsub still holds but which has closed: the state a
+   * reset during protocol negotiation leaves (gossipsub listens for `close` only once the stream is open, so it never
+   * forgets it). Built from a real stream, reset, put where gossipsub keeps its outbound stream to `b`.
+   */
+  async function deadOutboundStream(): Promise<[GossipNode, GossipNode]> {
+    const a = await gossipNode(true)
+    const b = await gossipNode(false)
+    await a.node.dial(b.node.getMultiaddrs()[0])
+    expect(await reaches(a, b, 'a before', 5_000)).toBe(true)
+    const internals = gossipInternalsOf(a.node.services.pubsub)
+    const stream = await a.node.dialProtocol(b.node.peerId, '/ipfs/id/1.0.0')
+    stream.abort(new Error('reset while negotiating'))
+    const dead = { rawStream: stream, push: () => stream.send(new Uint8Array(1)) }
+    expect(outboundStreamWritable(dead)).toBe(false)
+    internals?.streamsOutbound.set(b.node.peerId.toString(), dead)
+    expect(await reaches(a, b, 'a lost', 1_000)).toBe(false)
+    return [a, b]
+  }
+
+  it('the sweep repairs a peer whose outbound stream closed without gossipsub noticing', async () => {
+    const [a, b] = await deadOutboundStream()
+    const repair = (a.node.services as unknown as { gossipStreams: { repairAll: () => number } }).gossipStreams
+    expect(repair.repairAll()).toBe(1)
+    expect(await reaches(a, b, 'a again', 8_000)).toBe(true)
+    expect(repair.repairAll()).toBe(0)
+  })
+
+  it('a stream gossipsub opens that has died by the time it is open is repaired at once, not at the sweep', async () => {
+    const [a, b] = await deadOutboundStream()
+    const pubsub = a.node.services.pubsub as unknown as {
+      createOutboundStream: (peer: unknown, connection: unknown) => Promise<void>
+    }
+    // gossipsub finding its (dead) stream in place, as when the reset came before it looked
+    await pubsub.createOutboundStream(b.node.peerId, a.node.getConnections(b.node.peerId)[0])
+    expect(await reaches(a, b, 'a again', 5_000)).toBe(true)
+  })
+
+  it('takes a stream it cannot read the state of as working', () => {
+    expect(outboundStreamWritable({})).toBe(true)
+    expect(outboundStreamWritable({ rawStream: { writeStatus: 'writable' } })).toBe(true)
+    expect(outboundStreamWritable({ rawStream: { writeStatus: 'paused' } })).toBe(true)
+    expect(outboundStreamWritable({ rawStream: { writeStatus: 'closing' } })).toBe(false)
   })
 })
