@@ -15,6 +15,8 @@ export interface AdmissionInit {
   trusted: (peer: PeerId) => boolean
   /** whether an author is in our directory already */
   known: (author: string) => boolean
+  /** an announcement by `author` was ignored because its forwarder was over budget */
+  refused?: (author: string) => void
   log: Logger
 }
 
@@ -53,6 +55,7 @@ export class Admission {
     if (this.budget.admit(author, from, known)) {
       return TopicValidatorResult.Accept
     }
+    this.init.refused?.(author)
     if (this.budget.refused(from.peerId, Date.now())) {
       this.init.log('%p keeps forwarding identities past its budget, closing its connection', propagator)
       this.budget.disconnected(from.peerId)
@@ -69,6 +72,14 @@ export class Admission {
       return true
     }
     return this.budget.admit(key, this.propagator(via), this.init.known(key))
+  }
+
+  /** New identities `peer` may still bring us: none unless we are connected, any number if we trust it. */
+  room(peer: PeerId): number {
+    if (!this.connected(peer)) {
+      return 0
+    }
+    return this.init.trusted(peer) ? Number.POSITIVE_INFINITY : this.budget.room(peer.toString())
   }
 
   private connected(peer: PeerId): boolean {

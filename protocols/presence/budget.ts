@@ -100,6 +100,11 @@ export class IntroductionBudget {
     this.refusals.delete(peerId)
   }
 
+  /** New identities `peerId` may still introduce (its address's budget aside). */
+  room(peerId: string): number {
+    return Math.max(0, this.perPeer - this.introducedThrough(peerId))
+  }
+
   /** Identities `peerId` introduced that still count against it. */
   introducedThrough(peerId: string): number {
     return this.perPeerCount.get(peerId) ?? 0

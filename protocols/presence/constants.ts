@@ -106,3 +106,19 @@ export const MAX_SYNC_NEIGHBOURS = 8
  * MAX_FORWARDED_IDENTITIES_PER_PEER identities, and the rest are updates of peers we know, which gossip brings anyway.
  */
 export const MAX_UNTRUSTED_SYNC_ENTRIES = 256
+
+/**
+ * Authors remembered at most whose announcement we ignored because the neighbour that brought it first was over its
+ * introduction budget (gossipsub then drops every other neighbour's copy as a duplicate): a bound on what forged
+ * announcements can make us keep.
+ */
+export const MAX_MISSED_AUTHORS = 1024
+
+/** Wait after the first such miss before asking another neighbour, so that one sync covers a burst of them. */
+export const REFILL_DELAY_MS = 500
+
+/** At most one such sync this often: a neighbour flooding us with identities cannot make us sync without end. */
+export const REFILL_INTERVAL_MS = 2_000
+
+/** Syncs a missed author is looked for in before it is left to its next heartbeat. */
+export const MAX_REFILL_ATTEMPTS = 3

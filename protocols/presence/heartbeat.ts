@@ -60,11 +60,12 @@ export function lanHeartbeatIntervalMs(known: number, baseMs: number): number {
 export const HEARTBEATS_PER_LIFETIME = 3
 
 /**
- * The lifetime to ask for with an announcement made at `intervalMs`: none at the base interval (receivers grant their
- * own TTL, three base intervals, as they did before lifetimes existed), else three intervals.
+ * The lifetime to ask for with an announcement made at `intervalMs`: three intervals, but none at the base interval
+ * unless a relay vouches for us (receivers then grant their own TTL, three base intervals, as they did before
+ * lifetimes existed).
  */
-export function lifetimeFor(intervalMs: number, baseMs: number): number | undefined {
-  return intervalMs > baseMs ? HEARTBEATS_PER_LIFETIME * intervalMs : undefined
+export function lifetimeFor(intervalMs: number, baseMs: number, vouched = false): number | undefined {
+  return vouched || intervalMs > baseMs ? HEARTBEATS_PER_LIFETIME * intervalMs : undefined
 }
 
 function sameTail(a: SenderSeq | undefined, b: SenderSeq | undefined): boolean {

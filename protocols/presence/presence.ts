@@ -19,13 +19,8 @@ import {
 import { addrsChanged, Directory, type DirectoryChange, type DirectoryEntry } from './directory.ts'
 import { DisconnectChecks } from './disconnect-checks.ts'
 import { publishJoin, untilRelayed } from './first-join.ts'
-import {
-  HEARTBEATS_PER_LIFETIME,
-  heartbeatDue,
-  type LastAnnouncement,
-  lanHeartbeatIntervalMs,
-  lifetimeFor
-} from './heartbeat.ts'
+import { heartbeatDue, type LastAnnouncement, lanHeartbeatIntervalMs, lifetimeFor } from './heartbeat.ts'
+import { roomiestNeighbour } from './missed.ts'
 import { type DirectorySyncer, presenceSync, type SyncedAnnouncement } from './synced.ts'
 import type { PresenceComponents, PresenceEvents, PresenceInit } from './types.ts'
 
@@ -79,6 +74,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       connectionManager: components.connectionManager,
       trusted: this.trustedForwarder,
       known: (author) => this.directory.has(author),
+      refused: (author) => this.syncer?.missed(author),
       log: this.log
     })
     this.answers = new NewcomerAnswers(
@@ -94,6 +90,9 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
           entries: () => this.directory.signedEntries(Date.now()),
           trusted: this.trustedForwarder,
           take: (synced, via) => this.takeSynced(synced, via),
+          known: (author) => this.directory.has(author),
+          refillSource: (exclude) =>
+            roomiestNeighbour(components.pubsub.getSubscribers(PRESENCE_TOPIC), exclude, (p) => this.admission.room(p)),
           ttlMs: init.ttlMs ?? PRESENCE_TTL_MS,
           log: this.log,
           signal: this.shutdown.signal
@@ -172,14 +171,12 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.shutdown.abort()
     clearInterval(this.heartbeat)
     this.answers.stop()
+    clearTimeout(this.addrTimer)
   }
 
   /** Says goodbye while connections are still open, so others see us leave at once instead of after the TTL. */
   async beforeStop(): Promise<void> {
-    this.shutdown.abort()
-    clearInterval(this.heartbeat)
-    this.answers.stop()
-    clearTimeout(this.addrTimer)
+    this.silence()
     await this.announce('leave')
     // gossipsub queues the frame; give it a moment on the wire before connections close under it
     await new Promise((resolve) => setTimeout(resolve, LEAVE_FLUSH_MS))
@@ -234,14 +231,12 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
    * one, a lifetime of three of our current intervals, which grow with the crowd.
    */
   private async announce(kind: PresenceKind): Promise<Set<string>> {
-    const addrs = this.addrsToAnnounce()
+    const addrs = ourAddrsToAnnounce(this.components)
     this.announcedAddrs = addrKey(addrs)
     const lobbyTail = this.lobbyTail()
     const vouched = namesOneOf(addrs, this.trustedForwarder)
     const intervalMs = this.intervalMs(vouched)
-    const lifetimeMs = vouched
-      ? HEARTBEATS_PER_LIFETIME * intervalMs
-      : lifetimeFor(intervalMs, this.heartbeatIntervalMs)
+    const lifetimeMs = lifetimeFor(intervalMs, this.heartbeatIntervalMs, vouched)
     const ts = Date.now()
     const data = encodeAnnouncement({ kind, name: this.name, ts, addrs, lobbyTail, lifetimeMs })
     try {
@@ -257,10 +252,6 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     }
   }
 
-  private addrsToAnnounce(): Uint8Array[] {
-    return ourAddrsToAnnounce(this.components)
-  }
-
   /** A new way to reach us (a relay slot granted or lost) is announced at once, not at the next heartbeat. */
   private onSelfUpdate(): void {
     if (this.heartbeat == null || this.addrTimer != null || this.shutdown.signal.aborted) {
@@ -270,7 +261,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
       this.addrTimer = undefined
       const owed = this.announceOwed
       this.announceOwed = false
-      const current = addrKey(this.addrsToAnnounce())
+      const current = addrKey(ourAddrsToAnnounce(this.components))
       if ((owed || current !== this.announcedAddrs) && !this.shutdown.signal.aborted) {
         void this.announce('alive')
       }

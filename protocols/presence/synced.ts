@@ -1,4 +1,5 @@
 import type { AbortOptions, Logger, PeerId } from '@libp2p/interface'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_CLOCK_SKEW_MS } from '../common/limits.ts'
 import {
   PresenceSync,
@@ -13,9 +14,12 @@ import {
   MAX_SYNC_NEIGHBOURS,
   MAX_UNTRUSTED_SYNC_ENTRIES,
   PRESENCE_TOPIC,
+  REFILL_DELAY_MS,
+  REFILL_INTERVAL_MS,
   SYNC_NEIGHBOURS
 } from './constants.ts'
 import { grantedLifetime } from './directory.ts'
+import { MissedAuthors } from './missed.ts'
 
 /** One announcement a sync passed on, checked: its author signed it, it decodes, it is recent and not a leave. */
 export interface SyncedAnnouncement {
@@ -70,6 +74,13 @@ export interface DirectorySyncerInit {
   log: Logger
   /** aborted at shutdown */
   signal: AbortSignal
+  /** whether an author is in our directory (missed authors listed since are not looked for) */
+  known?: (author: string) => boolean
+  /**
+   * The neighbour to look in for authors we missed (see `missed`): subscribed to presence, connected, with room in
+   * its introduction budget, and not in `exclude` (the neighbours looked in already); undefined if there is none.
+   */
+  refillSource?: (exclude: ReadonlySet<string>) => PeerId | undefined
 }
 
 /**
@@ -86,8 +97,65 @@ export class DirectorySyncer {
   private readonly waiting = new Map<string, PeerId>()
   private neighbourLimit = SYNC_NEIGHBOURS
   private readonly inProgress = new Set<string>()
+  private readonly missedAuthors = new MissedAuthors()
+  /** neighbours looked in for missed authors since none were left */
+  private readonly refillAsked = new Set<string>()
+  private refillTimer?: ReturnType<typeof setTimeout>
+  private refilling = false
+  private lastRefill = 0
 
-  constructor(private readonly init: DirectorySyncerInit) {}
+  constructor(private readonly init: DirectorySyncerInit) {
+    init.signal.addEventListener('abort', () => clearTimeout(this.refillTimer), { once: true })
+  }
+
+  /**
+   * An announcement by `author` was ignored because the neighbour that forwarded it first was over its introduction
+   * budget, and gossipsub will drop other neighbours' copies as duplicates: look for it, soon, in the directory of a
+   * neighbour with room in its budget. One such sync per REFILL_INTERVAL_MS at most, taking only missed authors.
+   */
+  missed(author: string): void {
+    if (!this.init.signal.aborted && this.missedAuthors.add(author)) {
+      this.scheduleRefill()
+    }
+  }
+
+  private scheduleRefill(): void {
+    if (this.refillTimer != null || this.refilling || this.init.signal.aborted) {
+      return
+    }
+    const wait = Math.max(REFILL_DELAY_MS, this.lastRefill + REFILL_INTERVAL_MS - Date.now())
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined
+      void this.refill()
+    }, wait)
+    this.refillTimer.unref?.()
+  }
+
+  private async refill(): Promise<void> {
+    const listed = this.init.known ?? (() => false)
+    this.missedAuthors.forgetListed(listed)
+    const source = this.missedAuthors.size === 0 ? undefined : this.init.refillSource?.(this.refillAsked)
+    if (source == null) {
+      this.missedAuthors.clear()
+      this.refillAsked.clear()
+      return
+    }
+    this.refillAsked.add(source.toString())
+    this.refilling = true
+    this.lastRefill = Date.now()
+    try {
+      await this.syncFrom(source, (author) => this.missedAuthors.has(author))
+    } finally {
+      this.refilling = false
+    }
+    this.missedAuthors.forgetListed(listed)
+    this.missedAuthors.looked()
+    if (this.missedAuthors.size > 0) {
+      this.scheduleRefill()
+    } else {
+      this.refillAsked.clear()
+    }
+  }
 
   /** `peer` subscribed to presence: ask it, if it is one of the peers worth asking. */
   subscribed(peer: PeerId): void {
@@ -129,8 +197,11 @@ export class DirectorySyncer {
     }
   }
 
-  /** Takes what `peer` holds; true when its answer was cut short (more than we check, or over its budget). */
-  private async syncFrom(peer: PeerId): Promise<boolean> {
+  /**
+   * Takes what `peer` holds (only the authors `wanted` says, if given, judged by the author each entry claims before
+   * its signature is checked); true when its answer was cut short (more than we check, or over its budget).
+   */
+  private async syncFrom(peer: PeerId, wanted?: (author: string) => boolean): Promise<boolean> {
     let entries: SyncEntry[]
     try {
       entries = await this.init.fetch(peer, { signal: this.init.signal })
@@ -143,7 +214,8 @@ export class DirectorySyncer {
     let refused = 0
     // a neighbour we do not trust can bring few new identities (its introduction budget): checking thousands of
     // signatures for it would cost more than anything it may add
-    const considered = this.init.trusted(peer) ? entries : entries.slice(0, MAX_UNTRUSTED_SYNC_ENTRIES)
+    const sought = wanted == null ? entries : entries.filter((e) => wanted(claimedAuthor(e)))
+    const considered = this.init.trusted(peer) ? sought : sought.slice(0, MAX_UNTRUSTED_SYNC_ENTRIES)
     for (const [i, entry] of considered.entries()) {
       if (this.init.signal.aborted) {
         return false
@@ -160,8 +232,13 @@ export class DirectorySyncer {
       }
     }
     this.init.log('presence sync from %p: %d of %d announcements taken', peer, taken, entries.length)
-    return refused > 0 || considered.length < entries.length
+    return refused > 0 || considered.length < sought.length
   }
+}
+
+/** The PeerId string an entry says its author has, unchecked (base58btc of the multihash, as PeerIds print). */
+function claimedAuthor(entry: SyncEntry): string {
+  return uint8ArrayToString(entry.announcement.from, 'base58btc')
 }
 
 /** Signature checks between two turns of the event loop. */
