@@ -9,6 +9,7 @@ import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { PING_MIN_TIMEOUT_MS } from '../node/constants.ts'
 import { chatGossipsub } from '../node/libp2p.ts'
 import { relayClient } from '../node/relay-client.ts'
+import { sendWindowUpdatesAtHalfWindow } from '../node/yamux-window.ts'
 import { type DirectMessages, directMessages } from '../protocols/dm/index.ts'
 import { LOBBY_TOPIC } from '../protocols/lobby/index.ts'
 import { notices } from '../protocols/notice/index.ts'
@@ -77,6 +78,8 @@ export async function idleClient(init: BenchClientInit): Promise<Pick<Libp2p, 's
 
 /** What bench and idle clients have in common: a fresh key, TCP and circuits, and a slot on `init.relay` if given. */
 async function clientBase(init: BenchClientInit): Promise<Omit<Libp2pOptions, 'services'>> {
+  // as a p2pchat client's yamux does (node/libp2p.ts)
+  sendWindowUpdatesAtHalfWindow()
   return {
     privateKey: await generateKeyPair('Ed25519'),
     addresses: { listen: [...(init.listen ?? []), ...(init.relay == null ? [] : [`${init.relay}/p2p-circuit`])] },
@@ -107,6 +110,7 @@ function idleClientPings(): Libp2pOptions['connectionMonitor'] {
  */
 export async function presenceClient(relay: string, name: string): Promise<PresenceClient> {
   const relayId = relay.split('/p2p/').at(-1) ?? ''
+  sendWindowUpdatesAtHalfWindow()
   const node = await createLibp2p({
     privateKey: await generateKeyPair('Ed25519'),
     transports: [tcp(), circuitRelayTransport({ reservationCompletionTimeout: 60_000 })],

@@ -34,6 +34,7 @@ import type { LanDiscoveries } from './lan-discoveries.ts'
 import { OurRelays, reachOurRelaysAsConfigured } from './our-relays.ts'
 import { type RelayClient, relayClient } from './relay-client.ts'
 import type { RetentionSettings } from './retention.ts'
+import { sendWindowUpdatesAtHalfWindow } from './yamux-window.ts'
 
 export type ChatServices = {
   identify: Identify
@@ -114,6 +115,7 @@ export async function assembleLibp2p(init: AssembleInit): Promise<ChatLibp2p> {
   // the STUN servers our relays offer, read by WebRTC at every dial and answer
   const ice = new IceServers()
   const webRtc = platform.webRtc === true ? await webRtcTransports(relayIds.length > 0, ice) : []
+  sendWindowUpdatesAtHalfWindow()
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,

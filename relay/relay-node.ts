@@ -11,6 +11,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { MAX_PING_STREAMS } from '../node/constants.ts'
 import { type GossipStreamRepair, gossipStreamRepair } from '../node/gossip-streams.ts'
 import { chatGossipsub } from '../node/libp2p.ts'
+import { sendWindowUpdatesAtHalfWindow } from '../node/yamux-window.ts'
 import { type AdminServer, adminServer } from '../protocols/admin/index.ts'
 import { type CatchUpService, catchUp } from '../protocols/catchup/index.ts'
 import { type LobbyService, lobby } from '../protocols/lobby/index.ts'
@@ -100,6 +101,7 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
   // as the connection limit, instead of gossipsub's usual 6-12 peers (the rest would wait for gossip, ~1 s).
   const mesh = config.maxConnections
   let node: RelayLibp2p | undefined
+  sendWindowUpdatesAtHalfWindow()
   node = await createLibp2p({
     start: false,
     privateKey: init.privateKey,
