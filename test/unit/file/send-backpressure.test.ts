@@ -1,31 +1,13 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MAX_STREAM_WINDOW_BYTES } from '../../../node/constants.ts'
 import { READ_BLOCK_BYTES } from '../../../protocols/file/constants.ts'
 import { StreamReader, send } from '../../../protocols/file/stream-io.ts'
+import { streamNodes } from '../../support/stream-nodes.ts'
 
 const PROTOCOL = '/test/slow-reader/1.0.0'
 const MB = 1024 * 1024
-const nodes: Libp2p[] = []
+const { node, stopAll } = streamNodes()
 
-afterEach(async () => {
-  await Promise.allSettled(nodes.splice(0).map((n) => n.stop()))
-})
-
-/** A node as p2pchat builds one for streams: TCP, Noise, yamux with its capped stream window. */
-async function node(): Promise<Libp2p> {
-  const n = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES } })]
-  })
-  nodes.push(n)
-  return n
-}
+afterEach(stopAll)
 
 describe('send() against a slow reader', { timeout: 60_000 }, () => {
   // A receiver writing to a slow disk reads slower than the sender reads its file. Every window update the receiver

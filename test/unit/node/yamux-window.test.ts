@@ -1,31 +1,16 @@
 import { once } from 'node:events'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { type StreamState, YamuxStream } from '@chainsafe/libp2p-yamux/stream'
 import type { Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
 import fc from 'fast-check'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { concat } from 'uint8arrays/concat'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendWindowUpdatesAtHalfWindow, windowUpdateCanWait } from '../../../node/yamux-window.ts'
+import { streamNodes } from '../../support/stream-nodes.ts'
 
 const PROTOCOL = '/p2pchat-test/sink/1.0.0'
-const nodes: Libp2p[] = []
+const { node, stopAll } = streamNodes()
 
-afterEach(async () => {
-  await Promise.allSettled(nodes.splice(0).map((n) => n.stop()))
-})
-
-async function node(): Promise<Libp2p> {
-  const n = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()]
-  })
-  nodes.push(n)
-  return n
-}
+afterEach(stopAll)
 
 /** Window updates (frames with no flag) handled by any yamux stream in this process, while `run` runs. */
 async function windowUpdatesDuring(run: () => Promise<void>): Promise<number> {
@@ -86,16 +71,6 @@ async function transfer(chunks: Uint8Array[], pauseEvery = 0, apart = false): Pr
   return received
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(chunks.reduce((sum, c) => sum + c.byteLength, 0))
-  let at = 0
-  for (const c of chunks) {
-    all.set(c, at)
-    at += c.byteLength
-  }
-  return all
-}
-
 describe('yamux window updates at half the window', { timeout: 60_000 }, () => {
   const small = Array.from({ length: 200 }, (_, i) => new Uint8Array(100).fill(i))
 
@@ -130,7 +105,7 @@ describe('yamux window updates at half the window', { timeout: 60_000 }, () => {
           expect(received).toEqual(concat(chunks))
           // the initial window is 256 KiB: one update per 128 KiB read at most
           expect(updates).toBeLessThanOrEqual(Math.ceil(received.byteLength / (128 * 1024)) + 1)
-          await Promise.allSettled(nodes.splice(0).map((n) => n.stop()))
+          await stopAll()
         }
       ),
       { numRuns: 6 }
