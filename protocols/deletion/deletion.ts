@@ -2,6 +2,7 @@ import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { BoundedSet } from '../common/bounded-set.ts'
+import { unsubscribeIfStarted } from '../common/components.ts'
 import { abortableDelay } from '../common/delay.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type Notice } from './codec.ts'
@@ -45,7 +46,7 @@ export class DeletionService extends TypedEventEmitter<DeletionEvents> implement
   }
 
   beforeStop(): void {
-    this.components.pubsub.unsubscribe(DELETION_TOPIC)
+    unsubscribeIfStarted(this.components.pubsub, DELETION_TOPIC)
   }
 
   stop(): void {

@@ -13,6 +13,7 @@ import type {
 } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { unsubscribeIfStarted } from '../common/components.ts'
 import { SenderSeqCounter } from '../common/decode.ts'
 import { validateText } from '../common/text.ts'
 import { UnheardFrames } from '../common/unheard.ts'
@@ -168,9 +169,9 @@ export class GroupService extends TypedEventEmitter<GroupServiceEvents> implemen
     const { pubsub } = this.components
     for (const runtime of this.engine.all()) {
       clearTimeout(runtime.rekeyTimer)
-      pubsub.unsubscribe(runtime.topic)
+      unsubscribeIfStarted(pubsub, runtime.topic)
     }
-    pubsub.unsubscribe(DIRECTORY_TOPIC)
+    unsubscribeIfStarted(pubsub, DIRECTORY_TOPIC)
     await this.engine.flush()
   }
 

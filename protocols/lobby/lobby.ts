@@ -8,6 +8,7 @@ import {
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { BoundedSet } from '../common/bounded-set.ts'
+import { unsubscribeIfStarted } from '../common/components.ts'
 import { type SenderSeq, SenderSeqCounter } from '../common/decode.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { PeerBudget } from '../common/peer-budget.ts'
@@ -90,7 +91,7 @@ export class LobbyService extends TypedEventEmitter<LobbyEvents> implements Star
   }
 
   beforeStop(): void {
-    this.components.pubsub.unsubscribe(LOBBY_TOPIC)
+    unsubscribeIfStarted(this.components.pubsub, LOBBY_TOPIC)
   }
 
   stop(): void {

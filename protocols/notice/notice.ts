@@ -3,6 +3,7 @@ import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, Startab
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
+import { unsubscribeIfStarted } from '../common/components.ts'
 import { decodingValidator } from '../common/gossip-validator.ts'
 import { decodeNotice, encodeNotice, type RelayNotice } from './codec.ts'
 import { MAX_NOTICE_BYTES, NOTICE_PROTOCOL, NOTICE_TIMEOUT_MS, NOTICE_TOPIC } from './constants.ts'
@@ -51,7 +52,7 @@ export class NoticeService extends TypedEventEmitter<NoticeEvents> implements St
   }
 
   beforeStop(): void {
-    this.components.pubsub.unsubscribe(NOTICE_TOPIC)
+    unsubscribeIfStarted(this.components.pubsub, NOTICE_TOPIC)
   }
 
   async stop(): Promise<void> {
