@@ -70,10 +70,11 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
     this.directory = new Directory({ ttlMs: init.ttlMs })
     this.trustedForwarder = init.trustedForwarder ?? (() => false)
     this.localizeAddr = init.localizeAddr ?? ((addr) => addr)
+    const known = (author: string): boolean => this.directory.has(author)
     this.admission = new Admission({
       connectionManager: components.connectionManager,
       trusted: this.trustedForwarder,
-      known: (author) => this.directory.has(author),
+      known,
       refused: (author) => this.syncer?.missed(author),
       log: this.log
     })
@@ -90,7 +91,7 @@ export class PresenceService extends TypedEventEmitter<PresenceEvents> implement
           entries: () => this.directory.signedEntries(Date.now()),
           trusted: this.trustedForwarder,
           take: (synced, via) => this.takeSynced(synced, via),
-          known: (author) => this.directory.has(author),
+          known,
           refillSource: (exclude) =>
             roomiestNeighbour(components.pubsub.getSubscribers(PRESENCE_TOPIC), exclude, (p) => this.admission.room(p)),
           ttlMs: init.ttlMs ?? PRESENCE_TTL_MS,
