@@ -1,6 +1,7 @@
 /**
- * Start-up and idle memory of a standalone peer process, against a bare libp2p node process (TCP + Noise +
- * yamux + identify) measured in the same run: ms from spawn to the `ready` line, and VmRSS once idle.
+ * Start-up, idle memory and exit of a standalone peer process, against a bare libp2p node process (TCP + Noise +
+ * yamux + identify) measured in the same run: ms from spawn to the `ready` line, VmRSS once idle, and ms from
+ * SIGTERM to the process's end (the bare node stops its libp2p on SIGTERM and lets the process end by itself).
  * Run alone: node dist/bench/startup.js. Temp data dirs are removed.
  */
 import { spawn } from 'node:child_process'
@@ -30,9 +31,10 @@ export interface StartupInit {
 interface Sample {
   readyMs: number
   rss: number
+  exitMs: number
 }
 
-/** Spawns `args`, times the first stdout line that says ready, reads VmRSS after `idleMs`, then kills it. */
+/** Spawns `args`, times the first stdout line that says ready, reads VmRSS after `idleMs`, then times its exit. */
 async function sample(args: string[], idleMs: number): Promise<Sample> {
   const spawnedAt = performance.now()
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] })
@@ -51,7 +53,11 @@ async function sample(args: string[], idleMs: number): Promise<Sample> {
     await new Promise((resolve) => setTimeout(resolve, idleMs))
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
     const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) * 1024
-    return { readyMs, rss }
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const stoppedAt = performance.now()
+    child.kill('SIGTERM')
+    await exited
+    return { readyMs, rss, exitMs: performance.now() - stoppedAt }
   } finally {
     child.kill('SIGKILL')
   }
@@ -87,6 +93,10 @@ export async function benchStartup(init: StartupInit): Promise<Figure[]> {
       figure('peer.rss.idle', median(ours.map((s) => s.rss)) / MiB, 'MiB', {
         name: baseline,
         value: median(bare.map((s) => s.rss)) / MiB
+      }),
+      figure('peer.exit', median(ours.map((s) => s.exitMs)), 'ms', {
+        name: baseline,
+        value: median(bare.map((s) => s.exitMs))
       })
     ]
   } finally {
@@ -103,6 +113,7 @@ async function bareNodeRole(): Promise<void> {
     streamMuxers: [yamux()],
     services: { identify: identify() }
   })
+  process.once('SIGTERM', () => void node.stop())
   process.stdout.write(`${JSON.stringify({ type: 'ready', addrs: node.getMultiaddrs().map(String) })}\n`)
 }
 

@@ -25,7 +25,7 @@ import { durationArg, sizeArg } from './transfer-args.ts'
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
 
-/** Time for libp2p's sockets to finish closing in the background before the process exits anyway. */
+/** How long the last output may take to drain before the process exits anyway (a reader that stopped reading). */
 const EXIT_GRACE_MS = 2000
 
 interface StartOptions {
@@ -252,6 +252,28 @@ export async function main(argv: string[]): Promise<void> {
     }
     fail(json, err)
   }
-  // libp2p may leave sockets closing in the background; do not let them hold the process open
+  await exitOnceOutputIsOut()
+}
+
+/**
+ * Ends the process as soon as everything it printed is out. The command is done, its node stopped: what would
+ * otherwise hold the process open are timers libraries leave behind after their stop (libp2p's address manager
+ * arms a 1 s one as its listeners close, gossipsub's next heartbeat is up to 1 s away), which cost every exit a
+ * second. Sockets still closing are the kernel's to finish: their data is already written to it.
+ */
+async function exitOnceOutputIsOut(): Promise<void> {
   setTimeout(() => process.exit(), EXIT_GRACE_MS).unref()
+  await Promise.all([drained(process.stdout), drained(process.stderr)])
+  process.exit()
+}
+
+/** Resolves once what was written to `stream` before now has been handed to the OS (or the stream failed). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) {
+      resolve()
+      return
+    }
+    stream.write('', () => resolve())
+  })
 }

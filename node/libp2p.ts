@@ -28,6 +28,7 @@ import {
 import { peerCatchUpService } from './catchup/policy.ts'
 import { MAX_PING_STREAMS, MAX_STREAM_WINDOW_BYTES, MDNS_INTERVAL_MS, PING_MIN_TIMEOUT_MS } from './constants.ts'
 import { type DirectUpgrade, directUpgrade, refuseUnconnectedWebRtc } from './direct-upgrade.ts'
+import { cancelHeartbeatOnStop } from './gossip-heartbeat.ts'
 import { type GossipStreamRepair, gossipStreamRepair } from './gossip-streams.ts'
 import { IceServers } from './ice-servers.ts'
 import type { LanDiscoveries } from './lan-discoveries.ts'
@@ -196,22 +197,24 @@ export const GOSSIP_MAX_UNSENT_BYTES = 1024 * 1024
 
 /** Gossipsub as every p2pchat node runs it, peer or relay; `overrides` tune the mesh (a relay keeps a wider one). */
 export function chatGossipsub(overrides: Partial<GossipsubOpts> = {}): ReturnType<typeof gossipsub> {
-  return gossipsub({
-    globalSignaturePolicy: 'StrictSign',
-    // We announce presence right at start, before any peer may be connected.
-    allowPublishToZeroTopicPeers: true,
-    emitSelf: false,
-    fallbackToFloodsub: false,
-    maxInboundDataLength: MAX_FRAME_BYTES,
-    fastMsgIdFn: fastMessageId,
-    // Peers behind one NAT, on one host or reaching us through a relay share an IP address: gossipsub's
-    // default penalty for more than ten peers per IP would graylist them all, silencing presence and chat.
-    scoreParams: { IPColocationFactorWeight: 0 },
-    // gossipsub writes to a peer's stream without backpressure: one that stops reading would have every later message
-    // kept for it. Past this its stream is dropped (GossipStreamRepair opens a new one later; catch-up fills the gap).
-    maxOutboundBufferSize: GOSSIP_MAX_UNSENT_BYTES,
-    ...overrides
-  })
+  return cancelHeartbeatOnStop(
+    gossipsub({
+      globalSignaturePolicy: 'StrictSign',
+      // We announce presence right at start, before any peer may be connected.
+      allowPublishToZeroTopicPeers: true,
+      emitSelf: false,
+      fallbackToFloodsub: false,
+      maxInboundDataLength: MAX_FRAME_BYTES,
+      fastMsgIdFn: fastMessageId,
+      // Peers behind one NAT, on one host or reaching us through a relay share an IP address: gossipsub's
+      // default penalty for more than ten peers per IP would graylist them all, silencing presence and chat.
+      scoreParams: { IPColocationFactorWeight: 0 },
+      // gossipsub writes to a peer's stream without backpressure: one that stops reading would have every later message
+      // kept for it. Past this its stream is dropped (GossipStreamRepair opens a new one later; catch-up fills the gap).
+      maxOutboundBufferSize: GOSSIP_MAX_UNSENT_BYTES,
+      ...overrides
+    })
+  )
 }
 
 /**

@@ -1,9 +1,9 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { randomBytes } from '@noble/ciphers/utils.js'
-import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { CorruptIdentityError } from '../errors.ts'
 import { BadPassphraseError, CorruptBackupError } from './errors.ts'
 import { parseJsonObject } from './json-file.ts'
+import { scryptKey } from './scrypt.ts'
 
 /** What a sealed file holds: the identity key, or a whole backup (key and settings). */
 export type SealedPurpose = 'key' | 'backup'
@@ -167,7 +167,7 @@ function aad(purpose: SealedPurpose, kdf: ScryptParams): Uint8Array {
 
 async function deriveKey(passphrase: string, salt: Uint8Array, kdf: ScryptParams): Promise<Uint8Array> {
   // NFKC: the same passphrase typed on another keyboard or OS gives the same bytes
-  return scryptAsync(passphrase.normalize('NFKC'), salt, {
+  return scryptKey(passphrase.normalize('NFKC'), salt, {
     N: 2 ** kdf.logN,
     r: kdf.r,
     p: kdf.p,
