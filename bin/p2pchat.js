@@ -26,7 +26,7 @@ Promise.all([import('node:v8'), import('node:module')])
     if (!process.argv.includes('--ephemeral')) {
       module.enableCompileCache?.()
     }
-    return import('../dist/cli/main.js')
+    return import('../dist/cli/p2pchat.js')
   })
   .then(
     (cli) => cli.main(process.argv.slice(2)),

@@ -270,10 +270,12 @@ async function exitOnceOutputIsOut(): Promise<void> {
 /** Resolves once what was written to `stream` before now has been handed to the OS (or the stream failed). */
 function drained(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => {
-    if (stream.destroyed || !stream.writable) {
+    if (stream.destroyed || stream.errored != null || !stream.writable) {
       resolve()
       return
     }
+    // a reader that went away (EPIPE) fails this write: nothing is left to drain then
+    stream.once('error', () => resolve())
     stream.write('', () => resolve())
   })
 }

@@ -89,15 +89,20 @@ export async function choosePassphrase(
   if (!canPrompt(json)) {
     return undefined
   }
-  for (;;) {
-    const first = await askHidden(`New passphrase for your ${what} (empty for none): `)
-    if (first.length === 0) {
-      return undefined
+  const prompts = hiddenPrompts()
+  try {
+    for (;;) {
+      const first = await prompts.ask(`New passphrase for your ${what} (empty for none): `)
+      if (first.length === 0) {
+        return undefined
+      }
+      if ((await prompts.ask('Repeat it: ')) === first) {
+        return first
+      }
+      process.stdout.write('  they differ, once more\n')
     }
-    if ((await askHidden('Repeat it: ')) === first) {
-      return first
-    }
-    process.stdout.write('  they differ, once more\n')
+  } finally {
+    prompts.close()
   }
 }
 
@@ -112,18 +117,50 @@ export async function requirePassphrase(file: string | undefined, json: boolean,
 
 /** Reads one line from the terminal without echoing it. */
 export async function askHidden(question: string): Promise<string> {
-  process.stdout.write(question)
+  const prompts = hiddenPrompts()
+  try {
+    return await prompts.ask(question)
+  } finally {
+    prompts.close()
+  }
+}
+
+/**
+ * Questions answered on the terminal without echo, in turn, through one reader. An answer typed or pasted ahead of
+ * its question is kept for it: a reader per question lost what its predecessor had read past its own line (a
+ * passphrase and its repetition pasted at once came out as two that differ).
+ */
+export function hiddenPrompts(
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout
+): { ask: (question: string) => Promise<string>; close: () => void } {
   const silent = new Writable({
     write(_chunk, _encoding, callback) {
       callback()
     }
   })
-  const rl = createInterface({ input: process.stdin, output: silent, terminal: true })
-  try {
-    return await rl.question('')
-  } finally {
-    rl.close()
-    process.stdout.write('\n')
+  const rl = createInterface({ input, output: silent, terminal: true })
+  const ahead: string[] = []
+  const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = []
+  rl.on('line', (line) => {
+    const next = waiting.shift()
+    next == null ? ahead.push(line) : next.resolve(line)
+  })
+  rl.on('close', () => {
+    for (const next of waiting.splice(0)) {
+      next.reject(new Error('the input ended before an answer'))
+    }
+  })
+  return {
+    ask: async (question) => {
+      output.write(question)
+      try {
+        return ahead.shift() ?? (await new Promise<string>((resolve, reject) => waiting.push({ resolve, reject })))
+      } finally {
+        output.write('\n')
+      }
+    },
+    close: () => rl.close()
   }
 }
 
