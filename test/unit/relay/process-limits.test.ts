@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FD_HEADROOM, fdLimitWarning, parseFdSoftLimit } from '../../../relay/process-limits.ts'
+import { FD_HEADROOM, fdLimitWarning, parseFdSoftLimit, unpoolSmallBuffers } from '../../../relay/process-limits.ts'
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -38,5 +38,28 @@ describe('open file limit', () => {
         expect(limit == null || Number.isInteger(limit)).toBe(true)
       })
     )
+  })
+})
+
+describe('small buffers on a relay', () => {
+  // a small buffer kept for a client's whole connection must hold its own bytes, not a shared 64 KiB block
+  it('gives each small buffer memory of its own, whatever its size and whatever is kept', () => {
+    const before = Buffer.poolSize
+    try {
+      unpoolSmallBuffers()
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 1, max: 32 * 1024 }), { minLength: 1, maxLength: 20 }), (sizes) => {
+          const kept = sizes.map((size) => Buffer.allocUnsafe(size))
+          const copied = Buffer.concat(kept.map((b) => b.subarray(0, 1)))
+          for (const [i, buf] of kept.entries()) {
+            expect(buf.buffer.byteLength).toBe(sizes[i])
+            expect(buf.byteOffset).toBe(0)
+          }
+          expect(copied.buffer.byteLength).toBe(sizes.length)
+        })
+      )
+    } finally {
+      Buffer.poolSize = before
+    }
   })
 })
