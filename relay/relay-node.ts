@@ -26,6 +26,7 @@ import type { FederationPeer } from './federation.ts'
 import { RELAY_TOPIC_BYTES_PER_PEER } from './group-topics.ts'
 import { quietLogger } from './quiet-logger.ts'
 import { relayCatchUp } from './relay-catch-up.ts'
+import { expireSlotsTogether } from './reservation-expiry.ts'
 import { type TlsFiles, type WebHandler, webSocketsServing } from './web-client.ts'
 
 export type RelayServices = {
@@ -163,6 +164,8 @@ export async function assembleRelayNode(init: RelayNodeInit): Promise<RelayLibp2
       connectionList: connectionListFix()
     }
   })
+  // one timer for every slot's expiry instead of one signal, timer and error each (see reservation-expiry.ts)
+  expireSlotsTogether(node.services.circuitRelay.reservations, config.reservationTtlSeconds * 1000)
   return node
 }
 

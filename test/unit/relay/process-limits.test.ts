@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FD_HEADROOM, fdLimitWarning, parseFdSoftLimit } from '../../../relay/process-limits.ts'
+import {
+  FD_HEADROOM,
+  fdLimitWarning,
+  parseFdSoftLimit,
+  RELAY_BUFFER_POOL_BYTES,
+  unpoolSmallBuffers
+} from '../../../relay/process-limits.ts'
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -38,5 +44,30 @@ describe('open file limit', () => {
         expect(limit == null || Number.isInteger(limit)).toBe(true)
       })
     )
+  })
+})
+
+describe('small buffers on a relay', () => {
+  // a small buffer kept for a client's whole connection must keep at most a small block alive, not 64 KiB
+  it('cuts small buffers from blocks of at most RELAY_BUFFER_POOL_BYTES, larger ones get their own memory', () => {
+    const before = Buffer.poolSize
+    try {
+      unpoolSmallBuffers()
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 1, max: 32 * 1024 }), { minLength: 1, maxLength: 20 }), (sizes) => {
+          const kept = sizes.map((size) => Buffer.allocUnsafe(size))
+          for (const [i, buf] of kept.entries()) {
+            const size = sizes[i] ?? 0
+            if (size >= RELAY_BUFFER_POOL_BYTES / 2) {
+              expect(buf.buffer.byteLength).toBe(size)
+            } else {
+              expect(buf.buffer.byteLength).toBeLessThanOrEqual(RELAY_BUFFER_POOL_BYTES)
+            }
+          }
+        })
+      )
+    } finally {
+      Buffer.poolSize = before
+    }
   })
 })
