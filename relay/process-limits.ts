@@ -31,11 +31,11 @@ export const RELAY_BUFFER_POOL_BYTES = 1024
 /** Applies RELAY_V8_FLAGS and RELAY_BUFFER_POOL_BYTES to this process: call once, before the relay takes connections. */
 export function tuneRelayHeap(): void {
   setFlagsFromString(RELAY_V8_FLAGS)
-  unpoolSmallBuffers()
+  shrinkBufferPool()
 }
 
 /** Cuts small Buffers from now on from blocks of RELAY_BUFFER_POOL_BYTES; slices already made stay as they are. */
-export function unpoolSmallBuffers(buffers: Pick<typeof Buffer, 'poolSize' | 'allocUnsafe'> = Buffer): void {
+export function shrinkBufferPool(buffers: Pick<typeof Buffer, 'poolSize' | 'allocUnsafe'> = Buffer): void {
   buffers.poolSize = RELAY_BUFFER_POOL_BYTES
   // Node cuts from its current 64 KiB block until it is used up: use it up now (at most 128 cuts), so that the next
   // small buffer already comes from a small block

@@ -5,7 +5,7 @@ import {
   fdLimitWarning,
   parseFdSoftLimit,
   RELAY_BUFFER_POOL_BYTES,
-  unpoolSmallBuffers
+  shrinkBufferPool
 } from '../../../relay/process-limits.ts'
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
@@ -52,7 +52,7 @@ describe('small buffers on a relay', () => {
   it('cuts small buffers from blocks of at most RELAY_BUFFER_POOL_BYTES, larger ones get their own memory', () => {
     const before = Buffer.poolSize
     try {
-      unpoolSmallBuffers()
+      shrinkBufferPool()
       fc.assert(
         fc.property(fc.array(fc.integer({ min: 1, max: 32 * 1024 }), { minLength: 1, maxLength: 20 }), (sizes) => {
           const kept = sizes.map((size) => Buffer.allocUnsafe(size))
